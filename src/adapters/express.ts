@@ -1,0 +1,108 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
+import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
+import { ResponseTracker } from './http/response-tracker.js'
+import { sendWebResponse, toWebRequest } from './http/web-bridge.js'
+
+type Next = (error?: unknown) => void
+type Request = IncomingMessage & { originalUrl?: string }
+type Middleware = (req: any, res: any, next: Next) => unknown
+
+/** The parts of an Express 4 or 5 application statgraph uses. */
+export interface ExpressApp {
+  use(...handlers: unknown[]): unknown
+}
+
+/** statgraph's options for Express: `protect` is Express middleware, `disable` gets Express's `req`. */
+export type ExpressStatgraphOptions = StatgraphOptions<Request, Middleware>
+
+/**
+ * Records every request `app` serves and mounts the dashboard at `prefix` (default `/statistics`).
+ * Call it before adding routes. Works with Express 4 and 5.
+ *
+ * @example
+ * import express from 'express'
+ * import { statgraph } from 'statgraph/express'
+ *
+ * const app = express()
+ * const stats = statgraph(app, { protect: requireAdmin })
+ * app.get('/', (req, res) => res.send('Hello World!'))
+ */
+export function statgraph(app: ExpressApp, options?: ExpressStatgraphOptions): StatgraphHandle {
+  if (typeof app?.use !== 'function') throw new TypeError('statgraph: the first argument must be an Express app')
+  const resolved = resolveOptions(options)
+  const core = new Statgraph(resolved)
+  const { disable, prefix } = resolved
+  const record = (facts: Parameters<Statgraph['record']>[0]) => core.record(facts)
+
+  async function statgraphDashboard(req: Request, res: ServerResponse, next: Next): Promise<void> {
+    try {
+      await sendWebResponse(await core.dashboard(toWebRequest(req, req.originalUrl ?? req.url ?? '/')), res)
+    } catch (error) {
+      next(error)
+    }
+  }
+
+  // Mounted before the recorder, so the dashboard's own requests are never recorded.
+  const guards = resolved.protect === undefined ? [] : [resolved.protect]
+  app.use(prefix, ...guards, statgraphDashboard)
+
+  app.use(function statgraphRecorder(req: Request, res: ServerResponse, next: Next): void {
+    if (disable === undefined || !isDisabled(disable, req)) {
+      new ResponseTracker(req, res, record, req.originalUrl ?? req.url)
+    }
+    next()
+  })
+  captureErrors(app)
+  return core
+}
+
+function isDisabled(disable: (req: Request) => boolean, req: Request): boolean {
+  try {
+    return disable(req) === true
+  } catch {
+    // An opt-out that fails is honoured as an opt-out: recording someone who asked not to be is worse.
+    return true
+  }
+}
+
+const PATCHED = Symbol.for('statgraph.express.patched')
+
+type Layer = Record<string | symbol, unknown>
+type Router = { stack?: Layer[]; handle?: (req: Request, res: ServerResponse, done: Next) => unknown } & Record<symbol, unknown>
+
+/**
+ * Lets statgraph see the error a handler threw, even when the app's own error handler answers.
+ * Express passes such errors to every later layer's `handleError` (Express 5) or `handle_error`
+ * (Express 4), and, when no error middleware takes them, to the router's final callback; both are
+ * wrapped. The wrappers only note the error on requests statgraph tracks and change nothing else.
+ */
+function captureErrors(app: ExpressApp): void {
+  const appWithRouter = app as ExpressApp & { router?: Router; _router?: Router }
+  // Express 4 keeps its router in `_router` (its `app.router` getter throws); Express 5 in `app.router`.
+  const router = appWithRouter._router ?? appWithRouter.router
+  const layer = router?.stack?.[0]
+  if (router === undefined || layer === undefined || typeof router.handle !== 'function') {
+    throw new TypeError('statgraph: this does not look like an Express 4 or 5 app (no router after app.use)')
+  }
+  const layerPrototype = Object.getPrototypeOf(layer) as Layer
+  for (const name of ['handleError', 'handle_error']) {
+    const original = layerPrototype[name]
+    if (typeof original !== 'function' || (original as unknown as Layer)[PATCHED]) continue
+    const wrapped = function (this: unknown, error: unknown, req: Request, ...rest: unknown[]) {
+      ResponseTracker.captureError(req, error)
+      return original.call(this, error, req, ...rest)
+    }
+    ;(wrapped as unknown as Layer)[PATCHED] = true
+    layerPrototype[name] = wrapped
+  }
+  if (router[PATCHED]) return
+  router[PATCHED] = true
+  const handle = router.handle
+  router.handle = function (this: unknown, req: Request, res: ServerResponse, done: Next) {
+    return handle.call(this, req, res, function statgraphFinal(error?: unknown) {
+      if (error !== undefined && error !== null) ResponseTracker.captureError(req, error)
+      return done(error)
+    })
+  }
+}

@@ -1,0 +1,129 @@
+import { type IncomingMessage, ServerResponse } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import { describeError } from '../../record/describe-error.js'
+import type { RequestFacts } from '../../record/request-record.js'
+
+const TRACKER = Symbol.for('statgraph.tracker')
+
+type Tracked = ServerResponse & { [TRACKER]?: ResponseTracker }
+type TrackedRequest = IncomingMessage & { [TRACKER]?: ResponseTracker }
+type Write = ServerResponse['write']
+type End = ServerResponse['end']
+
+/**
+ * Follows one `node:http` response from arrival to end — the one object a request costs. It counts
+ * the body bytes that pass through `res.write`/`res.end` (so statgraph, registered first, sees what
+ * compression middleware actually sends), and when the response closes it becomes the request's
+ * {@link RequestFacts} and goes to `sink`. Shared by every adapter that runs on `node:http`.
+ */
+export class ResponseTracker implements RequestFacts {
+  readonly date = Date.now()
+  readonly #start = performance.now()
+  responseTime = 0
+  method: string
+  url: string
+  status = 0
+  size = 0
+  userAgent: string | undefined = undefined
+  referrer: string | undefined = undefined
+  remoteAddress: string | undefined = undefined
+  forwardedFor: string | undefined = undefined
+  contentType: string | undefined = undefined
+  exception: string | null = null
+  // Released when the response ends: a buffered record must not keep the request and its socket alive.
+  #req: IncomingMessage | undefined
+  readonly #sink: (facts: RequestFacts) => void
+  readonly #write: Write
+  readonly #end: End
+
+  /**
+   * Starts tracking `res`. `url` is the request target as the client sent it (frameworks that
+   * rewrite `req.url` for mounted routers pass the original).
+   */
+  constructor(req: IncomingMessage, res: ServerResponse, sink: (facts: RequestFacts) => void, url = req.url ?? '/') {
+    this.#req = req
+    this.#sink = sink
+    this.method = req.method ?? 'GET'
+    this.url = url
+    this.#write = res.write
+    this.#end = res.end
+    ;(res as Tracked)[TRACKER] = this
+    ;(req as TrackedRequest)[TRACKER] = this
+    res.write = countingWrite as Write
+    res.end = countingEnd as End
+    res.once('close', onClose)
+  }
+
+  /** Notes the error a handler threw; the first one is kept. */
+  static captureError(req: IncomingMessage, error: unknown): void {
+    const tracker = (req as TrackedRequest)[TRACKER]
+    if (tracker !== undefined && tracker.exception === null) tracker.exception = describeError(error)
+  }
+
+  #finish(res: ServerResponse): void {
+    const req = this.#req
+    if (req === undefined) return
+    this.#req = undefined
+    this.responseTime = performance.now() - this.#start
+    // A handler that threw and got no answer out counts as the 500 the client would have seen.
+    this.status = !res.headersSent && this.exception !== null ? 500 : res.statusCode
+    if (this.method === 'HEAD' || this.status === 204 || this.status === 304 || this.status < 200) this.size = 0
+    this.userAgent = req.headers['user-agent']
+    this.referrer = req.headers.referer
+    this.remoteAddress = req.socket.remoteAddress
+    const forwarded = req.headers['x-forwarded-for']
+    this.forwardedFor = Array.isArray(forwarded) ? forwarded.join(',') : forwarded
+    const contentType = res.getHeader('content-type')
+    this.contentType = contentType === undefined ? undefined : String(contentType)
+    this.#sink(this)
+  }
+
+  #count(chunk: unknown, encoding: unknown): void {
+    if (typeof chunk === 'string') {
+      this.size += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
+    } else if (chunk instanceof Uint8Array) {
+      this.size += chunk.byteLength
+    }
+  }
+
+  static #written(res: ServerResponse, chunk: unknown, encoding: unknown): ResponseTracker | undefined {
+    const tracker = (res as Tracked)[TRACKER]
+    if (tracker !== undefined) tracker.#count(chunk, encoding)
+    return tracker
+  }
+
+  static write(res: ServerResponse, args: unknown[]): boolean {
+    const tracker = ResponseTracker.#written(res, args[0], args[1])
+    const write = tracker === undefined ? ServerResponse.prototype.write : tracker.#write
+    return write.apply(res, args as never)
+  }
+
+  static end(res: ServerResponse, args: unknown[]): ServerResponse {
+    const tracker = ResponseTracker.#written(res, typeof args[0] === 'function' ? undefined : args[0], args[1])
+    const end = tracker === undefined ? ServerResponse.prototype.end : tracker.#end
+    return end.apply(res, args as never) as ServerResponse
+  }
+
+  static close(res: ServerResponse): void {
+    const tracker = (res as Tracked)[TRACKER]
+    if (tracker === undefined) return
+    try {
+      tracker.#finish(res)
+    } catch {
+      // Statistics never break the app; a request that cannot be described is not recorded.
+    }
+  }
+}
+
+// Module-level functions, not per-request closures: the tracker they need hangs off `this`.
+function countingWrite(this: ServerResponse, ...args: unknown[]): boolean {
+  return ResponseTracker.write(this, args)
+}
+
+function countingEnd(this: ServerResponse, ...args: unknown[]): ServerResponse {
+  return ResponseTracker.end(this, args)
+}
+
+function onClose(this: ServerResponse): void {
+  ResponseTracker.close(this)
+}

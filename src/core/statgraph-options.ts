@@ -1,0 +1,88 @@
+import type { TrustProxy } from '../record/client-address.js'
+import type { DatabaseOption } from '../store/open-store.js'
+
+/**
+ * Options every adapter takes. `Req` is the framework's request, `Protect` its kind of middleware.
+ *
+ * @example
+ * statgraph(app, { database: './statistics.db', protect: requireAdmin, disable: (req) => req.headers.dnt === '1' })
+ */
+export interface StatgraphOptions<Req, Protect> {
+  /** SQLite file path (default `./statistics.db`), the app's own better-sqlite3 / Kysely instance, or a Store. */
+  database?: DatabaseOption
+  /** The table's name; the app owns the table. Default `request`. */
+  table?: string
+  /** Where the dashboard is mounted. Default `/statistics`. */
+  prefix?: string
+  /** Days shown when no range is picked, ending today (UTC). Default 7. */
+  defaultDateSpan?: number
+  /** The framework's own middleware, run before every dashboard request; it may deny or redirect. */
+  protect?: Protect
+  /** Open the dashboard without `protect` even when `NODE_ENV` is `production`. Default false. */
+  public?: boolean
+  /** Opt-out: a request for which this returns true is not recorded. */
+  disable?: (req: Req) => boolean
+  /** Which `X-Forwarded-For` entries to believe for the client address. Default false (the socket's peer). */
+  trustProxy?: TrustProxy
+  /** Buffering of the recorder; the defaults suit most apps. */
+  recorder?: {
+    /** Most requests held in memory while the database is slow or down. Default 10 000. */
+    maxBuffer?: number
+    /** Requests per write. Default 500. */
+    batchSize?: number
+    /** Milliseconds between writes. Default 1000. */
+    flushInterval?: number
+  }
+}
+
+/** Options after validation, with every default filled in. */
+export interface ResolvedOptions<Req, Protect> {
+  database: DatabaseOption
+  table: string
+  prefix: string
+  defaultDateSpan: number
+  protect: Protect | undefined
+  access: 'open' | 'forbidden'
+  disable: ((req: Req) => boolean) | undefined
+  trustProxy: TrustProxy
+  recorder: NonNullable<StatgraphOptions<Req, Protect>['recorder']>
+}
+
+/** Checks options once, at setup, with messages that name the option and the fix. */
+export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Protect> = {}): ResolvedOptions<Req, Protect> {
+  if (typeof options !== 'object' || options === null) throw new TypeError('statgraph: options must be an object')
+  const prefix = options.prefix ?? '/statistics'
+  if (typeof prefix !== 'string' || !/^\/[^?#\s]*[^/?#\s]$/.test(prefix)) {
+    throw new TypeError(`statgraph: "prefix" must be a path such as "/statistics" (leading "/", no trailing "/"), got ${JSON.stringify(prefix)}`)
+  }
+  const table = options.table ?? 'request'
+  if (typeof table !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(table)) {
+    throw new TypeError(`statgraph: "table" must be a plain SQL name (letters, digits, _), got ${JSON.stringify(table)}`)
+  }
+  const span = options.defaultDateSpan ?? 7
+  if (!Number.isInteger(span) || span < 1 || span > 3660) {
+    throw new TypeError(`statgraph: "defaultDateSpan" must be a whole number of days from 1 to 3660, got ${String(span)}`)
+  }
+  if (options.protect !== undefined && typeof options.protect !== 'function') {
+    throw new TypeError('statgraph: "protect" must be middleware (a function)')
+  }
+  if (options.disable !== undefined && typeof options.disable !== 'function') {
+    throw new TypeError('statgraph: "disable" must be a function (req) => boolean')
+  }
+  const trustProxy = options.trustProxy ?? false
+  if (typeof trustProxy !== 'boolean' && !(Number.isInteger(trustProxy) && trustProxy >= 0)) {
+    throw new TypeError(`statgraph: "trustProxy" must be true, false or a number of proxies, got ${String(trustProxy)}`)
+  }
+  const open = options.protect !== undefined || options.public === true || process.env.NODE_ENV !== 'production'
+  return {
+    database: options.database ?? './statistics.db',
+    table,
+    prefix,
+    defaultDateSpan: span,
+    protect: options.protect,
+    access: open ? 'open' : 'forbidden',
+    disable: options.disable,
+    trustProxy,
+    recorder: options.recorder ?? {},
+  }
+}

@@ -1,0 +1,77 @@
+import { createDashboard, type Dashboard } from '../dashboard/dashboard.js'
+import type { RequestFacts } from '../record/request-record.js'
+import { toRequestRecord } from '../record/to-request-record.js'
+import { Recorder, type RecorderCounts } from '../recorder/recorder.js'
+import { openStore } from '../store/open-store.js'
+import type { Store } from '../store/store.js'
+import type { ResolvedOptions } from './statgraph-options.js'
+
+/**
+ * What every adapter returns: the handle on statgraph's store, recorder and dashboard.
+ *
+ * @example
+ * const stats = statgraph(app)
+ * process.on('SIGTERM', () => stats.close())
+ */
+export interface StatgraphHandle {
+  readonly store: Store
+  /** The dashboard as a Web `Request` → `Response` function, for mounting elsewhere. */
+  readonly dashboard: Dashboard
+  /** Writes every request recorded so far. */
+  flush(): Promise<void>
+  /** Writes what is buffered, then releases the database (unless the app passed its own in). */
+  close(): Promise<void>
+  /** How many requests were written, are buffered, or were dropped. */
+  counts(): RecorderCounts
+}
+
+/**
+ * The framework-neutral part of statgraph: store, recorder and dashboard, built once from resolved
+ * options. Adapters feed it `RequestFacts` and mount its dashboard.
+ */
+export class Statgraph implements StatgraphHandle {
+  readonly store: Store
+  readonly dashboard: Dashboard
+  readonly #recorder: Recorder<RequestFacts>
+
+  constructor(options: Omit<ResolvedOptions<unknown, unknown>, 'protect' | 'disable'>) {
+    const store = openStore(options.database, options.table)
+    const recordOptions = { trustProxy: options.trustProxy }
+    this.store = store
+    this.#recorder = new Recorder<RequestFacts>({
+      ...options.recorder,
+      write: (batch) => store.insertBatch(batch.map((facts) => toRequestRecord(facts, recordOptions))),
+    })
+    this.dashboard = createDashboard({
+      store,
+      prefix: options.prefix,
+      defaultDateSpan: options.defaultDateSpan,
+      access: options.access,
+    })
+    // Create the table now, so the first dashboard visit and the first write find it.
+    store.migrate().catch((error: unknown) => {
+      console.error(`statgraph: preparing the statistics table failed (${String(error)}); will retry on the next write`)
+    })
+  }
+
+  /** Queues one request's facts; O(1), never throws. */
+  record(facts: RequestFacts): void {
+    this.#recorder.push(facts)
+  }
+
+  flush(): Promise<void> {
+    return this.#recorder.flush()
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.#recorder.close()
+    } finally {
+      await this.store.close()
+    }
+  }
+
+  counts(): RecorderCounts {
+    return this.#recorder.counts()
+  }
+}

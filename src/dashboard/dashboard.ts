@@ -1,0 +1,124 @@
+import { QueryError } from '../stats/query-error.js'
+import { parseRequestsQuery } from '../stats/requests-query.js'
+import { parseStatsQuery } from '../stats/stats-query.js'
+import type { Stats } from '../stats/stats.js'
+import type { Store } from '../store/store.js'
+import { toCsv } from './csv.js'
+import { assetVersion, webAssets } from './generated/web-assets.js'
+import { PAGE_CSP, renderPage } from './page.js'
+
+/** What a dashboard serves and from where. */
+export interface DashboardOptions {
+  store: Store
+  /** Where the dashboard is mounted, e.g. `/statistics` (no trailing slash). */
+  prefix: string
+  defaultDateSpan: number
+  /** `forbidden`: answer every request with 403 and a hint (production without `protect`). */
+  access: 'open' | 'forbidden'
+  /** The current instant; tests pin it. */
+  now?: () => number
+}
+
+/** A framework-neutral dashboard: a Web `Request` in, a Web `Response` out. */
+export type Dashboard = (request: Request) => Promise<Response>
+
+const CSV_COLUMNS = [
+  'index', 'date', 'method', 'path', 'status_code', 'size', 'response_time', 'mimetype', 'remote_address',
+  'user_agent', 'browser', 'platform', 'bot', 'referrer', 'exception',
+] as const
+
+const FORBIDDEN_HINT =
+  'statgraph: the statistics dashboard is closed in production. Pass `protect` (middleware that checks the user) or `public: true` to open it.\n'
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'x-frame-options': 'SAMEORIGIN',
+}
+
+/**
+ * The dashboard's page, assets and JSON API under `prefix`:
+ * `GET {prefix}` (the page), `GET {prefix}/api/stats`, `GET {prefix}/api/requests` (JSON or CSV).
+ * A bad parameter answers 400 with `{ "error": … }`; a database failure 503; never a stack trace.
+ *
+ * @example
+ * const dashboard = createDashboard({ store, prefix: '/statistics', defaultDateSpan: 7, access: 'open' })
+ * const response = await dashboard(new Request('http://localhost/statistics/api/stats'))
+ */
+export function createDashboard(options: DashboardOptions): Dashboard {
+  const { store, prefix } = options
+  const now = options.now ?? Date.now
+  const page = renderPage({ prefix, defaultDateSpan: options.defaultDateSpan, assetVersion })
+
+  async function stats(params: URLSearchParams): Promise<Response> {
+    const query = parseStatsQuery(params, { defaultDateSpan: options.defaultDateSpan, now: now() })
+    const answer: Stats = { start: query.range.start, end: query.range.end, bucket: 'day', ...(await store.stats(query)) }
+    return json(200, answer)
+  }
+
+  async function requests(params: URLSearchParams): Promise<Response> {
+    const query = parseRequestsQuery(params, { defaultDateSpan: options.defaultDateSpan, now: now() })
+    const page = await store.requests(query)
+    if (query.format === 'csv') {
+      return new Response(toCsv(CSV_COLUMNS, page.rows as unknown as Record<string, unknown>[]), {
+        headers: {
+          ...SECURITY_HEADERS,
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="requests-${query.range.start}-${query.range.end}.csv"`,
+          'cache-control': 'no-store',
+        },
+      })
+    }
+    return json(200, { start: query.range.start, end: query.range.end, limit: query.limit, offset: query.offset, ...page })
+  }
+
+  return async function dashboard(request: Request): Promise<Response> {
+    if (options.access === 'forbidden') {
+      return new Response(FORBIDDEN_HINT, { status: 403, headers: { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' } })
+    }
+    const url = new URL(request.url)
+    const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return json(405, { error: `${request.method} is not allowed here; the dashboard only answers GET` }, { allow: 'GET, HEAD' })
+    }
+    try {
+      if (path === '' || path === '/') return html(page)
+      if (path === '/api/stats') return await stats(url.searchParams)
+      if (path === '/api/requests') return await requests(url.searchParams)
+      if (path.startsWith('/assets/')) {
+        const asset = webAssets[path.slice('/assets/'.length)]
+        if (asset !== undefined) return assetResponse(asset, request)
+      }
+      return json(404, { error: `nothing at ${prefix}${path}; the API is at ${prefix}/api/stats and ${prefix}/api/requests` })
+    } catch (error) {
+      if (error instanceof QueryError) return json(400, { error: error.message })
+      console.error(`statgraph: the dashboard could not read the statistics: ${String(error)}`)
+      return json(503, { error: 'the statistics database could not be read; see the server log' })
+    }
+  }
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  })
+}
+
+function html(body: string): Response {
+  return new Response(body, {
+    headers: {
+      ...SECURITY_HEADERS,
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': PAGE_CSP,
+    },
+  })
+}
+
+function assetResponse(asset: { body: string; type: string }, request: Request): Response {
+  const etag = `"${assetVersion}"`
+  const headers = { ...SECURITY_HEADERS, 'content-type': asset.type, 'cache-control': 'no-cache', etag }
+  if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers })
+  return new Response(asset.body, { headers })
+}

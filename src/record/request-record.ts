@@ -1,0 +1,54 @@
+/**
+ * One recorded request: a row of the statistics table. Field names are the table's column names
+ * (Flask-Statgraph's), so a row read back from the database has the same shape.
+ */
+export interface RequestRecord {
+  /** Milliseconds from the request's arrival to the end of the response. */
+  response_time: number
+  /** When the request arrived, in milliseconds since the Unix epoch (UTC). */
+  date: number
+  method: string
+  /** Bytes of body actually sent to the client (0 for HEAD, 204 and 304). */
+  size: number
+  /** Status sent to the client; 500 when the handler threw and nothing else was sent. */
+  status_code: number
+  /** URL path without the query string, percent-decoded where that is unambiguous. */
+  path: string
+  user_agent: string
+  remote_address: string
+  /** The error a handler threw, e.g. `Error: division by zero`. */
+  exception: string | null
+  referrer: string | null
+  /** Lower-case family and `major.minor`, e.g. `firefox 72.0`. */
+  browser: string | null
+  /** `windows`, `macos`, `linux`, `ios`, `android`, `chromeos`, … */
+  platform: string | null
+  /** Response content type without parameters, e.g. `text/html`. */
+  mimetype: string | null
+  /** True for crawlers, link-preview fetchers, monitors, HTTP libraries and headless browsers. */
+  bot: boolean
+}
+
+/**
+ * What an adapter knows when a response ends: the raw facts, gathered on the request path with no
+ * parsing. The recorder turns them into a {@link RequestRecord} off that path.
+ */
+export interface RequestFacts {
+  /** Arrival time, milliseconds since the Unix epoch. */
+  date: number
+  responseTime: number
+  method: string
+  /** The request target as received: path and query string. */
+  url: string
+  status: number
+  size: number
+  userAgent: string | undefined
+  referrer: string | undefined
+  /** The socket's peer address. */
+  remoteAddress: string | undefined
+  /** The `X-Forwarded-For` header, used only when `trustProxy` is set. */
+  forwardedFor: string | undefined
+  /** The `Content-Type` response header as sent. */
+  contentType: string | undefined
+  exception: string | null
+}

@@ -1,0 +1,25 @@
+import { type DateRange, type QueryDefaults, QueryParams, type StatsFilters } from './query-params.js'
+
+/** What `GET {prefix}/api/requests` asks for: raw rows, newest first. */
+export interface RequestsQuery {
+  range: DateRange
+  filters: StatsFilters
+  limit: number
+  offset: number
+  format: 'json' | 'csv'
+}
+
+/** Largest page of raw rows one call answers. */
+export const MAX_LIMIT = 1000
+
+/** The requests query in `params`, validated; throws a {@link QueryError} naming a bad parameter. */
+export function parseRequestsQuery(params: URLSearchParams, defaults: QueryDefaults): RequestsQuery {
+  const reader = new QueryParams(params, ['limit', 'offset', 'format'])
+  return {
+    range: reader.range(defaults),
+    filters: reader.filters(),
+    limit: reader.integer('limit', 1, MAX_LIMIT, 100),
+    offset: reader.integer('offset', 0, 10_000_000, 0),
+    format: reader.choice('format', ['json', 'csv'] as const),
+  }
+}

@@ -1,0 +1,68 @@
+import type { UtcDay } from './utc-day.js'
+
+/** Response times in milliseconds; null when no request is counted. */
+export interface ResponseTimeStats {
+  avg: number | null
+  p50: number | null
+  p95: number | null
+  p99: number | null
+  max: number | null
+}
+
+/** One bucket of the time series (a UTC day). */
+export interface TimeseriesPoint {
+  /** Start of the bucket, ISO 8601 in UTC. */
+  t: string
+  hits: number
+  uniqueHits: number
+  errors: number
+  avgResponseTime: number | null
+  p95ResponseTime: number | null
+}
+
+/** One entry of a breakdown: a value and how many requests had it. */
+export interface BreakdownEntry<K = string | null> {
+  key: K
+  count: number
+}
+
+/** One path's line in the routes table. */
+export interface PathStats extends BreakdownEntry<string> {
+  uniqueHits: number
+  errors: number
+  avgResponseTime: number | null
+  p95ResponseTime: number | null
+  /** ISO 8601 instant of the latest request. */
+  lastRequested: string
+}
+
+/** One exception text, grouped. */
+export interface ExceptionStats extends BreakdownEntry<string> {
+  /** ISO 8601 instant of the latest occurrence. */
+  lastSeen: string
+}
+
+/** The answer of `GET {prefix}/api/stats` (DESIGN's JSON API). */
+export interface Stats {
+  start: UtcDay
+  end: UtcDay
+  bucket: 'day'
+  /** Every recorded request in the range (bots included unless filtered). */
+  hits: number
+  /** Distinct client addresses in the range. */
+  uniqueHits: number
+  /** Responses with status ≥ 500. */
+  errors: number
+  /** Body bytes sent. */
+  bytes: number
+  responseTime: ResponseTimeStats
+  timeseries: TimeseriesPoint[]
+  statusCodes: BreakdownEntry<number>[]
+  methods: BreakdownEntry<string>[]
+  paths: PathStats[]
+  browsers: BreakdownEntry[]
+  platforms: BreakdownEntry[]
+  referrers: BreakdownEntry[]
+  mimetypes: BreakdownEntry[]
+  exceptions: ExceptionStats[]
+}

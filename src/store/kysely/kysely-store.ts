@@ -1,0 +1,269 @@
+import { type Kysely, type Migration, Migrator, type RawBuilder, sql } from 'kysely'
+import type { RequestRecord } from '../../record/request-record.js'
+import { nearestRank, PERCENTILES } from '../../stats/percentile.js'
+import type { StatsFilters } from '../../stats/query-params.js'
+import type { RequestsQuery } from '../../stats/requests-query.js'
+import type { StatsQuery } from '../../stats/stats-query.js'
+import type { BreakdownEntry, ExceptionStats, PathStats, Stats, TimeseriesPoint } from '../../stats/stats.js'
+import { utcDaysBetween } from '../../stats/utc-day.js'
+import type { RequestPage, RequestRow, Store } from '../store.js'
+import type { RequestDatabase } from './request-table.js'
+import type { SqlFlavor } from './sql-flavor.js'
+
+/** A store's versioned schema changes, by name; names sort in the order they apply. */
+export type Migrations = (table: string) => Record<string, Migration>
+
+/** What {@link KyselyStore} is built from. */
+export interface KyselyStoreConfig {
+  db: Kysely<RequestDatabase>
+  table: string
+  flavor: SqlFlavor
+  migrations: Migrations
+  /** Whether `close()` destroys `db` (false when the app passed its own database in). */
+  ownsDatabase: boolean
+}
+
+// Rows per INSERT: 1000 rows × 15 columns stays under every engine's bound-parameter limit.
+const INSERT_CHUNK = 1000
+
+type Aggregates = {
+  hits: number | string
+  unique_hits: number | string
+  errors: number | string | null
+  avg_rt: number | string | null
+}
+
+/**
+ * A {@link Store} in plain SQL through Kysely: the same queries on every engine, with the engine's
+ * differences in a {@link SqlFlavor}. Exact answers from the raw rows.
+ */
+export class KyselyStore implements Store {
+  readonly #db: Kysely<RequestDatabase>
+  readonly #table: string
+  readonly #flavor: SqlFlavor
+  readonly #migrations: Migrations
+  readonly #ownsDatabase: boolean
+  #migrated: Promise<void> | undefined
+
+  constructor(config: KyselyStoreConfig) {
+    this.#db = config.db
+    this.#table = config.table
+    this.#flavor = config.flavor
+    this.#migrations = config.migrations
+    this.#ownsDatabase = config.ownsDatabase
+  }
+
+  migrate(): Promise<void> {
+    // One migration per store; a failed one is tried again by the next caller.
+    this.#migrated ??= this.#runMigrations().catch((error: unknown) => {
+      this.#migrated = undefined
+      throw error
+    })
+    return this.#migrated
+  }
+
+  async #runMigrations(): Promise<void> {
+    const migrations = this.#migrations(this.#table)
+    const migrator = new Migrator({
+      db: this.#db,
+      provider: { getMigrations: async () => migrations },
+      migrationTableName: `${this.#table}_statgraph_migration`,
+      migrationLockTableName: `${this.#table}_statgraph_migration_lock`,
+    })
+    const { error } = await migrator.migrateToLatest()
+    if (error !== undefined) {
+      throw new Error(`statgraph: migrating table "${this.#table}" failed: ${String(error)}`, { cause: error })
+    }
+  }
+
+  async insertBatch(records: readonly RequestRecord[]): Promise<void> {
+    if (records.length === 0) return
+    await this.migrate()
+    const rows = records.map((record) => ({
+      ...record,
+      date: this.#flavor.toDate(record.date),
+      bot: this.#flavor.toBoolean(record.bot),
+    }))
+    await this.#db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        await trx
+          .insertInto(this.#table as 'request')
+          .values(rows.slice(i, i + INSERT_CHUNK))
+          .execute()
+      }
+    })
+  }
+
+  async stats(query: StatsQuery): Promise<Omit<Stats, 'start' | 'end' | 'bucket'>> {
+    await this.migrate()
+    const where = this.#where(query)
+    const t = sql.table(this.#table)
+    const db = this.#db
+    const flavor = this.#flavor
+    const errors = sql`sum(case when status_code >= 500 then 1 else 0 end)`
+
+    const totals = (
+      await sql<Aggregates & { bytes: number | string | null; max_rt: number | null }>`
+        select count(*) as hits, count(distinct remote_address) as unique_hits, ${errors} as errors,
+          sum(size) as bytes, avg(response_time) as avg_rt, max(response_time) as max_rt
+        from ${t} where ${where}`.execute(db)
+    ).rows[0]
+    const hits = Number(totals?.hits ?? 0)
+    const percentiles = await this.#percentiles(where, hits)
+
+    const days = await sql<Aggregates & { key: string }>`
+      select ${flavor.utcDay} as key, count(*) as hits, count(distinct remote_address) as unique_hits,
+        ${errors} as errors, avg(response_time) as avg_rt
+      from ${t} where ${where} group by ${flavor.utcDay}`.execute(db)
+    const dayP95 = await this.#groupedP95(flavor.utcDay, where)
+    const byDay = new Map(days.rows.map((row) => [row.key, row]))
+    const timeseries: TimeseriesPoint[] = utcDaysBetween(query.range.start, query.range.end).map((day) => {
+      const row = byDay.get(day)
+      return {
+        t: `${day}T00:00:00.000Z`,
+        hits: Number(row?.hits ?? 0),
+        uniqueHits: Number(row?.unique_hits ?? 0),
+        errors: Number(row?.errors ?? 0),
+        avgResponseTime: nullableNumber(row?.avg_rt),
+        p95ResponseTime: dayP95.get(day) ?? null,
+      }
+    })
+
+    const pathRows = await sql<Aggregates & { key: string; last: unknown }>`
+      select path as key, count(*) as hits, count(distinct remote_address) as unique_hits,
+        ${errors} as errors, avg(response_time) as avg_rt, max(date) as last
+      from ${t} where ${where} group by path order by hits desc, path limit ${query.top}`.execute(db)
+    const pathP95 = await this.#groupedP95(sql`path`, where)
+    const paths: PathStats[] = pathRows.rows.map((row) => ({
+      key: row.key,
+      count: Number(row.hits),
+      uniqueHits: Number(row.unique_hits),
+      errors: Number(row.errors ?? 0),
+      avgResponseTime: nullableNumber(row.avg_rt),
+      p95ResponseTime: pathP95.get(row.key) ?? null,
+      lastRequested: new Date(flavor.fromDate(row.last)).toISOString(),
+    }))
+
+    const exceptionRows = await sql<{ key: string; count: number | string; last: unknown }>`
+      select exception as key, count(*) as count, max(date) as last
+      from ${t} where ${where} and exception is not null
+      group by exception order by count desc, exception limit ${query.top}`.execute(db)
+    const exceptions: ExceptionStats[] = exceptionRows.rows.map((row) => ({
+      key: row.key,
+      count: Number(row.count),
+      lastSeen: new Date(flavor.fromDate(row.last)).toISOString(),
+    }))
+
+    const statusCodes = await this.#breakdown('status_code', where, query.top)
+    return {
+      hits,
+      uniqueHits: Number(totals?.unique_hits ?? 0),
+      errors: Number(totals?.errors ?? 0),
+      bytes: Number(totals?.bytes ?? 0),
+      responseTime: {
+        avg: nullableNumber(totals?.avg_rt),
+        p50: percentiles.get(50) ?? null,
+        p95: percentiles.get(95) ?? null,
+        p99: percentiles.get(99) ?? null,
+        max: nullableNumber(totals?.max_rt),
+      },
+      timeseries,
+      statusCodes: statusCodes.map((entry) => ({ key: Number(entry.key), count: entry.count })),
+      methods: (await this.#breakdown('method', where, query.top)) as BreakdownEntry<string>[],
+      paths,
+      browsers: await this.#breakdown('browser', where, query.top),
+      platforms: await this.#breakdown('platform', where, query.top),
+      referrers: await this.#breakdown('referrer', where, query.top),
+      mimetypes: await this.#breakdown('mimetype', where, query.top),
+      exceptions,
+    }
+  }
+
+  async requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage> {
+    await this.migrate()
+    const where = this.#where(query)
+    const t = sql.table(this.#table)
+    const total = (await sql<{ total: number | string }>`select count(*) as total from ${t} where ${where}`.execute(this.#db))
+      .rows[0]?.total
+    const { rows } = await sql<Record<string, unknown>>`
+      select * from ${t} where ${where}
+      order by date desc, ${sql.ref('index')} desc limit ${query.limit} offset ${query.offset}`.execute(this.#db)
+    return { total: Number(total ?? 0), rows: rows.map((row) => this.#toRow(row)) }
+  }
+
+  async prune(before: number): Promise<number> {
+    await this.migrate()
+    const result = await this.#db
+      .deleteFrom(this.#table as 'request')
+      .where('date', '<', this.#flavor.toDate(before))
+      .executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsDatabase) await this.#db.destroy()
+  }
+
+  #where(query: { range: { from: number; to: number }; filters: StatsFilters }): RawBuilder<unknown> {
+    const { filters } = query
+    const parts = [sql`date >= ${this.#flavor.toDate(query.range.from)}`, sql`date < ${this.#flavor.toDate(query.range.to)}`]
+    if (filters.path !== undefined) parts.push(sql`path = ${filters.path}`)
+    if (filters.method !== undefined) parts.push(sql`method = ${filters.method}`)
+    if (filters.status !== undefined) parts.push(sql`status_code between ${filters.status.min} and ${filters.status.max}`)
+    if (filters.browser !== undefined) parts.push(sql`browser = ${filters.browser}`)
+    if (filters.platform !== undefined) parts.push(sql`platform = ${filters.platform}`)
+    if (filters.bot !== undefined) parts.push(sql`bot = ${this.#flavor.toBoolean(filters.bot)}`)
+    return sql.join(parts, sql` and `)
+  }
+
+  /** Exact nearest-rank percentiles of the response time over the rows of `where`. */
+  async #percentiles(where: RawBuilder<unknown>, count: number): Promise<Map<number, number>> {
+    const result = new Map<number, number>()
+    if (count === 0) return result
+    const ranks = PERCENTILES.map((percent) => nearestRank(percent, count))
+    const { rows } = await sql<{ rn: number | string; response_time: number }>`
+      select rn, response_time from (
+        select response_time, row_number() over (order by response_time) as rn
+        from ${sql.table(this.#table)} where ${where}
+      ) ranked where rn in (${sql.join(ranks)})`.execute(this.#db)
+    const byRank = new Map(rows.map((row) => [Number(row.rn), Number(row.response_time)]))
+    PERCENTILES.forEach((percent, i) => {
+      const value = byRank.get(ranks[i] as number)
+      if (value !== undefined) result.set(percent, value)
+    })
+    return result
+  }
+
+  /** Exact nearest-rank p95 of the response time per value of `key`. */
+  async #groupedP95(key: RawBuilder<unknown>, where: RawBuilder<unknown>): Promise<Map<string, number>> {
+    const { rows } = await sql<{ key: string; response_time: number }>`
+      select key, response_time from (
+        select ${key} as key, response_time,
+          row_number() over (partition by ${key} order by response_time) as rn,
+          count(*) over (partition by ${key}) as n
+        from ${sql.table(this.#table)} where ${where}
+      ) ranked where rn * 100 >= n * 95 and (rn - 1) * 100 < n * 95`.execute(this.#db)
+    return new Map(rows.map((row) => [String(row.key), Number(row.response_time)]))
+  }
+
+  async #breakdown(column: string, where: RawBuilder<unknown>, top: number): Promise<BreakdownEntry[]> {
+    const ref = sql.ref(column)
+    const { rows } = await sql<{ key: string | null; count: number | string }>`
+      select ${ref} as key, count(*) as count from ${sql.table(this.#table)} where ${where}
+      group by ${ref} order by count desc, ${ref} limit ${top}`.execute(this.#db)
+    return rows.map((row) => ({ key: row.key, count: Number(row.count) }))
+  }
+
+  #toRow(row: Record<string, unknown>): RequestRow {
+    return {
+      ...(row as unknown as RequestRow),
+      index: Number(row.index),
+      date: new Date(this.#flavor.fromDate(row.date)).toISOString(),
+      bot: Boolean(Number(row.bot)),
+    }
+  }
+}
+
+function nullableNumber(value: number | string | null | undefined): number | null {
+  return value === null || value === undefined ? null : Number(value)
+}

@@ -1,0 +1,36 @@
+import type { RequestRecord } from '../record/request-record.js'
+import type { RequestsQuery } from '../stats/requests-query.js'
+import type { StatsQuery } from '../stats/stats-query.js'
+import type { Stats } from '../stats/stats.js'
+
+/** A stored request as the API lists it: the record, its row id, and its date as ISO 8601. */
+export interface RequestRow extends Omit<RequestRecord, 'date'> {
+  index: number
+  date: string
+}
+
+/** One page of raw rows, newest first, and how many rows match in all. */
+export interface RequestPage {
+  total: number
+  rows: RequestRow[]
+}
+
+/**
+ * Where records live. One implementation per database engine (`store/sqlite/`, …); every one
+ * passes the same conformance tests. Methods may be called before `migrate()` has finished: a store
+ * waits for its own migration.
+ */
+export interface Store {
+  /** Creates or upgrades the table; safe to call again and from several processes. */
+  migrate(): Promise<void>
+  /** Writes `records` in one transaction: all of them or none. */
+  insertBatch(records: readonly RequestRecord[]): Promise<void>
+  /** Answers the dashboard's stats query. */
+  stats(query: StatsQuery): Promise<Omit<Stats, 'start' | 'end' | 'bucket'>>
+  /** Raw rows, newest first. */
+  requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage>
+  /** Deletes rows that arrived before `before` (ms since the epoch); returns how many. */
+  prune(before: number): Promise<number>
+  /** Releases what the store opened itself (never a database handle the app passed in). */
+  close(): Promise<void>
+}

@@ -1,0 +1,247 @@
+// The dashboard page. Everything shown comes from the JSON API and is written with textContent:
+// paths, user agents and referrers are strangers' input and never become HTML.
+import uPlot from 'uplot'
+import 'uplot/dist/uPlot.min.css'
+
+interface TimeseriesPoint {
+  t: string
+  hits: number
+  uniqueHits: number
+}
+interface PathStats {
+  key: string
+  count: number
+  uniqueHits: number
+  errors: number
+  avgResponseTime: number | null
+  p95ResponseTime: number | null
+  lastRequested: string
+}
+interface Stats {
+  start: string
+  end: string
+  hits: number
+  uniqueHits: number
+  errors: number
+  responseTime: { p95: number | null }
+  timeseries: TimeseriesPoint[]
+  paths: PathStats[]
+}
+interface RequestRow {
+  date: string
+  method: string
+  path: string
+  status_code: number
+  size: number
+  response_time: number
+  mimetype: string | null
+}
+interface View {
+  start: string
+  end: string
+  path: string | null
+}
+
+const body = document.body
+const prefix = body.dataset.prefix ?? '/statistics'
+const defaultSpan = Number(body.dataset.defaultDateSpan ?? '7')
+let chart: uPlot | undefined
+let generation = 0
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const node = Object.assign(document.createElement(tag), props)
+  node.append(...children)
+  return node
+}
+
+function today(offsetDays = 0): string {
+  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10)
+}
+
+function readView(): View {
+  const params = new URLSearchParams(location.search)
+  return {
+    start: params.get('start') ?? today(1 - defaultSpan),
+    end: params.get('end') ?? today(),
+    path: params.get('path'),
+  }
+}
+
+function go(view: View): void {
+  const params = new URLSearchParams({ start: view.start, end: view.end })
+  if (view.path !== null) params.set('path', view.path)
+  history.pushState(null, '', `?${params}`)
+  void render()
+}
+
+async function api<T>(route: string, params: Record<string, string | null>): Promise<T> {
+  const query = new URLSearchParams()
+  for (const [key, value] of Object.entries(params)) if (value !== null) query.set(key, value)
+  const response = await fetch(`${prefix}/api/${route}?${query}`, { headers: { accept: 'application/json' } })
+  const answer = (await response.json()) as T & { error?: string }
+  if (!response.ok) throw new Error(answer.error ?? `the API answered ${response.status}`)
+  return answer
+}
+
+const number = new Intl.NumberFormat()
+function ms(value: number | null): string {
+  return value === null ? '–' : `${value < 10 ? value.toFixed(2) : Math.round(value)} ms`
+}
+function when(iso: string): string {
+  return new Date(iso).toLocaleString()
+}
+
+function card(label: string, value: string, name: string): HTMLElement {
+  return el('div', { className: 'card' }, el('div', { className: 'card-label' }, label), el('div', { className: 'card-value', title: name }, value))
+}
+
+function header(view: View): HTMLElement {
+  const start = el('input', { type: 'date', value: view.start, id: 'start', required: true })
+  const end = el('input', { type: 'date', value: view.end, id: 'end', required: true })
+  const form = el(
+    'form',
+    { className: 'range', ariaLabel: 'Date range (UTC days)' },
+    el('label', { htmlFor: 'start' }, 'From'),
+    start,
+    el('label', { htmlFor: 'end' }, 'to'),
+    end,
+    el('button', { type: 'submit' }, 'Apply'),
+    el('span', { className: 'zone' }, 'UTC'),
+  )
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    go({ ...view, start: start.value, end: end.value })
+  })
+  const presets = el('div', { className: 'presets' })
+  for (const days of [1, 7, 30, 90]) {
+    const button = el('button', { type: 'button' }, days === 1 ? 'Today' : `${days} days`)
+    button.addEventListener('click', () => go({ ...view, start: today(1 - days), end: today() }))
+    presets.append(button)
+  }
+  return el('header', {}, el('h1', {}, 'Statistics'), form, presets)
+}
+
+function drawChart(container: HTMLElement, series: TimeseriesPoint[]): void {
+  chart?.destroy()
+  const data: uPlot.AlignedData = [
+    series.map((point) => Date.parse(point.t) / 1000),
+    series.map((point) => point.hits),
+    series.map((point) => point.uniqueHits),
+  ]
+  chart = new uPlot(
+    {
+      width: Math.max(300, container.clientWidth),
+      height: 260,
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+      series: [
+        {},
+        { label: 'Hits', stroke: '#2563eb', width: 2, fill: 'rgba(37,99,235,0.08)' },
+        { label: 'Unique hits', stroke: '#16a34a', width: 2 },
+      ],
+      axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor' }],
+    },
+    data,
+    container,
+  )
+}
+
+function routesTable(view: View, paths: PathStats[]): HTMLElement {
+  const rows = paths.map((entry) => {
+    const link = el('a', { href: `?${new URLSearchParams({ start: view.start, end: view.end, path: entry.key })}` }, entry.key)
+    link.addEventListener('click', (event) => {
+      event.preventDefault()
+      go({ ...view, path: entry.key })
+    })
+    return el(
+      'tr',
+      {},
+      el('td', { className: 'path' }, link),
+      el('td', { className: 'num' }, number.format(entry.count)),
+      el('td', { className: 'num' }, number.format(entry.uniqueHits)),
+      el('td', {}, when(entry.lastRequested)),
+      el('td', { className: 'num' }, ms(entry.avgResponseTime)),
+      el('td', { className: 'num' }, ms(entry.p95ResponseTime)),
+    )
+  })
+  return table('Routes', ['Path', 'Hits', 'Unique hits', 'Last requested', 'Avg response', 'p95 response'], rows, 'routes')
+}
+
+function requestsTable(rows: RequestRow[]): HTMLElement {
+  return table(
+    'Latest requests',
+    ['Date', 'Method', 'Status', 'Mimetype', 'Size', 'Response time'],
+    rows.map((row) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, when(row.date)),
+        el('td', {}, row.method),
+        el('td', { className: 'num' }, String(row.status_code)),
+        el('td', {}, row.mimetype ?? '–'),
+        el('td', { className: 'num' }, `${number.format(row.size)} B`),
+        el('td', { className: 'num' }, ms(row.response_time)),
+      ),
+    ),
+    'requests',
+  )
+}
+
+function table(caption: string, columns: string[], rows: HTMLElement[], id: string): HTMLElement {
+  return el(
+    'section',
+    { className: 'panel' },
+    el(
+      'table',
+      { id },
+      el('caption', {}, caption),
+      el('thead', {}, el('tr', {}, ...columns.map((column) => el('th', { scope: 'col' }, column)))),
+      el('tbody', {}, ...rows),
+    ),
+  )
+}
+
+async function render(): Promise<void> {
+  const mine = ++generation
+  const view = readView()
+  const main = el('main', { ariaBusy: 'true' })
+  body.replaceChildren(header(view), main)
+  try {
+    const stats = await api<Stats>('stats', { start: view.start, end: view.end, path: view.path })
+    const latest = view.path === null ? null : await api<{ rows: RequestRow[] }>('requests', { start: view.start, end: view.end, path: view.path, limit: '50' })
+    if (mine !== generation) return
+    main.ariaBusy = 'false'
+    if (view.path !== null) {
+      const back = el('a', { href: `?${new URLSearchParams({ start: view.start, end: view.end })}` }, '← All routes')
+      back.addEventListener('click', (event) => {
+        event.preventDefault()
+        go({ ...view, path: null })
+      })
+      main.append(el('nav', { className: 'crumbs' }, back), el('h2', { className: 'path-title' }, view.path))
+    }
+    main.append(
+      el(
+        'section',
+        { className: 'cards', ariaLabel: 'Totals' },
+        card('Hits', number.format(stats.hits), 'hits'),
+        card('Unique hits', number.format(stats.uniqueHits), 'uniqueHits'),
+        card('Errors (5xx)', number.format(stats.errors), 'errors'),
+        card('p95 response', ms(stats.responseTime.p95), 'p95'),
+      ),
+    )
+    if (stats.hits === 0) {
+      main.append(el('p', { className: 'empty' }, `No requests recorded from ${stats.start} to ${stats.end}. Requests the app serves appear here within a few seconds.`))
+      return
+    }
+    const chartBox = el('section', { className: 'panel chart', ariaLabel: 'Hits and unique hits per day (UTC)' })
+    main.append(chartBox)
+    drawChart(chartBox, stats.timeseries)
+    main.append(latest === null ? routesTable(view, stats.paths) : requestsTable(latest.rows))
+  } catch (error) {
+    if (mine !== generation) return
+    main.ariaBusy = 'false'
+    main.append(el('p', { className: 'error', role: 'alert' }, `The statistics could not be loaded: ${error instanceof Error ? error.message : String(error)}`))
+  }
+}
+
+window.addEventListener('popstate', () => void render())
+void render()
