@@ -1,0 +1,61 @@
+import type { RequestRecord } from '../../src/record/request-record.js'
+
+/** A deterministic pseudo-random source (mulberry32), so generated data is the same every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** A complete record with plausible values; `overrides` set what a test cares about. */
+export function record(overrides: Partial<RequestRecord> = {}): RequestRecord {
+  return {
+    response_time: 12.5,
+    date: Date.UTC(2026, 0, 15, 12),
+    method: 'GET',
+    size: 100,
+    status_code: 200,
+    path: '/',
+    user_agent: 'Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0',
+    remote_address: '203.0.113.1',
+    exception: null,
+    referrer: null,
+    browser: 'firefox 120.0',
+    platform: 'linux',
+    mimetype: 'text/html',
+    bot: false,
+    ...overrides,
+  }
+}
+
+/** `count` varied records spread over `days` UTC days starting at `firstDay` (ms). */
+export function generateRecords(count: number, firstDay: number, days: number, seed = 1): RequestRecord[] {
+  const random = seededRandom(seed)
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
+  const paths = ['/', '/about', '/users/1', '/users/2', '/api/items', '/café', '/search']
+  const statuses = [200, 200, 200, 200, 201, 301, 404, 500, 503]
+  const browsers = ['firefox 120.0', 'chrome 131.0', 'safari 17.4', null]
+  return Array.from({ length: count }, () => {
+    const status = pick(statuses)
+    return record({
+      date: firstDay + Math.floor(random() * days * 86_400_000),
+      response_time: Math.round(random() * 5000) / 10,
+      method: pick(['GET', 'GET', 'POST', 'HEAD']),
+      size: Math.floor(random() * 10_000),
+      status_code: status,
+      path: pick(paths),
+      remote_address: `198.51.100.${Math.floor(random() * 40)}`,
+      exception: status === 500 ? pick(['Error: division by zero', 'TypeError: x is undefined']) : null,
+      referrer: pick([null, 'https://example.com/', 'https://search.example/?q=a']),
+      browser: pick(browsers),
+      platform: pick(['windows', 'macos', 'linux', null]),
+      mimetype: pick(['text/html', 'application/json']),
+      bot: random() < 0.1,
+    })
+  })
+}
