@@ -57,7 +57,8 @@ function parse(userAgent: string): UserAgentInfo {
   if (userAgent === '') return { browser: null, platform: null, bot: false }
   const result = new UAParser(userAgent).getResult()
   const family = result.browser.name?.toLowerCase()
-  const version = result.browser.version?.split('.').slice(0, 2).join('.')
+  // `major.minor` only; some agents write odd versions such as `15.6,2`.
+  const version = /^\d+(?:\.\d+)?/.exec(result.browser.version ?? '')?.[0]
   const os = result.os.name?.toLowerCase()
   return {
     browser: family ? (version ? `${family} ${version}` : family) : null,
