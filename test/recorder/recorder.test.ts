@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest'
+import { Recorder } from '../../src/recorder/recorder.js'
+import { waitFor } from '../helpers/wait-for.js'
+
+const quiet = { onWriteError: () => {}, onRecovered: () => {} }
+
+/** A writer that stores batches, and fails while `down` is true. */
+function sink() {
+  const state = { down: false, written: [] as number[], batches: 0, attempts: 0, attemptTimes: [] as number[] }
+  const write = async (batch: number[]) => {
+    state.attempts++
+    state.attemptTimes.push(Date.now())
+    if (state.down) throw new Error('database unreachable')
+    state.batches++
+    state.written.push(...batch)
+  }
+  return { state, write }
+}
+
+describe('Recorder', () => {
+  it('writes nothing on push and everything on flush, in order', async () => {
+    const { state, write } = sink()
+    const recorder = new Recorder<number>({ write, flushInterval: 60_000, ...quiet })
+    for (let i = 0; i < 10; i++) recorder.push(i)
+    expect(state.attempts).toBe(0)
+    await recorder.flush()
+    expect(state.written).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    expect(recorder.counts()).toMatchObject({ buffered: 0, written: 10, dropped: 0 })
+    await recorder.close()
+  })
+
+  it('writes on its own when a batch fills up and when the timer fires', async () => {
+    const { state, write } = sink()
+    const bySize = new Recorder<number>({ write, batchSize: 5, flushInterval: 60_000, ...quiet })
+    for (let i = 0; i < 5; i++) bySize.push(i)
+    await waitFor(() => state.written.length === 5, 'the size-triggered write')
+    expect(state.written).toEqual([0, 1, 2, 3, 4])
+    await bySize.close()
+
+    const timed = sink()
+    const byTimer = new Recorder<number>({ write: timed.write, batchSize: 1000, flushInterval: 20, ...quiet })
+    byTimer.push(1)
+    await waitFor(() => timed.state.written.length === 1, 'the timed write')
+    expect(timed.state.written).toEqual([1])
+    await byTimer.close()
+  })
+
+  it('drops and counts what does not fit, never growing past its bound', async () => {
+    const { write } = sink()
+    const recorder = new Recorder<number>({ write, maxBuffer: 100, batchSize: 1000, flushInterval: 60_000, ...quiet })
+    for (let i = 0; i < 250; i++) recorder.push(i)
+    expect(recorder.counts()).toMatchObject({ buffered: 100, dropped: 150 })
+    await recorder.close()
+    expect(recorder.counts()).toMatchObject({ written: 100, dropped: 150 })
+  })
+
+  it('keeps a failed batch, retries with backoff, and loses nothing it did not count as dropped', async () => {
+    const { state, write } = sink()
+    const errors: unknown[] = []
+    let recovered = 0
+    const recorder = new Recorder<number>({
+      write,
+      maxBuffer: 50,
+      batchSize: 10,
+      flushInterval: 10,
+      retryDelay: { min: 10, max: 40 },
+      onWriteError: (error) => errors.push(error),
+      onRecovered: () => recovered++,
+    })
+    state.down = true
+    for (let i = 0; i < 80; i++) recorder.push(i)
+    await waitFor(() => recorder.counts().failedWrites >= 5, 'five failed writes')
+    const during = recorder.counts()
+    expect(during.buffered).toBe(50)
+    expect(during.dropped).toBe(30)
+    expect(errors).toHaveLength(1)
+    // Backoff: the waits between attempts double from 10 ms up to the 40 ms ceiling.
+    const gaps = state.attemptTimes.slice(1, 5).map((time, i) => time - (state.attemptTimes[i] as number))
+    gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(Math.min(40, 10 * 2 ** i) - 2))
+
+    state.down = false
+    await waitFor(() => recovered === 1, 'the recovery')
+    expect(state.written).toEqual(Array.from({ length: 50 }, (_, i) => i))
+    expect(recorder.counts()).toMatchObject({ buffered: 0, written: 50, dropped: 30 })
+    await recorder.close()
+  })
+
+  it('rejects flush while the writer fails, keeping the items for the next try', async () => {
+    const { state, write } = sink()
+    const recorder = new Recorder<number>({ write, flushInterval: 60_000, ...quiet })
+    state.down = true
+    recorder.push(1)
+    await expect(recorder.flush()).rejects.toThrow('database unreachable')
+    expect(recorder.counts().buffered).toBe(1)
+    state.down = false
+    await recorder.flush()
+    expect(state.written).toEqual([1])
+    await recorder.close()
+  })
+
+  it('close() writes everything and refuses pushes afterwards, counting them', async () => {
+    const { state, write } = sink()
+    const recorder = new Recorder<number>({ write, batchSize: 7, flushInterval: 5, ...quiet })
+    for (let i = 0; i < 1000; i++) recorder.push(i)
+    await recorder.close()
+    expect(state.written).toHaveLength(1000)
+    expect(new Set(state.written).size).toBe(1000)
+    recorder.push(1)
+    expect(recorder.counts().dropped).toBe(1)
+  })
+
+  it('names the option when one is invalid', () => {
+    expect(() => new Recorder<number>({ write: async () => {}, maxBuffer: 0 })).toThrow('"maxBuffer" must be a positive number')
+  })
+})
