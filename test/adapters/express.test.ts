@@ -1,0 +1,404 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { Store } from '../../src/store/store.js'
+import { EXPRESS_VERSIONS, type RunningApp, startApp } from '../helpers/express-app.js'
+import { generateRecords } from '../helpers/records.js'
+import { tempDir } from '../helpers/temp-dir.js'
+
+const dir = tempDir()
+const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:72.0) Gecko/20100101 Firefox/72.0'
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'
+
+const running: RunningApp[] = []
+afterEach(async () => {
+  vi.unstubAllEnvs()
+  vi.restoreAllMocks()
+  await Promise.all(running.splice(0).map((app) => app.close()))
+})
+
+describe.each(EXPRESS_VERSIONS)('statgraph on %s', (_name, express) => {
+  async function start(...args: Parameters<typeof startApp> extends [unknown, unknown, ...infer Rest] ? Rest : never) {
+    const app = await startApp(express, dir, ...args)
+    running.push(app)
+    return app
+  }
+
+  /** An app with the routes most tests use. */
+  function routes(app: import('../helpers/express-app.js').App) {
+    app.get('/', (_req, res) => {
+      res.send('Hello World!')
+    })
+    app.post('/items', express.json(), (req, res) => {
+      res.status(201).json({ received: req.body })
+    })
+    app.get('/boom', () => {
+      throw new Error('division by zero')
+    })
+    app.get('/async-boom', (_req, _res, next) => {
+      Promise.reject(new TypeError('lookup failed')).catch(next)
+    })
+    app.get('/stream', (_req, res) => {
+      res.type('text/plain')
+      res.write('first chunk\n')
+      setTimeout(() => {
+        res.write(Buffer.from('second chunk, ünïcode\n'))
+        setTimeout(() => res.end('last\n'), 20)
+      }, 20)
+    })
+  }
+
+  it('records every field of a GET', async () => {
+    const app = await start({}, routes)
+    const before = Date.now()
+    const response = await fetch(`${app.url}/?q=1&secret=2`, {
+      headers: { 'user-agent': FIREFOX, referer: 'https://example.com/page' },
+    })
+    expect(await response.text()).toBe('Hello World!')
+    await app.stats.flush()
+    const [row] = app.rows()
+    expect(row).toMatchObject({
+      method: 'GET',
+      size: 12,
+      status_code: 200,
+      path: '/',
+      user_agent: FIREFOX,
+      remote_address: '127.0.0.1',
+      exception: null,
+      referrer: 'https://example.com/page',
+      browser: 'firefox 72.0',
+      platform: 'windows',
+      mimetype: 'text/html',
+      bot: 0,
+    })
+    expect(row?.response_time).toBeGreaterThan(0)
+    const date = Date.parse(`${String(row?.date).replace(' ', 'T')}Z`)
+    expect(date).toBeGreaterThanOrEqual(before - 1)
+    expect(date).toBeLessThanOrEqual(Date.now())
+    expect(app.rows()).toHaveLength(1)
+  })
+
+  it('records a POST with a body, a 404, and a HEAD without body bytes', async () => {
+    const app = await start({}, routes)
+    const post = await fetch(`${app.url}/items`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': IPHONE },
+      body: JSON.stringify({ name: 'chair' }),
+    })
+    const postBody = await post.text()
+    expect(post.status).toBe(201)
+    const missing = await fetch(`${app.url}/nowhere`)
+    const missingBody = await missing.text()
+    const head = await fetch(`${app.url}/`, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    await app.stats.flush()
+    const [postRow, missingRow, headRow] = app.rows()
+    expect(postRow).toMatchObject({
+      method: 'POST',
+      status_code: 201,
+      path: '/items',
+      size: Buffer.byteLength(postBody),
+      mimetype: 'application/json',
+      browser: 'mobile safari 17.4',
+      platform: 'ios',
+    })
+    expect(missingRow).toMatchObject({ method: 'GET', status_code: 404, path: '/nowhere', size: Buffer.byteLength(missingBody), exception: null })
+    expect(headRow).toMatchObject({ method: 'HEAD', status_code: 200, size: 0 })
+  })
+
+  it('records thrown sync and async errors as 500 with their text', async () => {
+    const app = await start({}, routes)
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    expect((await fetch(`${app.url}/boom`)).status).toBe(500)
+    expect((await fetch(`${app.url}/async-boom`)).status).toBe(500)
+    await app.stats.flush()
+    expect(app.rows().map((row) => [row.path, row.status_code, row.exception])).toEqual([
+      ['/boom', 500, 'Error: division by zero'],
+      ['/async-boom', 500, 'TypeError: lookup failed'],
+    ])
+  })
+
+  it('records the error text even when the app has its own error handler', async () => {
+    const app = await start({}, (app) => {
+      routes(app)
+      app.get('/teapot', () => {
+        throw Object.assign(new Error('no coffee'), { status: 418 })
+      })
+      app.use((error: Error & { status?: number }, _req: unknown, res: import('express').Response, _next: unknown) => {
+        res.status(error.status ?? 500).json({ message: 'handled' })
+      })
+    })
+    const boom = await fetch(`${app.url}/boom`)
+    expect(await boom.json()).toEqual({ message: 'handled' })
+    expect((await fetch(`${app.url}/async-boom`)).status).toBe(500)
+    expect((await fetch(`${app.url}/teapot`)).status).toBe(418)
+    expect((await fetch(`${app.url}/`)).status).toBe(200)
+    await app.stats.flush()
+    expect(app.rows().map((row) => [row.path, row.status_code, row.exception])).toEqual([
+      ['/boom', 500, 'Error: division by zero'],
+      ['/async-boom', 500, 'TypeError: lookup failed'],
+      // The status the client got is kept: the app's handler decided on 418.
+      ['/teapot', 418, 'Error: no coffee'],
+      ['/', 200, null],
+    ])
+  })
+
+  it('counts the bytes of a streamed response and its whole duration', async () => {
+    const app = await start({}, routes)
+    const body = await (await fetch(`${app.url}/stream`)).text()
+    await app.stats.flush()
+    const [row] = app.rows()
+    expect(row).toMatchObject({ path: '/stream', status_code: 200, size: Buffer.byteLength(body), mimetype: 'text/plain' })
+    expect(Buffer.byteLength(body)).toBe(Buffer.byteLength('first chunk\nsecond chunk, ünïcode\nlast\n'))
+    expect(row?.response_time).toBeGreaterThanOrEqual(35)
+  })
+
+  it('keeps a non-ASCII path readable and drops the query string', async () => {
+    const app = await start({}, routes)
+    await fetch(`${app.url}/caf%C3%A9/%E6%97%A5%E6%9C%AC?token=secret`)
+    await app.stats.flush()
+    expect(app.rows()[0]?.path).toBe('/café/日本')
+  })
+
+  describe('protect', () => {
+    it('lets the dashboard through when protect calls next()', async () => {
+      const app = await start({ protect: (_req, _res, next) => next() }, routes)
+      const response = await fetch(`${app.url}/statistics/api/stats`)
+      expect(response.status).toBe(200)
+      expect(await response.json()).toMatchObject({ hits: 0 })
+    })
+
+    it('denies with the answer protect gives', async () => {
+      const app = await start(
+        {
+          protect: (req, res, next) => {
+            if (req.headers.authorization === 'Bearer admin') next()
+            else res.status(401).json({ error: 'log in first' })
+          },
+        },
+        routes,
+      )
+      const denied = await fetch(`${app.url}/statistics/api/stats`)
+      expect(denied.status).toBe(401)
+      expect(await denied.json()).toEqual({ error: 'log in first' })
+      const page = await fetch(`${app.url}/statistics`)
+      expect(page.status).toBe(401)
+      const allowed = await fetch(`${app.url}/statistics/api/stats`, { headers: { authorization: 'Bearer admin' } })
+      expect(allowed.status).toBe(200)
+    })
+
+    it('may redirect, as the seed’s protect hook does', async () => {
+      const app = await start({ protect: (_req, res) => res.redirect('/login') }, routes)
+      const response = await fetch(`${app.url}/statistics`, { redirect: 'manual' })
+      expect(response.status).toBe(302)
+      expect(response.headers.get('location')).toBe('/login')
+    })
+
+    it('never records the dashboard’s own requests, allowed or denied', async () => {
+      const app = await start({ protect: (req, res, next) => (req.query.ok ? next() : res.sendStatus(403)) }, routes)
+      await fetch(`${app.url}/statistics`)
+      await fetch(`${app.url}/statistics?ok=1`)
+      await fetch(`${app.url}/statistics/api/stats?ok=1`)
+      await fetch(`${app.url}/`)
+      await app.stats.flush()
+      expect(app.rows().map((row) => row.path)).toEqual(['/'])
+    })
+
+    it('closes the dashboard in production without protect, unless public', async () => {
+      vi.stubEnv('NODE_ENV', 'production')
+      const closed = await start({}, routes)
+      const response = await fetch(`${closed.url}/statistics/api/stats`)
+      expect(response.status).toBe(403)
+      expect(await response.text()).toMatch(/Pass `protect`.*or `public: true`/)
+      const open = await start({ public: true }, routes)
+      expect((await fetch(`${open.url}/statistics/api/stats`)).status).toBe(200)
+    })
+  })
+
+  describe('disable', () => {
+    it('skips the requests the opt-out function picks', async () => {
+      const app = await start({ disable: (req) => req.headers.cookie?.includes('disable_stat=True') ?? false }, routes)
+      await fetch(`${app.url}/`, { headers: { cookie: 'disable_stat=True' } })
+      await fetch(`${app.url}/`, { headers: { cookie: 'other=1' } })
+      await app.stats.flush()
+      expect(app.rows()).toHaveLength(1)
+    })
+
+    it('treats an opt-out function that throws as an opt-out, and the app still answers', async () => {
+      const app = await start(
+        {
+          disable: () => {
+            throw new Error('session store down')
+          },
+        },
+        routes,
+      )
+      expect(await (await fetch(`${app.url}/`)).text()).toBe('Hello World!')
+      await app.stats.flush()
+      expect(app.rows()).toHaveLength(0)
+    })
+  })
+
+  describe('JSON API', () => {
+    it('answers the default span: the last 7 days, today included', async () => {
+      const app = await start({}, routes)
+      const today = new Date().toISOString().slice(0, 10)
+      const day = (offset: number) => Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000
+      await app.stats.store.insertBatch(generateRecords(3, day(-6), 1).concat(generateRecords(5, day(-7), 1)))
+      const stats = await (await fetch(`${app.url}/statistics/api/stats`)).json()
+      expect(stats.end).toBe(today)
+      expect(stats.start).toBe(new Date(day(-6)).toISOString().slice(0, 10))
+      expect(stats.hits).toBe(3)
+      expect(stats.timeseries).toHaveLength(7)
+    })
+
+    it('answers what the rows say, counted independently', async () => {
+      const app = await start({ trustProxy: true }, routes)
+      vi.spyOn(console, 'error').mockImplementation(() => {})
+      const plan = [
+        ...Array.from({ length: 20 }, (_, i) => ({ path: '/', ip: `198.51.100.${i % 5}` })),
+        ...Array.from({ length: 7 }, (_, i) => ({ path: '/boom', ip: `198.51.100.${i % 3}` })),
+        ...Array.from({ length: 9 }, (_, i) => ({ path: `/missing/${i % 2}`, ip: '203.0.113.9' })),
+      ]
+      await Promise.all(plan.map(({ path, ip }) => fetch(`${app.url}${path}`, { headers: { 'x-forwarded-for': ip, 'user-agent': FIREFOX } })))
+      await app.stats.flush()
+      const rows = app.rows()
+      expect(rows).toHaveLength(plan.length)
+
+      const stats = await (await fetch(`${app.url}/statistics/api/stats`)).json()
+      expect(stats.hits).toBe(rows.length)
+      expect(stats.uniqueHits).toBe(new Set(rows.map((row) => row.remote_address)).size)
+      expect(stats.uniqueHits).toBe(6)
+      expect(stats.errors).toBe(rows.filter((row) => Number(row.status_code) >= 500).length)
+      expect(stats.bytes).toBe(rows.reduce((sum, row) => sum + Number(row.size), 0))
+      expect(stats.statusCodes).toEqual([
+        { key: 200, count: 20 },
+        { key: 404, count: 9 },
+        { key: 500, count: 7 },
+      ])
+      expect(stats.paths.map((p: { key: string; count: number }) => [p.key, p.count])).toEqual([
+        ['/', 20],
+        ['/boom', 7],
+        ['/missing/0', 5],
+        ['/missing/1', 4],
+      ])
+      expect(stats.exceptions).toMatchObject([{ key: 'Error: division by zero', count: 7 }])
+      expect(stats.browsers).toEqual([{ key: 'firefox 72.0', count: 36 }])
+      const times = rows.map((row) => Number(row.response_time)).sort((a, b) => a - b)
+      expect(stats.responseTime.p95).toBe(times[Math.ceil(0.95 * times.length) - 1])
+      expect(stats.responseTime.max).toBe(times.at(-1))
+      for (const key of ['timeseries', 'methods', 'platforms', 'referrers', 'mimetypes']) expect(stats).toHaveProperty(key)
+
+      const filtered = await (await fetch(`${app.url}/statistics/api/stats?path=/boom`)).json()
+      expect(filtered.hits).toBe(7)
+      const list = await (await fetch(`${app.url}/statistics/api/requests?limit=10&status=404`)).json()
+      expect(list.total).toBe(9)
+      expect(list.rows).toHaveLength(9)
+      expect(list.rows.every((row: { status_code: number }) => row.status_code === 404)).toBe(true)
+    })
+
+    it('exports rows as CSV with formula cells neutralised', async () => {
+      const app = await start({}, routes)
+      await fetch(`${app.url}/`, { headers: { 'user-agent': '=HYPERLINK("http://evil.example","x")' } })
+      await app.stats.flush()
+      const response = await fetch(`${app.url}/statistics/api/requests?format=csv`)
+      expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+      const [header, line] = (await response.text()).trim().split('\r\n')
+      expect(header?.split(',').slice(0, 4)).toEqual(['index', 'date', 'method', 'path'])
+      expect(line).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`)
+    })
+
+    it.each([
+      'api/stats?start=2024-13-01',
+      'api/stats?start=2024-01-10&end=2024-01-01',
+      'api/stats?end=tomorrow',
+      'api/stats?status=999',
+      'api/stats?status=abc',
+      "api/stats?start=2024-01-01'%20OR%20'1'='1",
+      'api/stats?path=%27%20OR%201%3D1--',
+      'api/stats?method=SELECT%20*',
+      'api/stats?nope=1',
+      'api/requests?limit=1000000',
+      'api/requests?limit=-5',
+      'api/requests?offset=-1',
+      'api/requests?format=xml',
+      'api/requests?start=2024-02-30',
+    ])('answers %s with 400 and a JSON error', async (path) => {
+      const app = await start({}, routes)
+      const response = await fetch(`${app.url}/statistics/${path}`)
+      expect(response.status).toBe(400)
+      expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8')
+      const body = await response.json()
+      expect(typeof body.error).toBe('string')
+      expect(body.error).not.toMatch(/\n\s+at /)
+    })
+
+    it('treats a SQL-looking path filter as a plain value', async () => {
+      const app = await start({}, routes)
+      await fetch(`${app.url}/`)
+      await app.stats.flush()
+      const response = await fetch(`${app.url}/statistics/api/stats?path=${encodeURIComponent("/' OR '1'='1")}`)
+      expect(response.status).toBe(200)
+      expect((await response.json()).hits).toBe(0)
+      expect(app.rows()).toHaveLength(1)
+    })
+  })
+
+  it('serves the page with a strict Content-Security-Policy and its assets from the package', async () => {
+    const app = await start({}, routes)
+    const page = await fetch(`${app.url}/statistics`)
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
+    const html = await page.text()
+    const script = /src="([^"]+app\.js[^"]*)"/.exec(html)?.[1]
+    expect(script).toMatch(/^\/statistics\/assets\/app\.js\?v=/)
+    const asset = await fetch(`${app.url}${script}`)
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect((await asset.text()).length).toBeGreaterThan(1000)
+    expect((await fetch(`${app.url}/statistics/api/other`)).status).toBe(404)
+    expect((await fetch(`${app.url}/statistics/api/stats`, { method: 'POST' })).status).toBe(405)
+  })
+
+  it('keeps every response intact while the store throws', async () => {
+    const failing: Store = {
+      migrate: async () => {},
+      insertBatch: async () => {
+        throw new Error('disk full')
+      },
+      stats: async () => {
+        throw new Error('disk full')
+      },
+      requests: async () => {
+        throw new Error('disk full')
+      },
+      prune: async () => 0,
+      close: async () => {},
+    }
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const app = await start({ database: failing, recorder: { flushInterval: 10 } }, routes)
+    for (let i = 0; i < 30; i++) {
+      const response = await fetch(`${app.url}/`)
+      expect(response.status).toBe(200)
+      expect(await response.text()).toBe('Hello World!')
+    }
+    await expect(app.stats.flush()).rejects.toThrow('disk full')
+    expect(app.stats.counts()).toMatchObject({ buffered: 30, written: 0 })
+    const api = await fetch(`${app.url}/statistics/api/stats`)
+    expect(api.status).toBe(503)
+    expect(await api.json()).toEqual({ error: 'the statistics database could not be read; see the server log' })
+    expect(errors).toHaveBeenCalled()
+    running.splice(running.indexOf(app), 1)
+    await app.close().catch(() => {})
+  })
+
+  it('leaves exactly N rows after close(), N requests later', async () => {
+    const app = await start({ recorder: { batchSize: 64 } }, routes)
+    const N = 300
+    for (let i = 0; i < N; i += 50) {
+      await Promise.all(Array.from({ length: 50 }, (_, j) => fetch(`${app.url}/?n=${i + j}`).then((r) => r.text())))
+    }
+    await sleep(5)
+    running.splice(running.indexOf(app), 1)
+    await app.close()
+    expect(app.rows()).toHaveLength(N)
+  })
+})
