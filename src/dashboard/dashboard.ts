@@ -49,6 +49,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const { store, prefix } = options
   const now = options.now ?? Date.now
   const page = renderPage({ prefix, defaultDateSpan: options.defaultDateSpan, assetVersion })
+  // Request URLs arrive percent-encoded; compare like with like.
+  const urlPrefix = new URL(prefix, 'http://localhost').pathname
 
   async function stats(params: URLSearchParams): Promise<Response> {
     const query = parseStatsQuery(params, { defaultDateSpan: options.defaultDateSpan, now: now() })
@@ -77,7 +79,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       return new Response(FORBIDDEN_HINT, { status: 403, headers: { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' } })
     }
     const url = new URL(request.url)
-    const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname
+    const path = url.pathname.startsWith(urlPrefix) ? url.pathname.slice(urlPrefix.length) : url.pathname
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return json(405, { error: `${request.method} is not allowed here; the dashboard only answers GET` }, { allow: 'GET, HEAD' })
     }

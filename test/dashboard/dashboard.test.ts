@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { createDashboard } from '../../src/dashboard/dashboard.js'
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
+import { record } from '../helpers/records.js'
+
+function dashboard(access: 'open' | 'forbidden' = 'open') {
+  const store = new SqliteStore({ database: ':memory:' })
+  return {
+    store,
+    handle: createDashboard({ store, prefix: '/stats', defaultDateSpan: 7, access, now: () => Date.UTC(2026, 0, 15, 18) }),
+  }
+}
+const get = (path: string, init?: RequestInit) => new Request(`http://localhost/stats${path}`, init)
+
+describe('createDashboard', () => {
+  it('answers the stats API for the default span ending at its clock’s today', async () => {
+    const { store, handle } = dashboard()
+    await store.insertBatch([record({ date: Date.UTC(2026, 0, 15, 1) }), record({ date: Date.UTC(2026, 0, 8, 23) })])
+    const response = await handle(get('/api/stats'))
+    expect(response.status).toBe(200)
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    expect(await response.json()).toMatchObject({ start: '2026-01-09', end: '2026-01-15', bucket: 'day', hits: 1 })
+    await store.close()
+  })
+
+  it('answers 403 with a hint everywhere when closed', async () => {
+    const { store, handle } = dashboard('forbidden')
+    for (const path of ['', '/api/stats', '/assets/app.js']) {
+      const response = await handle(get(path))
+      expect(response.status).toBe(403)
+      expect(await response.text()).toContain('public: true')
+    }
+    await store.close()
+  })
+
+  it('serves its assets with an ETag and answers 304 to a matching If-None-Match', async () => {
+    const { store, handle } = dashboard()
+    const first = await handle(get('/assets/app.css'))
+    const etag = first.headers.get('etag')
+    expect(first.headers.get('content-type')).toBe('text/css; charset=utf-8')
+    expect(etag).toMatch(/^"[0-9a-f]{16}"$/)
+    const again = await handle(get('/assets/app.css', { headers: { 'if-none-match': etag as string } }))
+    expect(again.status).toBe(304)
+    expect((await handle(get('/assets/nope.js'))).status).toBe(404)
+    await store.close()
+  })
+
+  it('escapes its prefix into the page and sets a strict policy', async () => {
+    const store = new SqliteStore({ database: ':memory:' })
+    const handle = createDashboard({ store, prefix: '/a"b<c', defaultDateSpan: 7, access: 'open' })
+    const response = await handle(new Request('http://localhost/a"b<c'))
+    const html = await response.text()
+    expect(html).toContain('data-prefix="/a&quot;b&lt;c"')
+    expect(html).not.toContain('<c"')
+    expect(html).not.toMatch(/<script>(?!<\/script>)/)
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'")
+    await store.close()
+  })
+
+  it('refuses methods other than GET and HEAD', async () => {
+    const { store, handle } = dashboard()
+    const response = await handle(get('/api/stats', { method: 'DELETE' }))
+    expect(response.status).toBe(405)
+    expect(response.headers.get('allow')).toBe('GET, HEAD')
+    await store.close()
+  })
+})
