@@ -23,7 +23,10 @@ export const PAGE_CSP = [
   "frame-ancestors 'self'",
 ].join('; ')
 
-/** The dashboard's HTML shell; the script in `web/` fills it from the JSON API. */
+/**
+ * The dashboard's HTML shell; the script in `web/` fills it from the JSON API. The empty icon keeps
+ * browsers from asking the app for `/favicon.ico`, which statgraph would record as a 404.
+ */
 export function renderPage(options: PageOptions): string {
   const prefix = escapeHtml(options.prefix)
   const version = encodeURIComponent(options.assetVersion)
@@ -34,6 +37,7 @@ export function renderPage(options: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Statistics</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${prefix}/assets/app.css?v=${version}">
 <script type="module" src="${prefix}/assets/app.js?v=${version}"></script>
 </head>
