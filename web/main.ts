@@ -87,9 +87,11 @@ const number = new Intl.NumberFormat()
 function ms(value: number | null): string {
   return value === null ? '–' : `${value < 10 ? value.toFixed(2) : Math.round(value)} ms`
 }
+/** Instants are shown in UTC, like the days of the range picker: `2026-01-15 13:04:05`. */
 function when(iso: string): string {
-  return new Date(iso).toLocaleString()
+  return iso.slice(0, 19).replace('T', ' ')
 }
+const DAY = 86_400
 
 function card(label: string, value: string, name: string): HTMLElement {
   return el('div', { className: 'card' }, el('div', { className: 'card-label' }, label), el('div', { className: 'card-value', title: name }, value))
@@ -123,6 +125,10 @@ function header(view: View): HTMLElement {
 
 function drawChart(container: HTMLElement, series: TimeseriesPoint[]): void {
   chart?.destroy()
+  // Canvas text cannot follow CSS colours by itself: hand it the theme's colours.
+  const style = getComputedStyle(document.body)
+  const text = style.color
+  const grid = { stroke: style.getPropertyValue('--border').trim() || '#e2e8f0' }
   const data: uPlot.AlignedData = [
     series.map((point) => Date.parse(point.t) / 1000),
     series.map((point) => point.hits),
@@ -132,13 +138,24 @@ function drawChart(container: HTMLElement, series: TimeseriesPoint[]): void {
     {
       width: Math.max(300, container.clientWidth),
       height: 260,
+      padding: [16, 28, 0, 8],
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       series: [
         {},
         { label: 'Hits', stroke: '#2563eb', width: 2, fill: 'rgba(37,99,235,0.08)' },
         { label: 'Unique hits', stroke: '#16a34a', width: 2 },
       ],
-      axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor' }],
+      axes: [
+        {
+          stroke: text,
+          grid,
+          ticks: grid,
+          // Whole UTC days only: the points are daily totals.
+          incrs: [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 91 * DAY, 365 * DAY],
+          values: (_chart, ticks) => ticks.map((tick) => new Date(tick * 1000).toISOString().slice(5, 10)),
+        },
+        { stroke: text, grid, ticks: grid },
+      ],
     },
     data,
     container,
@@ -163,13 +180,13 @@ function routesTable(view: View, paths: PathStats[]): HTMLElement {
       el('td', { className: 'num' }, ms(entry.p95ResponseTime)),
     )
   })
-  return table('Routes', ['Path', 'Hits', 'Unique hits', 'Last requested', 'Avg response', 'p95 response'], rows, 'routes')
+  return table('Routes', ['Path', 'Hits', 'Unique hits', 'Last requested (UTC)', 'Avg response', 'p95 response'], rows, 'routes')
 }
 
 function requestsTable(rows: RequestRow[]): HTMLElement {
   return table(
     'Latest requests',
-    ['Date', 'Method', 'Status', 'Mimetype', 'Size', 'Response time'],
+    ['Date (UTC)', 'Method', 'Status', 'Mimetype', 'Size', 'Response time'],
     rows.map((row) =>
       el(
         'tr',
