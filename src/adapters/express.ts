@@ -32,29 +32,52 @@ export function statgraph(app: ExpressApp, options?: ExpressStatgraphOptions): S
   if (typeof app?.use !== 'function') throw new TypeError('statgraph: the first argument must be an Express app')
   const resolved = resolveOptions(options)
   const core = new Statgraph(resolved)
-  const { disable, prefix } = resolved
+  const { disable, prefix, protect } = resolved
   const record = (facts: Parameters<Statgraph['record']>[0]) => core.record(facts)
 
-  async function statgraphDashboard(req: Request, res: ServerResponse, next: Next): Promise<void> {
+  async function respond(req: Request, res: ServerResponse, next: Next): Promise<void> {
     try {
-      await sendWebResponse(await core.dashboard(toWebRequest(req, req.originalUrl ?? req.url ?? '/')), res)
+      await sendWebResponse(await core.dashboard(toWebRequest(req, req.url ?? '/')), res)
     } catch (error) {
       next(error)
     }
   }
+  const serveDashboard =
+    protect === undefined
+      ? respond
+      : (req: Request, res: ServerResponse, next: Next) =>
+          runMiddleware(protect, req, res, (error) => {
+            if (error === undefined || error === null) void respond(req, res, next)
+            // next('route') / next('router') from protect: pass the request on, unserved.
+            else if (error === 'route' || error === 'router') next()
+            else next(error)
+          })
 
-  // Mounted before the recorder, so the dashboard's own requests are never recorded.
-  const guards = resolved.protect === undefined ? [] : [resolved.protect]
-  app.use(prefix, ...guards, statgraphDashboard)
-
-  app.use(function statgraphRecorder(req: Request, res: ServerResponse, next: Next): void {
+  // One middleware for both jobs: every layer costs each request of the app a router step.
+  app.use(function statgraphMiddleware(req: Request, res: ServerResponse, next: Next): void {
+    const url = req.url ?? '/'
+    if (url.startsWith(prefix) && (url.length === prefix.length || url[prefix.length] === '/' || url[prefix.length] === '?')) {
+      // The dashboard's own requests are served here and never recorded.
+      serveDashboard(req, res, next)
+      return
+    }
     if (disable === undefined || !isDisabled(disable, req)) {
-      new ResponseTracker(req, res, record, req.originalUrl ?? req.url)
+      new ResponseTracker(req, res, record, req.originalUrl ?? url)
     }
     next()
   })
   captureErrors(app)
   return core
+}
+
+/** Runs Express middleware outside the router, sync or async, with its errors sent to `done`. */
+function runMiddleware(middleware: Middleware, req: Request, res: ServerResponse, done: Next): void {
+  try {
+    const result = middleware(req, res, done) as { then?: unknown } | undefined
+    if (typeof result?.then === 'function') (result as Promise<unknown>).then(undefined, done)
+  } catch (error) {
+    done(error)
+  }
 }
 
 function isDisabled(disable: (req: Request) => boolean, req: Request): boolean {

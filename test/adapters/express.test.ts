@@ -193,6 +193,25 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (_name, express) => {
       expect(response.headers.get('location')).toBe('/login')
     })
 
+    it('hands an error thrown by an async protect to the app’s error handling', async () => {
+      const app = await start(
+        {
+          protect: async () => {
+            throw new Error('auth backend down')
+          },
+        },
+        (app) => {
+          routes(app)
+          app.use((error: Error, _req: unknown, res: import('express').Response, _next: unknown) => {
+            res.status(503).send(error.message)
+          })
+        },
+      )
+      const response = await fetch(`${app.url}/statistics`)
+      expect(response.status).toBe(503)
+      expect(await response.text()).toBe('auth backend down')
+    })
+
     it('never records the dashboard’s own requests, allowed or denied', async () => {
       const app = await start({ protect: (req, res, next) => (req.query.ok ? next() : res.sendStatus(403)) }, routes)
       await fetch(`${app.url}/statistics`)
@@ -244,7 +263,7 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (_name, express) => {
       const today = new Date().toISOString().slice(0, 10)
       const day = (offset: number) => Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000
       await app.stats.store.insertBatch(generateRecords(3, day(-6), 1).concat(generateRecords(5, day(-7), 1)))
-      const stats = await (await fetch(`${app.url}/statistics/api/stats`)).json()
+      const stats = await (await fetch(`${app.url}/statistics/api/stats`)).json() as any
       expect(stats.end).toBe(today)
       expect(stats.start).toBe(new Date(day(-6)).toISOString().slice(0, 10))
       expect(stats.hits).toBe(3)
@@ -264,7 +283,7 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (_name, express) => {
       const rows = app.rows()
       expect(rows).toHaveLength(plan.length)
 
-      const stats = await (await fetch(`${app.url}/statistics/api/stats`)).json()
+      const stats = await (await fetch(`${app.url}/statistics/api/stats`)).json() as any
       expect(stats.hits).toBe(rows.length)
       expect(stats.uniqueHits).toBe(new Set(rows.map((row) => row.remote_address)).size)
       expect(stats.uniqueHits).toBe(6)
@@ -288,9 +307,9 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (_name, express) => {
       expect(stats.responseTime.max).toBe(times.at(-1))
       for (const key of ['timeseries', 'methods', 'platforms', 'referrers', 'mimetypes']) expect(stats).toHaveProperty(key)
 
-      const filtered = await (await fetch(`${app.url}/statistics/api/stats?path=/boom`)).json()
+      const filtered = await (await fetch(`${app.url}/statistics/api/stats?path=/boom`)).json() as any
       expect(filtered.hits).toBe(7)
-      const list = await (await fetch(`${app.url}/statistics/api/requests?limit=10&status=404`)).json()
+      const list = await (await fetch(`${app.url}/statistics/api/requests?limit=10&status=404`)).json() as any
       expect(list.total).toBe(9)
       expect(list.rows).toHaveLength(9)
       expect(list.rows.every((row: { status_code: number }) => row.status_code === 404)).toBe(true)
@@ -327,7 +346,7 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (_name, express) => {
       const response = await fetch(`${app.url}/statistics/${path}`)
       expect(response.status).toBe(400)
       expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8')
-      const body = await response.json()
+      const body = await response.json() as any
       expect(typeof body.error).toBe('string')
       expect(body.error).not.toMatch(/\n\s+at /)
     })
@@ -338,7 +357,7 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (_name, express) => {
       await app.stats.flush()
       const response = await fetch(`${app.url}/statistics/api/stats?path=${encodeURIComponent("/' OR '1'='1")}`)
       expect(response.status).toBe(200)
-      expect((await response.json()).hits).toBe(0)
+      expect(((await response.json()) as { hits: number }).hits).toBe(0)
       expect(app.rows()).toHaveLength(1)
     })
   })

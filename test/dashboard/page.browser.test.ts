@@ -43,7 +43,7 @@ describe.skipIf(!hasChromium)('the dashboard page in headless Chromium', () => {
     await app?.close()
   })
 
-  async function api(path: string) {
+  async function api(path: string): Promise<any> {
     return (await fetch(`${app.url}/statistics/api/${path}`)).json()
   }
 

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3'
 import { Kysely, SqliteAdapter, SqliteDialect } from 'kysely'
+import type { RequestRecord } from '../../record/request-record.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
-import type { RequestDatabase } from '../kysely/request-table.js'
+import { INSERT_COLUMNS, type RequestDatabase } from '../kysely/request-table.js'
 import { sqliteFlavor } from './sqlite-flavor.js'
 import { sqliteMigrations } from './sqlite-migrations.js'
 
@@ -12,6 +13,7 @@ import { sqliteMigrations } from './sqlite-migrations.js'
 export interface SqliteDatabase {
   prepare: Database.Database['prepare']
   pragma: Database.Database['pragma']
+  transaction: Database.Database['transaction']
   close(): unknown
 }
 
@@ -32,26 +34,59 @@ export interface SqliteStoreOptions {
  * @example const store = new SqliteStore({ database: './statistics.db' })
  */
 export class SqliteStore extends KyselyStore {
+  readonly #sqlite: SqliteDatabase | undefined
+  readonly #table: string
+  #insertMany: ((records: readonly RequestRecord[]) => void) | undefined
+
   constructor(options: SqliteStoreOptions) {
+    const table = options.table ?? 'request'
+    const { database } = options
+    const sqlite = database instanceof Kysely ? undefined : typeof database === 'string' ? openFile(database) : database
     super({
-      db: kyselyFor(options.database),
-      table: options.table ?? 'request',
+      db:
+        database instanceof Kysely
+          ? checkedKysely(database)
+          : new Kysely<RequestDatabase>({ dialect: new SqliteDialect({ database: sqlite as Database.Database }) }),
+      table,
       flavor: sqliteFlavor,
       migrations: sqliteMigrations,
       ownsDatabase: typeof options.database === 'string',
     })
+    this.#sqlite = sqlite
+    this.#table = table
+  }
+
+  /**
+   * With a better-sqlite3 handle, one prepared statement run per row inside one transaction: about
+   * four times cheaper per row than building a multi-row INSERT through Kysely.
+   */
+  override async insertBatch(records: readonly RequestRecord[]): Promise<void> {
+    if (this.#sqlite === undefined) return super.insertBatch(records)
+    if (records.length === 0) return
+    await this.migrate()
+    this.#insertMany ??= prepareInsert(this.#sqlite, this.#table)
+    this.#insertMany(records)
   }
 }
 
-function kyselyFor(database: SqliteStoreOptions['database']): Kysely<RequestDatabase> {
-  if (database instanceof Kysely) {
-    if (!(database.getExecutor().adapter instanceof SqliteAdapter)) {
-      throw new TypeError('statgraph: the Kysely instance passed as "database" is not SQLite; this version stores statistics in SQLite only')
+function prepareInsert(sqlite: SqliteDatabase, table: string): (records: readonly RequestRecord[]) => void {
+  const columns = INSERT_COLUMNS.map((column) => `"${column}"`).join(', ')
+  const statement = sqlite.prepare(`insert into "${table}" (${columns}) values (${INSERT_COLUMNS.map(() => '?').join(', ')})`)
+  return sqlite.transaction((records: readonly RequestRecord[]) => {
+    for (const r of records) {
+      statement.run(
+        r.response_time, sqliteFlavor.toDate(r.date), r.method, r.size, r.status_code, r.path, r.user_agent,
+        r.remote_address, r.exception, r.referrer, r.browser, r.platform, r.mimetype, r.bot ? 1 : 0,
+      )
     }
-    return database as Kysely<RequestDatabase>
+  })
+}
+
+function checkedKysely(database: Kysely<any>): Kysely<RequestDatabase> {
+  if (!(database.getExecutor().adapter instanceof SqliteAdapter)) {
+    throw new TypeError('statgraph: the Kysely instance passed as "database" is not SQLite; this version stores statistics in SQLite only')
   }
-  const sqlite = typeof database === 'string' ? openFile(database) : database
-  return new Kysely<RequestDatabase>({ dialect: new SqliteDialect({ database: sqlite as Database.Database }) })
+  return database as Kysely<RequestDatabase>
 }
 
 function openFile(path: string): Database.Database {
