@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+
+const root = new URL('..', import.meta.url).pathname
+
+/** Runs `code` in a fresh Node process from the package root, where `statgraph` resolves to `dist/`. */
+function node(args: string[]): string {
+  return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }).trim()
+}
+
+describe('the built package', () => {
+  it('loads both entry points as ES modules', () => {
+    const out = node([
+      '--input-type=module',
+      '-e',
+      "import * as main from 'statgraph'; import { statgraph } from 'statgraph/express'; console.log(typeof main.SqliteStore, typeof main.Recorder, typeof statgraph)",
+    ])
+    expect(out).toBe('function function function')
+  })
+
+  it('loads both entry points through require()', () => {
+    const out = node([
+      '-e',
+      "const main = require('statgraph'); const { statgraph } = require('statgraph/express'); console.log(typeof main.createDashboard, typeof statgraph)",
+    ])
+    expect(out).toBe('function function')
+  })
+
+  it('ships the dashboard page inside its JavaScript', () => {
+    const out = node([
+      '--input-type=module',
+      '-e',
+      "import { createDashboard, SqliteStore } from 'statgraph'; const store = new SqliteStore({ database: ':memory:' }); const d = createDashboard({ store, prefix: '/s', defaultDateSpan: 7, access: 'open' }); const r = await d(new Request('http://x/s/assets/app.js')); console.log(r.status, (await r.text()).length > 10000); await store.close()",
+    ])
+    expect(out).toBe('200 true')
+  })
+})
