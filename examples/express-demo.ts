@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { parseUserAgent } from 'statgraph'
 import { statgraph } from 'statgraph/express'
-import { pastRecords, planRequest, seededRandom } from './traffic.js'
+import { pastRecords, planRequest, seededRandom } from '../bench/generator/traffic.js'
 
 const DATABASE = './demo-statistics.db'
 const LIVE_REQUESTS = 3000

@@ -1,16 +1,5 @@
+import { seededRandom } from '../../bench/generator/seeded-random.js'
 import type { RequestRecord } from '../../src/record/request-record.js'
-
-/** A deterministic pseudo-random source (mulberry32), so generated data is the same every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** A complete record with plausible values; `overrides` set what a test cares about. */
 export function record(overrides: Partial<RequestRecord> = {}): RequestRecord {

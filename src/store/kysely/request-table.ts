@@ -1,21 +1,10 @@
 import type { Generated } from 'kysely'
+import type { RequestRecord } from '../../record/request-record.js'
 
-/** The statistics table as Kysely sees it; dates and booleans are in the engine's own form. */
-export interface RequestTable {
+/** The statistics table as Kysely sees it: the record's columns, with dates and booleans in the engine's own form. */
+export type RequestTable = Omit<RequestRecord, 'date' | 'bot'> & {
   index: Generated<number>
-  response_time: number
   date: unknown
-  method: string
-  size: number
-  status_code: number
-  path: string
-  user_agent: string
-  remote_address: string
-  exception: string | null
-  referrer: string | null
-  browser: string | null
-  platform: string | null
-  mimetype: string | null
   bot: unknown
 }
 

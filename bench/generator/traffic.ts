@@ -1,6 +1,8 @@
-// Realistic traffic for the demo: popular and rare pages, real browser user agents, bots, many
+// Realistic traffic for the demo and the benchmarks: popular and rare pages, real browser user agents, bots, many
 // client addresses, some 404s and errors, log-normal response times.
 import type { RequestRecord } from 'statgraph'
+
+export { seededRandom } from './seeded-random.js'
 
 export const USER_AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
@@ -30,18 +32,6 @@ export interface PlannedRequest {
   userAgent: string
   referrer: string | null
   clientAddress: string
-}
-
-/** A deterministic pseudo-random source (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** Picks with a Zipf-like skew: the first items are much more popular. */
