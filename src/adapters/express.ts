@@ -1,12 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
 import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
 import { ResponseTracker } from './http/response-tracker.js'
 import { sendWebResponse, toWebRequest } from './http/web-bridge.js'
 
-type Next = (error?: unknown) => void
-type Request = IncomingMessage & { originalUrl?: string }
-type Middleware = (req: any, res: any, next: Next) => unknown
+type Next = NextFunction
 
 /** The parts of an Express 4 or 5 application statgraph uses. */
 export interface ExpressApp {
@@ -14,7 +12,7 @@ export interface ExpressApp {
 }
 
 /** statgraph's options for Express: `protect` is Express middleware, `disable` gets Express's `req`. */
-export type ExpressStatgraphOptions = StatgraphOptions<Request, Middleware>
+export type ExpressStatgraphOptions = StatgraphOptions<Request, RequestHandler>
 
 /**
  * Records every request `app` serves and mounts the dashboard at `prefix` (default `/statistics`).
@@ -35,7 +33,7 @@ export function statgraph(app: ExpressApp, options?: ExpressStatgraphOptions): S
   const { disable, prefix, protect } = resolved
   const record = (facts: Parameters<Statgraph['record']>[0]) => core.record(facts)
 
-  async function respond(req: Request, res: ServerResponse, next: Next): Promise<void> {
+  async function respond(req: Request, res: Response, next: Next): Promise<void> {
     try {
       await sendWebResponse(await core.dashboard(toWebRequest(req, req.url ?? '/')), res)
     } catch (error) {
@@ -45,7 +43,7 @@ export function statgraph(app: ExpressApp, options?: ExpressStatgraphOptions): S
   const serveDashboard =
     protect === undefined
       ? respond
-      : (req: Request, res: ServerResponse, next: Next) =>
+      : (req: Request, res: Response, next: Next) =>
           runMiddleware(protect, req, res, (error) => {
             if (error === undefined || error === null) void respond(req, res, next)
             // next('route') / next('router') from protect: pass the request on, unserved.
@@ -54,7 +52,7 @@ export function statgraph(app: ExpressApp, options?: ExpressStatgraphOptions): S
           })
 
   // One middleware for both jobs: every layer costs each request of the app a router step.
-  app.use(function statgraphMiddleware(req: Request, res: ServerResponse, next: Next): void {
+  app.use(function statgraphMiddleware(req: Request, res: Response, next: Next): void {
     const url = req.url ?? '/'
     if (url.startsWith(prefix) && (url.length === prefix.length || url[prefix.length] === '/' || url[prefix.length] === '?')) {
       // The dashboard's own requests are served here and never recorded.
@@ -71,7 +69,7 @@ export function statgraph(app: ExpressApp, options?: ExpressStatgraphOptions): S
 }
 
 /** Runs Express middleware outside the router, sync or async, with its errors sent to `done`. */
-function runMiddleware(middleware: Middleware, req: Request, res: ServerResponse, done: Next): void {
+function runMiddleware(middleware: RequestHandler, req: Request, res: Response, done: Next): void {
   try {
     const result = middleware(req, res, done) as { then?: unknown } | undefined
     if (typeof result?.then === 'function') (result as Promise<unknown>).then(undefined, done)
@@ -92,7 +90,7 @@ function isDisabled(disable: (req: Request) => boolean, req: Request): boolean {
 const PATCHED = Symbol.for('statgraph.express.patched')
 
 type Layer = Record<string | symbol, unknown>
-type Router = { stack?: Layer[]; handle?: (req: Request, res: ServerResponse, done: Next) => unknown } & Record<symbol, unknown>
+type Router = { stack?: Layer[]; handle?: (req: Request, res: Response, done: Next) => unknown } & Record<symbol, unknown>
 
 /**
  * Lets statgraph see the error a handler threw, even when the app's own error handler answers.
@@ -122,7 +120,7 @@ function captureErrors(app: ExpressApp): void {
   if (router[PATCHED]) return
   router[PATCHED] = true
   const handle = router.handle
-  router.handle = function (this: unknown, req: Request, res: ServerResponse, done: Next) {
+  router.handle = function (this: unknown, req: Request, res: Response, done: Next) {
     return handle.call(this, req, res, function statgraphFinal(error?: unknown) {
       if (error !== undefined && error !== null) ResponseTracker.captureError(req, error)
       return done(error)

@@ -1,12 +1,11 @@
-import type { Kysely } from 'kysely'
-import { type SqliteDatabase, SqliteStore } from './sqlite/sqlite-store.js'
+import { type KyselyInstance, type SqliteDatabase, SqliteStore } from './sqlite/sqlite-store.js'
 import type { Store } from './store.js'
 
 /**
  * Where statgraph keeps its rows: a SQLite file path (default `./statistics.db`), the app's own
  * better-sqlite3 database or SQLite Kysely instance, or any {@link Store}.
  */
-export type DatabaseOption = string | SqliteDatabase | Kysely<any> | Store
+export type DatabaseOption = string | SqliteDatabase | KyselyInstance | Store
 
 /** The store for a `database` option; throws a message naming the fix for anything else. */
 export function openStore(database: DatabaseOption, table: string): Store {

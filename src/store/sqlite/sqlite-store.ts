@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { Kysely, SqliteAdapter, SqliteDialect } from 'kysely'
+import { Kysely, type QueryExecutor, SqliteAdapter, SqliteDialect } from 'kysely'
 import type { RequestRecord } from '../../record/request-record.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
 import { INSERT_COLUMNS, type RequestDatabase } from '../kysely/request-table.js'
@@ -17,13 +17,18 @@ export interface SqliteDatabase {
   close(): unknown
 }
 
+/** Any `Kysely<DB>` instance, whatever its `DB` type: all statgraph asks of it is its executor. */
+export interface KyselyInstance {
+  getExecutor(): QueryExecutor
+}
+
 /** Where a {@link SqliteStore} keeps its rows. */
 export interface SqliteStoreOptions {
   /**
    * A file path (created if missing), or the app's own better-sqlite3 database or SQLite Kysely
    * instance (never closed by statgraph).
    */
-  database: string | SqliteDatabase | Kysely<any>
+  database: string | SqliteDatabase | KyselyInstance
   /** The table's name; default `request`. */
   table?: string
 }
@@ -41,12 +46,11 @@ export class SqliteStore extends KyselyStore {
   constructor(options: SqliteStoreOptions) {
     const table = options.table ?? 'request'
     const { database } = options
-    const sqlite = database instanceof Kysely ? undefined : typeof database === 'string' ? openFile(database) : database
+    const sqlite = isKysely(database) ? undefined : typeof database === 'string' ? openFile(database) : database
     super({
-      db:
-        database instanceof Kysely
-          ? checkedKysely(database)
-          : new Kysely<RequestDatabase>({ dialect: new SqliteDialect({ database: sqlite as Database.Database }) }),
+      db: isKysely(database)
+        ? checkedKysely(database)
+        : new Kysely<RequestDatabase>({ dialect: new SqliteDialect({ database: sqlite as Database.Database }) }),
       table,
       flavor: sqliteFlavor,
       migrations: sqliteMigrations,
@@ -82,11 +86,17 @@ function prepareInsert(sqlite: SqliteDatabase, table: string): (records: readonl
   })
 }
 
-function checkedKysely(database: Kysely<any>): Kysely<RequestDatabase> {
-  if (!(database.getExecutor().adapter instanceof SqliteAdapter)) {
+function isKysely(database: SqliteStoreOptions['database']): database is KyselyInstance {
+  return typeof database === 'object' && 'getExecutor' in database
+}
+
+function checkedKysely(database: KyselyInstance): Kysely<RequestDatabase> {
+  const adapter = database.getExecutor().adapter
+  // By name too: the app may load its own copy of Kysely.
+  if (!(adapter instanceof SqliteAdapter || adapter.constructor.name === 'SqliteAdapter')) {
     throw new TypeError('statgraph: the Kysely instance passed as "database" is not SQLite; this version stores statistics in SQLite only')
   }
-  return database as Kysely<RequestDatabase>
+  return database as unknown as Kysely<RequestDatabase>
 }
 
 function openFile(path: string): Database.Database {
