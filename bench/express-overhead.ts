@@ -1,22 +1,47 @@
-// What statgraph costs an Express app: hello-world throughput with statgraph vs without, each
-// server in its own process, the same autocannon load, rounds alternated so drift hits both alike.
-// Prints the ratio. Usage: npm run bench [-- --seconds 10 --rounds 3]
+// What statgraph costs an Express app: hello world plain, with statgraph on SQLite, and with
+// statgraph writing nowhere (the request path alone), each server in its own process under the same
+// autocannon load, rounds alternated so drift hits every mode alike. Prints, as ratios to plain:
+// throughput, and the server's CPU time per request (steadier on a shared machine, where the load
+// generator and the server compete for the same cores).
+// Usage: npm run bench [-- --seconds 10 --rounds 3 --modes plain,statgraph,statgraph-discard]
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' } } })
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    modes: { type: 'string', default: 'plain,statgraph,statgraph-discard' },
+  },
+})
 const seconds = Number(values.seconds)
 const rounds = Number(values.rounds)
-const modes = ['plain', 'statgraph'] as const
+const MODES = ['plain', 'statgraph', 'statgraph-discard'] as const
+type Mode = (typeof MODES)[number]
+const modes = values.modes.split(',').filter((mode): mode is Mode => (MODES as readonly string[]).includes(mode))
+if (modes[0] !== 'plain') throw new Error(`--modes must start with plain and name only ${MODES.join(', ')}`)
+interface Usage {
+  cpuMicros: number
+  requests: number
+}
 
-async function startServer(mode: string): Promise<{ child: ChildProcess; url: string }> {
+async function startServer(mode: Mode): Promise<{ child: ChildProcess; url: string }> {
   const server = new URL('./servers/express-hello.ts', import.meta.url).pathname
-  const child = spawn(process.execPath, ['--import', 'tsx', server, mode], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } })
+  const child = spawn(process.execPath, ['--import', 'tsx', server, mode], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
   const [line] = (await once(createInterface({ input: child.stdout as NonNullable<typeof child.stdout> }), 'line')) as [string]
   return { child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/` }
+}
+
+async function usage(child: ChildProcess): Promise<Usage> {
+  child.send('usage')
+  const [message] = (await once(child, 'message')) as [Usage]
+  return message
 }
 
 async function load(url: string, duration: number): Promise<number> {
@@ -25,23 +50,32 @@ async function load(url: string, duration: number): Promise<number> {
   return result.requests.average
 }
 
-const results: Record<(typeof modes)[number], number[]> = { plain: [], statgraph: [] }
+const throughput: Record<Mode, number[]> = { plain: [], statgraph: [], 'statgraph-discard': [] }
+const cpuPerRequest: Record<Mode, number[]> = { plain: [], statgraph: [], 'statgraph-discard': [] }
 for (let round = 1; round <= rounds; round++) {
-  const order = round % 2 === 1 ? modes : ([...modes].reverse() as typeof modes[number][])
-  for (const mode of order) {
+  for (const mode of round % 2 === 1 ? [...modes] : [...modes].reverse()) {
     const { child, url } = await startServer(mode)
-    await load(url, 2) // warm-up: JIT, connection pool, SQLite file
+    await load(url, 2) // warm-up: JIT, connections, the SQLite file
+    const before = await usage(child)
     const rps = await load(url, seconds)
-    results[mode].push(rps)
-    console.log(`round ${round} ${mode.padEnd(9)} ${Math.round(rps)} req/s`)
+    const after = await usage(child)
+    const micros = (after.cpuMicros - before.cpuMicros) / (after.requests - before.requests)
+    throughput[mode].push(rps)
+    cpuPerRequest[mode].push(micros)
+    console.log(`round ${round} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${micros.toFixed(1).padStart(7)} µs CPU/request`)
     child.kill()
     await once(child, 'exit')
   }
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
-const plain = median(results.plain)
-const withStatgraph = median(results.statgraph)
+
+const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] as number
+const plainRps = median(throughput.plain)
+const plainCpu = median(cpuPerRequest.plain)
 console.log(`\nExpress hello world, median of ${rounds} rounds × ${seconds} s, 50 connections:`)
-console.log(`  plain      ${Math.round(plain)} req/s`)
-console.log(`  statgraph  ${Math.round(withStatgraph)} req/s`)
-console.log(`  ratio statgraph / plain = ${(withStatgraph / plain).toFixed(3)} (cost ${((1 - withStatgraph / plain) * 100).toFixed(1)}% of throughput)`)
+for (const mode of modes) {
+  const rps = median(throughput[mode])
+  const cpu = median(cpuPerRequest[mode])
+  const ratios = mode === 'plain' ? '' : `   throughput ratio ${(rps / plainRps).toFixed(3)}, CPU/request ratio ${(cpu / plainCpu).toFixed(3)}`
+  console.log(`  ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${cpu.toFixed(1).padStart(7)} µs CPU/request${ratios}`)
+}
+console.log('(statgraph-discard: statgraph with a store that writes nothing: the request path alone)')
