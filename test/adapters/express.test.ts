@@ -16,7 +16,7 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((app) => app.close()))
 })
 
-describe.each(EXPRESS_VERSIONS)('statgraph on %s', (_name, express) => {
+describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
   async function start(...args: Parameters<typeof startApp> extends [unknown, unknown, ...infer Rest] ? Rest : never) {
     const app = await startApp(express, dir, ...args)
     running.push(app)
@@ -115,6 +115,19 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (_name, express) => {
       ['/boom', 500, 'Error: division by zero'],
       ['/async-boom', 500, 'TypeError: lookup failed'],
     ])
+  })
+
+  it.skipIf(name === 'Express 4')('records an error thrown by an async handler (Express 5 catches rejections)', async () => {
+    const app = await start({}, (app) => {
+      app.get('/async-throw', async () => {
+        await Promise.resolve()
+        throw new RangeError('out of range')
+      })
+    })
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    expect((await fetch(`${app.url}/async-throw`)).status).toBe(500)
+    await app.stats.flush()
+    expect(app.rows().map((row) => [row.status_code, row.exception])).toEqual([[500, 'RangeError: out of range']])
   })
 
   it('records the error text even when the app has its own error handler', async () => {
