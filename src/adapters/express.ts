@@ -1,10 +1,8 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { NextFunction, Request, Response } from 'express'
 import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
 import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
+import { type ConnectMiddleware, type Next, serveConnectDashboard } from './http/connect-dashboard.js'
 import { ResponseTracker } from './http/response-tracker.js'
-import { sendWebResponse, toWebRequest } from './http/web-bridge.js'
-
-type Next = NextFunction
 
 /** The parts of an Express 4 or 5 application statgraph uses. */
 export interface ExpressApp {
@@ -12,7 +10,7 @@ export interface ExpressApp {
 }
 
 /** statgraph's options for Express: `protect` is Express middleware, `disable` gets Express's `req`. */
-export type ExpressStatgraphOptions = StatgraphOptions<Request, RequestHandler>
+export type ExpressStatgraphOptions = StatgraphOptions<Request, ConnectMiddleware<Request, Response>>
 
 /**
  * Records every request `app` serves and mounts the dashboard at `prefix` (default `/statistics`).
@@ -28,63 +26,18 @@ export type ExpressStatgraphOptions = StatgraphOptions<Request, RequestHandler>
  */
 export function statgraph(app: ExpressApp, options?: ExpressStatgraphOptions): StatgraphHandle {
   if (typeof app?.use !== 'function') throw new TypeError('statgraph: the first argument must be an Express app')
-  const resolved = resolveOptions(options)
-  const core = new Statgraph(resolved)
-  const { disable, prefix, protect } = resolved
-  const record = (facts: Parameters<Statgraph['record']>[0]) => core.record(facts)
-
-  async function respond(req: Request, res: Response, next: Next): Promise<void> {
-    try {
-      await sendWebResponse(await core.dashboard(toWebRequest(req, req.url ?? '/')), res)
-    } catch (error) {
-      next(error)
-    }
-  }
-  const serveDashboard =
-    protect === undefined
-      ? respond
-      : (req: Request, res: Response, next: Next) =>
-          runMiddleware(protect, req, res, (error) => {
-            if (error === undefined || error === null) void respond(req, res, next)
-            // next('route') / next('router') from protect: pass the request on, unserved.
-            else if (error === 'route' || error === 'router') next()
-            else next(error)
-          })
+  const core = new Statgraph(resolveOptions(options))
 
   // One middleware for both jobs: every layer costs each request of the app a router step.
-  app.use(function statgraphMiddleware(req: Request, res: Response, next: Next): void {
+  app.use(function statgraphMiddleware(req: Request, res: Response, next: NextFunction): void {
     const url = req.url ?? '/'
-    if (url.startsWith(prefix) && (url.length === prefix.length || url[prefix.length] === '/' || url[prefix.length] === '?')) {
-      // The dashboard's own requests are served here and never recorded.
-      serveDashboard(req, res, next)
-      return
-    }
-    if (disable === undefined || !isDisabled(disable, req)) {
-      new ResponseTracker(req, res, record, req.originalUrl ?? url)
-    }
+    // The dashboard's own requests are served here and never recorded.
+    if (core.isDashboardUrl(url)) return serveConnectDashboard(core, req, res, next)
+    if (core.shouldRecord(req)) new ResponseTracker(req, res, core.record, req.originalUrl ?? url)
     next()
   })
   captureErrors(app)
   return core
-}
-
-/** Runs Express middleware outside the router, sync or async, with its errors sent to `done`. */
-function runMiddleware(middleware: RequestHandler, req: Request, res: Response, done: Next): void {
-  try {
-    const result = middleware(req, res, done) as { then?: unknown } | undefined
-    if (typeof result?.then === 'function') (result as Promise<unknown>).then(undefined, done)
-  } catch (error) {
-    done(error)
-  }
-}
-
-function isDisabled(disable: (req: Request) => boolean, req: Request): boolean {
-  try {
-    return disable(req) === true
-  } catch {
-    // An opt-out that fails is honoured as an opt-out: recording someone who asked not to be is worse.
-    return true
-  }
 }
 
 const PATCHED = Symbol.for('statgraph.express.patched')

@@ -6,6 +6,9 @@ import { openStore } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
 import type { ResolvedOptions } from './statgraph-options.js'
 
+const SLASH = 47
+const QUESTION_MARK = 63
+
 /**
  * What every adapter returns: the handle on statgraph's store, recorder and dashboard.
  *
@@ -29,15 +32,22 @@ export interface StatgraphHandle {
  * The framework-neutral part of statgraph: store, recorder and dashboard, built once from resolved
  * options. Adapters feed it `RequestFacts` and mount its dashboard.
  */
-export class Statgraph implements StatgraphHandle {
+export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHandle {
   readonly store: Store
   readonly dashboard: Dashboard
+  readonly prefix: string
+  /** The framework's middleware guarding the dashboard, if any. */
+  readonly protect: Protect | undefined
+  readonly #disable: ((req: Req) => boolean) | undefined
   readonly #recorder: Recorder<RequestFacts>
 
-  constructor(options: Omit<ResolvedOptions<unknown, unknown>, 'protect' | 'disable'>) {
+  constructor(options: ResolvedOptions<Req, Protect>) {
     const store = openStore(options.database, options.table)
     const recordOptions = { trustProxy: options.trustProxy }
     this.store = store
+    this.prefix = options.prefix
+    this.protect = options.protect
+    this.#disable = options.disable
     this.#recorder = new Recorder<RequestFacts>({
       ...options.recorder,
       write: (batch) => store.insertBatch(batch.map((facts) => toRequestRecord(facts, recordOptions))),
@@ -54,8 +64,27 @@ export class Statgraph implements StatgraphHandle {
     })
   }
 
+  /** Whether the request target `url` (path and query) is the dashboard's: `{prefix}`, `{prefix}/…` or `{prefix}?…`. */
+  isDashboardUrl(url: string): boolean {
+    const prefix = this.prefix
+    if (!url.startsWith(prefix)) return false
+    const next = url.charCodeAt(prefix.length)
+    return Number.isNaN(next) || next === SLASH || next === QUESTION_MARK
+  }
+
+  /** Whether `req` is to be recorded: the `disable` opt-out did not pick it. */
+  shouldRecord(req: Req): boolean {
+    if (this.#disable === undefined) return true
+    try {
+      return this.#disable(req) !== true
+    } catch {
+      // An opt-out that fails is honoured as an opt-out: recording someone who asked not to be is worse.
+      return false
+    }
+  }
+
   /** Queues one request's facts; O(1), never throws. */
-  record(facts: RequestFacts): void {
+  readonly record = (facts: RequestFacts): void => {
     this.#recorder.push(facts)
   }
 
