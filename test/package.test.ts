@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 
 const root = new URL('..', import.meta.url).pathname
@@ -24,6 +25,16 @@ describe('the built package', () => {
       "const main = require('statgraph'); const { statgraph } = require('statgraph/express'); console.log(typeof main.createDashboard, typeof statgraph)",
     ])
     expect(out).toBe('function function')
+  })
+
+  it('exports one subpath per adapter, and each loads both ways', () => {
+    const adapters = readdirSync(new URL('../src/adapters', import.meta.url)).filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3))
+    const exportsMap = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).exports as Record<string, unknown>
+    expect(Object.keys(exportsMap).sort()).toEqual(['.', './package.json', ...adapters.map((name) => `./${name}`)].sort())
+    for (const name of adapters) {
+      const code = `import * as m from 'statgraph/${name}'; const c = (await import('node:module')).createRequire(import.meta.url)('statgraph/${name}'); console.log(typeof m.statgraph, typeof c.statgraph)`
+      expect(node(['--input-type=module', '-e', code])).toBe('function function')
+    }
   })
 
   it('ships the dashboard page inside its JavaScript', () => {

@@ -73,7 +73,7 @@ export class ResponseTracker implements RequestFacts {
     this.remoteAddress = req.socket.remoteAddress
     const forwarded = req.headers['x-forwarded-for']
     this.forwardedFor = Array.isArray(forwarded) ? forwarded.join(',') : forwarded
-    const contentType = res.getHeader('content-type')
+    const contentType = res.getHeader('content-type') ?? headerSent(res, CONTENT_TYPE)
     this.contentType = contentType === undefined ? undefined : String(contentType)
     this.#sink(this)
   }
@@ -113,6 +113,17 @@ export class ResponseTracker implements RequestFacts {
       // Statistics never break the app; a request that cannot be described is not recorded.
     }
   }
+}
+
+const CONTENT_TYPE = /^content-type:[ \t]*([^\r\n]*)/im
+
+/**
+ * A header given straight to `res.writeHead(status, headers)`: Node writes those into the head it
+ * sends without keeping them for `getHeader`, so they are read back from that head.
+ */
+function headerSent(res: ServerResponse, pattern: RegExp): string | undefined {
+  const head = (res as ServerResponse & { _header?: unknown })._header
+  return typeof head === 'string' ? pattern.exec(head)?.[1] : undefined
 }
 
 // Module-level functions, not per-request closures: the tracker they need hangs off `this`.

@@ -1,0 +1,43 @@
+import type { StatgraphHandle } from '../../../src/core/statgraph.js'
+
+/** How `protect` behaves in a test app: let through, answer 401, or redirect to /login. */
+export type ProtectMode = 'allow' | 'deny' | 'redirect'
+
+/** What the conformance suite asks of every test app. */
+export interface AppOptions {
+  database: string
+  protect?: ProtectMode
+  /** Skip recording requests whose Cookie header contains `disable_stat=True`. */
+  disable?: boolean
+  trustProxy?: boolean
+}
+
+/** A test app listening on 127.0.0.1, with statgraph on `options.database`. */
+export interface RunningServer {
+  url: string
+  stats: StatgraphHandle
+  close(): Promise<void>
+}
+
+/**
+ * One framework's app for the conformance suite. Every app serves the same routes in its own
+ * framework's way:
+ * - `GET /` → `Hello World!` as `text/html; charset=utf-8`
+ * - `POST /items` (JSON) → 201 `{"received": body}`
+ * - `GET /boom` → throws `Error: division by zero`; `GET /async-boom` → rejects `TypeError: lookup failed`
+ * - `GET /stream` → three chunks of `text/plain`, written over time
+ * - `GET /large` → 1 000 000 bytes of `application/octet-stream`
+ * - `GET /users/:id` → `{"id": …}`
+ * - anything else → the framework's own 404
+ */
+export interface AppSetup {
+  name: string
+  start(options: AppOptions): Promise<RunningServer>
+}
+
+export const STREAM_CHUNKS = ['first chunk\n', 'second chunk, ünïcode\n', 'last\n']
+export const LARGE_SIZE = 1_000_000
+
+export function isDisabledCookie(cookie: string | undefined): boolean {
+  return cookie?.includes('disable_stat=True') ?? false
+}

@@ -1,0 +1,189 @@
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { type AppOptions, LARGE_SIZE, type RunningServer, STREAM_CHUNKS } from './apps/app-setup.js'
+import { APP_SETUPS } from './apps/index.js'
+import { tempDir } from '../helpers/temp-dir.js'
+
+// One suite, every adapter: the same requests must give the same rows and the same API answers.
+// What differs between frameworks is only the app in ./apps/.
+
+const dir = tempDir()
+const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:72.0) Gecko/20100101 Firefox/72.0'
+let fileNumber = 0
+const running: RunningServer[] = []
+afterEach(async () => {
+  vi.restoreAllMocks()
+  await Promise.all(running.splice(0).map((server) => server.close()))
+})
+
+function rowsOf(file: string): Record<string, unknown>[] {
+  const db = new Database(file, { readonly: true })
+  try {
+    return db.prepare('select * from request order by "index"').all() as Record<string, unknown>[]
+  } finally {
+    db.close()
+  }
+}
+
+describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter conformance: %s', (_name, setup) => {
+  async function start(options: Omit<AppOptions, 'database'> = {}) {
+    const file = join(dir, `conformance-${++fileNumber}.db`)
+    const server = await setup.start({ database: file, ...options })
+    running.push(server)
+    return { ...server, rows: () => rowsOf(file) }
+  }
+
+  /** Sends a request and gives the status, body bytes and content type the client received. */
+  async function send(url: string, init: RequestInit = {}) {
+    const response = await fetch(url, { redirect: 'manual', ...init })
+    const body = Buffer.from(await response.arrayBuffer())
+    return { status: response.status, size: body.byteLength, body, type: response.headers.get('content-type') }
+  }
+
+  it('records a GET with every field', async () => {
+    const app = await start()
+    const before = Date.now()
+    const got = await send(`${app.url}/?q=1&token=secret`, { headers: { 'user-agent': FIREFOX, referer: 'https://example.com/page' } })
+    expect(got.body.toString()).toBe('Hello World!')
+    await app.stats.flush()
+    const rows = app.rows()
+    expect(rows).toHaveLength(1)
+    const [row] = rows
+    expect(row).toMatchObject({
+      method: 'GET',
+      size: 12,
+      status_code: 200,
+      path: '/',
+      user_agent: FIREFOX,
+      remote_address: '127.0.0.1',
+      exception: null,
+      referrer: 'https://example.com/page',
+      browser: 'firefox 72.0',
+      platform: 'windows',
+      mimetype: 'text/html',
+      bot: 0,
+    })
+    expect(row?.response_time).toBeGreaterThan(0)
+    const date = Date.parse(`${String(row?.date).replace(' ', 'T')}Z`)
+    expect(date).toBeGreaterThanOrEqual(before - 1)
+    expect(date).toBeLessThanOrEqual(Date.now())
+  })
+
+  it('records POST with a body, HEAD, 404, large and streamed bodies with the bytes sent', async () => {
+    const app = await start()
+    const post = await send(`${app.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'chair' }) })
+    expect(post.status).toBe(201)
+    expect(JSON.parse(post.body.toString())).toEqual({ received: { name: 'chair' } })
+    const head = await send(`${app.url}/`, { method: 'HEAD' })
+    const missing = await send(`${app.url}/nowhere`)
+    const large = await send(`${app.url}/large`)
+    const stream = await send(`${app.url}/stream`)
+    const user = await send(`${app.url}/users/42`)
+    expect([head.status, missing.status, large.status, stream.status, user.status]).toEqual([200, 404, 200, 200, 200])
+    expect(large.size).toBe(LARGE_SIZE)
+    expect(stream.body.toString()).toBe(STREAM_CHUNKS.join(''))
+    await app.stats.flush()
+    const rows = app.rows()
+    expect(rows.map((row) => [row.method, row.path, row.status_code, row.size, row.mimetype, row.exception])).toEqual([
+      ['POST', '/items', 201, post.size, 'application/json', null],
+      ['HEAD', '/', 200, 0, 'text/html', null],
+      ['GET', '/nowhere', 404, missing.size, missing.type?.split(';')[0] ?? null, null],
+      ['GET', '/large', 200, LARGE_SIZE, 'application/octet-stream', null],
+      ['GET', '/stream', 200, Buffer.byteLength(STREAM_CHUNKS.join('')), 'text/plain', null],
+      ['GET', '/users/42', 200, user.size, 'application/json', null],
+    ])
+    // The stream took two 10 ms pauses; its time covers them.
+    expect(Number(rows[4]?.response_time)).toBeGreaterThanOrEqual(15)
+  })
+
+  it('records thrown sync and async errors as 500 with their text', async () => {
+    const app = await start()
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    expect((await send(`${app.url}/boom`)).status).toBe(500)
+    expect((await send(`${app.url}/async-boom`)).status).toBe(500)
+    await app.stats.flush()
+    expect(app.rows().map((row) => [row.path, row.status_code, row.exception])).toEqual([
+      ['/boom', 500, 'Error: division by zero'],
+      ['/async-boom', 500, 'TypeError: lookup failed'],
+    ])
+  })
+
+  it('keeps a non-ASCII path readable', async () => {
+    const app = await start()
+    await send(`${app.url}/caf%C3%A9/%E6%97%A5%E6%9C%AC?x=1`)
+    await app.stats.flush()
+    expect(app.rows().map((row) => [row.path, row.status_code])).toEqual([['/café/日本', 404]])
+  })
+
+  it('skips what disable picks', async () => {
+    const app = await start({ disable: true })
+    await send(`${app.url}/`, { headers: { cookie: 'a=1; disable_stat=True' } })
+    await send(`${app.url}/`, { headers: { cookie: 'a=1' } })
+    await app.stats.flush()
+    expect(app.rows()).toHaveLength(1)
+  })
+
+  it('guards the dashboard with protect: allow, deny, redirect; never records it', async () => {
+    const allowed = await start({ protect: 'allow' })
+    const ok = await send(`${allowed.url}/statistics/api/stats`)
+    expect(ok.status).toBe(200)
+    expect(JSON.parse(ok.body.toString())).toMatchObject({ hits: 0 })
+    expect((await send(`${allowed.url}/statistics`)).type).toBe('text/html; charset=utf-8')
+
+    const denied = await start({ protect: 'deny' })
+    const no = await send(`${denied.url}/statistics/api/stats`)
+    expect(no.status).toBe(401)
+    expect(JSON.parse(no.body.toString())).toEqual({ error: 'log in first' })
+
+    const redirected = await start({ protect: 'redirect' })
+    const moved = await fetch(`${redirected.url}/statistics`, { redirect: 'manual' })
+    expect(moved.status).toBe(302)
+    expect(moved.headers.get('location')).toBe('/login')
+
+    for (const app of [allowed, denied, redirected]) {
+      await app.stats.flush()
+      expect(app.rows()).toEqual([])
+    }
+  })
+
+  it('answers the same API for the same requests', async () => {
+    const app = await start({ trustProxy: true })
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const plan = [
+      ...Array.from({ length: 6 }, (_, i) => ['/', `198.51.100.${i % 3}`]),
+      ...Array.from({ length: 3 }, () => ['/boom', '198.51.100.7']),
+      ...Array.from({ length: 4 }, (_, i) => [`/users/${i % 2}`, '203.0.113.9']),
+      ['/nowhere', '203.0.113.10'],
+    ]
+    for (const [path, ip] of plan) await send(`${app.url}${path}`, { headers: { 'x-forwarded-for': ip as string, 'user-agent': FIREFOX } })
+    await app.stats.flush()
+    const stats = JSON.parse((await send(`${app.url}/statistics/api/stats`)).body.toString())
+    expect(stats).toMatchObject({
+      hits: 14,
+      uniqueHits: 6,
+      errors: 3,
+      statusCodes: [
+        { key: 200, count: 10 },
+        { key: 500, count: 3 },
+        { key: 404, count: 1 },
+      ],
+      methods: [{ key: 'GET', count: 14 }],
+      browsers: [{ key: 'firefox 72.0', count: 14 }],
+      platforms: [{ key: 'windows', count: 14 }],
+      exceptions: [{ key: 'Error: division by zero', count: 3 }],
+    })
+    expect(stats.paths.map((p: { key: string; count: number }) => [p.key, p.count])).toEqual([
+      ['/', 6],
+      ['/boom', 3],
+      ['/users/0', 2],
+      ['/users/1', 2],
+      ['/nowhere', 1],
+    ])
+    const list = JSON.parse((await send(`${app.url}/statistics/api/requests?status=5xx`)).body.toString())
+    expect(list.total).toBe(3)
+    const bad = await send(`${app.url}/statistics/api/stats?start=2024-13-01`)
+    expect(bad.status).toBe(400)
+    expect(JSON.parse(bad.body.toString()).error).toMatch(/"start" must be a date/)
+  })
+})
