@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
 import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
+import { withHandle } from '../core/with-handle.js'
 import { type ConnectMiddleware, serveConnectDashboard } from './http/connect-dashboard.js'
 import { ResponseTracker } from './http/response-tracker.js'
 
@@ -45,13 +46,7 @@ export function statgraph(listener: RequestListener, options?: NodeStatgraphOpti
     }
   }
 
-  return Object.assign(statgraphListener, {
-    store: core.store,
-    dashboard: core.dashboard,
-    flush: () => core.flush(),
-    close: () => core.close(),
-    counts: () => core.counts(),
-  })
+  return withHandle(statgraphListener, core)
 }
 
 function fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {

@@ -1,0 +1,69 @@
+import type { Context, Middleware, Next } from 'koa'
+import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
+import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
+import { withHandle } from '../core/with-handle.js'
+import { ResponseTracker } from './http/response-tracker.js'
+import { sendWebResponse, toWebRequest } from './http/web-bridge.js'
+
+/** statgraph's options for Koa: `protect` is Koa middleware, `disable` gets the Koa context. */
+export type KoaStatgraphOptions = StatgraphOptions<Context, Middleware>
+
+/** The Koa middleware, which is also the handle on statgraph (`flush`, `close`, `counts`, …). */
+export type StatgraphMiddleware = Middleware & StatgraphHandle
+
+type KoaApp = Context['app']
+const watchedApps = new WeakSet<KoaApp>()
+
+/**
+ * Koa 2 and 3 middleware that records every request and serves the dashboard at `prefix`
+ * (default `/statistics`). Use it first, so it times the whole request and sees every error.
+ *
+ * @example
+ * import Koa from 'koa'
+ * import { statgraph } from 'statgraph/koa'
+ *
+ * const app = new Koa()
+ * const stats = statgraph({ protect: async (ctx, next) => (ctx.state.user?.admin ? next() : ctx.throw(403)) })
+ * app.use(stats)
+ */
+export function statgraph(options?: KoaStatgraphOptions): StatgraphMiddleware {
+  const core = new Statgraph(resolveOptions(options))
+
+  async function respond(ctx: Context): Promise<void> {
+    const response = await core.dashboard(toWebRequest(ctx.req, ctx.url))
+    // The answer is complete; Koa's own body handling would only convert it again.
+    ctx.respond = false
+    await sendWebResponse(response, ctx.res)
+  }
+
+  async function statgraphMiddleware(ctx: Context, next: Next): Promise<void> {
+    if (core.isDashboardUrl(ctx.url)) {
+      // The dashboard's own requests are answered here and never recorded.
+      if (core.protect === undefined) return respond(ctx)
+      return void (await core.protect(ctx, () => respond(ctx)))
+    }
+    if (!core.shouldRecord(ctx)) return next()
+    watchErrors(ctx.app)
+    new ResponseTracker(ctx.req, ctx.res, core.record, ctx.originalUrl)
+    try {
+      await next()
+    } catch (error) {
+      ResponseTracker.captureError(ctx.req, error)
+      throw error
+    }
+  }
+
+  return withHandle(statgraphMiddleware, core)
+}
+
+/**
+ * Errors that an error-handling middleware placed after statgraph catches never pass through
+ * statgraph's `try`; Koa apps report those with `app.emit('error', error, ctx)`, so listen there too.
+ */
+function watchErrors(app: KoaApp): void {
+  if (watchedApps.has(app)) return
+  watchedApps.add(app)
+  app.on('error', (error: unknown, ctx?: Context) => {
+    if (ctx?.req !== undefined) ResponseTracker.captureError(ctx.req, error)
+  })
+}
