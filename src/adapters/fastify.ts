@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify'
+import fp from 'fastify-plugin'
+import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
+import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
+import { ResponseTracker } from './http/response-tracker.js'
+import { toWebRequest } from './http/web-bridge.js'
+
+/** statgraph's options for Fastify: `protect` is a `preHandler` hook, `disable` gets Fastify's request. */
+export type FastifyStatgraphOptions = StatgraphOptions<FastifyRequest, preHandlerHookHandler>
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The handle on statgraph: `flush()`, `close()` (also run by `app.close()`), `counts()`, … */
+    statgraph: StatgraphHandle
+  }
+  interface FastifyContextConfig {
+    /** `false` leaves this route's requests unrecorded. */
+    statgraph?: boolean
+  }
+}
+
+async function statgraphPlugin(fastify: FastifyInstance, options: FastifyStatgraphOptions): Promise<void> {
+  const core = new Statgraph(resolveOptions(options))
+  if (fastify.hasDecorator('statgraph')) {
+    throw new Error('statgraph: the plugin is registered twice on this Fastify instance; register it once, at the root')
+  }
+  fastify.decorate('statgraph', core)
+  fastify.addHook('onClose', async () => core.close())
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    // The dashboard's own requests and routes with `config: { statgraph: false }` are not recorded.
+    const config = request.routeOptions?.config as { statgraph?: boolean } | undefined
+    if (config?.statgraph !== false && !core.isDashboardUrl(request.url) && core.shouldRecord(request)) {
+      new ResponseTracker(request.raw, reply.raw, core.record, request.url)
+    }
+    done()
+  })
+  // Runs for every error a route throws or rejects with, before any error handler answers.
+  fastify.addHook('onError', (request, _reply, error, done) => {
+    ResponseTracker.captureError(request.raw, error)
+    done()
+  })
+
+  async function dashboard(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const response = await core.dashboard(toWebRequest(request.raw, request.url))
+    reply.code(response.status)
+    response.headers.forEach((value, name) => reply.header(name, value))
+    return reply.send(Buffer.from(await response.arrayBuffer()))
+  }
+  const preHandler = core.protect === undefined ? [] : [core.protect]
+  for (const url of [core.prefix, `${core.prefix}/*`]) {
+    fastify.route({ method: 'GET', url, config: { statgraph: false }, preHandler, handler: dashboard })
+  }
+}
+
+/**
+ * The Fastify 4 and 5 plugin: records every request and serves the dashboard at `prefix` (default
+ * `/statistics`). Register it at the root; `app.statgraph` is the handle, and `app.close()` closes it.
+ *
+ * @example
+ * import Fastify from 'fastify'
+ * import { statgraph } from 'statgraph/fastify'
+ *
+ * const app = Fastify()
+ * await app.register(statgraph, { protect: async (request, reply) => { if (!request.headers.authorization) await reply.code(401).send() } })
+ * app.get('/', async () => 'Hello World!')
+ */
+export const statgraph = fp(statgraphPlugin, { name: 'statgraph', fastify: '4.x || 5.x' })
