@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
+import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
+import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
+import { withHandle } from '../core/with-handle.js'
+import { describeError } from '../record/describe-error.js'
+import type { RequestFacts } from '../record/request-record.js'
+import { ResponseTracker } from './http/response-tracker.js'
+import { meterResponse } from './web/meter-response.js'
+
+/** statgraph's options for Hono: `protect` is Hono middleware, `disable` gets the Hono context. */
+export type HonoStatgraphOptions = StatgraphOptions<Context, MiddlewareHandler>
+
+/** What `statgraph()` gives a Hono app: the recording middleware, the dashboard sub-app, and the handle. */
+export interface HonoStatgraph extends StatgraphHandle {
+  /** Records every request; `app.use(stats.middleware)` before the routes. */
+  readonly middleware: MiddlewareHandler
+  /** The dashboard behind `protect`; mount it at the prefix: `app.route('/statistics', stats.app)`. */
+  readonly app: Hono
+}
+
+/** What @hono/node-server hands each request as `c.env`. */
+interface NodeBindings {
+  incoming?: IncomingMessage
+  outgoing?: ServerResponse
+}
+
+/**
+ * Hono 4 recording middleware and dashboard sub-app. On `@hono/node-server` it measures the bytes
+ * the Node response writes; elsewhere (`app.request()` in tests, other servers) it counts the bytes
+ * of the returned body. The default SQLite store needs Node.js.
+ *
+ * @example
+ * import { Hono } from 'hono'
+ * import { serve } from '@hono/node-server'
+ * import { statgraph } from 'statgraph/hono'
+ *
+ * const app = new Hono()
+ * const stats = statgraph()
+ * app.use(stats.middleware)
+ * app.route('/statistics', stats.app)
+ * app.get('/', (c) => c.text('Hello World!'))
+ * serve(app)
+ */
+export function statgraph(options?: HonoStatgraphOptions): HonoStatgraph {
+  const core = new Statgraph(resolveOptions(options))
+
+  const middleware: MiddlewareHandler = async function statgraphMiddleware(c, next) {
+    if (core.isDashboardUrl(c.req.path) || !core.shouldRecord(c)) return next()
+    const { incoming, outgoing } = (c.env ?? {}) as NodeBindings
+    if (incoming !== undefined && outgoing !== undefined) {
+      new ResponseTracker(incoming, outgoing, core.record)
+      await next()
+      // Hono hands a thrown error to app.onError and keeps it in c.error.
+      if (c.error !== undefined) ResponseTracker.captureError(incoming, c.error)
+      return
+    }
+    const facts = startFacts(c)
+    const start = performance.now()
+    await next()
+    facts.status = c.res.status
+    facts.contentType = c.res.headers.get('content-type') ?? undefined
+    facts.exception = c.error === undefined ? null : describeError(c.error)
+    c.res = meterResponse(c.res, (size) => {
+      facts.size = facts.method === 'HEAD' ? 0 : size
+      facts.responseTime = performance.now() - start
+      core.record(facts)
+    })
+  }
+
+  const app = new Hono()
+  if (core.protect !== undefined) app.use(core.protect)
+  app.all('*', (c) => core.dashboard(c.req.raw))
+
+  return withHandle({ middleware, app }, core)
+}
+
+function startFacts(c: Context): RequestFacts {
+  const url = new URL(c.req.url)
+  return {
+    date: Date.now(),
+    responseTime: 0,
+    method: c.req.method,
+    url: url.pathname + url.search,
+    status: 0,
+    size: 0,
+    userAgent: c.req.header('user-agent'),
+    referrer: c.req.header('referer'),
+    remoteAddress: undefined,
+    forwardedFor: c.req.header('x-forwarded-for'),
+    contentType: undefined,
+    exception: null,
+  }
+}
