@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import type { NextFunction, Request, Response } from 'express'
 import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
 import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
@@ -33,11 +34,17 @@ export function statgraph(app: ExpressApp, options?: ExpressStatgraphOptions): S
     const url = req.url ?? '/'
     // The dashboard's own requests are served here and never recorded.
     if (core.isDashboardUrl(url)) return serveConnectDashboard(core, req, res, next)
-    if (core.shouldRecord(req)) new ResponseTracker(req, res, core.record, req.originalUrl ?? url)
+    if (core.shouldRecord(req)) new ResponseTracker(req, res, core.record, req.originalUrl ?? url, expressRoute)
     next()
   })
   captureErrors(app)
   return core
+}
+
+/** The route pattern that answered, with the mount path of the router it belongs to. */
+function expressRoute(req: IncomingMessage): string | undefined {
+  const { route, baseUrl } = req as Request
+  return route === undefined ? undefined : `${baseUrl ?? ''}${String(route.path)}`
 }
 
 const PATCHED = Symbol.for('statgraph.express.patched')

@@ -31,7 +31,7 @@ async function statgraphPlugin(fastify: FastifyInstance, options: FastifyStatgra
     // The dashboard's own requests and routes with `config: { statgraph: false }` are not recorded.
     const config = request.routeOptions?.config as { statgraph?: boolean } | undefined
     if (config?.statgraph !== false && !core.isDashboardUrl(request.url) && core.shouldRecord(request)) {
-      new ResponseTracker(request.raw, reply.raw, core.record, request.url)
+      new ResponseTracker(request.raw, reply.raw, core.record, request.url).route = request.routeOptions?.url
     }
     done()
   })

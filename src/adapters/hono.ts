@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
+import { matchedRoutes } from 'hono/route'
 import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
 import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
 import { withHandle } from '../core/with-handle.js'
@@ -50,8 +51,9 @@ export function statgraph(options?: HonoStatgraphOptions): HonoStatgraph {
     if (core.isDashboardUrl(c.req.path) || !core.shouldRecord(c)) return next()
     const { incoming, outgoing } = (c.env ?? {}) as NodeBindings
     if (incoming !== undefined && outgoing !== undefined) {
-      new ResponseTracker(incoming, outgoing, core.record)
+      const tracker = new ResponseTracker(incoming, outgoing, core.record)
       await next()
+      tracker.route = respondingRoute(c)
       // Hono hands a thrown error to app.onError and keeps it in c.error.
       if (c.error !== undefined) ResponseTracker.captureError(incoming, c.error)
       return
@@ -59,6 +61,7 @@ export function statgraph(options?: HonoStatgraphOptions): HonoStatgraph {
     const facts = startFacts(c)
     const start = performance.now()
     await next()
+    facts.route = respondingRoute(c)
     facts.status = c.res.status
     facts.contentType = c.res.headers.get('content-type') ?? undefined
     facts.exception = c.error === undefined ? null : describeError(c.error)
@@ -76,6 +79,15 @@ export function statgraph(options?: HonoStatgraphOptions): HonoStatgraph {
   return withHandle({ middleware, app }, core)
 }
 
+/**
+ * The pattern of the route that answered, e.g. `/users/:id`. After `next()`, Hono's route index
+ * points at the handler that responded; a middleware (method ALL) answering means no route matched.
+ */
+function respondingRoute(c: Context): string | undefined {
+  const route = matchedRoutes(c)[c.req.routeIndex]
+  return route === undefined || route.method === 'ALL' ? undefined : route.path
+}
+
 function startFacts(c: Context): RequestFacts {
   const url = new URL(c.req.url)
   return {
@@ -83,6 +95,7 @@ function startFacts(c: Context): RequestFacts {
     responseTime: 0,
     method: c.req.method,
     url: url.pathname + url.search,
+    route: undefined,
     status: 0,
     size: 0,
     userAgent: c.req.header('user-agent'),

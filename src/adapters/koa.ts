@@ -44,16 +44,24 @@ export function statgraph(options?: KoaStatgraphOptions): StatgraphMiddleware {
     }
     if (!core.shouldRecord(ctx)) return next()
     watchErrors(ctx.app)
-    new ResponseTracker(ctx.req, ctx.res, core.record, ctx.originalUrl)
+    const tracker = new ResponseTracker(ctx.req, ctx.res, core.record, ctx.originalUrl)
     try {
       await next()
     } catch (error) {
       ResponseTracker.captureError(ctx.req, error)
       throw error
+    } finally {
+      tracker.route = matchedRoute(ctx)
     }
   }
 
   return withHandle(statgraphMiddleware, core)
+}
+
+/** The route pattern @koa/router matched (it keeps it in `ctx._matchedRoute`). */
+function matchedRoute(ctx: Context): string | undefined {
+  const route = (ctx as Context & { _matchedRoute?: unknown })._matchedRoute
+  return route === undefined ? undefined : String(route)
 }
 
 /**

@@ -14,6 +14,8 @@ export interface RequestRecord {
   status_code: number
   /** URL path without the query string, percent-decoded where that is unambiguous. */
   path: string
+  /** The route pattern the framework matched, e.g. `/users/:id`; null when none matched or it cannot tell. */
+  route: string | null
   user_agent: string
   remote_address: string
   /** The error a handler threw, e.g. `Error: division by zero`. */
@@ -40,6 +42,8 @@ export interface RequestFacts {
   method: string
   /** The request target as received: path and query string. */
   url: string
+  /** The route pattern the framework matched, e.g. `/users/:id`. */
+  route: string | undefined
   status: number
   size: number
   userAgent: string | undefined

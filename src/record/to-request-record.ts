@@ -22,6 +22,7 @@ export function toRequestRecord(facts: RequestFacts, options: RecordOptions): Re
     size: facts.size,
     status_code: facts.status,
     path: cap(urlPath(facts.url), FIELD_CAPS.path),
+    route: facts.route ? cap(facts.route, FIELD_CAPS.path) : null,
     user_agent: userAgent,
     remote_address: cap(
       clientAddress(facts.remoteAddress, facts.forwardedFor, options.trustProxy),

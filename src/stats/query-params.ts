@@ -20,6 +20,8 @@ export interface StatusFilter {
 /** Filters shared by every query; each narrows the rows counted. */
 export interface StatsFilters {
   path?: string
+  /** A route pattern such as `/users/:id`. */
+  route?: string
   method?: string
   status?: StatusFilter
   browser?: string
@@ -37,7 +39,7 @@ export interface QueryDefaults {
 
 const MAX_SPAN_DAYS = 3660
 const MAX_TEXT = 2048
-const FILTER_KEYS = ['path', 'method', 'status', 'browser', 'platform', 'bot'] as const
+const FILTER_KEYS = ['path', 'route', 'method', 'status', 'browser', 'platform', 'bot'] as const
 
 /**
  * Reads URL parameters strictly: an unknown, repeated or malformed parameter is a
@@ -119,6 +121,11 @@ export class QueryParams {
     }
     const status = this.text('status')
     if (status !== undefined) filters.status = statusFilter(status)
+    const route = this.text('route')
+    if (route !== undefined) {
+      if (route.length > MAX_TEXT) throw new QueryError(`"route" must be at most ${MAX_TEXT} characters`)
+      filters.route = route
+    }
     for (const key of ['browser', 'platform'] as const) {
       const value = this.text(key)
       if (value === undefined) continue

@@ -36,6 +36,11 @@ export interface PathStats extends BreakdownEntry<string> {
   lastRequested: string
 }
 
+/** One route pattern's line in the routes table; `null` gathers requests no route matched. */
+export interface RouteStats extends Omit<PathStats, 'key'> {
+  key: string | null
+}
+
 /** One exception text, grouped. */
 export interface ExceptionStats extends BreakdownEntry<string> {
   /** ISO 8601 instant of the latest occurrence. */
@@ -60,6 +65,8 @@ export interface Stats {
   statusCodes: BreakdownEntry<number>[]
   methods: BreakdownEntry<string>[]
   paths: PathStats[]
+  /** By route pattern (`/users/:id`), where the framework tells it. */
+  routes: RouteStats[]
   browsers: BreakdownEntry[]
   platforms: BreakdownEntry[]
   referrers: BreakdownEntry[]

@@ -95,6 +95,9 @@ describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter 
     ])
     // The stream took two 10 ms pauses; its time covers them.
     expect(Number(rows[4]?.response_time)).toBeGreaterThanOrEqual(15)
+    // The matched route pattern, where the framework has routes; none for a 404.
+    const route = (pattern: string | null) => (setup.knowsRoutes ? pattern : null)
+    expect(rows.map((row) => row.route)).toEqual([route('/items'), route('/'), null, route('/large'), route('/stream'), route('/users/:id')])
   })
 
   it('records thrown sync and async errors as 500 with their text', async () => {
@@ -180,6 +183,16 @@ describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter 
       ['/users/1', 2],
       ['/nowhere', 1],
     ])
+    if (setup.knowsRoutes) {
+      expect(stats.routes.map((r: { key: string | null; count: number }) => [r.key, r.count])).toEqual([
+        ['/', 6],
+        ['/users/:id', 4],
+        ['/boom', 3],
+        [null, 1],
+      ])
+      const byRoute = JSON.parse((await send(`${app.url}/statistics/api/stats?route=${encodeURIComponent('/users/:id')}`)).body.toString())
+      expect(byRoute.hits).toBe(4)
+    }
     const list = JSON.parse((await send(`${app.url}/statistics/api/requests?status=5xx`)).body.toString())
     expect(list.total).toBe(3)
     const bad = await send(`${app.url}/statistics/api/stats?start=2024-13-01`)

@@ -43,6 +43,7 @@ export function expectedStats(records: RequestRecord[]) {
     methods: countBy(records, (record) => record.method),
     browsers: countBy(records, (record) => record.browser),
     referrers: countBy(records, (record) => record.referrer),
+    routes: countBy(records, (record) => record.route),
     exceptions: countBy(
       records.filter((record) => record.exception !== null),
       (record) => record.exception,

@@ -10,6 +10,7 @@ export function record(overrides: Partial<RequestRecord> = {}): RequestRecord {
     size: 100,
     status_code: 200,
     path: '/',
+    route: null,
     user_agent: 'Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0',
     remote_address: '203.0.113.1',
     exception: null,
@@ -27,6 +28,12 @@ export function generateRecords(count: number, firstDay: number, days: number, s
   const random = seededRandom(seed)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
   const paths = ['/', '/about', '/users/1', '/users/2', '/api/items', '/café', '/search']
+  // The route each path matched; /café matched none (a 404 in a real app).
+  const routes: Record<string, string | null> = { '/users/1': '/users/:id', '/users/2': '/users/:id', '/café': null }
+  const pickPath = () => {
+    const path = pick(paths)
+    return { path, route: path in routes ? (routes[path] as string | null) : path }
+  }
   const statuses = [200, 200, 200, 200, 201, 301, 404, 500, 503]
   const browsers = ['firefox 120.0', 'chrome 131.0', 'safari 17.4', null]
   return Array.from({ length: count }, () => {
@@ -37,7 +44,7 @@ export function generateRecords(count: number, firstDay: number, days: number, s
       method: pick(['GET', 'GET', 'POST', 'HEAD']),
       size: Math.floor(random() * 10_000),
       status_code: status,
-      path: pick(paths),
+      ...pickPath(),
       remote_address: `198.51.100.${Math.floor(random() * 40)}`,
       exception: status === 500 ? pick(['Error: division by zero', 'TypeError: x is undefined']) : null,
       referrer: pick([null, 'https://example.com/', 'https://search.example/?q=a']),

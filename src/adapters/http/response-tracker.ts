@@ -8,6 +8,8 @@ const TRACKER = Symbol.for('statgraph.tracker')
 type Tracked = ServerResponse & { [TRACKER]?: ResponseTracker }
 type TrackedRequest = IncomingMessage & { [TRACKER]?: ResponseTracker }
 type Write = ServerResponse['write']
+/** Reads the matched route pattern off a finished request. */
+export type RouteOf = (req: IncomingMessage) => string | undefined
 type End = ServerResponse['end']
 
 /**
@@ -22,6 +24,8 @@ export class ResponseTracker implements RequestFacts {
   responseTime = 0
   method: string
   url: string
+  /** The matched route pattern; an adapter that learns it during the request sets it. */
+  route: string | undefined = undefined
   status = 0
   size = 0
   userAgent: string | undefined = undefined
@@ -33,16 +37,19 @@ export class ResponseTracker implements RequestFacts {
   // Released when the response ends: a buffered record must not keep the request and its socket alive.
   #req: IncomingMessage | undefined
   readonly #sink: (facts: RequestFacts) => void
+  readonly #routeOf: RouteOf | undefined
   readonly #write: Write
   readonly #end: End
 
   /**
    * Starts tracking `res`. `url` is the request target as the client sent it (frameworks that
-   * rewrite `req.url` for mounted routers pass the original).
+   * rewrite `req.url` for mounted routers pass the original); `routeOf` tells the matched route
+   * pattern when the response ends, for frameworks that only know it then.
    */
-  constructor(req: IncomingMessage, res: ServerResponse, sink: (facts: RequestFacts) => void, url = req.url ?? '/') {
+  constructor(req: IncomingMessage, res: ServerResponse, sink: (facts: RequestFacts) => void, url = req.url ?? '/', routeOf?: RouteOf) {
     this.#req = req
     this.#sink = sink
+    this.#routeOf = routeOf
     this.method = req.method ?? 'GET'
     this.url = url
     this.#write = res.write
@@ -68,6 +75,7 @@ export class ResponseTracker implements RequestFacts {
     // A handler that threw and got no answer out counts as the 500 the client would have seen.
     this.status = !res.headersSent && this.exception !== null ? 500 : res.statusCode
     if (this.method === 'HEAD' || this.status === 204 || this.status === 304 || this.status < 200) this.size = 0
+    if (this.route === undefined && this.#routeOf !== undefined) this.route = this.#routeOf(req)
     this.userAgent = req.headers['user-agent']
     this.referrer = req.headers.referer
     this.remoteAddress = req.socket.remoteAddress

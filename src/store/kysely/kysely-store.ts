@@ -4,7 +4,7 @@ import { nearestRank, PERCENTILES } from '../../stats/percentile.js'
 import type { StatsFilters } from '../../stats/query-params.js'
 import type { RequestsQuery } from '../../stats/requests-query.js'
 import type { StatsQuery } from '../../stats/stats-query.js'
-import type { BreakdownEntry, ExceptionStats, PathStats, Stats, TimeseriesPoint } from '../../stats/stats.js'
+import type { BreakdownEntry, ExceptionStats, PathStats, RouteStats, Stats, TimeseriesPoint } from '../../stats/stats.js'
 import { utcDaysBetween } from '../../stats/utc-day.js'
 import type { RequestPage, RequestRow, Store } from '../store.js'
 import type { RequestDatabase } from './request-table.js'
@@ -22,6 +22,9 @@ export interface KyselyStoreConfig {
   /** Whether `close()` destroys `db` (false when the app passed its own database in). */
   ownsDatabase: boolean
 }
+
+/** Requests answered with a server error. */
+const ERRORS = sql`sum(case when status_code >= 500 then 1 else 0 end)`
 
 // Rows per INSERT: 1000 rows × 15 columns stays under every engine's bound-parameter limit.
 const INSERT_CHUNK = 1000
@@ -100,7 +103,7 @@ export class KyselyStore implements Store {
     const t = sql.table(this.#table)
     const db = this.#db
     const flavor = this.#flavor
-    const errors = sql`sum(case when status_code >= 500 then 1 else 0 end)`
+    const errors = ERRORS
 
     const totals = (
       await sql<Aggregates & { bytes: number | string | null; max_rt: number | null }>`
@@ -129,20 +132,8 @@ export class KyselyStore implements Store {
       }
     })
 
-    const pathRows = await sql<Aggregates & { key: string; last: unknown }>`
-      select path as key, count(*) as hits, count(distinct remote_address) as unique_hits,
-        ${errors} as errors, avg(response_time) as avg_rt, max(date) as last
-      from ${t} where ${where} group by path order by hits desc, path limit ${query.top}`.execute(db)
-    const pathP95 = await this.#groupedP95(sql`path`, where)
-    const paths: PathStats[] = pathRows.rows.map((row) => ({
-      key: row.key,
-      count: Number(row.hits),
-      uniqueHits: Number(row.unique_hits),
-      errors: Number(row.errors ?? 0),
-      avgResponseTime: nullableNumber(row.avg_rt),
-      p95ResponseTime: pathP95.get(row.key) ?? null,
-      lastRequested: new Date(flavor.fromDate(row.last)).toISOString(),
-    }))
+    const paths = (await this.#groupStats('path', where, query.top)) as PathStats[]
+    const routes = await this.#groupStats('route', where, query.top)
 
     const exceptionRows = await sql<{ key: string; count: number | string; last: unknown }>`
       select exception as key, count(*) as count, max(date) as last
@@ -171,6 +162,7 @@ export class KyselyStore implements Store {
       statusCodes: statusCodes.map((entry) => ({ key: Number(entry.key), count: entry.count })),
       methods: (await this.#breakdown('method', where, query.top)) as BreakdownEntry<string>[],
       paths,
+      routes,
       browsers: await this.#breakdown('browser', where, query.top),
       platforms: await this.#breakdown('platform', where, query.top),
       referrers: await this.#breakdown('referrer', where, query.top),
@@ -208,12 +200,32 @@ export class KyselyStore implements Store {
     const { filters } = query
     const parts = [sql`date >= ${this.#flavor.toDate(query.range.from)}`, sql`date < ${this.#flavor.toDate(query.range.to)}`]
     if (filters.path !== undefined) parts.push(sql`path = ${filters.path}`)
+    if (filters.route !== undefined) parts.push(sql`route = ${filters.route}`)
     if (filters.method !== undefined) parts.push(sql`method = ${filters.method}`)
     if (filters.status !== undefined) parts.push(sql`status_code between ${filters.status.min} and ${filters.status.max}`)
     if (filters.browser !== undefined) parts.push(sql`browser = ${filters.browser}`)
     if (filters.platform !== undefined) parts.push(sql`platform = ${filters.platform}`)
     if (filters.bot !== undefined) parts.push(sql`bot = ${this.#flavor.toBoolean(filters.bot)}`)
     return sql.join(parts, sql` and `)
+  }
+
+  /** The routes-table lines for each value of `column`: hits, visitors, errors, times, last request. */
+  async #groupStats(column: 'path' | 'route', where: RawBuilder<unknown>, top: number): Promise<RouteStats[]> {
+    const ref = sql.ref(column)
+    const { rows } = await sql<Aggregates & { key: string | null; last: unknown }>`
+      select ${ref} as key, count(*) as hits, count(distinct remote_address) as unique_hits,
+        ${ERRORS} as errors, avg(response_time) as avg_rt, max(date) as last
+      from ${sql.table(this.#table)} where ${where} group by ${ref} order by hits desc, ${ref} limit ${top}`.execute(this.#db)
+    const p95 = await this.#groupedP95(ref, where)
+    return rows.map((row) => ({
+      key: row.key,
+      count: Number(row.hits),
+      uniqueHits: Number(row.unique_hits),
+      errors: Number(row.errors ?? 0),
+      avgResponseTime: nullableNumber(row.avg_rt),
+      p95ResponseTime: p95.get(String(row.key)) ?? null,
+      lastRequested: new Date(this.#flavor.fromDate(row.last)).toISOString(),
+    }))
   }
 
   /** Exact nearest-rank percentiles of the response time over the rows of `where`. */

@@ -35,4 +35,9 @@ export const sqliteMigrations: Migrations = (table) => ({
       await sql`create index if not exists ${sql.id(`${table}_date`)} on ${sql.table(table)} (date)`.execute(db)
     },
   },
+  '0003_route_column': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable(table).addColumn('route', 'text').execute()
+    },
+  },
 })

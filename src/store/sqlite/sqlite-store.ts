@@ -80,7 +80,7 @@ function prepareInsert(sqlite: SqliteDatabase, table: string): (records: readonl
     for (const r of records) {
       statement.run(
         r.response_time, sqliteFlavor.toDate(r.date), r.method, r.size, r.status_code, r.path, r.user_agent,
-        r.remote_address, r.exception, r.referrer, r.browser, r.platform, r.mimetype, r.bot ? 1 : 0,
+        r.remote_address, r.exception, r.referrer, r.browser, r.platform, r.mimetype, r.bot ? 1 : 0, r.route,
       )
     }
   })

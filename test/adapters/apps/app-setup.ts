@@ -32,6 +32,8 @@ export interface RunningServer {
  */
 export interface AppSetup {
   name: string
+  /** Whether the framework tells the matched route pattern (plain node:http has no routes). */
+  knowsRoutes: boolean
   start(options: AppOptions): Promise<RunningServer>
 }
 

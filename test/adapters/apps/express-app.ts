@@ -11,6 +11,7 @@ const express4 = createRequire(import.meta.url)('express4') as typeof express5
 function expressSetup(name: string, express: typeof express5): AppSetup {
   return {
     name,
+    knowsRoutes: true,
     async start(options: AppOptions) {
       const protect: Record<string, ConnectMiddleware<express5.Request, express5.Response>> = {
         allow: (_req, _res, next) => next(),

@@ -19,6 +19,7 @@ const protect: Record<string, preHandlerHookHandler> = {
 function fastifySetup(name: string, factory: typeof Fastify): AppSetup {
   return {
     name,
+    knowsRoutes: true,
     async start(options: AppOptions) {
       const app = factory()
       await app.register(statgraph, {

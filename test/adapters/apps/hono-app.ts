@@ -14,6 +14,7 @@ const protect: Record<string, MiddlewareHandler> = {
 
 export const honoSetup: AppSetup = {
   name: 'Hono 4',
+  knowsRoutes: true,
   async start(options: AppOptions) {
     const app = new Hono()
     const stats = statgraph({

@@ -21,6 +21,7 @@ const protect: Record<string, Middleware> = {
 function koaSetup(name: string, KoaClass: typeof Koa): AppSetup {
   return {
     name,
+    knowsRoutes: true,
     async start(options: AppOptions) {
       const app = new KoaClass()
       app.silent = true

@@ -64,6 +64,8 @@ describe('SqliteStore', () => {
     expect(new Map(stats.browsers.map((e) => [e.key, e.count]))).toEqual(expected.browsers)
     expect(new Map(stats.referrers.map((e) => [e.key, e.count]))).toEqual(expected.referrers)
     expect(new Map(stats.exceptions.map((e) => [e.key, e.count]))).toEqual(expected.exceptions)
+    expect(new Map(stats.routes.map((e) => [e.key, e.count]))).toEqual(expected.routes)
+    expect(stats.routes.map((e) => e.key)).toContain('/users/:id')
     expect(stats.paths).toHaveLength(expected.paths.size)
     for (const path of stats.paths) {
       const want = expected.paths.get(path.key)
@@ -92,6 +94,7 @@ describe('SqliteStore', () => {
       ['status=404', (r) => r.status_code === 404],
       ['browser=chrome 131.0', (r) => r.browser === 'chrome 131.0'],
       ['bot=true', (r) => r.bot],
+      ['route=/users/:id', (r) => r.route === '/users/:id'],
     ]
     for (const [filter, keep] of cases) {
       const stats = await store.stats(statsQuery(`start=2026-01-10&end=2026-01-12&${filter}`))
@@ -188,6 +191,8 @@ describe('SqliteStore', () => {
     expect(new Map(stats.paths.map((p) => [p.key, p.count]))).toEqual(new Map([['/old', 1], ['/new', 1]]))
     const bots = await store.stats(statsQuery('start=2026-01-15&end=2026-01-15&bot=false'))
     expect(bots.paths.map((p) => p.key)).toEqual(['/old'])
+    // Rows from before the route column have none.
+    expect(stats.routes.map((r) => r.key)).toEqual([null])
   })
 
   it('migrates once: reopening a file keeps its rows and runs nothing twice', async () => {
