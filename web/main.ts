@@ -9,7 +9,7 @@ interface TimeseriesPoint {
   uniqueHits: number
 }
 interface PathStats {
-  key: string
+  key: string | null
   count: number
   uniqueHits: number
   errors: number
@@ -26,6 +26,7 @@ interface Stats {
   responseTime: { p95: number | null }
   timeseries: TimeseriesPoint[]
   paths: PathStats[]
+  routes: PathStats[]
 }
 interface RequestRow {
   date: string
@@ -36,10 +37,15 @@ interface RequestRow {
   response_time: number
   mimetype: string | null
 }
+/** The page's whole state, kept in the URL: a link reopens the same view. */
 interface View {
   start: string
   end: string
+  /** Group the routes table by literal path or by the route pattern the framework matched. */
+  group: 'path' | 'route'
+  /** The drilled-into path or route pattern, if any. */
   path: string | null
+  route: string | null
 }
 
 const body = document.body
@@ -63,14 +69,22 @@ function readView(): View {
   return {
     start: params.get('start') ?? today(1 - defaultSpan),
     end: params.get('end') ?? today(),
+    group: params.get('group') === 'route' ? 'route' : 'path',
     path: params.get('path'),
+    route: params.get('route'),
   }
 }
 
-function go(view: View): void {
+function search(view: View): string {
   const params = new URLSearchParams({ start: view.start, end: view.end })
+  if (view.group === 'route') params.set('group', 'route')
   if (view.path !== null) params.set('path', view.path)
-  history.pushState(null, '', `?${params}`)
+  if (view.route !== null) params.set('route', view.route)
+  return `?${params}`
+}
+
+function go(view: View): void {
+  history.pushState(null, '', search(view))
   void render()
 }
 
@@ -162,17 +176,22 @@ function drawChart(container: HTMLElement, series: TimeseriesPoint[]): void {
   )
 }
 
-function routesTable(view: View, paths: PathStats[]): HTMLElement {
-  const rows = paths.map((entry) => {
-    const link = el('a', { href: `?${new URLSearchParams({ start: view.start, end: view.end, path: entry.key })}` }, entry.key)
-    link.addEventListener('click', (event) => {
+function routesTable(view: View, stats: Stats): HTMLElement {
+  const byRoute = view.group === 'route'
+  const rows = (byRoute ? stats.routes : stats.paths).map((entry) => {
+    // Requests no route matched (404s) group under "(no route)"; they have no drill-down.
+    const target: View = { ...view, path: byRoute ? null : entry.key, route: byRoute ? entry.key : null }
+    const label = entry.key ?? '(no route)'
+    const cell = entry.key === null ? el('span', { className: 'muted' }, label) : el('a', { href: search(target) }, label)
+    cell.addEventListener('click', (event) => {
+      if (entry.key === null) return
       event.preventDefault()
-      go({ ...view, path: entry.key })
+      go(target)
     })
     return el(
       'tr',
       {},
-      el('td', { className: 'path' }, link),
+      el('td', { className: 'path' }, cell),
       el('td', { className: 'num' }, number.format(entry.count)),
       el('td', { className: 'num' }, number.format(entry.uniqueHits)),
       el('td', {}, when(entry.lastRequested)),
@@ -180,18 +199,27 @@ function routesTable(view: View, paths: PathStats[]): HTMLElement {
       el('td', { className: 'num' }, ms(entry.p95ResponseTime)),
     )
   })
-  return table('Routes', ['Path', 'Hits', 'Unique hits', 'Last requested (UTC)', 'Avg response', 'p95 response'], rows, 'routes')
+  const toggle = el('div', { className: 'group', role: 'group', ariaLabel: 'Group routes by' })
+  for (const [group, label] of [['path', 'Path'], ['route', 'Route pattern']] as const) {
+    const button = el('button', { type: 'button', ariaPressed: String(view.group === group) }, label)
+    button.addEventListener('click', () => go({ ...view, group }))
+    toggle.append(button)
+  }
+  const panel = table('Routes', [byRoute ? 'Route pattern' : 'Path', 'Hits', 'Unique hits', 'Last requested (UTC)', 'Avg response', 'p95 response'], rows, 'routes')
+  panel.prepend(toggle)
+  return panel
 }
 
 function requestsTable(rows: RequestRow[]): HTMLElement {
   return table(
     'Latest requests',
-    ['Date (UTC)', 'Method', 'Status', 'Mimetype', 'Size', 'Response time'],
+    ['Date (UTC)', 'Path', 'Method', 'Status', 'Mimetype', 'Size', 'Response time'],
     rows.map((row) =>
       el(
         'tr',
         {},
         el('td', {}, when(row.date)),
+        el('td', { className: 'path' }, row.path),
         el('td', {}, row.method),
         el('td', { className: 'num' }, String(row.status_code)),
         el('td', {}, row.mimetype ?? '–'),
@@ -223,17 +251,20 @@ async function render(): Promise<void> {
   const main = el('main', { ariaBusy: 'true' })
   body.replaceChildren(header(view), main)
   try {
-    const stats = await api<Stats>('stats', { start: view.start, end: view.end, path: view.path })
-    const latest = view.path === null ? null : await api<{ rows: RequestRow[] }>('requests', { start: view.start, end: view.end, path: view.path, limit: '50' })
+    const filter = { start: view.start, end: view.end, path: view.path, route: view.route }
+    const drilled = view.path ?? view.route
+    const stats = await api<Stats>('stats', filter)
+    const latest = drilled === null ? null : await api<{ rows: RequestRow[] }>('requests', { ...filter, limit: '50' })
     if (mine !== generation) return
     main.ariaBusy = 'false'
-    if (view.path !== null) {
-      const back = el('a', { href: `?${new URLSearchParams({ start: view.start, end: view.end })}` }, '← All routes')
+    if (drilled !== null) {
+      const all: View = { ...view, path: null, route: null }
+      const back = el('a', { href: search(all) }, '← All routes')
       back.addEventListener('click', (event) => {
         event.preventDefault()
-        go({ ...view, path: null })
+        go(all)
       })
-      main.append(el('nav', { className: 'crumbs' }, back), el('h2', { className: 'path-title' }, view.path))
+      main.append(el('nav', { className: 'crumbs' }, back), el('h2', { className: 'path-title' }, drilled))
     }
     main.append(
       el(
@@ -252,7 +283,7 @@ async function render(): Promise<void> {
     const chartBox = el('section', { className: 'panel chart', ariaLabel: 'Hits and unique hits per day (UTC)' })
     main.append(chartBox)
     drawChart(chartBox, stats.timeseries)
-    main.append(latest === null ? routesTable(view, stats.paths) : requestsTable(latest.rows))
+    main.append(latest === null ? routesTable(view, stats) : requestsTable(latest.rows))
   } catch (error) {
     if (mine !== generation) return
     main.ariaBusy = 'false'

@@ -104,6 +104,25 @@ describe.skipIf(!hasChromium)('the dashboard page in headless Chromium', () => {
     await reopened.close()
   })
 
+  it('groups the routes table by route pattern and drills into one', async () => {
+    const page = await browser.newPage({ locale: 'en-US' })
+    await page.goto(`${app.url}/statistics`)
+    await page.locator('#routes').waitFor()
+    await page.getByRole('button', { name: 'Route pattern' }).click()
+    await expect.poll(() => new URL(page.url()).searchParams.get('group')).toBe('route')
+    const stats = await api('stats')
+    await expect.poll(() => page.locator('#routes tbody tr').count()).toBe(stats.routes.length)
+    await page.locator('#routes a', { hasText: '/users/:id' }).click()
+    await page.locator('#requests').waitFor()
+    expect(new URL(page.url()).searchParams.get('route')).toBe('/users/:id')
+    const filtered = await api(`stats?route=${encodeURIComponent('/users/:id')}`)
+    const hits = Number((await page.locator('.card-value[title="hits"]').textContent())?.replaceAll(',', ''))
+    expect(hits).toBe(filtered.hits)
+    const paths = new Set(await page.locator('#requests td.path').allTextContents())
+    expect([...paths].every((path) => /^\/users\/\d+$/.test(path))).toBe(true)
+    await page.close()
+  })
+
   it('changes the range from the date picker', async () => {
     const page = await browser.newPage({ locale: 'en-US' })
     await page.goto(`${app.url}/statistics`)
