@@ -14,3 +14,4 @@ export type { DateRange, StatsFilters, StatusFilter } from './stats/query-params
 export { parseRequestsQuery, type RequestsQuery } from './stats/requests-query.js'
 export { parseStatsQuery, type StatsQuery } from './stats/stats-query.js'
 export type * from './stats/stats.js'
+export { captureError } from './adapters/http/capture-error.js'

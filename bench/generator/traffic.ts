@@ -73,6 +73,7 @@ export function pastRecords(count: number, from: number, to: number, random: () 
       size: status === 200 ? 400 + Math.floor(random() * 9000) : 150,
       status_code: status,
       path: planned.path.split('?')[0] as string,
+      route: routeOf(planned.path.split('?')[0] as string),
       user_agent: planned.userAgent,
       remote_address: planned.clientAddress,
       exception: status === 500 ? 'Error: report generator is out of paper' : null,
@@ -80,6 +81,14 @@ export function pastRecords(count: number, from: number, to: number, random: () 
       mimetype: planned.path.startsWith('/api') ? 'application/json' : 'text/html',
     }
   })
+}
+
+/** The pattern the demo app's router matches for `path`; null for its 404s. */
+function routeOf(path: string): string | null {
+  if (path.startsWith('/old-page')) return null
+  if (path.startsWith('/api/users/')) return '/api/users/:id'
+  if (path.startsWith('/blog/')) return '/blog/:slug'
+  return path
 }
 
 function gaussian(random: () => number): number {
