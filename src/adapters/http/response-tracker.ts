@@ -1,5 +1,4 @@
-import { type IncomingMessage, ServerResponse } from 'node:http'
-import { performance } from 'node:perf_hooks'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { describeError } from '../../record/describe-error.js'
 import type { RequestFacts } from '../../record/request-record.js'
 
@@ -102,13 +101,13 @@ export class ResponseTracker implements RequestFacts {
 
   static write(res: ServerResponse, args: unknown[]): boolean {
     const tracker = ResponseTracker.#written(res, args[0], args[1])
-    const write = tracker === undefined ? ServerResponse.prototype.write : tracker.#write
+    const write = tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).write : tracker.#write
     return write.apply(res, args as never)
   }
 
   static end(res: ServerResponse, args: unknown[]): ServerResponse {
     const tracker = ResponseTracker.#written(res, typeof args[0] === 'function' ? undefined : args[0], args[1])
-    const end = tracker === undefined ? ServerResponse.prototype.end : tracker.#end
+    const end = tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).end : tracker.#end
     return end.apply(res, args as never) as ServerResponse
   }
 

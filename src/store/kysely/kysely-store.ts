@@ -75,6 +75,8 @@ export class KyselyStore implements Store {
     })
     const { error } = await migrator.migrateToLatest()
     if (error !== undefined) {
+      // statgraph's own errors already say what to do.
+      if (error instanceof Error && error.message.startsWith('statgraph:')) throw error
       throw new Error(`statgraph: migrating table "${this.#table}" failed: ${String(error)}`, { cause: error })
     }
   }

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import { Kysely, type QueryExecutor, SqliteAdapter, SqliteDialect } from 'kysely'
 import type { RequestRecord } from '../../record/request-record.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
@@ -39,18 +39,20 @@ export interface SqliteStoreOptions {
  * @example const store = new SqliteStore({ database: './statistics.db' })
  */
 export class SqliteStore extends KyselyStore {
-  readonly #sqlite: SqliteDatabase | undefined
+  readonly #sqlite: Promise<SqliteDatabase> | undefined
   readonly #table: string
   #insertMany: ((records: readonly RequestRecord[]) => void) | undefined
 
   constructor(options: SqliteStoreOptions) {
     const table = options.table ?? 'request'
     const { database } = options
-    const sqlite = isKysely(database) ? undefined : typeof database === 'string' ? openFile(database) : database
+    const sqlite = isKysely(database) ? undefined : typeof database === 'string' ? openFile(database) : Promise.resolve(database)
+    // A file that cannot be opened fails the store's calls, each with the reason; not the process.
+    sqlite?.catch(() => undefined)
     super({
       db: isKysely(database)
         ? checkedKysely(database)
-        : new Kysely<RequestDatabase>({ dialect: new SqliteDialect({ database: sqlite as Database.Database }) }),
+        : new Kysely<RequestDatabase>({ dialect: new SqliteDialect({ database: () => sqlite as Promise<Database.Database> }) }),
       table,
       flavor: sqliteFlavor,
       migrations: sqliteMigrations,
@@ -68,7 +70,7 @@ export class SqliteStore extends KyselyStore {
     if (this.#sqlite === undefined) return super.insertBatch(records)
     if (records.length === 0) return
     await this.migrate()
-    this.#insertMany ??= prepareInsert(this.#sqlite, this.#table)
+    this.#insertMany ??= prepareInsert(await this.#sqlite, this.#table)
     this.#insertMany(records)
   }
 }
@@ -99,8 +101,22 @@ function checkedKysely(database: KyselyInstance): Kysely<RequestDatabase> {
   return database as unknown as Kysely<RequestDatabase>
 }
 
-function openFile(path: string): Database.Database {
-  const database = new Database(path)
+/**
+ * Opens the file with better-sqlite3, loaded only now: an app that passes its own store never needs
+ * the native addon, and a runtime that cannot load it (Bun, Deno, Workers) gets a message that says so.
+ */
+async function openFile(path: string): Promise<SqliteDatabase> {
+  let Sqlite: typeof Database
+  try {
+    Sqlite = (await import('better-sqlite3')).default
+  } catch (error) {
+    throw new Error(
+      `statgraph: the default SQLite store needs better-sqlite3, a Node.js native addon, which could not be loaded here (${String(error)}). ` +
+        'Install it with npm on Node.js 20 or later, or pass `database` a Store of your own.',
+      { cause: error },
+    )
+  }
+  const database = new Sqlite(path)
   // WAL lets the dashboard read while the recorder writes, and several app processes share the file;
   // NORMAL sync is durable across app crashes in WAL mode and much faster than FULL.
   database.pragma('journal_mode = WAL')
