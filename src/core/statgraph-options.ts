@@ -73,7 +73,9 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
   if (typeof trustProxy !== 'boolean' && !(Number.isInteger(trustProxy) && trustProxy >= 0)) {
     throw new TypeError(`statgraph: "trustProxy" must be true, false or a number of proxies, got ${String(trustProxy)}`)
   }
-  const open = options.protect !== undefined || options.public === true || process.env.NODE_ENV !== 'production'
+  // `process` is missing on some runtimes (Workers); there, no NODE_ENV means not production.
+  const nodeEnv = typeof process === 'undefined' ? undefined : process.env?.NODE_ENV
+  const open = options.protect !== undefined || options.public === true || nodeEnv !== 'production'
   return {
     database: options.database ?? './statistics.db',
     table,
