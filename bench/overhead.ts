@@ -1,0 +1,87 @@
+// What statgraph costs an app, per framework: hello world plain, with statgraph on SQLite, and with
+// statgraph writing nowhere (the request path alone), each server in its own process under the same
+// autocannon load, rounds alternated so drift hits every mode alike. Prints, as ratios to plain:
+// throughput, and the server's CPU time per request (steadier on a shared machine, where the load
+// generator and the server compete for the same cores).
+// Usage: npm run bench [-- --frameworks express,fastify,koa,hono,node --seconds 10 --rounds 3 --modes plain,statgraph]
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    modes: { type: 'string', default: 'plain,statgraph,statgraph-discard' },
+    frameworks: { type: 'string', default: 'express,fastify,koa,hono,node' },
+  },
+})
+const seconds = Number(values.seconds)
+const rounds = Number(values.rounds)
+const MODES = ['plain', 'statgraph', 'statgraph-discard'] as const
+type Mode = (typeof MODES)[number]
+const modes = values.modes.split(',').filter((mode): mode is Mode => (MODES as readonly string[]).includes(mode))
+if (modes[0] !== 'plain') throw new Error(`--modes must start with plain and name only ${MODES.join(', ')}`)
+interface Usage {
+  cpuMicros: number
+  requests: number
+}
+
+async function startServer(framework: string, mode: Mode): Promise<{ child: ChildProcess; url: string }> {
+  const server = new URL(`./servers/${framework}-hello.ts`, import.meta.url).pathname
+  const child = spawn(process.execPath, ['--import', 'tsx', server, mode], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
+  const [line] = (await once(createInterface({ input: child.stdout as NonNullable<typeof child.stdout> }), 'line')) as [string]
+  return { child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/` }
+}
+
+async function usage(child: ChildProcess): Promise<Usage> {
+  child.send('usage')
+  const [message] = (await once(child, 'message')) as [Usage]
+  return message
+}
+
+async function load(url: string, duration: number): Promise<number> {
+  const result = await autocannon({ url, connections: 50, pipelining: 1, duration })
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
+  return result.requests.average
+}
+
+const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] as number
+const summary: string[] = []
+
+for (const framework of values.frameworks.split(',')) {
+  const throughput: Record<Mode, number[]> = { plain: [], statgraph: [], 'statgraph-discard': [] }
+  const cpuPerRequest: Record<Mode, number[]> = { plain: [], statgraph: [], 'statgraph-discard': [] }
+  for (let round = 1; round <= rounds; round++) {
+    for (const mode of round % 2 === 1 ? [...modes] : [...modes].reverse()) {
+      const { child, url } = await startServer(framework, mode)
+      await load(url, 2) // warm-up: JIT, connections, the SQLite file
+      const before = await usage(child)
+      const rps = await load(url, seconds)
+      const after = await usage(child)
+      const micros = (after.cpuMicros - before.cpuMicros) / (after.requests - before.requests)
+      throughput[mode].push(rps)
+      cpuPerRequest[mode].push(micros)
+      console.log(`${framework} round ${round} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${micros.toFixed(1).padStart(7)} µs CPU/request`)
+      child.kill()
+      await once(child, 'exit')
+    }
+  }
+  const plainRps = median(throughput.plain)
+  const plainCpu = median(cpuPerRequest.plain)
+  for (const mode of modes) {
+    const rps = median(throughput[mode])
+    const cpu = median(cpuPerRequest[mode])
+    const ratios = mode === 'plain' ? '' : `   throughput ratio ${(rps / plainRps).toFixed(3)}, CPU/request ratio ${(cpu / plainCpu).toFixed(3)}`
+    summary.push(`  ${framework.padEnd(8)} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${cpu.toFixed(1).padStart(7)} µs CPU/request${ratios}`)
+  }
+}
+
+console.log(`\nHello world, median of ${rounds} rounds × ${seconds} s, 50 connections:`)
+console.log(summary.join('\n'))
+console.log('(statgraph-discard: statgraph with a store that writes nothing: the request path alone)')

@@ -1,0 +1,16 @@
+// Hono on @hono/node-server hello world for bench/overhead.ts.
+import type { Server } from 'node:http'
+import { serve } from '@hono/node-server'
+import { Hono } from 'hono'
+import { statgraph } from 'statgraph/hono'
+import { benchMode, reportTo } from './bench-server.js'
+
+const { database } = benchMode()
+const app = new Hono()
+if (database !== undefined) {
+  const stats = statgraph({ database })
+  app.use(stats.middleware)
+  app.route('/statistics', stats.app)
+}
+app.get('/', (c) => c.text('Hello World!'))
+reportTo(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server)

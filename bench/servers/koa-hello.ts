@@ -1,0 +1,12 @@
+// Koa hello world for bench/overhead.ts.
+import Koa from 'koa'
+import { statgraph } from 'statgraph/koa'
+import { benchMode, reportTo } from './bench-server.js'
+
+const { database } = benchMode()
+const app = new Koa()
+if (database !== undefined) app.use(statgraph({ database }))
+app.use((ctx) => {
+  ctx.body = 'Hello World!'
+})
+reportTo(app.listen(0, '127.0.0.1'))

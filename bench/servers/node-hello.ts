@@ -1,0 +1,11 @@
+// node:http hello world for bench/overhead.ts.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { statgraph } from 'statgraph/node'
+import { benchMode, reportTo } from './bench-server.js'
+
+const { database } = benchMode()
+function hello(_req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('content-type', 'text/plain')
+  res.end('Hello World!')
+}
+reportTo(createServer(database === undefined ? hello : statgraph(hello, { database })).listen(0, '127.0.0.1'))
