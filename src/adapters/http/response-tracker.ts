@@ -57,7 +57,8 @@ export class ResponseTracker implements RequestFacts {
     ;(req as TrackedRequest)[TRACKER] = this
     res.write = countingWrite as Write
     res.end = countingEnd as End
-    res.once('close', onClose)
+    // `on`, not `once`: 'close' fires once per response, and once() would wrap the listener each time.
+    res.on('close', onClose)
   }
 
   /** Notes the error a handler threw; the first one is kept. */
@@ -80,7 +81,7 @@ export class ResponseTracker implements RequestFacts {
     this.remoteAddress = req.socket.remoteAddress
     const forwarded = req.headers['x-forwarded-for']
     this.forwardedFor = Array.isArray(forwarded) ? forwarded.join(',') : forwarded
-    const contentType = res.getHeader('content-type') ?? headerSent(res, CONTENT_TYPE)
+    const contentType = res.getHeader('content-type') ?? contentTypeSent(res)
     this.contentType = contentType === undefined ? undefined : String(contentType)
     this.#sink(this)
   }
@@ -122,15 +123,19 @@ export class ResponseTracker implements RequestFacts {
   }
 }
 
-const CONTENT_TYPE = /^content-type:[ \t]*([^\r\n]*)/im
-
 /**
- * A header given straight to `res.writeHead(status, headers)`: Node writes those into the head it
- * sends without keeping them for `getHeader`, so they are read back from that head.
+ * The `Content-Type` given straight to `res.writeHead(status, headers)`: Node writes such headers
+ * into the head it sends without keeping them for `getHeader`, so it is read back from that head.
+ * Frameworks write the name in one of two spellings; a plain search finds those fast.
  */
-function headerSent(res: ServerResponse, pattern: RegExp): string | undefined {
+function contentTypeSent(res: ServerResponse): string | undefined {
   const head = (res as ServerResponse & { _header?: unknown })._header
-  return typeof head === 'string' ? pattern.exec(head)?.[1] : undefined
+  if (typeof head !== 'string') return undefined
+  let at = head.indexOf('\r\ncontent-type:')
+  if (at === -1) at = head.indexOf('\r\nContent-Type:')
+  if (at === -1) return /\r\ncontent-type:[ \t]*([^\r\n]*)/i.exec(head)?.[1]
+  const start = at + 15
+  return head.slice(start, head.indexOf('\r\n', start)).trim()
 }
 
 // Module-level functions, not per-request closures: the tracker they need hangs off `this`.
