@@ -10,7 +10,7 @@ import { poll } from '../helpers/wait-for.js'
 // Each framework's README snippet is a file in examples/snippets/, run here as written, and the
 // README's code blocks must be these files, byte for byte.
 
-const SNIPPETS = ['express', 'fastify', 'koa', 'hono', 'node'] as const
+const SNIPPETS = ['express', 'fastify', 'koa', 'hono', 'node', 'nestjs'] as const
 const root = new URL('../../', import.meta.url)
 const tsx = new URL('node_modules/.bin/tsx', root).pathname
 const dir = tempDir()
@@ -53,10 +53,11 @@ describe.each(SNIPPETS)('the README snippet for %s', (name) => {
     // Each snippet keeps its ./statistics.db in a folder of its own.
     const cwd = join(dir, name)
     mkdirSync(cwd)
-    const child = spawn(tsx, [file], {
+    // The project's tsconfig (legacy decorators, as every NestJS project has), not the empty folder's.
+    const child = spawn(tsx, ['--tsconfig', new URL('tsconfig.json', root).pathname, file], {
       cwd,
       env: { ...process.env, PORT: String(port), ADMIN_TOKEN: 'secret', NODE_ENV: 'development' },
-      stdio: 'inherit',
+      stdio: ['ignore', 'ignore', 'inherit'],
     })
     children.push(child)
     const base = `http://localhost:${port}`
