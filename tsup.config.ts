@@ -7,6 +7,8 @@ const adapters = readdirSync('src/adapters').filter((file) => file.endsWith('.ts
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    // Loaded by path as a worker thread, beside the chunk that starts it.
+    'writer-worker': 'src/recorder/writer-worker.ts',
     ...Object.fromEntries(adapters.map((file) => [file.replace(/\.ts$/, ''), `src/adapters/${file}`])),
   },
   format: ['esm', 'cjs'],
@@ -16,4 +18,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   splitting: true,
+  // import.meta.url in the CommonJS build too (the writer thread's file is found from it).
+  shims: true,
 })

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 const root = new URL('..', import.meta.url).pathname
@@ -34,6 +36,29 @@ describe('the built package', () => {
     for (const name of adapters) {
       const code = `import * as m from 'statgraph/${name}'; const c = (await import('node:module')).createRequire(import.meta.url)('statgraph/${name}'); console.log(typeof m.statgraph, typeof c.statgraph)`
       expect(node(['--input-type=module', '-e', code])).toBe('function function')
+    }
+  })
+
+  it('writes a SQLite file through its writer thread from both builds', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'statgraph-package-'))
+    const script = (load: string, file: string) => `
+      ${load}
+      const http = require('node:http')
+      const listener = statgraph((req, res) => res.end('hi'), { database: ${JSON.stringify(file)} })
+      const server = http.createServer(listener).listen(0, '127.0.0.1', async () => {
+        await (await fetch('http://127.0.0.1:' + server.address().port + '/written')).text()
+        server.closeAllConnections()
+        server.close()
+        await listener.close()
+        const Database = require('better-sqlite3')
+        console.log(JSON.stringify(new Database(${JSON.stringify(file)}).prepare('select path from request').all()))
+      })`
+    try {
+      const cjs = node(['-e', script("const { statgraph } = require('statgraph/node')", join(dir, 'cjs.db'))])
+      const esm = node(['--input-type=module', '-e', script("import { statgraph } from 'statgraph/node'; import { createRequire } from 'node:module'; const require = createRequire(import.meta.url)", join(dir, 'esm.db'))])
+      expect([cjs, esm]).toEqual(['[{"path":"/written"}]', '[{"path":"/written"}]'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 

@@ -2,6 +2,7 @@ import { createDashboard, type Dashboard } from '../dashboard/dashboard.js'
 import type { RequestFacts } from '../record/request-record.js'
 import { toRequestRecord } from '../record/to-request-record.js'
 import { Recorder, type RecorderCounts } from '../recorder/recorder.js'
+import { WorkerWriter } from '../recorder/worker-writer.js'
 import { openStore } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
 import type { ResolvedOptions } from './statgraph-options.js'
@@ -40,17 +41,32 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly protect: Protect | undefined
   readonly #disable: ((req: Req) => boolean) | undefined
   readonly #recorder: Recorder<RequestFacts>
+  readonly #writer: WorkerWriter | undefined
 
   constructor(options: ResolvedOptions<Req, Protect>) {
     const store = openStore(options.database, options.table)
     const recordOptions = { trustProxy: options.trustProxy }
+    // A SQLite file is written from a worker thread; a database handle the app passed in, or an
+    // in-memory one, can only be written where it lives.
+    const writer =
+      typeof options.database === 'string' && options.database !== ':memory:'
+        ? new WorkerWriter(options.database, options.table, recordOptions)
+        : undefined
+    this.#writer = writer
     this.store = store
     this.prefix = options.prefix
     this.protect = options.protect
     this.#disable = options.disable
     this.#recorder = new Recorder<RequestFacts>({
       ...options.recorder,
-      write: (batch) => store.insertBatch(batch.map((facts) => toRequestRecord(facts, recordOptions))),
+      write:
+        writer === undefined
+          ? (batch) => store.insertBatch(batch.map((facts) => toRequestRecord(facts, recordOptions)))
+          : // The table is created here first, so the worker's connection finds it.
+            async (batch) => {
+              await store.migrate()
+              await writer.write(batch)
+            },
     })
     this.dashboard = createDashboard({
       store,
@@ -96,6 +112,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     try {
       await this.#recorder.close()
     } finally {
+      await this.#writer?.close()
       await this.store.close()
     }
   }

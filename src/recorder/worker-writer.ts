@@ -1,0 +1,79 @@
+import { Worker } from 'node:worker_threads'
+import type { RequestFacts } from '../record/request-record.js'
+import type { RecordOptions } from '../record/to-request-record.js'
+import type { WriterReply, WriterRequest, WriterWorkerData } from './writer-worker.js'
+
+/**
+ * Writes batches of request facts to a SQLite file from a worker thread: the record building (user
+ * agent parsing, caps) and the SQLite transaction cost the app's thread nothing but one message
+ * per batch. The worker starts on the first write and is `unref`'d, so it never keeps the process
+ * alive.
+ */
+export class WorkerWriter {
+  readonly #data: WriterWorkerData
+  #worker: Worker | undefined
+  #nextId = 0
+  readonly #pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>()
+
+  constructor(database: string, table: string, record: RecordOptions) {
+    this.#data = { database, table, record }
+  }
+
+  /** Writes `batch`; resolves once it is committed, rejects with the worker's error. */
+  write(batch: RequestFacts[]): Promise<void> {
+    return this.#send({ id: this.#nextId++, batch })
+  }
+
+  /** Closes the worker's database connection and ends the worker. */
+  async close(): Promise<void> {
+    const worker = this.#worker
+    if (worker === undefined) return
+    try {
+      await this.#send({ id: this.#nextId++, close: true })
+    } finally {
+      this.#worker = undefined
+      await worker.terminate()
+    }
+  }
+
+  #send(request: WriterRequest): Promise<void> {
+    const worker = (this.#worker ??= this.#start())
+    return new Promise((resolve, reject) => {
+      // Referenced while a write is out, so `await stats.close()` at the end of a script completes.
+      if (this.#pending.size === 0) worker.ref()
+      this.#pending.set(request.id, { resolve, reject })
+      worker.postMessage(request)
+    })
+  }
+
+  #start(): Worker {
+    // The worker file sits beside this module, with its extension: .js, .cjs, or .ts under a TS runner.
+    const here = import.meta.url
+    const extension = /\.(c?js|ts)$/.exec(here)?.[0] ?? '.js'
+    const file = new URL(`./writer-worker${extension}`, here)
+    // None of the app's Node flags: some (--input-type, loaders) would break a plain JavaScript worker.
+    const options = { workerData: this.#data, execArgv: [] }
+    // Straight from the TypeScript sources (the tests), the worker first registers tsx for itself.
+    const worker =
+      extension === '.ts'
+        ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}) })`, { ...options, eval: true })
+        : new Worker(file, options)
+    worker.unref()
+    worker.on('message', (reply: WriterReply) => {
+      const pending = this.#pending.get(reply.id)
+      this.#pending.delete(reply.id)
+      if (this.#pending.size === 0) worker.unref()
+      if (reply.error === undefined) pending?.resolve()
+      else pending?.reject(new Error(reply.error))
+    })
+    // A worker that dies fails what it had; the next write starts a new one.
+    const fail = (error: Error) => {
+      if (this.#worker === worker) this.#worker = undefined
+      for (const pending of this.#pending.values()) pending.reject(error)
+      this.#pending.clear()
+    }
+    worker.on('error', fail)
+    worker.on('exit', (code) => fail(new Error(`statgraph: the writer thread stopped (exit code ${code})`)))
+    return worker
+  }
+}
