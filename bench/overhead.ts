@@ -1,8 +1,9 @@
 // What statgraph costs an app, per framework: hello world plain, with statgraph on SQLite, and with
 // statgraph writing nowhere (the request path alone), each server in its own process under the same
 // autocannon load, rounds alternated so drift hits every mode alike. Prints, as ratios to plain:
-// throughput, and the server's CPU time per request (steadier on a shared machine, where the load
-// generator and the server compete for the same cores).
+// throughput; the server's CPU time per request, all threads (steadier on a shared machine, where
+// the load generator and the server compete for the same cores); and the busy time per request of
+// the app's own thread (its event loop), which is what a request waits for.
 // Usage: npm run bench [-- --frameworks express,fastify,koa,hono,node --seconds 10 --rounds 3 --modes plain,statgraph]
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -26,6 +27,7 @@ const modes = values.modes.split(',').filter((mode): mode is Mode => (MODES as r
 if (modes[0] !== 'plain') throw new Error(`--modes must start with plain and name only ${MODES.join(', ')}`)
 interface Usage {
   cpuMicros: number
+  mainThreadMicros: number
   requests: number
 }
 
@@ -57,6 +59,7 @@ const summary: string[] = []
 for (const framework of values.frameworks.split(',')) {
   const throughput: Record<Mode, number[]> = { plain: [], statgraph: [], 'statgraph-discard': [] }
   const cpuPerRequest: Record<Mode, number[]> = { plain: [], statgraph: [], 'statgraph-discard': [] }
+  const mainPerRequest: Record<Mode, number[]> = { plain: [], statgraph: [], 'statgraph-discard': [] }
   for (let round = 1; round <= rounds; round++) {
     for (const mode of round % 2 === 1 ? [...modes] : [...modes].reverse()) {
       const { child, url } = await startServer(framework, mode)
@@ -64,21 +67,31 @@ for (const framework of values.frameworks.split(',')) {
       const before = await usage(child)
       const rps = await load(url, seconds)
       const after = await usage(child)
-      const micros = (after.cpuMicros - before.cpuMicros) / (after.requests - before.requests)
+      const served = after.requests - before.requests
+      const micros = (after.cpuMicros - before.cpuMicros) / served
+      const main = (after.mainThreadMicros - before.mainThreadMicros) / served
       throughput[mode].push(rps)
       cpuPerRequest[mode].push(micros)
-      console.log(`${framework} round ${round} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${micros.toFixed(1).padStart(7)} µs CPU/request`)
+      mainPerRequest[mode].push(main)
+      console.log(`${framework} round ${round} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${micros.toFixed(1).padStart(7)} µs CPU/request ${main.toFixed(1).padStart(6)} µs main thread/request`)
       child.kill()
       await once(child, 'exit')
     }
   }
   const plainRps = median(throughput.plain)
   const plainCpu = median(cpuPerRequest.plain)
+  const plainMain = median(mainPerRequest.plain)
   for (const mode of modes) {
     const rps = median(throughput[mode])
     const cpu = median(cpuPerRequest[mode])
-    const ratios = mode === 'plain' ? '' : `   throughput ratio ${(rps / plainRps).toFixed(3)}, CPU/request ratio ${(cpu / plainCpu).toFixed(3)}`
-    summary.push(`  ${framework.padEnd(8)} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${cpu.toFixed(1).padStart(7)} µs CPU/request${ratios}`)
+    const main = median(mainPerRequest[mode])
+    const ratios =
+      mode === 'plain'
+        ? ''
+        : `  ratios: throughput ${(rps / plainRps).toFixed(3)}, CPU ${(cpu / plainCpu).toFixed(3)}, main thread ${(main / plainMain).toFixed(3)}`
+    summary.push(
+      `  ${framework.padEnd(8)} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${cpu.toFixed(1).padStart(6)} µs CPU ${main.toFixed(1).padStart(6)} µs main thread${ratios}`,
+    )
   }
 }
 

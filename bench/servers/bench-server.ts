@@ -1,5 +1,6 @@
 // What every hello-world bench server shares: the mode it runs in, the database for that mode, and
-// the report of its CPU time and request count that bench/overhead.ts asks for over IPC.
+// the report of its CPU time, main-thread busy time and request count that bench/overhead.ts asks
+// for over IPC.
 import { mkdtempSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -36,7 +37,9 @@ export function reportTo(server: Server): void {
   if (server.listening) announce()
   else server.once('listening', announce)
   process.on('message', () => {
+    // Process CPU counts every thread (the writer thread too); the event loop's active time is the
+    // app's own thread alone.
     const { user, system } = process.cpuUsage()
-    process.send?.({ cpuMicros: user + system, requests })
+    process.send?.({ cpuMicros: user + system, mainThreadMicros: performance.eventLoopUtilization().active * 1000, requests })
   })
 }
