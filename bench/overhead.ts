@@ -2,8 +2,8 @@
 // statgraph writing nowhere (the request path alone), each server in its own process under the same
 // autocannon load, rounds alternated so drift hits every mode alike. Prints, as ratios to plain:
 // throughput; the server's CPU time per request, all threads (steadier on a shared machine, where
-// the load generator and the server compete for the same cores); and the busy time per request of
-// the app's own thread (its event loop), which is what a request waits for.
+// the load generator and the server compete for the same cores); and the CPU time per request of
+// the app's own thread, which is what requests wait for (the writer thread runs beside it).
 // Usage: npm run bench [-- --frameworks express,fastify,koa,hono,node --seconds 10 --rounds 3 --modes plain,statgraph]
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
