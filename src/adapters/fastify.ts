@@ -28,10 +28,11 @@ async function statgraphPlugin(fastify: FastifyInstance, options: FastifyStatgra
   fastify.addHook('onClose', async () => core.close())
 
   fastify.addHook('onRequest', (request, reply, done) => {
+    // routeOptions is built afresh on every read: read it once.
+    const route = request.routeOptions
     // The dashboard's own requests and routes with `config: { statgraph: false }` are not recorded.
-    const config = request.routeOptions?.config as { statgraph?: boolean } | undefined
-    if (config?.statgraph !== false && !core.isDashboardUrl(request.url) && core.shouldRecord(request)) {
-      new ResponseTracker(request.raw, reply.raw, core.record, request.url).route = request.routeOptions?.url
+    if ((route.config as { statgraph?: boolean } | undefined)?.statgraph !== false && !core.isDashboardUrl(request.url) && core.shouldRecord(request)) {
+      new ResponseTracker(request.raw, reply.raw, core.record, request.url).route = route.url
     }
     done()
   })
