@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Store } from '../../src/store/store.js'
 import { EXPRESS_VERSIONS, type RunningApp, startApp } from '../helpers/express-app.js'
+import { addRoutes } from './apps/express-app.js'
 import { generateRecords } from '../helpers/records.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
@@ -21,21 +22,8 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
     return app
   }
 
-  /** An app with the routes most tests use. The behaviour every adapter shares is in conformance.test.ts. */
-  function routes(app: import('../helpers/express-app.js').App) {
-    app.get('/', (_req, res) => {
-      res.send('Hello World!')
-    })
-    app.post('/items', express.json(), (req, res) => {
-      res.status(201).json({ received: req.body })
-    })
-    app.get('/boom', () => {
-      throw new Error('division by zero')
-    })
-    app.get('/async-boom', (_req, _res, next) => {
-      Promise.reject(new TypeError('lookup failed')).catch(next)
-    })
-  }
+  /** The conformance suite's routes; the behaviour every adapter shares is tested there. */
+  const routes = (app: import('../helpers/express-app.js').App) => addRoutes(app, express)
 
   it.skipIf(name === 'Express 4')('records an error thrown by an async handler (Express 5 catches rejections)', async () => {
     const app = await start({}, (app) => {

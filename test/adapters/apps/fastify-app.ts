@@ -6,7 +6,8 @@ import { type AppOptions, type AppSetup, isDisabledCookie, LARGE_SIZE, STREAM_CH
 
 const Fastify4 = createRequire(import.meta.url)('fastify4') as typeof Fastify
 
-const protect: Record<string, preHandlerHookHandler> = {
+/** `protect` in the three ways the suite asks for, as Fastify preHandler hooks. */
+export const fastifyProtect: Record<string, preHandlerHookHandler> = {
   allow: (_request, _reply, done) => done(),
   deny: async (_request, reply) => {
     await reply.code(401).send({ error: 'log in first' })
@@ -25,7 +26,7 @@ function fastifySetup(name: string, factory: typeof Fastify): AppSetup {
       await app.register(statgraph, {
         database: options.database,
         trustProxy: options.trustProxy,
-        protect: options.protect && protect[options.protect],
+        protect: options.protect && fastifyProtect[options.protect],
         disable: options.disable ? (request) => isDisabledCookie(request.headers.cookie) : undefined,
       })
       app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send('Hello World!'))

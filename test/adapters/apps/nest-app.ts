@@ -17,13 +17,13 @@ import {
 import { BaseExceptionFilter, NestFactory } from '@nestjs/core'
 import type { NestExpressApplication } from '@nestjs/platform-express'
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify'
-import type { preHandlerHookHandler } from 'fastify'
 import { statgraph as expressStatgraph } from '../../../src/adapters/express.js'
 import { statgraph as fastifyStatgraph } from '../../../src/adapters/fastify.js'
 import { captureError } from '../../../src/adapters/http/capture-error.js'
-import type { ConnectMiddleware } from '../../../src/adapters/http/connect-dashboard.js'
 import type { StatgraphHandle } from '../../../src/core/statgraph.js'
 import { type AppOptions, type AppSetup, isDisabledCookie, LARGE_SIZE, STREAM_CHUNKS } from './app-setup.js'
+import { expressProtect } from './express-app.js'
+import { fastifyProtect } from './fastify-app.js'
 
 @Controller()
 class ConformanceController {
@@ -80,21 +80,6 @@ class StatgraphExceptionFilter extends BaseExceptionFilter {
     if (!(error instanceof HttpException) || error.getStatus() >= 500) captureError(host.switchToHttp().getRequest(), error)
     super.catch(error, host)
   }
-}
-
-const expressProtect: Record<string, ConnectMiddleware<import('express').Request, import('express').Response>> = {
-  allow: (_req, _res, next) => next(),
-  deny: (_req, res) => res.status(401).json({ error: 'log in first' }),
-  redirect: (_req, res) => res.redirect('/login'),
-}
-const fastifyProtect: Record<string, preHandlerHookHandler> = {
-  allow: (_request, _reply, done) => done(),
-  deny: async (_request, reply) => {
-    await reply.code(401).send({ error: 'log in first' })
-  },
-  redirect: async (_request, reply) => {
-    await reply.redirect('/login')
-  },
 }
 
 async function listen(app: INestApplication, stats: StatgraphHandle) {
