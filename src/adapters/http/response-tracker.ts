@@ -100,16 +100,16 @@ export class ResponseTracker implements RequestFacts {
     return tracker
   }
 
-  static write(res: ServerResponse, args: unknown[]): boolean {
-    const tracker = ResponseTracker.#written(res, args[0], args[1])
+  static write(res: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown): boolean {
+    const tracker = ResponseTracker.#written(res, chunk, encoding)
     const write = tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).write : tracker.#write
-    return write.apply(res, args as never)
+    return (write as (...args: unknown[]) => boolean).call(res, chunk, encoding, callback)
   }
 
-  static end(res: ServerResponse, args: unknown[]): ServerResponse {
-    const tracker = ResponseTracker.#written(res, typeof args[0] === 'function' ? undefined : args[0], args[1])
+  static end(res: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown): ServerResponse {
+    const tracker = ResponseTracker.#written(res, typeof chunk === 'function' ? undefined : chunk, encoding)
     const end = tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).end : tracker.#end
-    return end.apply(res, args as never) as ServerResponse
+    return (end as (...args: unknown[]) => ServerResponse).call(res, chunk, encoding, callback)
   }
 
   static close(res: ServerResponse): void {
@@ -138,13 +138,14 @@ function contentTypeSent(res: ServerResponse): string | undefined {
   return head.slice(start, head.indexOf('\r\n', start)).trim()
 }
 
-// Module-level functions, not per-request closures: the tracker they need hangs off `this`.
-function countingWrite(this: ServerResponse, ...args: unknown[]): boolean {
-  return ResponseTracker.write(this, args)
+// Module-level functions, not per-request closures: the tracker they need hangs off `this`. Fixed
+// parameters, not rest arguments: no array per call (Node treats missing and undefined alike).
+function countingWrite(this: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown): boolean {
+  return ResponseTracker.write(this, chunk, encoding, callback)
 }
 
-function countingEnd(this: ServerResponse, ...args: unknown[]): ServerResponse {
-  return ResponseTracker.end(this, args)
+function countingEnd(this: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown): ServerResponse {
+  return ResponseTracker.end(this, chunk, encoding, callback)
 }
 
 function onClose(this: ServerResponse): void {
