@@ -60,9 +60,9 @@ export function createDashboard(options: DashboardOptions): Dashboard {
 
   async function requests(params: URLSearchParams): Promise<Response> {
     const query = parseRequestsQuery(params, { defaultDateSpan: options.defaultDateSpan, now: now() })
-    const page = await store.requests(query)
+    const found = await store.requests(query)
     if (query.format === 'csv') {
-      return new Response(toCsv(CSV_COLUMNS, page.rows as unknown as Record<string, unknown>[]), {
+      return new Response(toCsv(CSV_COLUMNS, found.rows as unknown as Record<string, unknown>[]), {
         headers: {
           ...SECURITY_HEADERS,
           'content-type': 'text/csv; charset=utf-8',
@@ -71,7 +71,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         },
       })
     }
-    return json(200, { start: query.range.start, end: query.range.end, limit: query.limit, offset: query.offset, ...page })
+    return json(200, { start: query.range.start, end: query.range.end, limit: query.limit, offset: query.offset, ...found })
   }
 
   return async function dashboard(request: Request): Promise<Response> {

@@ -7,9 +7,10 @@ const TRACKER = Symbol.for('statgraph.tracker')
 type Tracked = ServerResponse & { [TRACKER]?: ResponseTracker }
 type TrackedRequest = IncomingMessage & { [TRACKER]?: ResponseTracker }
 type Write = ServerResponse['write']
+type End = ServerResponse['end']
+
 /** Reads the matched route pattern off a finished request. */
 export type RouteOf = (req: IncomingMessage) => string | undefined
-type End = ServerResponse['end']
 
 /**
  * Follows one `node:http` response from arrival to end — the one object a request costs. It counts
