@@ -8,10 +8,15 @@ import type { DatabaseOption } from '../store/open-store.js'
  * statgraph(app, { database: './statistics.db', protect: requireAdmin, disable: (req) => req.headers.dnt === '1' })
  */
 export interface StatgraphOptions<Req, Protect> {
-  /** SQLite file path (default `./statistics.db`), the app's own better-sqlite3 / Kysely instance, or a Store. */
+  /**
+   * SQLite file path (default `./statistics.db`), `postgres://` or `mysql://` URL, the app's own
+   * better-sqlite3 database, `pg.Pool`, `mysql2` pool or Kysely instance, or a Store.
+   */
   database?: DatabaseOption
   /** The table's name; the app owns the table. Default `request`. */
   table?: string
+  /** PostgreSQL schema (or MySQL database) holding the table, which must exist; default the connection's own. */
+  schema?: string
   /** Where the dashboard is mounted. Default `/statistics`. */
   prefix?: string
   /** Days shown when no range is picked, ending today (UTC). Default 7. */
@@ -39,6 +44,7 @@ export interface StatgraphOptions<Req, Protect> {
 export interface ResolvedOptions<Req, Protect> {
   database: DatabaseOption
   table: string
+  schema: string | undefined
   prefix: string
   defaultDateSpan: number
   protect: Protect | undefined
@@ -55,10 +61,8 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
   if (typeof prefix !== 'string' || !/^\/[^?#\s]*[^/?#\s]$/.test(prefix)) {
     throw new TypeError(`statgraph: "prefix" must be a path such as "/statistics" (leading "/", no trailing "/"), got ${JSON.stringify(prefix)}`)
   }
-  const table = options.table ?? 'request'
-  if (typeof table !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(table)) {
-    throw new TypeError(`statgraph: "table" must be a plain SQL name (letters, digits, _), got ${JSON.stringify(table)}`)
-  }
+  const table = sqlName('table', options.table ?? 'request')
+  const schema = options.schema === undefined ? undefined : sqlName('schema', options.schema)
   const span = options.defaultDateSpan ?? 7
   if (!Number.isInteger(span) || span < 1 || span > 3660) {
     throw new TypeError(`statgraph: "defaultDateSpan" must be a whole number of days from 1 to 3660, got ${String(span)}`)
@@ -79,6 +83,7 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
   return {
     database: options.database ?? './statistics.db',
     table,
+    schema,
     prefix,
     defaultDateSpan: span,
     protect: options.protect,
@@ -87,4 +92,11 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
     trustProxy,
     recorder: options.recorder ?? {},
   }
+}
+
+function sqlName(option: string, name: unknown): string {
+  if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
+    throw new TypeError(`statgraph: "${option}" must be a plain SQL name (letters, digits, _), got ${JSON.stringify(name)}`)
+  }
+  return name
 }

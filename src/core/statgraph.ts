@@ -3,7 +3,7 @@ import type { RequestFacts } from '../record/request-record.js'
 import { toRequestRecord } from '../record/to-request-record.js'
 import { Recorder, type RecorderCounts } from '../recorder/recorder.js'
 import { WorkerWriter } from '../recorder/worker-writer.js'
-import { openStore } from '../store/open-store.js'
+import { openStore, sqliteFile } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
 import type { ResolvedOptions } from './statgraph-options.js'
 
@@ -44,14 +44,12 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly #writer: WorkerWriter | undefined
 
   constructor(options: ResolvedOptions<Req, Protect>) {
-    const store = openStore(options.database, options.table)
+    const store = openStore(options.database, options)
+    const file = sqliteFile(options.database)
     const recordOptions = { trustProxy: options.trustProxy }
     // A SQLite file is written from a worker thread; a database handle the app passed in, or an
-    // in-memory one, can only be written where it lives.
-    const writer =
-      typeof options.database === 'string' && options.database !== ':memory:'
-        ? new WorkerWriter(options.database, options.table, recordOptions)
-        : undefined
+    // in-memory one, can only be written where it lives; a server database is written asynchronously.
+    const writer = file === undefined ? undefined : new WorkerWriter(file, options.table, recordOptions)
     this.#writer = writer
     this.store = store
     this.prefix = options.prefix

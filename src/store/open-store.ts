@@ -1,33 +1,67 @@
-import { type KyselyInstance, type SqliteDatabase, SqliteStore } from './sqlite/sqlite-store.js'
+import type { MysqlPool, PostgresPool } from 'kysely'
+import { isKyselyInstance, type KyselyInstance, kyselyEngine } from './kysely/kysely-instance.js'
+import { type MysqlPromisePool, MysqlStore } from './mysql/mysql-store.js'
+import { PostgresStore } from './postgres/postgres-store.js'
+import { type SqliteDatabase, SqliteStore } from './sqlite/sqlite-store.js'
 import type { Store } from './store.js'
 
 /**
- * Where statgraph keeps its rows: a SQLite file path (default `./statistics.db`), the app's own
- * better-sqlite3 database or SQLite Kysely instance, or any {@link Store}.
+ * Where statgraph keeps its rows: a SQLite file path (default `./statistics.db`), a `postgres://`
+ * or `mysql://` URL, the app's own better-sqlite3 database, `pg.Pool`, `mysql2` pool or Kysely
+ * instance, or any {@link Store}.
  */
-export type DatabaseOption = string | SqliteDatabase | KyselyInstance | Store
+export type DatabaseOption = string | SqliteDatabase | PostgresPool | MysqlPool | MysqlPromisePool | KyselyInstance | Store
+
+/** Where in the database the table lives. */
+export interface TableName {
+  table: string
+  /** PostgreSQL schema or MySQL database; SQLite has none. */
+  schema?: string | undefined
+}
+
+const POSTGRES_URL = /^postgres(ql)?:\/\//i
+const MYSQL_URL = /^(mysql|mariadb):\/\//i
 
 /** The store for a `database` option; throws a message naming the fix for anything else. */
-export function openStore(database: DatabaseOption, table: string): Store {
+export function openStore(database: DatabaseOption, { table, schema }: TableName): Store {
   if (typeof database === 'string') {
-    if (/^(postgres|postgresql|mysql|mariadb):\/\//i.test(database)) {
-      throw new TypeError(
-        'statgraph: "database" is a PostgreSQL/MySQL URL, but this version of statgraph stores statistics in SQLite only; pass a file path such as "./statistics.db"',
-      )
-    }
+    if (POSTGRES_URL.test(database)) return new PostgresStore({ database, table, schema })
+    if (MYSQL_URL.test(database)) return new MysqlStore({ database: database.replace(MYSQL_URL, 'mysql://'), table, schema })
     if (database === '') throw new TypeError('statgraph: "database" is an empty string; pass a file path such as "./statistics.db"')
     return new SqliteStore({ database, table })
   }
   if (isStore(database)) return database
-  if (typeof database === 'object' && database !== null && ('prepare' in database || 'getExecutor' in database)) {
+  if (isKyselyInstance(database)) {
+    const engine = kyselyEngine(database)
+    if (engine === 'postgres') return new PostgresStore({ database, table, schema })
+    if (engine === 'mysql') return new MysqlStore({ database, table, schema })
     return new SqliteStore({ database, table })
   }
+  if (isPostgresPool(database)) return new PostgresStore({ database, table, schema })
+  if (isMysqlPool(database)) return new MysqlStore({ database, table, schema })
+  if (typeof database === 'object' && database !== null && 'prepare' in database) return new SqliteStore({ database, table })
   throw new TypeError(
-    'statgraph: "database" must be a SQLite file path, a better-sqlite3 Database, a Kysely instance or a Store',
+    'statgraph: "database" must be a SQLite file path, a postgres:// or mysql:// URL, a better-sqlite3 Database, ' +
+      'a pg.Pool, a mysql2 pool, a Kysely instance or a Store',
   )
+}
+
+/** The SQLite file a `database` option names, if it names one (not a URL, not `:memory:`). */
+export function sqliteFile(database: DatabaseOption): string | undefined {
+  if (typeof database !== 'string' || POSTGRES_URL.test(database) || MYSQL_URL.test(database)) return undefined
+  return database === ':memory:' || database === '' ? undefined : database
 }
 
 function isStore(value: unknown): value is Store {
   const candidate = value as Partial<Store> | null
   return typeof candidate?.insertBatch === 'function' && typeof candidate.stats === 'function'
+}
+
+// pg.Pool has `totalCount`; mysql2's pools have `getConnection`: neither package need be loaded to tell.
+function isPostgresPool(value: object): value is PostgresPool {
+  return typeof (value as Partial<PostgresPool>).connect === 'function' && 'totalCount' in value
+}
+
+function isMysqlPool(value: object): value is MysqlPool | MysqlPromisePool {
+  return typeof (value as Partial<MysqlPool>).getConnection === 'function'
 }

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, Migrator, type RawBuilder, sql } from 'kysely'
+import { type Kysely, Migrator, type RawBuilder, sql } from 'kysely'
 import type { RequestRecord } from '../../record/request-record.js'
 import { nearestRank, PERCENTILES } from '../../stats/percentile.js'
 import type { StatsFilters } from '../../stats/query-params.js'
@@ -7,24 +7,32 @@ import type { StatsQuery } from '../../stats/stats-query.js'
 import type { BreakdownEntry, ExceptionStats, PathStats, RouteStats, Stats, TimeseriesPoint } from '../../stats/stats.js'
 import { utcDaysBetween } from '../../stats/utc-day.js'
 import type { RequestPage, RequestRow, Store } from '../store.js'
-import type { RequestDatabase } from './request-table.js'
+import { requestMigrations } from './request-migrations.js'
+import { INSERT_COLUMNS, type RequestDatabase } from './request-table.js'
 import type { SqlFlavor } from './sql-flavor.js'
-
-/** A store's versioned schema changes, by name; names sort in the order they apply. */
-export type Migrations = (table: string) => Record<string, Migration>
 
 /** What {@link KyselyStore} is built from. */
 export interface KyselyStoreConfig {
   db: Kysely<RequestDatabase>
   table: string
+  /** The PostgreSQL schema (or MySQL database) holding the table; default the connection's own. */
+  schema?: string | undefined
   flavor: SqlFlavor
-  migrations: Migrations
   /** Whether `close()` destroys `db` (false when the app passed its own database in). */
   ownsDatabase: boolean
 }
 
 /** Requests answered with a server error. */
 const ERRORS = sql`sum(case when status_code >= 500 then 1 else 0 end)`
+
+/** The columns a row lists besides `index` and `date`, which need their own handling. */
+const ROW_COLUMNS = INSERT_COLUMNS.filter((column) => column !== 'date')
+
+/** The alias of a group's value (quoted: `key` is reserved in MySQL). */
+const KEY = sql.id('key')
+
+// Enough for a handful of instances starting at once to take turns: each round, one finishes.
+const MIGRATION_ATTEMPTS = 10
 
 // Rows per INSERT: 1000 rows × 15 columns stays under every engine's bound-parameter limit.
 const INSERT_CHUNK = 1000
@@ -43,35 +51,52 @@ type Aggregates = {
 export class KyselyStore implements Store {
   readonly #db: Kysely<RequestDatabase>
   readonly #table: string
+  readonly #schema: string | undefined
   readonly #flavor: SqlFlavor
-  readonly #migrations: Migrations
   readonly #ownsDatabase: boolean
   #migrated: Promise<void> | undefined
 
   constructor(config: KyselyStoreConfig) {
-    this.#db = config.db
+    this.#schema = config.schema
+    this.#db = config.schema === undefined ? config.db : config.db.withSchema(config.schema)
     this.#table = config.table
     this.#flavor = config.flavor
-    this.#migrations = config.migrations
     this.#ownsDatabase = config.ownsDatabase
   }
 
   migrate(): Promise<void> {
     // One migration per store; a failed one is tried again by the next caller.
-    this.#migrated ??= this.#runMigrations().catch((error: unknown) => {
+    this.#migrated ??= this.runMigrations().catch((error: unknown) => {
       this.#migrated = undefined
       throw error
     })
     return this.#migrated
   }
 
-  async #runMigrations(): Promise<void> {
-    const migrations = this.#migrations(this.#table)
+  /**
+   * Brings the table to the latest version. Instances starting together may collide (SQLite has no
+   * migration lock: the loser's transaction fails); a collision rolls back whole, so the loser tries
+   * again shortly and finds the work done.
+   */
+  protected async runMigrations(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#migrateToLatest()
+      } catch (error) {
+        if (attempt === MIGRATION_ATTEMPTS) throw error
+        await new Promise((resolve) => setTimeout(resolve, attempt * 20 + Math.random() * 100))
+      }
+    }
+  }
+
+  async #migrateToLatest(): Promise<void> {
+    const migrations = requestMigrations(this.#table, this.#flavor)
     const migrator = new Migrator({
       db: this.#db,
       provider: { getMigrations: async () => migrations },
       migrationTableName: `${this.#table}_statgraph_migration`,
       migrationLockTableName: `${this.#table}_statgraph_migration_lock`,
+      ...(this.#schema === undefined ? {} : { migrationTableSchema: this.#schema }),
     })
     const { error } = await migrator.migrateToLatest()
     if (error !== undefined) {
@@ -117,11 +142,11 @@ export class KyselyStore implements Store {
     const percentiles = await this.#percentiles(where, hits)
 
     const days = await sql<Aggregates & { key: string }>`
-      select ${flavor.utcDay} as key, count(*) as hits, count(distinct remote_address) as unique_hits,
+      select ${flavor.utcDay} as ${KEY}, count(*) as hits, count(distinct remote_address) as unique_hits,
         ${errors} as errors, avg(response_time) as avg_rt
       from ${t} where ${where} group by ${flavor.utcDay}`.execute(db)
     const dayP95 = await this.#groupedP95(flavor.utcDay, where)
-    const byDay = new Map(days.rows.map((row) => [row.key, row]))
+    const byDay = new Map(days.rows.map((row) => [String(row.key), row]))
     const timeseries: TimeseriesPoint[] = utcDaysBetween(query.range.start, query.range.end).map((day) => {
       const row = byDay.get(day)
       return {
@@ -138,13 +163,13 @@ export class KyselyStore implements Store {
     const routes = await this.#groupStats('route', where, query.top)
 
     const exceptionRows = await sql<{ key: string; count: number | string; last: unknown }>`
-      select exception as key, count(*) as count, max(date) as last
+      select exception as ${KEY}, count(*) as count, ${flavor.readDate(sql`max(date)`)} as last
       from ${t} where ${where} and exception is not null
       group by exception order by count desc, exception limit ${query.top}`.execute(db)
     const exceptions: ExceptionStats[] = exceptionRows.rows.map((row) => ({
       key: row.key,
       count: Number(row.count),
-      lastSeen: new Date(flavor.fromDate(row.last)).toISOString(),
+      lastSeen: this.#isoDate(row.last),
     }))
 
     const statusCodes = await this.#breakdown('status_code', where, query.top)
@@ -180,7 +205,9 @@ export class KyselyStore implements Store {
     const total = (await sql<{ total: number | string }>`select count(*) as total from ${t} where ${where}`.execute(this.#db))
       .rows[0]?.total
     const { rows } = await sql<Record<string, unknown>>`
-      select * from ${t} where ${where}
+      select ${sql.ref('index')}, ${sql.join(ROW_COLUMNS.map((column) => sql.ref(column)))},
+        ${this.#flavor.readDate(sql.ref('date'))} as date
+      from ${t} where ${where}
       order by date desc, ${sql.ref('index')} desc limit ${query.limit} offset ${query.offset}`.execute(this.#db)
     return { total: Number(total ?? 0), rows: rows.map((row) => this.#toRow(row)) }
   }
@@ -215,9 +242,9 @@ export class KyselyStore implements Store {
   async #groupStats(column: 'path' | 'route', where: RawBuilder<unknown>, top: number): Promise<RouteStats[]> {
     const ref = sql.ref(column)
     const { rows } = await sql<Aggregates & { key: string | null; last: unknown }>`
-      select ${ref} as key, count(*) as hits, count(distinct remote_address) as unique_hits,
-        ${ERRORS} as errors, avg(response_time) as avg_rt, max(date) as last
-      from ${sql.table(this.#table)} where ${where} group by ${ref} order by hits desc, ${ref} limit ${top}`.execute(this.#db)
+      select ${ref} as ${KEY}, count(*) as hits, count(distinct remote_address) as unique_hits,
+        ${ERRORS} as errors, avg(response_time) as avg_rt, ${this.#flavor.readDate(sql`max(date)`)} as last
+      from ${sql.table(this.#table)} where ${where} group by ${ref} order by hits desc, ${nullsLast(ref)} limit ${top}`.execute(this.#db)
     const p95 = await this.#groupedP95(ref, where)
     return rows.map((row) => ({
       key: row.key,
@@ -226,7 +253,7 @@ export class KyselyStore implements Store {
       errors: Number(row.errors ?? 0),
       avgResponseTime: nullableNumber(row.avg_rt),
       p95ResponseTime: p95.get(String(row.key)) ?? null,
-      lastRequested: new Date(this.#flavor.fromDate(row.last)).toISOString(),
+      lastRequested: this.#isoDate(row.last),
     }))
   }
 
@@ -251,8 +278,8 @@ export class KyselyStore implements Store {
   /** Exact nearest-rank p95 of the response time per value of `key`. */
   async #groupedP95(key: RawBuilder<unknown>, where: RawBuilder<unknown>): Promise<Map<string, number>> {
     const { rows } = await sql<{ key: string; response_time: number }>`
-      select key, response_time from (
-        select ${key} as key, response_time,
+      select ${KEY}, response_time from (
+        select ${key} as ${KEY}, response_time,
           row_number() over (partition by ${key} order by response_time) as rn,
           count(*) over (partition by ${key}) as n
         from ${sql.table(this.#table)} where ${where}
@@ -263,8 +290,8 @@ export class KyselyStore implements Store {
   async #breakdown(column: string, where: RawBuilder<unknown>, top: number): Promise<BreakdownEntry[]> {
     const ref = sql.ref(column)
     const { rows } = await sql<{ key: string | null; count: number | string }>`
-      select ${ref} as key, count(*) as count from ${sql.table(this.#table)} where ${where}
-      group by ${ref} order by count desc, ${ref} limit ${top}`.execute(this.#db)
+      select ${ref} as ${KEY}, count(*) as count from ${sql.table(this.#table)} where ${where}
+      group by ${ref} order by count desc, ${nullsLast(ref)} limit ${top}`.execute(this.#db)
     return rows.map((row) => ({ key: row.key, count: Number(row.count) }))
   }
 
@@ -272,10 +299,19 @@ export class KyselyStore implements Store {
     return {
       ...(row as unknown as RequestRow),
       index: Number(row.index),
-      date: new Date(this.#flavor.fromDate(row.date)).toISOString(),
+      date: this.#isoDate(row.date),
       bot: Boolean(Number(row.bot)),
     }
   }
+
+  #isoDate(value: unknown): string {
+    return new Date(this.#flavor.fromDate(value)).toISOString()
+  }
+}
+
+/** Orders a group's values with the missing one last, the same on every engine. */
+function nullsLast(ref: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`case when ${ref} is null then 1 else 0 end, ${ref}`
 }
 
 function nullableNumber(value: number | string | null | undefined): number | null {

@@ -1,10 +1,31 @@
-import type { RawBuilder } from 'kysely'
+import type { ColumnDataType, Expression, RawBuilder } from 'kysely'
+
+/** A column type: one Kysely names, or raw SQL such as `datetime(3)`. */
+type DataTypeExpression = ColumnDataType | Expression<unknown>
+
+/** The column types of the statistics table in one engine. */
+export interface ColumnTypes {
+  /** The generated row id (`index`). */
+  id: DataTypeExpression
+  real: DataTypeExpression
+  integer: DataTypeExpression
+  text: DataTypeExpression
+  date: DataTypeExpression
+  boolean: DataTypeExpression
+}
 
 /** The few things engines write differently; everything else in {@link KyselyStore} is shared SQL. */
 export interface SqlFlavor {
+  columns: ColumnTypes
+  /** Whether the id column needs the `autoincrement` / `auto_increment` modifier. */
+  autoIncrement: boolean
+  /** What ends the `create table` statement (MySQL's character set), if anything. */
+  createTableEnd?: RawBuilder<unknown>
   /** The value stored in the `date` column for an instant (ms since the epoch). */
   toDate(ms: number): unknown
-  /** The instant (ms since the epoch) of a value read from the `date` column. */
+  /** An expression reading a `date` value in the form {@link fromDate} takes. */
+  readDate(date: RawBuilder<unknown>): RawBuilder<unknown>
+  /** The instant (ms since the epoch) of a value read through {@link readDate}. */
   fromDate(value: unknown): number
   /** The value stored in a boolean column. */
   toBoolean(value: boolean): unknown

@@ -1,20 +1,14 @@
 import { sql } from 'kysely'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
+import { fromUtcText, toUtcText } from '../kysely/utc-text.js'
 
-/**
- * SQLite keeps dates as UTC text `YYYY-MM-DD HH:MM:SS.SSS` — SQLite's own date format, readable in
- * any SQL shell, ordered like the instants, and cut to a day with `substr`.
- */
+/** SQLite keeps dates as UTC text, readable in any SQL shell and cut to a day with `substr`. */
 export const sqliteFlavor: SqlFlavor = {
-  toDate(ms) {
-    const iso = new Date(ms).toISOString()
-    return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`
-  },
-  fromDate(value) {
-    return Date.parse(`${String(value).replace(' ', 'T')}Z`)
-  },
-  toBoolean(value) {
-    return value ? 1 : 0
-  },
+  columns: { id: 'integer', real: 'real', integer: 'integer', text: 'text', date: 'text', boolean: 'integer' },
+  autoIncrement: true,
+  toDate: toUtcText,
+  readDate: (date) => date,
+  fromDate: fromUtcText,
+  toBoolean: (value) => (value ? 1 : 0),
   utcDay: sql<string>`substr(date, 1, 10)`,
 }

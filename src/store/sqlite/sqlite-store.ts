@@ -1,10 +1,12 @@
 import type Database from 'better-sqlite3'
-import { Kysely, type QueryExecutor, SqliteAdapter, SqliteDialect } from 'kysely'
+import { Kysely, SqliteDialect } from 'kysely'
 import type { RequestRecord } from '../../record/request-record.js'
+import { checkedKysely, isKyselyInstance, type KyselyInstance } from '../kysely/kysely-instance.js'
+import { importDriver } from '../import-driver.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
 import { INSERT_COLUMNS, type RequestDatabase } from '../kysely/request-table.js'
+import { toUtcText } from '../kysely/utc-text.js'
 import { sqliteFlavor } from './sqlite-flavor.js'
-import { sqliteMigrations } from './sqlite-migrations.js'
 
 /**
  * What statgraph needs of a better-sqlite3 `Database`, described structurally so the app's own
@@ -15,11 +17,6 @@ export interface SqliteDatabase {
   pragma: Database.Database['pragma']
   transaction: Database.Database['transaction']
   close(): unknown
-}
-
-/** Any `Kysely<DB>` instance, whatever its `DB` type: all statgraph asks of it is its executor. */
-export interface KyselyInstance {
-  getExecutor(): QueryExecutor
 }
 
 /** Where a {@link SqliteStore} keeps its rows. */
@@ -46,20 +43,35 @@ export class SqliteStore extends KyselyStore {
   constructor(options: SqliteStoreOptions) {
     const table = options.table ?? 'request'
     const { database } = options
-    const sqlite = isKysely(database) ? undefined : typeof database === 'string' ? openFile(database) : Promise.resolve(database)
+    const sqlite = isKyselyInstance(database) ? undefined : typeof database === 'string' ? openFile(database) : Promise.resolve(database)
     // A file that cannot be opened fails the store's calls, each with the reason; not the process.
     sqlite?.catch(() => undefined)
     super({
-      db: isKysely(database)
-        ? checkedKysely(database)
+      db: isKyselyInstance(database)
+        ? checkedKysely(database, 'sqlite')
         : new Kysely<RequestDatabase>({ dialect: new SqliteDialect({ database: () => sqlite as Promise<Database.Database> }) }),
       table,
       flavor: sqliteFlavor,
-      migrations: sqliteMigrations,
       ownsDatabase: typeof options.database === 'string',
     })
     this.#sqlite = sqlite
     this.#table = table
+  }
+
+  /**
+   * Migrates without SQLite's busy wait: blocking the thread would stall another connection of this
+   * same process holding the lock; the retries of {@link KyselyStore.runMigrations} wait instead.
+   */
+  protected override async runMigrations(): Promise<void> {
+    const sqlite = this.#sqlite === undefined ? undefined : await this.#sqlite
+    if (sqlite === undefined) return super.runMigrations()
+    const busyTimeout = sqlite.pragma('busy_timeout', { simple: true })
+    sqlite.pragma('busy_timeout = 0')
+    try {
+      await super.runMigrations()
+    } finally {
+      sqlite.pragma(`busy_timeout = ${Number(busyTimeout)}`)
+    }
   }
 
   /**
@@ -81,24 +93,11 @@ function prepareInsert(sqlite: SqliteDatabase, table: string): (records: readonl
   return sqlite.transaction((records: readonly RequestRecord[]) => {
     for (const r of records) {
       statement.run(
-        r.response_time, sqliteFlavor.toDate(r.date), r.method, r.size, r.status_code, r.path, r.user_agent,
+        r.response_time, toUtcText(r.date), r.method, r.size, r.status_code, r.path, r.user_agent,
         r.remote_address, r.exception, r.referrer, r.browser, r.platform, r.mimetype, r.bot ? 1 : 0, r.route,
       )
     }
   })
-}
-
-function isKysely(database: SqliteStoreOptions['database']): database is KyselyInstance {
-  return typeof database === 'object' && 'getExecutor' in database
-}
-
-function checkedKysely(database: KyselyInstance): Kysely<RequestDatabase> {
-  const adapter = database.getExecutor().adapter
-  // By name too: the app may load its own copy of Kysely.
-  if (!(adapter instanceof SqliteAdapter || adapter.constructor.name === 'SqliteAdapter')) {
-    throw new TypeError('statgraph: the Kysely instance passed as "database" is not SQLite; this version stores statistics in SQLite only')
-  }
-  return database as unknown as Kysely<RequestDatabase>
 }
 
 /**
@@ -106,16 +105,11 @@ function checkedKysely(database: KyselyInstance): Kysely<RequestDatabase> {
  * the native addon, and a runtime that cannot load it (Bun, Deno, Workers) gets a message that says so.
  */
 async function openFile(path: string): Promise<SqliteDatabase> {
-  let Sqlite: typeof Database
-  try {
-    Sqlite = (await import('better-sqlite3')).default
-  } catch (error) {
-    throw new Error(
-      `statgraph: the default SQLite store needs better-sqlite3, a Node.js native addon, which could not be loaded here (${String(error)}). ` +
-        'Install it with npm on Node.js 20 or later, or pass `database` a Store of your own.',
-      { cause: error },
-    )
-  }
+  const { default: Sqlite } = await importDriver(
+    () => import('better-sqlite3'),
+    'the default SQLite store needs better-sqlite3, a Node.js native addon, which could not be loaded here. ' +
+      'Install it with npm on Node.js 20 or later, or pass `database` a Store of your own',
+  )
   const database = new Sqlite(path)
   // WAL lets the dashboard read while the recorder writes, and several app processes share the file;
   // NORMAL sync is durable across app crashes in WAL mode and much faster than FULL.

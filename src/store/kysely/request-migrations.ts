@@ -1,0 +1,51 @@
+import type { Kysely, Migration } from 'kysely'
+import type { SqlFlavor } from './sql-flavor.js'
+
+/**
+ * The statistics table's versions, the same steps on every engine in its own column types. Each
+ * step only adds: a table made by an older statgraph — or one Flask-Statgraph made with the same
+ * columns — keeps its rows. Kysely's migrator runs them once, under the engine's migration lock.
+ */
+export function requestMigrations(table: string, flavor: SqlFlavor): Record<string, Migration> {
+  const types = flavor.columns
+  return {
+    '0001_create_request_table': {
+      // The seed's columns, as Flask-Statgraph's model declares them.
+      async up(db: Kysely<unknown>) {
+        let create = db.schema
+          .createTable(table)
+          .ifNotExists()
+          .addColumn('index', types.id, (column) => (flavor.autoIncrement ? column.primaryKey().autoIncrement() : column.primaryKey()))
+          .addColumn('response_time', types.real)
+          .addColumn('date', types.date)
+          .addColumn('method', types.text)
+          .addColumn('size', types.integer)
+          .addColumn('status_code', types.integer)
+          .addColumn('path', types.text)
+          .addColumn('user_agent', types.text)
+          .addColumn('remote_address', types.text)
+          .addColumn('exception', types.text)
+          .addColumn('referrer', types.text)
+          .addColumn('browser', types.text)
+          .addColumn('platform', types.text)
+          .addColumn('mimetype', types.text)
+        if (flavor.createTableEnd !== undefined) create = create.modifyEnd(flavor.createTableEnd)
+        await create.execute()
+      },
+    },
+    '0002_bot_column_and_date_index': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable(table)
+          .addColumn('bot', types.boolean, (column) => column.notNull().defaultTo(flavor.toBoolean(false)))
+          .execute()
+        await db.schema.createIndex(`${table}_date`).on(table).column('date').execute()
+      },
+    },
+    '0003_route_column': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable(table).addColumn('route', types.text).execute()
+      },
+    },
+  }
+}

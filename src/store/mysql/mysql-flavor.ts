@@ -1,0 +1,19 @@
+import { sql } from 'kysely'
+import type { SqlFlavor } from '../kysely/sql-flavor.js'
+import { fromUtcText, toUtcText } from '../kysely/utc-text.js'
+
+/**
+ * MySQL and MariaDB keep instants as UTC in `datetime(3)`, written and read as text so that no
+ * connection's time zone setting can shift them; text in utf8mb4 with a binary collation, so any
+ * character is kept and `/A` and `/a` stay two paths.
+ */
+export const mysqlFlavor: SqlFlavor = {
+  columns: { id: 'bigint', real: 'double precision', integer: 'bigint', text: 'text', date: sql`datetime(3)`, boolean: 'boolean' },
+  autoIncrement: true,
+  createTableEnd: sql`default character set utf8mb4 collate utf8mb4_bin`,
+  toDate: toUtcText,
+  readDate: (date) => sql`date_format(${date}, '%Y-%m-%d %H:%i:%s.%f')`,
+  fromDate: fromUtcText,
+  toBoolean: (value) => (value ? 1 : 0),
+  utcDay: sql<string>`date_format(date, '%Y-%m-%d')`,
+}

@@ -1,0 +1,13 @@
+import { sql } from 'kysely'
+import type { SqlFlavor } from '../kysely/sql-flavor.js'
+
+/** PostgreSQL keeps instants as `timestamptz` and booleans as `boolean`; the driver reads back `Date`s. */
+export const postgresFlavor: SqlFlavor = {
+  columns: { id: 'bigserial', real: 'double precision', integer: 'bigint', text: 'text', date: 'timestamptz', boolean: 'boolean' },
+  autoIncrement: false,
+  toDate: (ms) => new Date(ms),
+  readDate: (date) => date,
+  fromDate: (value) => (value instanceof Date ? value.getTime() : Date.parse(String(value))),
+  toBoolean: (value) => value,
+  utcDay: sql<string>`to_char(date at time zone 'UTC', 'YYYY-MM-DD')`,
+}

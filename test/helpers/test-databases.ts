@@ -1,0 +1,15 @@
+/**
+ * The URL of a database server the tests may use, from the environment. Without it the server's
+ * tests are skipped — except under `CI=true`, where `.ci/run` sets it and a missing one is a failure.
+ */
+export function serverUrl(variable: 'STATGRAPH_TEST_POSTGRES_URL' | 'STATGRAPH_TEST_MYSQL_URL'): string | undefined {
+  const url = process.env[variable]
+  if (url !== undefined && url !== '') return url
+  if (process.env.CI === 'true') throw new Error(`${variable} is not set; under CI=true the server's tests must run (.ci/run sets it)`)
+  return undefined
+}
+
+/** The tables a store on `table` makes, for cleaning up after a test. */
+export function storeTables(table: string): string[] {
+  return [table, `${table}_statgraph_migration`, `${table}_statgraph_migration_lock`]
+}

@@ -1,0 +1,262 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { parseRequestsQuery } from '../../src/stats/requests-query.js'
+import { parseStatsQuery } from '../../src/stats/stats-query.js'
+import type { Store } from '../../src/store/store.js'
+import { expectedStats } from '../helpers/expected-stats.js'
+import { generateRecords, record } from '../helpers/records.js'
+
+/** One engine as the conformance suite drives it. */
+export interface StoreEngine {
+  /** A store on `table` (a fresh one per test unless a test reuses the name). */
+  open(table: string): Store
+  /** Rows in `table`, counted past the store with the engine's own client. */
+  countRows(table: string): Promise<number>
+  /** Removes `table` and its migration tables. */
+  dropTable(table: string): Promise<void>
+  /** Releases the engine's own connections once the suite is over. */
+  end?(): Promise<void>
+}
+
+const JAN_10 = Date.UTC(2026, 0, 10)
+
+function statsQuery(search: string) {
+  return parseStatsQuery(new URLSearchParams(search), { defaultDateSpan: 7 })
+}
+function requestsQuery(search: string) {
+  return parseRequestsQuery(new URLSearchParams(search), { defaultDateSpan: 7 })
+}
+
+/**
+ * The promises every store keeps, run against each engine: the same rows give the same answers,
+ * field by field, as counting the rows in JavaScript does.
+ */
+export function describeStoreConformance(name: string, engine: StoreEngine | undefined): void {
+  describe.skipIf(engine === undefined)(`${name} store conformance`, () => {
+    const e = engine as StoreEngine
+    const opened: Store[] = []
+    const tables = new Set<string>()
+    let tableNumber = 0
+    const newTable = () => {
+      const table = `sg_${process.pid}_${++tableNumber}`
+      tables.add(table)
+      return table
+    }
+    const open = (table = newTable()) => {
+      const store = e.open(table)
+      opened.push(store)
+      return store
+    }
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((store) => store.close()))
+      for (const table of tables) await e.dropTable(table)
+      tables.clear()
+    })
+    afterAll(async () => {
+      await e.end?.()
+    })
+
+    it('answers every stats figure exactly as counting the rows in JS does', async () => {
+      const store = open()
+      const records = generateRecords(600, JAN_10, 10)
+      await store.insertBatch(records)
+      // Jan 12–16: a range inside the data, so rows on both sides are left out.
+      const inRange = records.filter((r) => r.date >= Date.UTC(2026, 0, 12) && r.date < Date.UTC(2026, 0, 17))
+      const expected = expectedStats(inRange)
+      const stats = await store.stats(statsQuery('start=2026-01-12&end=2026-01-16'))
+
+      expect(stats.hits).toBe(expected.hits)
+      expect(stats.hits).toBeGreaterThan(200)
+      expect(stats.uniqueHits).toBe(expected.uniqueHits)
+      expect(stats.errors).toBe(expected.errors)
+      expect(stats.bytes).toBe(expected.bytes)
+      expect(stats.responseTime.avg).toBeCloseTo(expected.responseTime.avg as number, 9)
+      expect(stats.responseTime).toMatchObject({
+        p50: expected.responseTime.p50,
+        p95: expected.responseTime.p95,
+        p99: expected.responseTime.p99,
+        max: expected.responseTime.max,
+      })
+      expect(stats.timeseries.map((point) => point.t.slice(0, 10))).toEqual([
+        '2026-01-12', '2026-01-13', '2026-01-14', '2026-01-15', '2026-01-16',
+      ])
+      for (const point of stats.timeseries) {
+        const day = expected.days.get(point.t.slice(0, 10))
+        expect(point).toMatchObject({ hits: day?.hits, uniqueHits: day?.uniqueHits, errors: day?.errors, p95ResponseTime: day?.p95ResponseTime })
+      }
+      expect(new Map(stats.statusCodes.map((entry) => [entry.key, entry.count]))).toEqual(expected.statusCodes)
+      expect(new Map(stats.methods.map((entry) => [entry.key, entry.count]))).toEqual(expected.methods)
+      expect(new Map(stats.browsers.map((entry) => [entry.key, entry.count]))).toEqual(expected.browsers)
+      expect(new Map(stats.referrers.map((entry) => [entry.key, entry.count]))).toEqual(expected.referrers)
+      expect(new Map(stats.exceptions.map((entry) => [entry.key, entry.count]))).toEqual(expected.exceptions)
+      expect(new Map(stats.routes.map((entry) => [entry.key, entry.count]))).toEqual(expected.routes)
+      expect(stats.routes.map((entry) => entry.key)).toContain('/users/:id')
+      expect(stats.paths).toHaveLength(expected.paths.size)
+      for (const path of stats.paths) {
+        const want = expected.paths.get(path.key)
+        expect(path).toMatchObject({
+          count: want?.count,
+          uniqueHits: want?.uniqueHits,
+          errors: want?.errors,
+          p95ResponseTime: want?.p95ResponseTime,
+          lastRequested: want?.lastRequested,
+        })
+        expect(path.avgResponseTime).toBeCloseTo(want?.avgResponseTime as number, 9)
+      }
+      // Breakdowns come sorted by count, a missing value after the named ones of the same count.
+      const counts = stats.paths.map((path) => path.count)
+      expect(counts).toEqual([...counts].sort((a, b) => b - a))
+      for (const exception of stats.exceptions) {
+        const lastSeen = Math.max(...inRange.filter((r) => r.exception === exception.key).map((r) => r.date))
+        expect(exception.lastSeen).toBe(new Date(lastSeen).toISOString())
+      }
+    })
+
+    it('narrows every figure by path, route, method, status class, browser, platform and bot', async () => {
+      const store = open()
+      const records = generateRecords(400, JAN_10, 3, 7)
+      await store.insertBatch(records)
+      const cases: [string, (r: (typeof records)[number]) => boolean][] = [
+        ['path=/café', (r) => r.path === '/café'],
+        ['method=post', (r) => r.method === 'POST'],
+        ['status=5xx', (r) => r.status_code >= 500],
+        ['status=404', (r) => r.status_code === 404],
+        ['browser=chrome 131.0', (r) => r.browser === 'chrome 131.0'],
+        ['platform=macos', (r) => r.platform === 'macos'],
+        ['bot=true', (r) => r.bot],
+        ['bot=false', (r) => !r.bot],
+        ['route=/users/:id', (r) => r.route === '/users/:id'],
+      ]
+      for (const [filter, keep] of cases) {
+        const stats = await store.stats(statsQuery(`start=2026-01-10&end=2026-01-12&${filter}`))
+        const expected = expectedStats(records.filter(keep))
+        expect({ filter, hits: stats.hits, unique: stats.uniqueHits, p95: stats.responseTime.p95 }).toEqual({
+          filter,
+          hits: expected.hits,
+          unique: expected.uniqueHits,
+          p95: expected.responseTime.p95,
+        })
+      }
+    })
+
+    it('counts a row on the day of its UTC date, across midnight and month ends', async () => {
+      const store = open()
+      await store.insertBatch([
+        record({ date: Date.UTC(2026, 0, 31, 23, 59, 59, 999) }),
+        record({ date: Date.UTC(2026, 1, 1, 0, 0, 0, 0) }),
+        record({ date: Date.UTC(2026, 1, 1, 23, 59, 59, 999) }),
+        record({ date: Date.UTC(2026, 1, 2, 0, 0, 0, 0) }),
+        record({ date: Date.UTC(2026, 1, 28, 23, 59, 59, 999) }),
+        record({ date: Date.UTC(2026, 2, 1, 0, 0, 0, 0) }),
+      ])
+      expect((await store.stats(statsQuery('start=2026-01-31&end=2026-01-31'))).hits).toBe(1)
+      expect((await store.stats(statsQuery('start=2026-02-01&end=2026-02-01'))).hits).toBe(2)
+      expect((await store.stats(statsQuery('start=2026-01-31&end=2026-02-02'))).hits).toBe(4)
+      const monthEnd = await store.stats(statsQuery('start=2026-02-28&end=2026-03-01'))
+      expect(monthEnd.timeseries.map((point) => [point.t, point.hits])).toEqual([
+        ['2026-02-28T00:00:00.000Z', 1],
+        ['2026-03-01T00:00:00.000Z', 1],
+      ])
+      const rows = await store.requests(requestsQuery('start=2026-01-31&end=2026-01-31'))
+      expect(rows.rows.map((row) => row.date)).toEqual(['2026-01-31T23:59:59.999Z'])
+    })
+
+    it('answers an empty range with zeros and nulls, not errors', async () => {
+      const store = open()
+      const stats = await store.stats(statsQuery('start=2026-03-01&end=2026-03-02'))
+      expect(stats).toMatchObject({ hits: 0, uniqueHits: 0, errors: 0, bytes: 0, paths: [], routes: [], exceptions: [] })
+      expect(stats.responseTime).toEqual({ avg: null, p50: null, p95: null, p99: null, max: null })
+      expect(stats.timeseries).toHaveLength(2)
+      expect(await store.requests(requestsQuery('start=2026-03-01&end=2026-03-02'))).toEqual({ total: 0, rows: [] })
+    })
+
+    it('lists raw rows newest first, paged, with their total, every field as it was written', async () => {
+      const store = open()
+      const records = generateRecords(50, JAN_10, 2, 3)
+      await store.insertBatch(records)
+      const first = await store.requests(requestsQuery('start=2026-01-10&end=2026-01-11&limit=20'))
+      const second = await store.requests(requestsQuery('start=2026-01-10&end=2026-01-11&limit=20&offset=20'))
+      expect(first.total).toBe(50)
+      expect(second.rows).toHaveLength(20)
+      const dates = [...first.rows, ...second.rows].map((row) => row.date)
+      expect(dates).toEqual([...dates].sort().reverse())
+      const newest = records.reduce((a, b) => (a.date >= b.date ? a : b))
+      expect(first.rows[0]).toEqual({ ...newest, index: expect.any(Number), date: new Date(newest.date).toISOString() })
+      const filtered = await store.requests(requestsQuery('start=2026-01-10&end=2026-01-11&status=5xx'))
+      expect(filtered.total).toBe(records.filter((r) => r.status_code >= 500).length)
+    })
+
+    it('keeps unicode and very long values intact', async () => {
+      const store = open()
+      const values = {
+        path: `/ünïcödé/日本語/😀/${'p'.repeat(2000)}`,
+        referrer: `https://example.com/${'r'.repeat(2000)}`,
+        user_agent: `Mozilla/5.0 ${'ü'.repeat(500)}`,
+        exception: `Error: ${'e😀'.repeat(2000)}`,
+        route: '/ünïcödé/:name',
+      }
+      await store.insertBatch([record(values), record({ path: '/A' }), record({ path: '/a' })])
+      const page = await store.requests(requestsQuery('start=2026-01-15&end=2026-01-15'))
+      expect(page.rows.find((row) => row.exception !== null)).toMatchObject(values)
+      const stats = await store.stats(statsQuery('start=2026-01-15&end=2026-01-15'))
+      // Case and accents make different paths.
+      expect(new Set(stats.paths.map((p) => p.key))).toEqual(new Set([values.path, '/A', '/a']))
+      expect(stats.exceptions.map((entry) => entry.key)).toEqual([values.exception])
+    })
+
+    it('prunes rows older than an instant and keeps the rest', async () => {
+      const store = open()
+      await store.insertBatch([
+        record({ date: Date.UTC(2026, 0, 1) }),
+        record({ date: Date.UTC(2026, 0, 1, 23, 59, 59, 999) }),
+        record({ date: Date.UTC(2026, 0, 2) }),
+        record({ date: Date.UTC(2026, 0, 3) }),
+      ])
+      expect(await store.prune(Date.UTC(2026, 0, 2))).toBe(2)
+      expect((await store.stats(statsQuery('start=2026-01-01&end=2026-01-03'))).hits).toBe(2)
+      expect(await store.prune(Date.UTC(2026, 0, 2))).toBe(0)
+    })
+
+    it('writes a batch larger than one INSERT, and a batch all or nothing', async () => {
+      const table = newTable()
+      const store = open(table)
+      await store.insertBatch(Array.from({ length: 2500 }, (_, i) => record({ size: i })))
+      expect(await e.countRows(table)).toBe(2500)
+      // The bad row sits past the first INSERT, so that one ran before the failure.
+      const batch = Array.from({ length: 1500 }, () => record())
+      batch[1400] = record({ size: {} as unknown as number })
+      await expect(store.insertBatch(batch)).rejects.toThrow()
+      expect(await e.countRows(table)).toBe(2500)
+    })
+
+    it('uses the table name it is given, and migrates once: reopening keeps the rows', async () => {
+      const table = newTable()
+      const first = open(table)
+      await first.insertBatch([record(), record()])
+      await first.close()
+      const second = open(table)
+      await second.migrate()
+      await second.insertBatch([record()])
+      expect(await e.countRows(table)).toBe(3)
+      expect((await second.stats(statsQuery('start=2026-01-15&end=2026-01-15'))).hits).toBe(3)
+    })
+
+    it('loses nothing with four instances migrating and writing one table at once', async () => {
+      const table = newTable()
+      const stores = Array.from({ length: 4 }, () => open(table))
+      await Promise.all(stores.map((store) => store.migrate()))
+      // Every row has its own size, so the sum tells a lost or doubled row.
+      const batches = stores.map((_, instance) =>
+        Array.from({ length: 5 }, (_, batch) => Array.from({ length: 100 }, (_, i) => record({ size: instance * 1000 + batch * 100 + i }))),
+      )
+      await Promise.all(
+        stores.map(async (store, instance) => {
+          for (const batch of batches[instance] ?? []) await store.insertBatch(batch)
+        }),
+      )
+      expect(await e.countRows(table)).toBe(2000)
+      const stats = await stores[0]?.stats(statsQuery('start=2026-01-15&end=2026-01-15'))
+      expect(stats?.hits).toBe(2000)
+      expect(stats?.bytes).toBe(batches.flat(2).reduce((sum, r) => sum + r.size, 0))
+    })
+  })
+}
