@@ -52,6 +52,8 @@ export class KyselyStore implements Store {
   readonly #db: Kysely<RequestDatabase>
   readonly #table: string
   readonly #schema: string | undefined
+  /** The table in raw SQL, schema-qualified (Kysely's `withSchema` leaves raw SQL alone). */
+  readonly #tableRef: RawBuilder<unknown>
   readonly #flavor: SqlFlavor
   readonly #ownsDatabase: boolean
   #migrated: Promise<void> | undefined
@@ -60,6 +62,7 @@ export class KyselyStore implements Store {
     this.#schema = config.schema
     this.#db = config.schema === undefined ? config.db : config.db.withSchema(config.schema)
     this.#table = config.table
+    this.#tableRef = sql.table(config.schema === undefined ? config.table : `${config.schema}.${config.table}`)
     this.#flavor = config.flavor
     this.#ownsDatabase = config.ownsDatabase
   }
@@ -127,7 +130,7 @@ export class KyselyStore implements Store {
   async stats(query: StatsQuery): Promise<Omit<Stats, 'start' | 'end' | 'bucket'>> {
     await this.migrate()
     const where = this.#where(query)
-    const t = sql.table(this.#table)
+    const t = this.#tableRef
     const db = this.#db
     const flavor = this.#flavor
     const errors = ERRORS
@@ -201,7 +204,7 @@ export class KyselyStore implements Store {
   async requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage> {
     await this.migrate()
     const where = this.#where(query)
-    const t = sql.table(this.#table)
+    const t = this.#tableRef
     const total = (await sql<{ total: number | string }>`select count(*) as total from ${t} where ${where}`.execute(this.#db))
       .rows[0]?.total
     const { rows } = await sql<Record<string, unknown>>`
@@ -244,7 +247,7 @@ export class KyselyStore implements Store {
     const { rows } = await sql<Aggregates & { key: string | null; last: unknown }>`
       select ${ref} as ${KEY}, count(*) as hits, count(distinct remote_address) as unique_hits,
         ${ERRORS} as errors, avg(response_time) as avg_rt, ${this.#flavor.readDate(sql`max(date)`)} as last
-      from ${sql.table(this.#table)} where ${where} group by ${ref} order by hits desc, ${nullsLast(ref)} limit ${top}`.execute(this.#db)
+      from ${this.#tableRef} where ${where} group by ${ref} order by hits desc, ${nullsLast(ref)} limit ${top}`.execute(this.#db)
     const p95 = await this.#groupedP95(ref, where)
     return rows.map((row) => ({
       key: row.key,
@@ -265,7 +268,7 @@ export class KyselyStore implements Store {
     const { rows } = await sql<{ rn: number | string; response_time: number }>`
       select rn, response_time from (
         select response_time, row_number() over (order by response_time) as rn
-        from ${sql.table(this.#table)} where ${where}
+        from ${this.#tableRef} where ${where}
       ) ranked where rn in (${sql.join(ranks)})`.execute(this.#db)
     const byRank = new Map(rows.map((row) => [Number(row.rn), Number(row.response_time)]))
     PERCENTILES.forEach((percent, i) => {
@@ -282,7 +285,7 @@ export class KyselyStore implements Store {
         select ${key} as ${KEY}, response_time,
           row_number() over (partition by ${key} order by response_time) as rn,
           count(*) over (partition by ${key}) as n
-        from ${sql.table(this.#table)} where ${where}
+        from ${this.#tableRef} where ${where}
       ) ranked where rn * 100 >= n * 95 and (rn - 1) * 100 < n * 95`.execute(this.#db)
     return new Map(rows.map((row) => [String(row.key), Number(row.response_time)]))
   }
@@ -290,7 +293,7 @@ export class KyselyStore implements Store {
   async #breakdown(column: string, where: RawBuilder<unknown>, top: number): Promise<BreakdownEntry[]> {
     const ref = sql.ref(column)
     const { rows } = await sql<{ key: string | null; count: number | string }>`
-      select ${ref} as ${KEY}, count(*) as count from ${sql.table(this.#table)} where ${where}
+      select ${ref} as ${KEY}, count(*) as count from ${this.#tableRef} where ${where}
       group by ${ref} order by count desc, ${nullsLast(ref)} limit ${top}`.execute(this.#db)
     return rows.map((row) => ({ key: row.key, count: Number(row.count) }))
   }
@@ -299,6 +302,10 @@ export class KyselyStore implements Store {
     return {
       ...(row as unknown as RequestRow),
       index: Number(row.index),
+      // Some drivers read bigint and numeric columns as strings.
+      response_time: Number(row.response_time),
+      size: Number(row.size),
+      status_code: Number(row.status_code),
       date: this.#isoDate(row.date),
       bot: Boolean(Number(row.bot)),
     }
