@@ -1,0 +1,43 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const app = fileURLToPath(new URL('../fixtures/instance-app.ts', import.meta.url))
+
+/** An app instance (test/fixtures/instance-app.ts) in a Node process of its own. */
+export interface InstanceProcess {
+  url: string
+  child: ChildProcess
+  /** SIGTERM: statgraph flushes, the process exits; resolves with its exit code. */
+  stop(): Promise<number | null>
+}
+
+/** Starts an instance writing to `database` / `table`; resolves once it listens. */
+export async function startInstance(env: { DATABASE: string; TABLE: string; MAX_BUFFER?: string }): Promise<InstanceProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', app], {
+    cwd: root,
+    env: { ...process.env, ...env, NODE_ENV: 'test' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let output = ''
+  child.stdout?.setEncoding('utf8')
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: string) => {
+      output += chunk
+      const match = /listening (\d+)/.exec(output)
+      if (match?.[1] !== undefined) resolve(match[1])
+    })
+    child.once('exit', (code) => reject(new Error(`instance exited with ${String(code)} before listening`)))
+  })
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode
+      child.kill('SIGTERM')
+      const [code] = await once(child, 'exit')
+      return code as number | null
+    },
+  }
+}
