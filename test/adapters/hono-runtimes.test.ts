@@ -5,10 +5,13 @@ import { describe, expect, it } from 'vitest'
 // What a runtime without Node's native addons sees (better-sqlite3 made unloadable): the app keeps
 // answering, statgraph says clearly why the default store cannot work, and a Store of the app's own works.
 const root = new URL('../../', import.meta.url).pathname
-const hook = new URL('../fixtures/without-better-sqlite3.mjs', import.meta.url).pathname
+const hook = new URL('../fixtures/without-packages.mjs', import.meta.url).pathname
 
 async function run(code: string) {
-  return promisify(execFile)(process.execPath, ['--import', hook, '--input-type=module', '-e', code], { cwd: root })
+  return promisify(execFile)(process.execPath, ['--import', hook, '--input-type=module', '-e', code], {
+    cwd: root,
+    env: { ...process.env, HIDE_PACKAGES: 'better-sqlite3' },
+  })
 }
 
 describe('statgraph/hono where better-sqlite3 cannot load', () => {
