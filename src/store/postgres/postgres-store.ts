@@ -1,22 +1,11 @@
-import { Kysely, PostgresDialect, type PostgresPool } from 'kysely'
+import { PostgresDialect, type PostgresPool } from 'kysely'
 import { importDriver } from '../import-driver.js'
-import { checkedKysely, isKyselyInstance, type KyselyInstance } from '../kysely/kysely-instance.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
-import type { RequestDatabase } from '../kysely/request-table.js'
+import { type ServerStoreOptions, serverStoreConfig } from '../kysely/server-store-config.js'
 import { postgresFlavor } from './postgres-flavor.js'
 
-/** Where a {@link PostgresStore} keeps its rows. */
-export interface PostgresStoreOptions {
-  /**
-   * A `postgres://` URL (statgraph opens a small `pg` pool of its own), or the app's own `pg.Pool`
-   * or PostgreSQL Kysely instance (never closed by statgraph).
-   */
-  database: string | PostgresPool | KyselyInstance
-  /** The table's name; default `request`. */
-  table?: string
-  /** The schema holding the table; default the connection's `search_path`. It must exist. */
-  schema?: string
-}
+/** A `postgres://` URL, the app's own `pg.Pool` or PostgreSQL Kysely instance; table and schema. */
+export type PostgresStoreOptions = ServerStoreOptions<PostgresPool>
 
 /**
  * The store for apps that run on many machines: one PostgreSQL table shared by every instance,
@@ -26,14 +15,7 @@ export interface PostgresStoreOptions {
  */
 export class PostgresStore extends KyselyStore {
   constructor(options: PostgresStoreOptions) {
-    const { database } = options
-    super({
-      db: isKyselyInstance(database) ? checkedKysely(database, 'postgres') : new Kysely<RequestDatabase>({ dialect: dialect(database) }),
-      table: options.table ?? 'request',
-      schema: options.schema,
-      flavor: postgresFlavor,
-      ownsDatabase: typeof database === 'string',
-    })
+    super(serverStoreConfig(options, 'postgres', postgresFlavor, dialect))
   }
 }
 

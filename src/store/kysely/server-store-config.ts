@@ -1,0 +1,35 @@
+import { type Dialect, Kysely } from 'kysely'
+import { checkedKysely, type Engine, isKyselyInstance, type KyselyInstance } from './kysely-instance.js'
+import type { KyselyStoreConfig } from './kysely-store.js'
+import type { RequestDatabase } from './request-table.js'
+import type { SqlFlavor } from './sql-flavor.js'
+
+/** Where a store on a database server keeps its rows. */
+export interface ServerStoreOptions<Pool> {
+  /**
+   * A URL (statgraph opens a small pool of its own and closes it in `close()`), or the app's own
+   * driver pool or Kysely instance (used as it is, never closed by statgraph).
+   */
+  database: string | Pool | KyselyInstance
+  /** The table's name; default `request`. */
+  table?: string | undefined
+  /** The schema (MySQL: database) holding the table; default the connection's own. It must exist. */
+  schema?: string | undefined
+}
+
+/** A server store's {@link KyselyStoreConfig}: the app's Kysely instance, or one on `dialect`. */
+export function serverStoreConfig<Pool>(
+  options: ServerStoreOptions<Pool>,
+  engine: Engine,
+  flavor: SqlFlavor,
+  dialect: (database: string | Pool) => Dialect,
+): KyselyStoreConfig {
+  const { database } = options
+  return {
+    db: isKyselyInstance(database) ? checkedKysely(database, engine) : new Kysely<RequestDatabase>({ dialect: dialect(database) }),
+    table: options.table ?? 'request',
+    schema: options.schema,
+    flavor,
+    ownsDatabase: typeof database === 'string',
+  }
+}
