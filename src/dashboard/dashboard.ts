@@ -54,7 +54,15 @@ export function createDashboard(options: DashboardOptions): Dashboard {
 
   async function stats(params: URLSearchParams): Promise<Response> {
     const query = parseStatsQuery(params, { defaultDateSpan: options.defaultDateSpan, now: now() })
-    const answer: Stats = { start: query.range.start, end: query.range.end, bucket: 'day', ...(await store.stats(query)) }
+    const { range } = query
+    const answer: Stats = {
+      start: range.start,
+      end: range.end,
+      from: new Date(range.from).toISOString(),
+      to: new Date(range.to).toISOString(),
+      bucket: query.bucket,
+      ...(await store.stats(query)),
+    }
     return json(200, answer)
   }
 

@@ -1,13 +1,15 @@
 import { QueryError } from './query-error.js'
 import { addUtcDays, DAY_MS, startOfUtcDay, utcDayOf, type UtcDay } from './utc-day.js'
 
-/** Inclusive UTC days, with the instants they span. */
+/** The instants a query spans, and the UTC days they touch. */
 export interface DateRange {
+  /** The UTC day of `from`. */
   start: UtcDay
+  /** The UTC day of the range's last instant. */
   end: UtcDay
-  /** Start of `start`, ms since the epoch (included). */
+  /** First instant, ms since the epoch (included). */
   from: number
-  /** Start of the day after `end`, ms since the epoch (excluded). */
+  /** End, ms since the epoch (excluded). */
   to: number
 }
 
@@ -26,6 +28,9 @@ export interface StatsFilters {
   status?: StatusFilter
   browser?: string
   platform?: string
+  referrer?: string
+  exception?: string
+  mimetype?: string
   bot?: boolean
 }
 
@@ -39,7 +44,11 @@ export interface QueryDefaults {
 
 const MAX_SPAN_DAYS = 3660
 const MAX_TEXT = 2048
-const FILTER_KEYS = ['path', 'route', 'method', 'status', 'browser', 'platform', 'bot'] as const
+const FILTER_KEYS = ['path', 'route', 'method', 'status', 'browser', 'platform', 'referrer', 'exception', 'mimetype', 'bot'] as const
+/** Filters matched as plain text, with the longest value each may have (the stored caps). */
+const TEXT_FILTERS = { route: MAX_TEXT, browser: 200, platform: 200, referrer: MAX_TEXT, exception: 4096, mimetype: 200 } as const
+// An instant in UTC, to the minute or finer: 2026-01-15T13:00Z, 2026-01-15T13:00:05.250Z.
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/
 
 /**
  * Reads URL parameters strictly: an unknown, repeated or malformed parameter is a
@@ -50,7 +59,7 @@ export class QueryParams {
 
   constructor(params: URLSearchParams, allowed: readonly string[]) {
     this.#params = params
-    const known = new Set([...allowed, 'start', 'end', ...FILTER_KEYS])
+    const known = new Set([...allowed, 'start', 'end', 'from', 'to', ...FILTER_KEYS])
     const seen = new Set<string>()
     for (const key of params.keys()) {
       if (!known.has(key)) {
@@ -88,8 +97,26 @@ export class QueryParams {
     return found
   }
 
-  /** The inclusive UTC day range: no dates = the last `defaultDateSpan` days ending today. */
+  /**
+   * The range: `from`/`to` instants (`to` defaults to now), or inclusive UTC days `start`/`end`;
+   * neither = the last `defaultDateSpan` days ending today.
+   */
   range(defaults: QueryDefaults): DateRange {
+    const fromText = this.text('from')
+    const toText = this.text('to')
+    if (fromText === undefined && toText === undefined) return this.#dayRange(defaults)
+    if (this.text('start') !== undefined || this.text('end') !== undefined) {
+      throw new QueryError('give the range as "start"/"end" days or as "from"/"to" instants, not both')
+    }
+    if (fromText === undefined) throw new QueryError('"to" needs "from"')
+    const from = instant('from', fromText)
+    const to = toText === undefined ? (defaults.now ?? Date.now()) : instant('to', toText)
+    if (from >= to) throw new QueryError(`"from" (${fromText}) is not before "to" (${toText ?? 'now'})`)
+    if (to - from > MAX_SPAN_DAYS * DAY_MS) throw new QueryError(`the range is longer than ${MAX_SPAN_DAYS} days`)
+    return { start: utcDayOf(from), end: utcDayOf(to - 1), from, to }
+  }
+
+  #dayRange(defaults: QueryDefaults): DateRange {
     const today = utcDayOf(defaults.now ?? Date.now())
     const startText = this.text('start')
     const endText = this.text('end')
@@ -121,15 +148,10 @@ export class QueryParams {
     }
     const status = this.text('status')
     if (status !== undefined) filters.status = statusFilter(status)
-    const route = this.text('route')
-    if (route !== undefined) {
-      if (route.length > MAX_TEXT) throw new QueryError(`"route" must be at most ${MAX_TEXT} characters`)
-      filters.route = route
-    }
-    for (const key of ['browser', 'platform'] as const) {
+    for (const [key, max] of Object.entries(TEXT_FILTERS) as [keyof typeof TEXT_FILTERS, number][]) {
       const value = this.text(key)
       if (value === undefined) continue
-      if (value.length > 200) throw new QueryError(`"${key}" must be at most 200 characters`)
+      if (value.length > max) throw new QueryError(`"${key}" must be at most ${max} characters`)
       filters[key] = value
     }
     const bot = this.text('bot')
@@ -146,6 +168,16 @@ function day(key: string, value: string): UtcDay {
     throw new QueryError(`"${key}" must be a date written YYYY-MM-DD (UTC), not "${clip(value)}"`)
   }
   return value
+}
+
+function instant(key: string, value: string): number {
+  const ms = INSTANT.test(value) ? Date.parse(value) : Number.NaN
+  // A real instant survives the round trip: no 2026-02-30, no 24:00.
+  const real = !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 16) === value.slice(0, 16)
+  if (!real || ms < 0 || ms > Date.UTC(9999, 11, 30)) {
+    throw new QueryError(`"${key}" must be an instant written YYYY-MM-DDTHH:MM[:SS[.mmm]]Z (UTC), not "${clip(value)}"`)
+  }
+  return ms
 }
 
 function statusFilter(value: string): StatusFilter {

@@ -9,17 +9,20 @@ export interface RequestsQuery {
   format: 'json' | 'csv'
 }
 
-/** Largest page of raw rows one call answers. */
+/** Largest page of raw rows one JSON call answers. */
 export const MAX_LIMIT = 1000
+/** Most rows one CSV export holds (the whole view, for a spreadsheet), and its default. */
+export const MAX_CSV_LIMIT = 100_000
 
 /** The requests query in `params`, validated; throws a {@link QueryError} naming a bad parameter. */
 export function parseRequestsQuery(params: URLSearchParams, defaults: QueryDefaults): RequestsQuery {
   const reader = new QueryParams(params, ['limit', 'offset', 'format'])
+  const format = reader.choice('format', ['json', 'csv'] as const)
   return {
     range: reader.range(defaults),
     filters: reader.filters(),
-    limit: reader.integer('limit', 1, MAX_LIMIT, 100),
+    limit: format === 'csv' ? reader.integer('limit', 1, MAX_CSV_LIMIT, MAX_CSV_LIMIT) : reader.integer('limit', 1, MAX_LIMIT, 100),
     offset: reader.integer('offset', 0, 10_000_000, 0),
-    format: reader.choice('format', ['json', 'csv'] as const),
+    format,
   }
 }

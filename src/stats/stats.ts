@@ -1,3 +1,4 @@
+import type { TimeBucket } from './time-bucket.js'
 import type { UtcDay } from './utc-day.js'
 
 /** Response times in milliseconds; null when no request is counted. */
@@ -9,15 +10,18 @@ export interface ResponseTimeStats {
   max: number | null
 }
 
-/** One bucket of the time series (a UTC day). */
+/** One bucket of the time series (a UTC minute, hour or day). */
 export interface TimeseriesPoint {
   /** Start of the bucket, ISO 8601 in UTC. */
   t: string
   hits: number
+  /** Distinct client addresses within the bucket. */
   uniqueHits: number
   errors: number
   avgResponseTime: number | null
+  p50ResponseTime: number | null
   p95ResponseTime: number | null
+  p99ResponseTime: number | null
 }
 
 /** One entry of a breakdown: a value and how many requests had it. */
@@ -45,13 +49,21 @@ export interface RouteStats extends Omit<PathStats, 'key'> {
 export interface ExceptionStats extends BreakdownEntry<string> {
   /** ISO 8601 instant of the latest occurrence. */
   lastSeen: string
+  /** Where it happens: the route pattern (else the path) of most of its requests. */
+  where: string | null
 }
 
 /** The answer of `GET {prefix}/api/stats` (DESIGN's JSON API). */
 export interface Stats {
+  /** UTC day of `from`. */
   start: UtcDay
+  /** UTC day of the range's last instant. */
   end: UtcDay
-  bucket: 'day'
+  /** The range's instants, ISO 8601: `from` included, `to` excluded. */
+  from: string
+  to: string
+  /** The width of one point of `timeseries`. */
+  bucket: TimeBucket
   /** Every recorded request in the range (bots included unless filtered). */
   hits: number
   /** Distinct client addresses in the range. */
@@ -73,3 +85,6 @@ export interface Stats {
   mimetypes: BreakdownEntry[]
   exceptions: ExceptionStats[]
 }
+
+/** What a store answers: the stats without the range and bucket the dashboard echoes. */
+export type StoreStats = Omit<Stats, 'start' | 'end' | 'from' | 'to' | 'bucket'>

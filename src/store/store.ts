@@ -1,7 +1,7 @@
 import type { RequestRecord } from '../record/request-record.js'
 import type { RequestsQuery } from '../stats/requests-query.js'
 import type { StatsQuery } from '../stats/stats-query.js'
-import type { Stats } from '../stats/stats.js'
+import type { StoreStats } from '../stats/stats.js'
 
 /** A stored request as the API lists it: the record, its row id, and its date as ISO 8601. */
 export interface RequestRow extends Omit<RequestRecord, 'date'> {
@@ -26,7 +26,7 @@ export interface Store {
   /** Writes `records` in one transaction: all of them or none. */
   insertBatch(records: readonly RequestRecord[]): Promise<void>
   /** Answers the dashboard's stats query. */
-  stats(query: StatsQuery): Promise<Omit<Stats, 'start' | 'end' | 'bucket'>>
+  stats(query: StatsQuery): Promise<StoreStats>
   /** Raw rows, newest first. */
   requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage>
   /** Deletes rows that arrived before `before` (ms since the epoch); returns how many. */

@@ -17,15 +17,29 @@ function countBy<K>(records: RequestRecord[], key: (record: RequestRecord) => K)
   return counts
 }
 
-/** The numbers `/api/stats` should answer for `records` (already filtered to the range), from plain JS. */
-export function expectedStats(records: RequestRecord[]) {
+/** How many characters of an ISO instant name its bucket: `2026-01-15`, `2026-01-15T13`, `2026-01-15T13:05`. */
+export const ISO_BUCKET = { day: 10, hour: 13, minute: 16 } as const
+
+/**
+ * The numbers `/api/stats` should answer for `records` (already filtered to the range), from plain
+ * JS; `buckets` per time bucket of `bucket`, keyed by the start of `t` (see {@link ISO_BUCKET}).
+ */
+export function expectedStats(records: RequestRecord[], bucket: keyof typeof ISO_BUCKET = 'day') {
   const times = records.map((record) => record.response_time)
   const byPath = new Map<string, RequestRecord[]>()
   for (const record of records) byPath.set(record.path, [...(byPath.get(record.path) ?? []), record])
-  const byDay = new Map<string, RequestRecord[]>()
+  const byBucket = new Map<string, RequestRecord[]>()
   for (const record of records) {
-    const day = new Date(record.date).toISOString().slice(0, 10)
-    byDay.set(day, [...(byDay.get(day) ?? []), record])
+    const key = new Date(record.date).toISOString().slice(0, ISO_BUCKET[bucket])
+    byBucket.set(key, [...(byBucket.get(key) ?? []), record])
+  }
+  const places = new Map<string, Map<string, number>>()
+  for (const record of records) {
+    if (record.exception === null) continue
+    const place = record.route ?? record.path
+    const counts = places.get(record.exception) ?? new Map<string, number>()
+    counts.set(place, (counts.get(place) ?? 0) + 1)
+    places.set(record.exception, counts)
   }
   return {
     hits: records.length,
@@ -42,11 +56,20 @@ export function expectedStats(records: RequestRecord[]) {
     statusCodes: countBy(records, (record) => record.status_code),
     methods: countBy(records, (record) => record.method),
     browsers: countBy(records, (record) => record.browser),
+    platforms: countBy(records, (record) => record.platform),
+    mimetypes: countBy(records, (record) => record.mimetype),
     referrers: countBy(records, (record) => record.referrer),
     routes: countBy(records, (record) => record.route),
     exceptions: countBy(
       records.filter((record) => record.exception !== null),
       (record) => record.exception,
+    ),
+    /** Where each exception happened most (ties: the first place in sort order). */
+    exceptionPlaces: new Map(
+      [...places].map(([exception, counts]) => {
+        const [place] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] as [string, number]
+        return [exception, place]
+      }),
     ),
     paths: new Map(
       [...byPath].map(([path, rows]) => [
@@ -61,14 +84,16 @@ export function expectedStats(records: RequestRecord[]) {
         },
       ]),
     ),
-    days: new Map(
-      [...byDay].map(([day, rows]) => [
-        day,
+    buckets: new Map(
+      [...byBucket].map(([key, rows]) => [
+        key,
         {
           hits: rows.length,
           uniqueHits: new Set(rows.map((row) => row.remote_address)).size,
           errors: rows.filter((row) => row.status_code >= 500).length,
+          p50ResponseTime: percentileOf(rows.map((row) => row.response_time), 50),
           p95ResponseTime: percentileOf(rows.map((row) => row.response_time), 95),
+          p99ResponseTime: percentileOf(rows.map((row) => row.response_time), 99),
         },
       ]),
     ),

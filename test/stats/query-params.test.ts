@@ -26,6 +26,29 @@ describe('stats and requests queries', () => {
     expect(query.top).toBe(10)
     expect(requests('limit=1000&offset=5&format=csv')).toMatchObject({ limit: 1000, offset: 5, format: 'csv' })
     expect(requests('')).toMatchObject({ limit: 100, offset: 0, format: 'json' })
+    // A CSV export holds the whole view, up to its own bound.
+    expect(requests('format=csv')).toMatchObject({ limit: 100_000, format: 'csv' })
+    expect(stats('referrer=https://a.example/&exception=Error: x&mimetype=text/html').filters).toEqual({
+      referrer: 'https://a.example/',
+      exception: 'Error: x',
+      mimetype: 'text/html',
+    })
+  })
+
+  it('take instants for ranges shorter than a day, to now by default', () => {
+    expect(stats('from=2026-11-26T14:30Z').range).toEqual({ start: '2026-11-26', end: '2026-11-26', from: NOW - 3_600_000, to: NOW })
+    const query = stats('from=2026-11-25T15:30:00.000Z&to=2026-11-26T15:30Z')
+    expect(query.range).toMatchObject({ start: '2026-11-25', end: '2026-11-26' })
+    expect(query.range.to - query.range.from).toBe(86_400_000)
+  })
+
+  it('pick the time series bucket from the range: minutes for hours, hours for days, days beyond', () => {
+    expect(stats('from=2026-11-26T14:30Z').bucket).toBe('minute')
+    expect(stats('from=2026-11-25T15:30Z').bucket).toBe('hour')
+    expect(stats('start=2026-11-25&end=2026-11-26').bucket).toBe('hour')
+    expect(stats('').bucket).toBe('day')
+    expect(stats('bucket=hour').bucket).toBe('hour')
+    expect(() => stats('start=2026-01-01&end=2026-03-31&bucket=minute')).toThrow('more than 2000 points')
   })
 
   const bad: [string, string][] = [
@@ -49,6 +72,16 @@ describe('stats and requests queries', () => {
     ['top=1e3', '"top"'],
     ['colour=red', 'unknown parameter "colour"'],
     ['start=2024-01-01&start=2024-01-02', 'more than once'],
+    ['from=2026-11-26', '"from" must be an instant'],
+    ['from=2026-11-26T10:00', '"from" must be an instant'],
+    ['from=2026-02-30T10:00Z', '"from" must be an instant'],
+    ['from=2026-11-26T24:00Z', '"from" must be an instant'],
+    ['from=2026-11-26T10:00+01:00', '"from" must be an instant'],
+    ['from=2026-11-26T10:00Z&to=2026-11-26T09:00Z', 'is not before'],
+    ['to=2026-11-26T10:00Z', '"to" needs "from"'],
+    ['from=2026-11-26T10:00Z&start=2026-11-26', 'not both'],
+    ['bucket=week', '"bucket"'],
+    [`exception=${'e'.repeat(4097)}`, '"exception"'],
   ]
   it.each(bad)('refuses %s with a message naming the parameter', (search, message) => {
     expect(() => stats(search)).toThrow(QueryError)

@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { parseRequestsQuery } from '../../src/stats/requests-query.js'
 import { parseStatsQuery } from '../../src/stats/stats-query.js'
 import type { Store } from '../../src/store/store.js'
-import { expectedStats } from '../helpers/expected-stats.js'
+import { expectedStats, ISO_BUCKET } from '../helpers/expected-stats.js'
 import { generateRecords, record } from '../helpers/records.js'
 
 /** One engine as the conformance suite drives it. */
@@ -80,12 +80,21 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
         '2026-01-12', '2026-01-13', '2026-01-14', '2026-01-15', '2026-01-16',
       ])
       for (const point of stats.timeseries) {
-        const day = expected.days.get(point.t.slice(0, 10))
-        expect(point).toMatchObject({ hits: day?.hits, uniqueHits: day?.uniqueHits, errors: day?.errors, p95ResponseTime: day?.p95ResponseTime })
+        const day = expected.buckets.get(point.t.slice(0, 10))
+        expect(point).toMatchObject({
+          hits: day?.hits,
+          uniqueHits: day?.uniqueHits,
+          errors: day?.errors,
+          p50ResponseTime: day?.p50ResponseTime,
+          p95ResponseTime: day?.p95ResponseTime,
+          p99ResponseTime: day?.p99ResponseTime,
+        })
       }
       expect(new Map(stats.statusCodes.map((entry) => [entry.key, entry.count]))).toEqual(expected.statusCodes)
       expect(new Map(stats.methods.map((entry) => [entry.key, entry.count]))).toEqual(expected.methods)
       expect(new Map(stats.browsers.map((entry) => [entry.key, entry.count]))).toEqual(expected.browsers)
+      expect(new Map(stats.platforms.map((entry) => [entry.key, entry.count]))).toEqual(expected.platforms)
+      expect(new Map(stats.mimetypes.map((entry) => [entry.key, entry.count]))).toEqual(expected.mimetypes)
       expect(new Map(stats.referrers.map((entry) => [entry.key, entry.count]))).toEqual(expected.referrers)
       expect(new Map(stats.exceptions.map((entry) => [entry.key, entry.count]))).toEqual(expected.exceptions)
       expect(new Map(stats.routes.map((entry) => [entry.key, entry.count]))).toEqual(expected.routes)
@@ -106,8 +115,12 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       const counts = stats.paths.map((path) => path.count)
       expect(counts).toEqual([...counts].sort((a, b) => b - a))
       for (const exception of stats.exceptions) {
-        const lastSeen = Math.max(...inRange.filter((r) => r.exception === exception.key).map((r) => r.date))
-        expect(exception.lastSeen).toBe(new Date(lastSeen).toISOString())
+        const rows = inRange.filter((r) => r.exception === exception.key)
+        expect(exception.lastSeen).toBe(new Date(Math.max(...rows.map((r) => r.date))).toISOString())
+        // Where: a place (route, else path) with the most of its requests.
+        const counts = new Map<string, number>()
+        for (const r of rows) counts.set(r.route ?? r.path, (counts.get(r.route ?? r.path) ?? 0) + 1)
+        expect(counts.get(exception.where as string)).toBe(Math.max(...counts.values()))
       }
     })
 
@@ -125,6 +138,9 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
         ['bot=true', (r) => r.bot],
         ['bot=false', (r) => !r.bot],
         ['route=/users/:id', (r) => r.route === '/users/:id'],
+        ['referrer=https://example.com/', (r) => r.referrer === 'https://example.com/'],
+        ['exception=TypeError: x is undefined', (r) => r.exception === 'TypeError: x is undefined'],
+        ['mimetype=application/json', (r) => r.mimetype === 'application/json'],
       ]
       for (const [filter, keep] of cases) {
         const stats = await store.stats(statsQuery(`start=2026-01-10&end=2026-01-12&${filter}`))
@@ -151,7 +167,7 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       expect((await store.stats(statsQuery('start=2026-01-31&end=2026-01-31'))).hits).toBe(1)
       expect((await store.stats(statsQuery('start=2026-02-01&end=2026-02-01'))).hits).toBe(2)
       expect((await store.stats(statsQuery('start=2026-01-31&end=2026-02-02'))).hits).toBe(4)
-      const monthEnd = await store.stats(statsQuery('start=2026-02-28&end=2026-03-01'))
+      const monthEnd = await store.stats(statsQuery('start=2026-02-28&end=2026-03-01&bucket=day'))
       expect(monthEnd.timeseries.map((point) => [point.t, point.hits])).toEqual([
         ['2026-02-28T00:00:00.000Z', 1],
         ['2026-03-01T00:00:00.000Z', 1],
@@ -160,9 +176,41 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       expect(rows.rows.map((row) => row.date)).toEqual(['2026-01-31T23:59:59.999Z'])
     })
 
+    it('splits the time series by hour and by minute, each point exact', async () => {
+      const store = open()
+      // Two hours around midnight UTC, dense enough for several rows per minute.
+      const from = Date.UTC(2026, 0, 31, 23)
+      const records = generateRecords(500, from, 2 / 24, 11)
+      await store.insertBatch(records)
+      for (const [search, bucket, points] of [
+        ['from=2026-01-31T23:00Z&to=2026-02-01T01:00Z', 'minute', 120],
+        ['from=2026-01-31T23:00Z&to=2026-02-01T01:00Z&bucket=hour', 'hour', 2],
+        ['from=2026-01-31T23:30Z&to=2026-02-01T00:30Z', 'minute', 60],
+      ] as const) {
+        const query = statsQuery(search)
+        expect(query.bucket).toBe(bucket)
+        const inRange = records.filter((r) => r.date >= query.range.from && r.date < query.range.to)
+        const expected = expectedStats(inRange, bucket)
+        const stats = await store.stats(query)
+        expect(stats.hits).toBe(inRange.length)
+        expect(stats.timeseries).toHaveLength(points)
+        expect(stats.timeseries[0]?.t).toBe(new Date(query.range.from).toISOString())
+        for (const point of stats.timeseries) {
+          const want = expected.buckets.get(point.t.slice(0, ISO_BUCKET[bucket]))
+          expect({ t: point.t, hits: point.hits, unique: point.uniqueHits, p50: point.p50ResponseTime, p99: point.p99ResponseTime }).toEqual({
+            t: point.t,
+            hits: want?.hits ?? 0,
+            unique: want?.uniqueHits ?? 0,
+            p50: want?.p50ResponseTime ?? null,
+            p99: want?.p99ResponseTime ?? null,
+          })
+        }
+      }
+    })
+
     it('answers an empty range with zeros and nulls, not errors', async () => {
       const store = open()
-      const stats = await store.stats(statsQuery('start=2026-03-01&end=2026-03-02'))
+      const stats = await store.stats(statsQuery('start=2026-03-01&end=2026-03-02&bucket=day'))
       expect(stats).toMatchObject({ hits: 0, uniqueHits: 0, errors: 0, bytes: 0, paths: [], routes: [], exceptions: [] })
       expect(stats.responseTime).toEqual({ avg: null, p50: null, p95: null, p99: null, max: null })
       expect(stats.timeseries).toHaveLength(2)

@@ -4,8 +4,8 @@ import { nearestRank, PERCENTILES } from '../../stats/percentile.js'
 import type { StatsFilters } from '../../stats/query-params.js'
 import type { RequestsQuery } from '../../stats/requests-query.js'
 import type { StatsQuery } from '../../stats/stats-query.js'
-import type { BreakdownEntry, ExceptionStats, PathStats, RouteStats, Stats, TimeseriesPoint } from '../../stats/stats.js'
-import { utcDaysBetween } from '../../stats/utc-day.js'
+import type { BreakdownEntry, ExceptionStats, PathStats, RouteStats, StoreStats, TimeseriesPoint } from '../../stats/stats.js'
+import { bucketKey, bucketStarts } from '../../stats/time-bucket.js'
 import type { RequestPage, RequestRow, Store } from '../store.js'
 import { requestMigrations } from './request-migrations.js'
 import { INSERT_COLUMNS, type RequestDatabase } from './request-table.js'
@@ -127,7 +127,7 @@ export class KyselyStore implements Store {
     })
   }
 
-  async stats(query: StatsQuery): Promise<Omit<Stats, 'start' | 'end' | 'bucket'>> {
+  async stats(query: StatsQuery): Promise<StoreStats> {
     await this.migrate()
     const where = this.#where(query)
     const t = this.#tableRef
@@ -144,21 +144,26 @@ export class KyselyStore implements Store {
     const hits = Number(totals?.hits ?? 0)
     const percentiles = await this.#percentiles(where, hits)
 
-    const days = await sql<Aggregates & { key: string }>`
-      select ${flavor.utcDay} as ${KEY}, count(*) as hits, count(distinct remote_address) as unique_hits,
+    const bucket = flavor.utcBucket(query.bucket)
+    const buckets = await sql<Aggregates & { key: string }>`
+      select ${bucket} as ${KEY}, count(*) as hits, count(distinct remote_address) as unique_hits,
         ${errors} as errors, avg(response_time) as avg_rt
-      from ${t} where ${where} group by ${flavor.utcDay}`.execute(db)
-    const dayP95 = await this.#groupedP95(flavor.utcDay, where)
-    const byDay = new Map(days.rows.map((row) => [String(row.key), row]))
-    const timeseries: TimeseriesPoint[] = utcDaysBetween(query.range.start, query.range.end).map((day) => {
-      const row = byDay.get(day)
+      from ${t} where ${where} group by ${bucket}`.execute(db)
+    const bucketPercentiles = await this.#groupedPercentiles(bucket, where, PERCENTILES)
+    const byBucket = new Map(buckets.rows.map((row) => [String(row.key), row]))
+    const timeseries: TimeseriesPoint[] = bucketStarts(query.range.from, query.range.to, query.bucket).map((start) => {
+      const key = bucketKey(start, query.bucket)
+      const row = byBucket.get(key)
+      const times = bucketPercentiles.get(key)
       return {
-        t: `${day}T00:00:00.000Z`,
+        t: new Date(start).toISOString(),
         hits: Number(row?.hits ?? 0),
         uniqueHits: Number(row?.unique_hits ?? 0),
         errors: Number(row?.errors ?? 0),
         avgResponseTime: nullableNumber(row?.avg_rt),
-        p95ResponseTime: dayP95.get(day) ?? null,
+        p50ResponseTime: times?.get(50) ?? null,
+        p95ResponseTime: times?.get(95) ?? null,
+        p99ResponseTime: times?.get(99) ?? null,
       }
     })
 
@@ -169,10 +174,12 @@ export class KyselyStore implements Store {
       select exception as ${KEY}, count(*) as count, ${flavor.readDate(sql`max(date)`)} as last
       from ${t} where ${where} and exception is not null
       group by exception order by count desc, exception limit ${query.top}`.execute(db)
+    const places = await this.#exceptionPlaces(where)
     const exceptions: ExceptionStats[] = exceptionRows.rows.map((row) => ({
       key: row.key,
       count: Number(row.count),
       lastSeen: this.#isoDate(row.last),
+      where: places.get(row.key) ?? null,
     }))
 
     const statusCodes = await this.#breakdown('status_code', where, query.top)
@@ -237,6 +244,9 @@ export class KyselyStore implements Store {
     if (filters.status !== undefined) parts.push(sql`status_code between ${filters.status.min} and ${filters.status.max}`)
     if (filters.browser !== undefined) parts.push(sql`browser = ${filters.browser}`)
     if (filters.platform !== undefined) parts.push(sql`platform = ${filters.platform}`)
+    if (filters.referrer !== undefined) parts.push(sql`referrer = ${filters.referrer}`)
+    if (filters.exception !== undefined) parts.push(sql`exception = ${filters.exception}`)
+    if (filters.mimetype !== undefined) parts.push(sql`mimetype = ${filters.mimetype}`)
     if (filters.bot !== undefined) parts.push(sql`bot = ${this.#flavor.toBoolean(filters.bot)}`)
     return sql.join(parts, sql` and `)
   }
@@ -248,14 +258,14 @@ export class KyselyStore implements Store {
       select ${ref} as ${KEY}, count(*) as hits, count(distinct remote_address) as unique_hits,
         ${ERRORS} as errors, avg(response_time) as avg_rt, ${this.#flavor.readDate(sql`max(date)`)} as last
       from ${this.#tableRef} where ${where} group by ${ref} order by hits desc, ${nullsLast(ref)} limit ${top}`.execute(this.#db)
-    const p95 = await this.#groupedP95(ref, where)
+    const p95 = await this.#groupedPercentiles(ref, where, [95])
     return rows.map((row) => ({
       key: row.key,
       count: Number(row.hits),
       uniqueHits: Number(row.unique_hits),
       errors: Number(row.errors ?? 0),
       avgResponseTime: nullableNumber(row.avg_rt),
-      p95ResponseTime: p95.get(String(row.key)) ?? null,
+      p95ResponseTime: p95.get(String(row.key))?.get(95) ?? null,
       lastRequested: this.#isoDate(row.last),
     }))
   }
@@ -278,16 +288,42 @@ export class KyselyStore implements Store {
     return result
   }
 
-  /** Exact nearest-rank p95 of the response time per value of `key`. */
-  async #groupedP95(key: RawBuilder<unknown>, where: RawBuilder<unknown>): Promise<Map<string, number>> {
-    const { rows } = await sql<{ key: string; response_time: number }>`
-      select ${KEY}, response_time from (
+  /** Exact nearest-rank `percents` of the response time per value of `key`: key → percent → time. */
+  async #groupedPercentiles(
+    key: RawBuilder<unknown>,
+    where: RawBuilder<unknown>,
+    percents: readonly number[],
+  ): Promise<Map<string, Map<number, number>>> {
+    // Row rn is the nearest rank of p when rn is the smallest rank with rn / n >= p / 100.
+    const isRank = (percent: number) => sql`(rn * 100 >= n * ${sql.lit(percent)} and (rn - 1) * 100 < n * ${sql.lit(percent)})`
+    const { rows } = await sql<{ key: string; rn: number | string; n: number | string; response_time: number }>`
+      select ${KEY}, rn, n, response_time from (
         select ${key} as ${KEY}, response_time,
           row_number() over (partition by ${key} order by response_time) as rn,
           count(*) over (partition by ${key}) as n
         from ${this.#tableRef} where ${where}
-      ) ranked where rn * 100 >= n * 95 and (rn - 1) * 100 < n * 95`.execute(this.#db)
-    return new Map(rows.map((row) => [String(row.key), Number(row.response_time)]))
+      ) ranked where ${sql.join(percents.map(isRank), sql` or `)}`.execute(this.#db)
+    const result = new Map<string, Map<number, number>>()
+    for (const row of rows) {
+      const rank = Number(row.rn)
+      const count = Number(row.n)
+      const times = result.get(String(row.key)) ?? new Map<number, number>()
+      for (const percent of percents) if (nearestRank(percent, count) === rank) times.set(percent, Number(row.response_time))
+      result.set(String(row.key), times)
+    }
+    return result
+  }
+
+  /** For each exception text, the route pattern (else the path) where most of its requests went. */
+  async #exceptionPlaces(where: RawBuilder<unknown>): Promise<Map<string, string>> {
+    const place = sql`coalesce(route, path)`
+    const { rows } = await sql<{ exception: string; place: string | null; count: number | string }>`
+      select exception, ${place} as place, count(*) as count from ${this.#tableRef}
+      where ${where} and exception is not null group by exception, ${place}
+      order by count desc, ${nullsLast(place)}`.execute(this.#db)
+    const places = new Map<string, string>()
+    for (const row of rows) if (!places.has(row.exception) && row.place !== null) places.set(row.exception, row.place)
+    return places
   }
 
   async #breakdown(column: string, where: RawBuilder<unknown>, top: number): Promise<BreakdownEntry[]> {

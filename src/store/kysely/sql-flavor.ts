@@ -1,4 +1,5 @@
 import type { ColumnDataType, Expression, RawBuilder } from 'kysely'
+import type { TimeBucket } from '../../stats/time-bucket.js'
 
 /** A column type: one Kysely names, or raw SQL such as `datetime(3)`. */
 type DataTypeExpression = ColumnDataType | Expression<unknown>
@@ -29,6 +30,9 @@ export interface SqlFlavor {
   fromDate(value: unknown): number
   /** The value stored in a boolean column. */
   toBoolean(value: boolean): unknown
-  /** An expression for the UTC day (`YYYY-MM-DD`) of the `date` column. */
-  utcDay: RawBuilder<string>
+  /**
+   * An expression for the UTC bucket of the `date` column, as text: `YYYY-MM-DD` (day),
+   * `YYYY-MM-DD HH` (hour) or `YYYY-MM-DD HH:MM` (minute) — see `bucketKey`.
+   */
+  utcBucket(bucket: TimeBucket): RawBuilder<string>
 }

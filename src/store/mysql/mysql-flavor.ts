@@ -1,6 +1,9 @@
 import { sql } from 'kysely'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
-import { fromUtcText, toUtcText } from '../kysely/utc-text.js'
+import type { TimeBucket } from '../../stats/time-bucket.js'
+import { fromUtcText, toUtcText } from '../../stats/utc-text.js'
+
+const BUCKET_FORMAT: Record<TimeBucket, string> = { day: '%Y-%m-%d', hour: '%Y-%m-%d %H', minute: '%Y-%m-%d %H:%i' }
 
 /**
  * MySQL and MariaDB keep instants as UTC in `datetime(3)`, written and read as text so that no
@@ -15,5 +18,5 @@ export const mysqlFlavor: SqlFlavor = {
   readDate: (date) => sql`date_format(${date}, '%Y-%m-%d %H:%i:%s.%f')`,
   fromDate: fromUtcText,
   toBoolean: (value) => (value ? 1 : 0),
-  utcDay: sql<string>`date_format(date, '%Y-%m-%d')`,
+  utcBucket: (bucket) => sql<string>`date_format(date, ${sql.lit(BUCKET_FORMAT[bucket])})`,
 }

@@ -1,5 +1,8 @@
 import { sql } from 'kysely'
+import type { TimeBucket } from '../../stats/time-bucket.js'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
+
+const BUCKET_FORMAT: Record<TimeBucket, string> = { day: 'YYYY-MM-DD', hour: 'YYYY-MM-DD HH24', minute: 'YYYY-MM-DD HH24:MI' }
 
 /** PostgreSQL keeps instants as `timestamptz` and booleans as `boolean`; the driver reads back `Date`s. */
 export const postgresFlavor: SqlFlavor = {
@@ -9,5 +12,5 @@ export const postgresFlavor: SqlFlavor = {
   readDate: (date) => date,
   fromDate: (value) => (value instanceof Date ? value.getTime() : Date.parse(String(value))),
   toBoolean: (value) => value,
-  utcDay: sql<string>`to_char(date at time zone 'UTC', 'YYYY-MM-DD')`,
+  utcBucket: (bucket) => sql<string>`to_char(date at time zone 'UTC', ${sql.lit(BUCKET_FORMAT[bucket])})`,
 }

@@ -1,8 +1,9 @@
 import { sql } from 'kysely'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
-import { fromUtcText, toUtcText } from '../kysely/utc-text.js'
+import { BUCKET_TEXT_LENGTH } from '../../stats/time-bucket.js'
+import { fromUtcText, toUtcText } from '../../stats/utc-text.js'
 
-/** SQLite keeps dates as UTC text, readable in any SQL shell and cut to a day with `substr`. */
+/** SQLite keeps dates as UTC text, readable in any SQL shell and cut to a bucket with `substr`. */
 export const sqliteFlavor: SqlFlavor = {
   columns: { id: 'integer', real: 'real', integer: 'integer', text: 'text', date: 'text', boolean: 'integer' },
   autoIncrement: true,
@@ -10,5 +11,5 @@ export const sqliteFlavor: SqlFlavor = {
   readDate: (date) => date,
   fromDate: fromUtcText,
   toBoolean: (value) => (value ? 1 : 0),
-  utcDay: sql<string>`substr(date, 1, 10)`,
+  utcBucket: (bucket) => sql<string>`substr(date, 1, ${sql.lit(BUCKET_TEXT_LENGTH[bucket])})`,
 }

@@ -5,7 +5,7 @@ import { checkedKysely, isKyselyInstance, type KyselyInstance } from '../kysely/
 import { importDriver } from '../import-driver.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
 import { INSERT_COLUMNS, type RequestDatabase } from '../kysely/request-table.js'
-import { toUtcText } from '../kysely/utc-text.js'
+import { toUtcText } from '../../stats/utc-text.js'
 import { sqliteFlavor } from './sqlite-flavor.js'
 
 /**

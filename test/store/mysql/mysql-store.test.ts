@@ -36,7 +36,7 @@ describe.skipIf(url === undefined)('MysqlStore on a server', () => {
       const query = (search: string) => parseStatsQuery(new URLSearchParams(search), { defaultDateSpan: 7 })
       // Each row on its UTC day, whatever the session's zone.
       expect((await store.stats(query('start=2026-01-15&end=2026-01-15'))).hits).toBe(1)
-      const stats = await store.stats(query('start=2026-01-15&end=2026-01-16'))
+      const stats = await store.stats(query('start=2026-01-15&end=2026-01-16&bucket=day'))
       expect(stats.timeseries.map((point) => point.hits)).toEqual([1, 1])
       expect(stats.paths[0]?.lastRequested).toBe('2026-01-16T00:30:00.000Z')
       await store.close()
