@@ -1,122 +1,212 @@
-// The dashboard page. Everything shown comes from the JSON API and is written with textContent:
-// paths, user agents and referrers are strangers' input and never become HTML.
-import uPlot from 'uplot'
+// The dashboard page: every panel reads the JSON API for the view held in the URL. Everything shown
+// that came from requests (paths, user agents, referrers, exceptions) is written as text.
 import 'uplot/dist/uPlot.min.css'
-
-interface TimeseriesPoint {
-  t: string
-  hits: number
-  uniqueHits: number
-}
-interface PathStats {
-  key: string | null
-  count: number
-  uniqueHits: number
-  errors: number
-  avgResponseTime: number | null
-  p95ResponseTime: number | null
-  lastRequested: string
-}
-interface Stats {
-  start: string
-  end: string
-  hits: number
-  uniqueHits: number
-  errors: number
-  responseTime: { p95: number | null }
-  timeseries: TimeseriesPoint[]
-  paths: PathStats[]
-  routes: PathStats[]
-}
-interface RequestRow {
-  date: string
-  method: string
-  path: string
-  status_code: number
-  size: number
-  response_time: number
-  mimetype: string | null
-}
-/** The page's whole state, kept in the URL: a link reopens the same view. */
-interface View {
-  start: string
-  end: string
-  /** Group the routes table by literal path or by the route pattern the framework matched. */
-  group: 'path' | 'route'
-  /** The drilled-into path or route pattern, if any. */
-  path: string | null
-  route: string | null
-}
+import type { BreakdownEntry, ExceptionStats, RouteStats, Stats } from '../src/stats/stats.js'
+import type { RequestRow } from '../src/store/store.js'
+import { Cards } from './cards.js'
+import { type Column, DataTable } from './data-table.js'
+import { el } from './dom.js'
+import { count, ms, share, when } from './format.js'
+import { RequestLog } from './request-log.js'
+import { TimeChart } from './time-chart.js'
+import { apiParams, type FilterKey, PRESETS, type Preset, previousParams, readView, toSearch, utcToday, type View } from './view.js'
 
 const body = document.body
 const prefix = body.dataset.prefix ?? '/statistics'
 const defaultSpan = Number(body.dataset.defaultDateSpan ?? '7')
-let chart: uPlot | undefined
-let generation = 0
+const LIVE_SECONDS = 5
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const node = Object.assign(document.createElement(tag), props)
-  node.append(...children)
-  return node
+const FILTER_LABELS: Record<FilterKey, string> = {
+  route: 'Route',
+  path: 'Path',
+  status: 'Status',
+  method: 'Method',
+  browser: 'Browser',
+  platform: 'Platform',
+  referrer: 'Referrer',
+  mimetype: 'Mimetype',
+  exception: 'Exception',
 }
 
-function today(offsetDays = 0): string {
-  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10)
-}
-
-function readView(): View {
-  const params = new URLSearchParams(location.search)
-  return {
-    start: params.get('start') ?? today(1 - defaultSpan),
-    end: params.get('end') ?? today(),
-    group: params.get('group') === 'route' ? 'route' : 'path',
-    path: params.get('path'),
-    route: params.get('route'),
-  }
-}
-
-function search(view: View): string {
-  const params = new URLSearchParams({ start: view.start, end: view.end })
-  if (view.group === 'route') params.set('group', 'route')
-  if (view.path !== null) params.set('path', view.path)
-  if (view.route !== null) params.set('route', view.route)
-  return `?${params}`
-}
-
-function go(view: View): void {
-  history.pushState(null, '', search(view))
-  void render()
-}
-
-async function api<T>(route: string, params: Record<string, string | null>): Promise<T> {
-  const query = new URLSearchParams()
-  for (const [key, value] of Object.entries(params)) if (value !== null) query.set(key, value)
-  const response = await fetch(`${prefix}/api/${route}?${query}`, { headers: { accept: 'application/json' } })
-  const answer = (await response.json()) as T & { error?: string }
+async function api<T>(route: string, params: URLSearchParams): Promise<T> {
+  const response = await fetch(`${prefix}/api/${route}?${params}`, { headers: { accept: 'application/json' } })
+  const answer = (await response.json().catch(() => ({}))) as T & { error?: string }
   if (!response.ok) throw new Error(answer.error ?? `the API answered ${response.status}`)
   return answer
 }
 
-const number = new Intl.NumberFormat()
-function ms(value: number | null): string {
-  return value === null ? '–' : `${value < 10 ? value.toFixed(2) : Math.round(value)} ms`
+function go(view: View, replace = false): void {
+  history[replace ? 'replaceState' : 'pushState'](null, '', toSearch(view))
+  void dashboard.show(readView(location.search, defaultSpan))
 }
-/** Instants are shown in UTC, like the days of the range picker: `2026-01-15 13:04:05`. */
-function when(iso: string): string {
-  return iso.slice(0, 19).replace('T', ' ')
-}
-const DAY = 86_400
 
-function card(label: string, value: string, name: string): HTMLElement {
-  return el('div', { className: 'card' }, el('div', { className: 'card-label' }, label), el('div', { className: 'card-value', title: name }, value))
+/** A link that narrows the view by one more filter; a plain link too, for new tabs. */
+function filterLink(view: View, key: FilterKey, value: string | number | null, label?: string): Node {
+  if (value === null) return el('span', { className: 'muted' }, label ?? '(none)')
+  const target: View = { ...view, filters: { ...view.filters, [key]: String(value) } }
+  const link = el('a', { href: toSearch(target), title: `Show only ${FILTER_LABELS[key].toLowerCase()} ${value}` }, label ?? String(value))
+  link.addEventListener('click', (event) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey) return
+    event.preventDefault()
+    go(target)
+  })
+  return link
+}
+
+function breakdownTable(id: string, caption: string, key: FilterKey, view: View, total: () => number): DataTable<BreakdownEntry<string | number | null>> {
+  return new DataTable({
+    id,
+    caption,
+    columns: [
+      { label: caption.replace(/s$/, ''), value: (row) => row.key, render: (row) => filterLink(view, key, row.key), wide: true },
+      { label: 'Hits', value: (row) => row.count, render: (row) => count(row.count), numeric: true },
+      { label: 'Share', value: (row) => row.count, render: (row) => share(row.count, total()), numeric: true },
+    ],
+    searchText: (row) => String(row.key ?? ''),
+  })
+}
+
+function routesTable(view: View): DataTable<RouteStats> {
+  const byRoute = view.group === 'route'
+  const columns: Column<RouteStats>[] = [
+    {
+      label: byRoute ? 'Route pattern' : 'Path',
+      value: (row) => row.key,
+      render: (row) => filterLink(view, byRoute ? 'route' : 'path', row.key, row.key ?? '(no route)'),
+      wide: true,
+    },
+    { label: 'Hits', value: (row) => row.count, render: (row) => count(row.count), numeric: true },
+    { label: 'Unique', value: (row) => row.uniqueHits, render: (row) => count(row.uniqueHits), numeric: true },
+    { label: 'Errors', value: (row) => row.errors, render: (row) => count(row.errors), numeric: true },
+    { label: 'Avg', value: (row) => row.avgResponseTime, render: (row) => ms(row.avgResponseTime), numeric: true },
+    { label: 'p95', value: (row) => row.p95ResponseTime, render: (row) => ms(row.p95ResponseTime), numeric: true },
+    { label: 'Last requested (UTC)', value: (row) => row.lastRequested, render: (row) => when(row.lastRequested) },
+  ]
+  return new DataTable({ id: 'routes', caption: 'Routes', columns, searchText: (row) => row.key ?? '' })
+}
+
+function exceptionsTable(view: View): DataTable<ExceptionStats> {
+  return new DataTable({
+    id: 'exceptions',
+    caption: 'Exceptions',
+    columns: [
+      { label: 'Exception', value: (row) => row.key, render: (row) => filterLink(view, 'exception', row.key), wide: true },
+      { label: 'Count', value: (row) => row.count, render: (row) => count(row.count), numeric: true },
+      { label: 'Last seen (UTC)', value: (row) => row.lastSeen, render: (row) => when(row.lastSeen) },
+      { label: 'Where', value: (row) => row.where, wide: true },
+    ],
+    searchText: (row) => `${row.key} ${row.where ?? ''}`,
+  })
+}
+
+/** The page for one view; show() builds it, refresh() updates it in place (live mode). */
+class Dashboard {
+  #view: View = readView(location.search, defaultSpan)
+  #generation = 0
+  #timer: ReturnType<typeof setInterval> | undefined
+
+  async show(view: View): Promise<void> {
+    this.#view = view
+    clearInterval(this.#timer)
+    const main = el('main', { ariaBusy: 'true' })
+    const alert = el('div', { role: 'alert' })
+    const empty = el('div', { className: 'empty', hidden: true })
+    const cards = new Cards()
+    const traffic = new TimeChart('Traffic', '', [
+      { label: 'Hits', colour: '#2563eb', value: (p) => p.hits },
+      { label: 'Unique', colour: '#16a34a', value: (p) => p.uniqueHits },
+      { label: 'Errors', colour: '#dc2626', value: (p) => p.errors },
+    ])
+    const latency = new TimeChart('Response time', ' ms', [
+      { label: 'p50', colour: '#0891b2', value: (p) => p.p50ResponseTime },
+      { label: 'p95', colour: '#d97706', value: (p) => p.p95ResponseTime },
+      { label: 'p99', colour: '#be123c', value: (p) => p.p99ResponseTime },
+    ])
+    let hits = 0
+    const total = () => hits
+    const routes = routesTable(view)
+    const tables = {
+      statusCodes: breakdownTable('status-codes', 'Status codes', 'status', view, total),
+      methods: breakdownTable('methods', 'Methods', 'method', view, total),
+      browsers: breakdownTable('browsers', 'Browsers', 'browser', view, total),
+      platforms: breakdownTable('platforms', 'Platforms', 'platform', view, total),
+      referrers: breakdownTable('referrers', 'Referrers', 'referrer', view, total),
+      mimetypes: breakdownTable('mimetypes', 'Mimetypes', 'mimetype', view, total),
+    }
+    const exceptions = exceptionsTable(view)
+    const log = new RequestLog((params) => api<{ total: number; rows: RequestRow[] }>('requests', params))
+    const panels = el(
+      'div',
+      { className: 'panels' },
+      el('div', { className: 'charts' }, traffic.element, latency.element),
+      el('div', { className: 'routes' }, groupToggle(view), routes.element),
+      el('div', { className: 'grid' }, ...Object.values(tables).map((table) => table.element)),
+      exceptions.element,
+      log.element,
+    )
+    main.append(alert, chips(view), cards.element, empty, panels)
+    body.replaceChildren(header(view), main)
+    window.onresize = () => {
+      traffic.resize()
+      latency.resize()
+    }
+
+    const mine = ++this.#generation
+    const refresh = async () => {
+      const params = apiParams(view, Date.now())
+      try {
+        const stats = await api<Stats>('stats', params)
+        const previous = await api<Stats>('stats', previousParams(view, stats.from, stats.to)).catch(() => undefined)
+        if (mine !== this.#generation) return
+        hits = stats.hits
+        cards.update(stats, previous)
+        empty.hidden = stats.hits !== 0
+        panels.hidden = stats.hits === 0
+        empty.replaceChildren(...emptyState(view, stats))
+        if (stats.hits !== 0) {
+          traffic.update(stats)
+          latency.update(stats)
+          routes.update(view.group === 'route' ? stats.routes : stats.paths)
+          for (const [name, table] of Object.entries(tables)) table.update(stats[name as keyof typeof tables])
+          exceptions.update(stats.exceptions)
+          await log.update(params)
+        }
+        alert.replaceChildren()
+      } catch (error) {
+        if (mine !== this.#generation) return
+        const retry = el('button', { type: 'button' }, 'Try again')
+        retry.addEventListener('click', () => void refresh())
+        alert.replaceChildren(
+          el('p', { className: 'error' }, `The statistics could not be loaded: ${error instanceof Error ? error.message : String(error)}`),
+          retry,
+        )
+      } finally {
+        if (mine === this.#generation) main.ariaBusy = 'false'
+      }
+    }
+    await refresh()
+    if (view.live && mine === this.#generation) this.#timer = setInterval(() => void refresh(), LIVE_SECONDS * 1000)
+  }
+
+  get view(): View {
+    return this.#view
+  }
 }
 
 function header(view: View): HTMLElement {
-  const start = el('input', { type: 'date', value: view.start, id: 'start', required: true })
-  const end = el('input', { type: 'date', value: view.end, id: 'end', required: true })
+  const presets = el('div', { className: 'presets', role: 'group', ariaLabel: 'Range' })
+  for (const [preset, label] of Object.entries(PRESETS) as [Preset, string][]) {
+    const pressed = 'preset' in view.range && view.range.preset === preset
+    const button = el('button', { type: 'button', ariaPressed: String(pressed) }, label)
+    button.addEventListener('click', () => go({ ...view, range: { preset } }))
+    presets.append(button)
+  }
+  const custom = 'start' in view.range ? view.range : { start: utcToday(1 - defaultSpan), end: utcToday() }
+  const start = el('input', { type: 'date', value: custom.start, id: 'start', required: true })
+  const end = el('input', { type: 'date', value: custom.end, id: 'end', required: true })
   const form = el(
     'form',
-    { className: 'range', ariaLabel: 'Date range (UTC days)' },
+    { className: 'range', ariaLabel: 'Custom range (UTC days)' },
     el('label', { htmlFor: 'start' }, 'From'),
     start,
     el('label', { htmlFor: 'end' }, 'to'),
@@ -126,170 +216,64 @@ function header(view: View): HTMLElement {
   )
   form.addEventListener('submit', (event) => {
     event.preventDefault()
-    go({ ...view, start: start.value, end: end.value })
+    go({ ...view, range: { start: start.value, end: end.value } })
   })
-  const presets = el('div', { className: 'presets' })
-  for (const days of [1, 7, 30, 90]) {
-    const button = el('button', { type: 'button' }, days === 1 ? 'Today' : `${days} days`)
-    button.addEventListener('click', () => go({ ...view, start: today(1 - days), end: today() }))
-    presets.append(button)
-  }
-  return el('header', {}, el('h1', {}, 'Statistics'), form, presets)
-}
-
-function drawChart(container: HTMLElement, series: TimeseriesPoint[]): void {
-  chart?.destroy()
-  // Canvas text cannot follow CSS colours by itself: hand it the theme's colours.
-  const style = getComputedStyle(document.body)
-  const text = style.color
-  const grid = { stroke: style.getPropertyValue('--border').trim() || '#e2e8f0' }
-  const data: uPlot.AlignedData = [
-    series.map((point) => Date.parse(point.t) / 1000),
-    series.map((point) => point.hits),
-    series.map((point) => point.uniqueHits),
-  ]
-  chart = new uPlot(
-    {
-      width: Math.max(300, container.clientWidth),
-      height: 260,
-      padding: [16, 28, 0, 8],
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-      series: [
-        {},
-        { label: 'Hits', stroke: '#2563eb', width: 2, fill: 'rgba(37,99,235,0.08)' },
-        { label: 'Unique hits', stroke: '#16a34a', width: 2 },
-      ],
-      axes: [
-        {
-          stroke: text,
-          grid,
-          ticks: grid,
-          // Whole UTC days only: the points are daily totals.
-          incrs: [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 91 * DAY, 365 * DAY],
-          values: (_chart, ticks) => ticks.map((tick) => new Date(tick * 1000).toISOString().slice(5, 10)),
-        },
-        { stroke: text, grid, ticks: grid },
-      ],
-    },
-    data,
-    container,
+  const live = el('input', { type: 'checkbox', id: 'live', checked: view.live })
+  live.addEventListener('change', () => go({ ...view, live: live.checked }, true))
+  const csv = el('a', { className: 'button', href: '#', download: '' }, 'Export CSV')
+  // The link is made when followed: a preset's range ends at that moment.
+  csv.addEventListener('click', () => {
+    const params = apiParams(view, Date.now())
+    params.set('format', 'csv')
+    csv.href = `${prefix}/api/requests?${params}`
+  })
+  return el(
+    'header',
+    {},
+    el('h1', {}, 'Statistics'),
+    presets,
+    form,
+    el('label', { className: 'live', htmlFor: 'live' }, live, ` Live (every ${LIVE_SECONDS} s)`),
+    csv,
   )
 }
 
-function routesTable(view: View, stats: Stats): HTMLElement {
-  const byRoute = view.group === 'route'
-  const rows = (byRoute ? stats.routes : stats.paths).map((entry) => {
-    // Requests no route matched (404s) group under "(no route)"; they have no drill-down.
-    const target: View = { ...view, path: byRoute ? null : entry.key, route: byRoute ? entry.key : null }
-    const label = entry.key ?? '(no route)'
-    const cell = entry.key === null ? el('span', { className: 'muted' }, label) : el('a', { href: search(target) }, label)
-    cell.addEventListener('click', (event) => {
-      if (entry.key === null) return
-      event.preventDefault()
-      go(target)
-    })
-    return el(
-      'tr',
-      {},
-      el('td', { className: 'path' }, cell),
-      el('td', { className: 'num' }, number.format(entry.count)),
-      el('td', { className: 'num' }, number.format(entry.uniqueHits)),
-      el('td', {}, when(entry.lastRequested)),
-      el('td', { className: 'num' }, ms(entry.avgResponseTime)),
-      el('td', { className: 'num' }, ms(entry.p95ResponseTime)),
-    )
-  })
+function groupToggle(view: View): HTMLElement {
   const toggle = el('div', { className: 'group', role: 'group', ariaLabel: 'Group routes by' })
   for (const [group, label] of [['path', 'Path'], ['route', 'Route pattern']] as const) {
     const button = el('button', { type: 'button', ariaPressed: String(view.group === group) }, label)
     button.addEventListener('click', () => go({ ...view, group }))
     toggle.append(button)
   }
-  const panel = table('Routes', [byRoute ? 'Route pattern' : 'Path', 'Hits', 'Unique hits', 'Last requested (UTC)', 'Avg response', 'p95 response'], rows, 'routes')
-  panel.prepend(toggle)
-  return panel
+  return toggle
 }
 
-function requestsTable(rows: RequestRow[]): HTMLElement {
-  return table(
-    'Latest requests',
-    ['Date (UTC)', 'Path', 'Method', 'Status', 'Mimetype', 'Size', 'Response time'],
-    rows.map((row) =>
-      el(
-        'tr',
-        {},
-        el('td', {}, when(row.date)),
-        el('td', { className: 'path' }, row.path),
-        el('td', {}, row.method),
-        el('td', { className: 'num' }, String(row.status_code)),
-        el('td', {}, row.mimetype ?? '–'),
-        el('td', { className: 'num' }, `${number.format(row.size)} B`),
-        el('td', { className: 'num' }, ms(row.response_time)),
-      ),
-    ),
-    'requests',
-  )
-}
-
-function table(caption: string, columns: string[], rows: HTMLElement[], id: string): HTMLElement {
-  return el(
-    'section',
-    { className: 'panel' },
-    el(
-      'table',
-      { id },
-      el('caption', {}, caption),
-      el('thead', {}, el('tr', {}, ...columns.map((column) => el('th', { scope: 'col' }, column)))),
-      el('tbody', {}, ...rows),
-    ),
-  )
-}
-
-async function render(): Promise<void> {
-  const mine = ++generation
-  const view = readView()
-  const main = el('main', { ariaBusy: 'true' })
-  body.replaceChildren(header(view), main)
-  try {
-    const filter = { start: view.start, end: view.end, path: view.path, route: view.route }
-    const drilled = view.path ?? view.route
-    const stats = await api<Stats>('stats', filter)
-    const latest = drilled === null ? null : await api<{ rows: RequestRow[] }>('requests', { ...filter, limit: '50' })
-    if (mine !== generation) return
-    main.ariaBusy = 'false'
-    if (drilled !== null) {
-      const all: View = { ...view, path: null, route: null }
-      const back = el('a', { href: search(all) }, '← All routes')
-      back.addEventListener('click', (event) => {
-        event.preventDefault()
-        go(all)
-      })
-      main.append(el('nav', { className: 'crumbs' }, back), el('h2', { className: 'path-title' }, drilled))
-    }
-    main.append(
-      el(
-        'section',
-        { className: 'cards', ariaLabel: 'Totals' },
-        card('Hits', number.format(stats.hits), 'hits'),
-        card('Unique hits', number.format(stats.uniqueHits), 'uniqueHits'),
-        card('Errors (5xx)', number.format(stats.errors), 'errors'),
-        card('p95 response', ms(stats.responseTime.p95), 'p95'),
-      ),
-    )
-    if (stats.hits === 0) {
-      main.append(el('p', { className: 'empty' }, `No requests recorded from ${stats.start} to ${stats.end}. Requests the app serves appear here within a few seconds.`))
-      return
-    }
-    const chartBox = el('section', { className: 'panel chart', ariaLabel: 'Hits and unique hits per day (UTC)' })
-    main.append(chartBox)
-    drawChart(chartBox, stats.timeseries)
-    main.append(latest === null ? routesTable(view, stats) : requestsTable(latest.rows))
-  } catch (error) {
-    if (mine !== generation) return
-    main.ariaBusy = 'false'
-    main.append(el('p', { className: 'error', role: 'alert' }, `The statistics could not be loaded: ${error instanceof Error ? error.message : String(error)}`))
+function chips(view: View): HTMLElement {
+  const list = el('ul', { className: 'chips', ariaLabel: 'Filters' })
+  for (const [key, value] of Object.entries(view.filters) as [FilterKey, string][]) {
+    const rest = { ...view.filters }
+    delete rest[key]
+    const remove = el('button', { type: 'button', ariaLabel: `Remove filter ${FILTER_LABELS[key]} ${value}` }, '×')
+    remove.addEventListener('click', () => go({ ...view, filters: rest }))
+    list.append(el('li', { className: 'chip' }, el('span', { className: 'chip-key' }, `${FILTER_LABELS[key]}:`), ` ${value} `, remove))
   }
+  list.hidden = list.childElementCount === 0
+  return list
 }
 
-window.addEventListener('popstate', () => void render())
-void render()
+function emptyState(view: View, stats: Stats): (Node | string)[] {
+  const range = `${when(stats.from)} to ${when(stats.to)} (UTC)`
+  if (Object.keys(view.filters).length > 0) {
+    const clear = el('button', { type: 'button' }, 'Clear the filters')
+    clear.addEventListener('click', () => go({ ...view, filters: {} }))
+    return [el('p', {}, `No request matches these filters from ${range}.`), clear]
+  }
+  return [
+    el('p', {}, `No requests recorded from ${range}.`),
+    el('p', {}, 'statgraph records every request the app serves; new ones appear here within a few seconds. Pick a longer range to see older traffic.'),
+  ]
+}
+
+const dashboard = new Dashboard()
+window.addEventListener('popstate', () => void dashboard.show(readView(location.search, defaultSpan)))
+void dashboard.show(dashboard.view)

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import express from 'express'
-import { type Browser, chromium } from 'playwright-core'
+import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Stats } from '../../src/stats/stats.js'
 import { startApp, type RunningApp } from '../helpers/express-app.js'
 import { generateRecords, record } from '../helpers/records.js'
 import { tempDir } from '../helpers/temp-dir.js'
@@ -11,9 +12,17 @@ const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium && process.env.CI) {
   throw new Error(`browser tests need Debian's chromium at ${CHROMIUM} (apt-get install chromium); under CI=true that is a failure, not a skip`)
 }
+// The README links to these.
+const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname
 
 const dir = tempDir()
-const HOSTILE_PATH = '/<img src=x onerror="document.title=\'pwned\'">'
+// Each payload sets a flag or opens a dialog if it ever runs.
+const XSS = {
+  path: '/<img src=x onerror="window.__pwned=1">',
+  user_agent: '<script>window.__pwned=2</script>',
+  referrer: 'javascript:window.__pwned=3//</title><svg onload=alert(4)>',
+  exception: 'Error: </title><script>alert(5)</script><img src=x onerror=alert(6)>',
+}
 
 describe.skipIf(!hasChromium)('the dashboard page in headless Chromium', () => {
   let browser: Browser
@@ -25,13 +34,11 @@ describe.skipIf(!hasChromium)('the dashboard page in headless Chromium', () => {
         res.send('Hello World!')
       })
     })
-    const today = Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`)
-    await app.stats.store.insertBatch([
-      ...generateRecords(500, today - 4 * 86_400_000, 5),
-      record({ date: today + 1000, path: HOSTILE_PATH, user_agent: '<script>alert(1)</script>' }),
-    ])
-    await fetch(`${app.url}/`)
-    await app.stats.flush()
+    const now = Date.now()
+    const today = Date.parse(`${new Date(now).toISOString().slice(0, 10)}T00:00:00Z`)
+    // Five days of traffic up to 10 minutes ago, and the hostile request just now.
+    const past = generateRecords(800, today - 4 * 86_400_000, 5).filter((r) => r.date < now - 600_000)
+    await app.stats.store.insertBatch([...past, record({ date: now - 1000, status_code: 500, ...XSS })])
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -43,99 +50,193 @@ describe.skipIf(!hasChromium)('the dashboard page in headless Chromium', () => {
     await app?.close()
   })
 
-  async function api(path: string): Promise<any> {
-    return (await fetch(`${app.url}/statistics/api/${path}`)).json()
-  }
-
-  it('shows the numbers the API gives, draws the chart, and renders strangers’ text as text', async () => {
-    const page = await browser.newPage({ locale: 'en-US' })
+  /** A page that records console errors, script errors, dialogs and every URL it requests. */
+  async function open(path = '/statistics', options: Parameters<Browser['newPage']>[0] = {}) {
+    const page = await browser.newPage({ locale: 'en-US', ...options })
     const problems: string[] = []
+    const requested: string[] = []
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text())
     })
     page.on('pageerror', (error) => problems.push(error.message))
-    await page.goto(`${app.url}/statistics`)
-    await page.locator('#routes').waitFor()
+    page.on('dialog', (dialog) => {
+      problems.push(`dialog: ${dialog.message()}`)
+      void dialog.dismiss()
+    })
+    page.on('request', (request) => requested.push(request.url()))
+    await page.goto(`${app.url}${path}`)
+    await page.locator('main[aria-busy="false"]').waitFor()
+    return { page, problems, requested }
+  }
 
-    const stats = await api('stats')
-    const card = async (name: string) => Number((await page.locator(`.card-value[title="${name}"]`).textContent())?.replaceAll(',', ''))
-    expect(await card('hits')).toBe(stats.hits)
-    expect(await card('uniqueHits')).toBe(stats.uniqueHits)
-    expect(await card('errors')).toBe(stats.errors)
-    expect(stats.hits).toBe(502)
+  /** The API's answer for exactly the parameters of the page's last stats request. */
+  async function apiAsPageAsked(requested: string[]): Promise<Stats> {
+    const last = requested.filter((url) => url.includes('/api/stats?')).at(-2)
+    return (await fetch(last as string)).json() as Promise<Stats>
+  }
 
-    expect(await page.locator('.uplot canvas').count()).toBeGreaterThan(0)
-    const rows = page.locator('#routes tbody tr')
-    expect(await rows.count()).toBe(stats.paths.length)
-    const firstRow = await rows.first().locator('td').allTextContents()
-    expect(firstRow[0]).toBe(stats.paths[0].key)
-    expect(Number(firstRow[1]?.replaceAll(',', ''))).toBe(stats.paths[0].count)
+  const cardNumber = async (page: Page, name: string) => Number((await page.locator(`.card-value[title="${name}"]`).textContent())?.replaceAll(',', ''))
+  const tableMap = async (page: Page, id: string) =>
+    new Map(
+      await page.locator(`#${id} tbody tr`).evaluateAll((rows) =>
+        rows.map((row) => [row.children[0]?.textContent ?? '', Number(row.children[1]?.textContent?.replaceAll(',', ''))] as const),
+      ),
+    )
 
-    // The hostile path is shown literally, and no element was made from it.
-    await expect.poll(() => page.locator('#routes td.path', { hasText: HOSTILE_PATH }).count()).toBe(1)
-    expect(await page.locator('#routes img').count()).toBe(0)
+  it('shows the numbers the API gives in every panel, with no console error and no request elsewhere', async () => {
+    const { page, problems, requested } = await open()
+    const stats = await apiAsPageAsked(requested)
+    expect(stats.hits).toBeGreaterThan(500)
+    expect(await cardNumber(page, 'hits')).toBe(stats.hits)
+    expect(await cardNumber(page, 'uniqueHits')).toBe(stats.uniqueHits)
+    expect(await page.locator('.card-value[title="p95"]').textContent()).toBe(`${Math.round(stats.responseTime.p95 as number)} ms`)
+    expect(await tableMap(page, 'routes')).toEqual(new Map(stats.paths.map((p) => [p.key, p.count])))
+    expect(await tableMap(page, 'status-codes')).toEqual(new Map(stats.statusCodes.map((e) => [String(e.key), e.count])))
+    expect(await tableMap(page, 'browsers')).toEqual(new Map(stats.browsers.map((e) => [e.key ?? '(none)', e.count])))
+    expect(await tableMap(page, 'exceptions')).toEqual(new Map(stats.exceptions.map((e) => [e.key, e.count])))
+    expect(await page.locator('.uplot canvas').count()).toBe(2)
+    expect(await page.locator('#requests tbody tr').count()).toBe(50)
+    expect(problems).toEqual([])
+    expect(requested.filter((url) => !url.startsWith(`${app.url}/statistics`))).toEqual([])
+    await page.close()
+  })
+
+  it('shows strangers’ payloads as text and never runs them', async () => {
+    const { page, problems } = await open('/statistics?range=1h')
+    await expect.poll(() => page.locator('#routes td', { hasText: XSS.path }).count()).toBe(1)
+    expect(await page.locator('#referrers td', { hasText: XSS.referrer }).count()).toBe(1)
+    expect(await page.locator('#exceptions td', { hasText: XSS.exception }).count()).toBe(1)
+    expect(await page.locator('#requests td', { hasText: XSS.user_agent }).count()).toBe(1)
+    // Clicking through keeps them text: the filter chip, the filtered view.
+    await page.locator('#exceptions a', { hasText: XSS.exception }).click()
+    await page.locator('.chip', { hasText: XSS.exception }).waitFor()
+    expect(await page.locator('main img, main script, main svg:not(.uplot svg)').count()).toBe(0)
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined()
     expect(await page.title()).toBe('Statistics')
     expect(problems).toEqual([])
     await page.close()
   })
 
-  it('opens a path’s own view with its chart and latest requests, and the URL reopens it', async () => {
-    const page = await browser.newPage({ locale: 'en-US' })
-    await page.goto(`${app.url}/statistics`)
+  it('filters every panel and the URL on a click, and the URL reopens the same view; back undoes it', async () => {
+    const { page, requested } = await open()
     await page.locator('#routes a', { hasText: /^\/users\/1$/ }).click()
-    await page.locator('#requests').waitFor()
+    await page.locator('.chip', { hasText: 'Path: /users/1' }).waitFor()
+    await page.locator('main[aria-busy="false"]').waitFor()
     expect(new URL(page.url()).searchParams.get('path')).toBe('/users/1')
+    const stats = await apiAsPageAsked(requested)
+    expect(new URL(requested.filter((url) => url.includes('/api/stats?')).at(-2) as string).searchParams.get('path')).toBe('/users/1')
+    expect(await cardNumber(page, 'hits')).toBe(stats.hits)
+    expect(await tableMap(page, 'routes')).toEqual(new Map([['/users/1', stats.hits]]))
+    expect(await tableMap(page, 'methods')).toEqual(new Map(stats.methods.map((e) => [e.key, e.count])))
+    expect(new Set(await page.locator('#requests tbody td:nth-child(2)').allTextContents())).toEqual(new Set(['/users/1']))
 
-    const stats = await api('stats?path=/users/1')
-    const hits = Number((await page.locator('.card-value[title="hits"]').textContent())?.replaceAll(',', ''))
-    expect(hits).toBe(stats.hits)
-    const latest = await api(`requests?path=/users/1&limit=50`)
-    expect(await page.locator('#requests tbody tr').count()).toBe(latest.rows.length)
+    // A second filter from another panel narrows further; both chips show.
+    await page.locator('#status-codes a', { hasText: '200' }).click()
+    await page.locator('.chip', { hasText: 'Status: 200' }).waitFor()
+    const url = page.url()
+    expect(new URL(url).searchParams.get('status')).toBe('200')
 
-    const reopened = await browser.newPage({ locale: 'en-US' })
-    await reopened.goto(page.url())
-    await reopened.locator('#requests').waitFor()
-    expect(await reopened.locator('h2.path-title').textContent()).toBe('/users/1')
+    const reopened = await open(new URL(url).pathname + new URL(url).search)
+    expect(await reopened.page.locator('.chip').allTextContents()).toEqual(['Path: /users/1 ×', 'Status: 200 ×'])
+    expect(await cardNumber(reopened.page, 'hits')).toBe((await apiAsPageAsked(reopened.requested)).hits)
+    await reopened.page.close()
 
     await page.goBack()
-    await page.locator('#routes').waitFor()
+    await expect.poll(() => page.locator('.chip').count()).toBe(1)
+    await page.getByRole('button', { name: 'Remove filter Path /users/1' }).click()
+    await expect.poll(() => page.locator('.chip').count()).toBe(0)
     expect(new URL(page.url()).searchParams.get('path')).toBeNull()
     await page.close()
-    await reopened.close()
   })
 
-  it('groups the routes table by route pattern and drills into one', async () => {
-    const page = await browser.newPage({ locale: 'en-US' })
-    await page.goto(`${app.url}/statistics`)
-    await page.locator('#routes').waitFor()
-    await page.getByRole('button', { name: 'Route pattern' }).click()
-    await expect.poll(() => new URL(page.url()).searchParams.get('group')).toBe('route')
-    const stats = await api('stats')
-    await expect.poll(() => page.locator('#routes tbody tr').count()).toBe(stats.routes.length)
-    await page.locator('#routes a', { hasText: '/users/:id' }).click()
-    await page.locator('#requests').waitFor()
-    expect(new URL(page.url()).searchParams.get('route')).toBe('/users/:id')
-    const filtered = await api(`stats?route=${encodeURIComponent('/users/:id')}`)
-    const hits = Number((await page.locator('.card-value[title="hits"]').textContent())?.replaceAll(',', ''))
-    expect(hits).toBe(filtered.hits)
-    const paths = new Set(await page.locator('#requests td.path').allTextContents())
-    expect([...paths].every((path) => /^\/users\/\d+$/.test(path))).toBe(true)
-    await page.close()
-  })
+  it('changes the range with presets and the date picker, buckets the charts to fit', async () => {
+    const { page, requested } = await open()
+    await page.getByRole('button', { name: 'Last 24 h' }).click()
+    await expect.poll(() => new URL(page.url()).searchParams.get('range')).toBe('24h')
+    await page.locator('main[aria-busy="false"]').waitFor()
+    const day = await apiAsPageAsked(requested)
+    expect(day.bucket).toBe('hour')
+    expect(Date.parse(day.to) - Date.parse(day.from)).toBe(86_400_000)
+    expect(await cardNumber(page, 'hits')).toBe(day.hits)
 
-  it('changes the range from the date picker', async () => {
-    const page = await browser.newPage({ locale: 'en-US' })
-    await page.goto(`${app.url}/statistics`)
-    await page.locator('#routes').waitFor()
+    await page.getByRole('button', { name: 'Last hour' }).click()
+    await expect.poll(() => new URL(page.url()).searchParams.get('range')).toBe('1h')
+    await page.locator('main[aria-busy="false"]').waitFor()
+    const hour = await apiAsPageAsked(requested)
+    expect(hour.bucket).toBe('minute')
+    expect(await cardNumber(page, 'hits')).toBe(hour.hits)
+
     const today = new Date().toISOString().slice(0, 10)
     await page.locator('#start').fill(today)
     await page.locator('#end').fill(today)
     await page.getByRole('button', { name: 'Apply' }).click()
     await expect.poll(() => new URL(page.url()).searchParams.get('start')).toBe(today)
-    const stats = await api(`stats?start=${today}&end=${today}`)
-    await expect
-      .poll(async () => Number((await page.locator('.card-value[title="hits"]').textContent())?.replaceAll(',', '')))
-      .toBe(stats.hits)
+    await page.locator('main[aria-busy="false"]').waitFor()
+    const custom = await apiAsPageAsked(requested)
+    expect(custom.start).toBe(today)
+    expect(await cardNumber(page, 'hits')).toBe(custom.hits)
     await page.close()
+  })
+
+  it('sorts and searches a table', async () => {
+    const { page } = await open()
+    await page.locator('#routes').getByRole('button', { name: 'Path' }).click()
+    const paths = await page.locator('#routes tbody td:first-child').allTextContents()
+    expect(paths).toEqual([...paths].sort((a, b) => a.localeCompare(b)))
+    expect(await page.locator('#routes th').first().getAttribute('aria-sort')).toBe('ascending')
+    await page.getByRole('searchbox', { name: 'Search routes' }).fill('users')
+    expect(await page.locator('#routes tbody td:first-child').allTextContents()).toEqual(['/users/1', '/users/2'])
+    await page.close()
+  })
+
+  it('downloads the view’s rows as CSV', async () => {
+    const { page } = await open('/statistics?path=%2Fabout')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()])
+    const csv = readFileSync((await download.path()) as string, 'utf8').trim().split('\n')
+    const stats = (await (await fetch(`${app.url}/statistics/api/stats?path=/about`)).json()) as Stats
+    expect(csv.length - 1).toBe(stats.hits)
+    const pathColumn = csv[0]?.split(',').indexOf('path') as number
+    expect(new Set(csv.slice(1).map((line) => line.split(',')[pathColumn]))).toEqual(new Set(['/about']))
+    await page.close()
+  })
+
+  it('picks up new requests in live mode', async () => {
+    const { page } = await open('/statistics?range=1h')
+    await page.locator('#live').check()
+    await expect.poll(() => new URL(page.url()).searchParams.get('live')).toBe('1')
+    const before = await cardNumber(page, 'hits')
+    for (let i = 0; i < 3; i++) await fetch(`${app.url}/`)
+    await app.stats.flush()
+    await expect.poll(() => cardNumber(page, 'hits'), { timeout: 15_000 }).toBe(before + 3)
+    await page.close()
+  })
+
+  it('says so when there is nothing to show, and when the API fails', async () => {
+    const { page } = await open('/statistics?start=2020-01-01&end=2020-01-02')
+    expect(await page.locator('.empty').textContent()).toContain('No requests recorded from 2020-01-01 00:00:00 to 2020-01-03 00:00:00 (UTC)')
+    await page.route('**/api/stats?*', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"the database is unreachable"}' }))
+    await page.getByRole('button', { name: '30 days' }).click()
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('the database is unreachable')
+    await page.close()
+  })
+
+  it('writes screenshots in light, dark and at phone width', async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true })
+    for (const [name, options] of [
+      ['light', { colorScheme: 'light', viewport: { width: 1280, height: 900 } }],
+      ['dark', { colorScheme: 'dark', viewport: { width: 1280, height: 900 } }],
+      ['phone', { colorScheme: 'light', viewport: { width: 390, height: 844 }, isMobile: true }],
+    ] as const) {
+      const { page, problems } = await open('/statistics', options)
+      // Nothing wider than the screen but the tables' own scrolling boxes.
+      const overflow = await page.evaluate(() => {
+        const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement
+        return root.scrollWidth - root.clientWidth
+      })
+      expect({ name, overflow }).toEqual({ name, overflow: 0 })
+      await page.screenshot({ path: `${SCREENSHOTS}${name}.png` })
+      expect(problems).toEqual([])
+      await page.close()
+    }
   })
 })

@@ -1,0 +1,104 @@
+// The page's whole state lives in the URL, so a link reopens the same view and back/forward work.
+import type { StatsFilters } from '../src/stats/query-params.js'
+
+/** The quick ranges: the last hour or day (instants), or the last N UTC days including today. */
+export const PRESETS = { '1h': 'Last hour', '24h': 'Last 24 h', '7d': '7 days', '30d': '30 days', '90d': '90 days' } as const
+export type Preset = keyof typeof PRESETS
+
+/** The filters a click can set; the same names as the API's parameters. */
+export const FILTER_KEYS = ['route', 'path', 'status', 'method', 'browser', 'platform', 'referrer', 'mimetype', 'exception'] as const
+export type FilterKey = (typeof FILTER_KEYS)[number] & keyof StatsFilters
+export type Filters = Partial<Record<FilterKey, string>>
+
+export interface View {
+  range: { preset: Preset } | { start: string; end: string }
+  filters: Filters
+  /** The routes table groups by literal path or by the route pattern the framework matched. */
+  group: 'path' | 'route'
+  /** Refresh every few seconds. */
+  live: boolean
+}
+
+const HOUR = 3_600_000
+
+function isPreset(value: string | null): value is Preset {
+  return value !== null && Object.hasOwn(PRESETS, value)
+}
+
+export function utcToday(offsetDays = 0): string {
+  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10)
+}
+
+export function readView(search: string, defaultSpan: number): View {
+  const params = new URLSearchParams(search)
+  const preset = params.get('range')
+  const start = params.get('start')
+  const end = params.get('end')
+  const fallback = `${defaultSpan}d`
+  const range: View['range'] = isPreset(preset)
+    ? { preset }
+    : start !== null && end !== null
+      ? { start, end }
+      : isPreset(fallback)
+        ? { preset: fallback }
+        : { start: utcToday(1 - defaultSpan), end: utcToday() }
+  const filters: Filters = {}
+  for (const key of FILTER_KEYS) {
+    const value = params.get(key)
+    if (value !== null && value !== '') filters[key] = value
+  }
+  return { range, filters, group: params.get('group') === 'route' ? 'route' : 'path', live: params.get('live') === '1' }
+}
+
+export function toSearch(view: View): string {
+  const params = new URLSearchParams()
+  if ('preset' in view.range) params.set('range', view.range.preset)
+  else {
+    params.set('start', view.range.start)
+    params.set('end', view.range.end)
+  }
+  for (const key of FILTER_KEYS) {
+    const value = view.filters[key]
+    if (value !== undefined) params.set(key, value)
+  }
+  if (view.group === 'route') params.set('group', 'route')
+  if (view.live) params.set('live', '1')
+  return `?${params}`
+}
+
+/** The API parameters for the view's filters. */
+function filterParams(view: View): URLSearchParams {
+  const params = new URLSearchParams()
+  for (const key of FILTER_KEYS) {
+    const value = view.filters[key]
+    if (value !== undefined) params.set(key, value)
+  }
+  return params
+}
+
+/** The API parameters for the view's range and filters, at instant `now`. */
+export function apiParams(view: View, now: number): URLSearchParams {
+  const params = filterParams(view)
+  const { range } = view
+  if ('start' in range) {
+    params.set('start', range.start)
+    params.set('end', range.end)
+  } else if (range.preset === '1h' || range.preset === '24h') {
+    params.set('from', new Date(now - (range.preset === '1h' ? 1 : 24) * HOUR).toISOString())
+    params.set('to', new Date(now).toISOString())
+  } else {
+    const days = Number.parseInt(range.preset, 10)
+    params.set('start', new Date(now - (days - 1) * 86_400_000).toISOString().slice(0, 10))
+    params.set('end', new Date(now).toISOString().slice(0, 10))
+  }
+  return params
+}
+
+/** The same filters over the period of the same length just before [from, to). */
+export function previousParams(view: View, from: string, to: string): URLSearchParams {
+  const params = filterParams(view)
+  const start = Date.parse(from)
+  params.set('from', new Date(start - (Date.parse(to) - start)).toISOString())
+  params.set('to', from)
+  return params
+}
