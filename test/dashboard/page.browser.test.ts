@@ -149,6 +149,24 @@ describe.skipIf(!hasChromium)('the dashboard page in headless Chromium', () => {
     await page.close()
   })
 
+  it('groups routes by pattern, and a click on a pattern filters the page by route', async () => {
+    const { page, requested } = await open()
+    await page.getByRole('button', { name: 'Route pattern' }).click()
+    await expect.poll(() => new URL(page.url()).searchParams.get('group')).toBe('route')
+    await page.locator('main[aria-busy="false"]').waitFor()
+    const all = await apiAsPageAsked(requested)
+    expect(await tableMap(page, 'routes')).toEqual(new Map(all.routes.map((r) => [r.key ?? '(no route)', r.count])))
+    await page.locator('#routes a', { hasText: '/users/:id' }).click()
+    await page.locator('.chip', { hasText: 'Route: /users/:id' }).waitFor()
+    await page.locator('main[aria-busy="false"]').waitFor()
+    const filtered = await apiAsPageAsked(requested)
+    expect(await cardNumber(page, 'hits')).toBe(filtered.hits)
+    expect(filtered.hits).toBe(all.routes.find((r) => r.key === '/users/:id')?.count)
+    const paths = new Set(await page.locator('#requests tbody td:nth-child(2)').allTextContents())
+    expect(paths).toEqual(new Set(['/users/1', '/users/2']))
+    await page.close()
+  })
+
   it('changes the range with presets and the date picker, buckets the charts to fit', async () => {
     const { page, requested } = await open()
     await page.getByRole('button', { name: 'Last 24 h' }).click()
@@ -178,9 +196,10 @@ describe.skipIf(!hasChromium)('the dashboard page in headless Chromium', () => {
     await page.close()
   })
 
-  it('sorts and searches a table', async () => {
+  it('sorts and searches a table, from the keyboard too', async () => {
     const { page } = await open()
-    await page.locator('#routes').getByRole('button', { name: 'Path' }).click()
+    await page.locator('#routes').getByRole('button', { name: 'Path' }).focus()
+    await page.keyboard.press('Enter')
     const paths = await page.locator('#routes tbody td:first-child').allTextContents()
     expect(paths).toEqual([...paths].sort((a, b) => a.localeCompare(b)))
     expect(await page.locator('#routes th').first().getAttribute('aria-sort')).toBe('ascending')
