@@ -11,5 +11,5 @@ export function serverUrl(variable: 'STATGRAPH_TEST_POSTGRES_URL' | 'STATGRAPH_T
 
 /** The tables a store on `table` makes, for cleaning up after a test. */
 export function storeTables(table: string): string[] {
-  return [table, `${table}_statgraph_migration`, `${table}_statgraph_migration_lock`]
+  return [table, `${table}_statgraph_import`, `${table}_statgraph_migration`, `${table}_statgraph_migration_lock`]
 }

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { parseRequestsQuery } from '../../src/stats/requests-query.js'
 import { parseStatsQuery } from '../../src/stats/stats-query.js'
+import type { KyselyStore } from '../../src/store/kysely/kysely-store.js'
 import type { Store } from '../../src/store/store.js'
 import { expectedStats, ISO_BUCKET } from '../helpers/expected-stats.js'
 import { generateRecords, record } from '../helpers/records.js'
@@ -8,7 +9,7 @@ import { generateRecords, record } from '../helpers/records.js'
 /** One engine as the conformance suite drives it. */
 export interface StoreEngine {
   /** A store on `table` (a fresh one per test unless a test reuses the name). */
-  open(table: string): Store
+  open(table: string): KyselyStore
   /** Rows in `table`, counted past the store with the engine's own client. */
   countRows(table: string): Promise<number>
   /** Removes `table` and its migration tables. */
@@ -33,7 +34,7 @@ function requestsQuery(search: string) {
 export function describeStoreConformance(name: string, engine: StoreEngine | undefined): void {
   describe.skipIf(engine === undefined)(`${name} store conformance`, () => {
     const e = engine as StoreEngine
-    const opened: Store[] = []
+    const opened: KyselyStore[] = []
     const tables = new Set<string>()
     let tableNumber = 0
     const newTable = () => {
@@ -286,6 +287,33 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       await second.insertBatch([record()])
       expect(await e.countRows(table)).toBe(3)
       expect((await second.stats(statsQuery('start=2026-01-15&end=2026-01-15'))).hits).toBe(3)
+    })
+
+    it('streams every row of a range page by page, and tells whether its table exists', async () => {
+      const table = newTable()
+      const store = open(table)
+      expect(await store.exists()).toBe(false)
+      const records = generateRecords(1234, JAN_10, 3, 5)
+      await store.insertBatch(records)
+      expect(await store.exists()).toBe(true)
+      const query = requestsQuery('start=2026-01-11&end=2026-01-11&bot=false')
+      const pages: number[] = []
+      const streamed: string[] = []
+      for await (const page of store.eachPage(query, 100)) {
+        pages.push(page.length)
+        streamed.push(...page.map((row) => `${row.date} ${row.size}`))
+      }
+      const expected = records.filter((r) => r.date >= query.range.from && r.date < query.range.to && !r.bot)
+      expect(streamed.sort()).toEqual(expected.map((r) => `${new Date(r.date).toISOString()} ${r.size}`).sort())
+      expect(pages.slice(0, -1).every((size) => size === 100)).toBe(true)
+    })
+
+    it('remembers imported files by fingerprint', async () => {
+      const store = open()
+      expect(await store.importedBefore('f'.repeat(64))).toBeUndefined()
+      await store.markImported('f'.repeat(64), '/var/log/nginx/access.log', 1000)
+      expect(await store.importedBefore('f'.repeat(64))).toMatchObject({ source: '/var/log/nginx/access.log' })
+      await expect(store.markImported('f'.repeat(64), 'again', 1)).rejects.toThrow()
     })
 
     it('loses nothing with four instances migrating and writing one table at once', async () => {

@@ -54,6 +54,8 @@ export class KyselyStore implements Store {
   readonly #schema: string | undefined
   /** The table in raw SQL, schema-qualified (Kysely's `withSchema` leaves raw SQL alone). */
   readonly #tableRef: RawBuilder<unknown>
+  /** The table of access-log files imported into this table. */
+  readonly #ledgerRef: RawBuilder<unknown>
   readonly #flavor: SqlFlavor
   readonly #ownsDatabase: boolean
   #migrated: Promise<void> | undefined
@@ -62,7 +64,9 @@ export class KyselyStore implements Store {
     this.#schema = config.schema
     this.#db = config.schema === undefined ? config.db : config.db.withSchema(config.schema)
     this.#table = config.table
-    this.#tableRef = sql.table(config.schema === undefined ? config.table : `${config.schema}.${config.table}`)
+    const qualified = (name: string) => sql.table(config.schema === undefined ? name : `${config.schema}.${name}`)
+    this.#tableRef = qualified(config.table)
+    this.#ledgerRef = qualified(`${config.table}_statgraph_import`)
     this.#flavor = config.flavor
     this.#ownsDatabase = config.ownsDatabase
   }
@@ -233,6 +237,50 @@ export class KyselyStore implements Store {
 
   async close(): Promise<void> {
     if (this.#ownsDatabase) await this.#db.destroy()
+  }
+
+  /** Whether the statistics table exists, checked without creating anything. */
+  async exists(): Promise<boolean> {
+    const tables = await this.#db.introspection.getTables()
+    return tables.some((table) => table.name === this.#table && (this.#schema === undefined || table.schema === this.#schema))
+  }
+
+  /**
+   * Every row of the range and filters, oldest first by row id, `pageSize` at a time: one short
+   * query per page (keyset, not offset), so memory stays flat at any table size.
+   */
+  async *eachPage(query: { range: { from: number; to: number }; filters: StatsFilters }, pageSize = 5000): AsyncGenerator<RequestRow[]> {
+    await this.migrate()
+    const where = this.#where(query)
+    const index = sql.ref('index')
+    let after = -1
+    for (;;) {
+      const { rows } = await sql<Record<string, unknown>>`
+        select ${index}, ${sql.join(ROW_COLUMNS.map((column) => sql.ref(column)))}, ${this.#flavor.readDate(sql.ref('date'))} as date
+        from ${this.#tableRef} where ${where} and ${index} > ${after}
+        order by ${index} limit ${pageSize}`.execute(this.#db)
+      if (rows.length === 0) return
+      const page = rows.map((row) => this.#toRow(row))
+      after = page[page.length - 1]?.index as number
+      yield page
+    }
+  }
+
+  /** When and from where content with this fingerprint was imported, if it was. */
+  async importedBefore(fingerprint: string): Promise<{ source: string; importedAt: string } | undefined> {
+    await this.migrate()
+    const { rows } = await sql<{ source: string; imported_at: unknown }>`
+      select source, ${this.#flavor.readDate(sql.ref('imported_at'))} as imported_at from ${this.#ledgerRef}
+      where fingerprint = ${fingerprint}`.execute(this.#db)
+    const row = rows[0]
+    return row === undefined ? undefined : { source: row.source, importedAt: this.#isoDate(row.imported_at) }
+  }
+
+  /** Notes that content with this fingerprint was imported, so that importing it again is refused. */
+  async markImported(fingerprint: string, source: string, lines: number): Promise<void> {
+    await this.migrate()
+    await sql`insert into ${this.#ledgerRef} (fingerprint, source, line_count, imported_at)
+      values (${fingerprint}, ${source}, ${lines}, ${this.#flavor.toDate(Date.now())})`.execute(this.#db)
   }
 
   #where(query: { range: { from: number; to: number }; filters: StatsFilters }): RawBuilder<unknown> {

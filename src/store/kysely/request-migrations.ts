@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely'
+import { type Kysely, type Migration, sql } from 'kysely'
 import type { SqlFlavor } from './sql-flavor.js'
 
 /**
@@ -45,6 +45,19 @@ export function requestMigrations(table: string, flavor: SqlFlavor): Record<stri
     '0003_route_column': {
       async up(db: Kysely<unknown>) {
         await db.schema.alterTable(table).addColumn('route', types.text).execute()
+      },
+    },
+    '0004_import_ledger': {
+      // Access-log files imported by `statgraph import`, so that the same file is not counted twice.
+      async up(db: Kysely<unknown>) {
+        let create = db.schema
+          .createTable(`${table}_statgraph_import`)
+          .addColumn('fingerprint', sql`varchar(64)`, (column) => column.primaryKey())
+          .addColumn('source', types.text)
+          .addColumn('line_count', types.integer)
+          .addColumn('imported_at', types.date)
+        if (flavor.createTableEnd !== undefined) create = create.modifyEnd(flavor.createTableEnd)
+        await create.execute()
       },
     },
   }
