@@ -3,8 +3,11 @@
  * (Flask-Statgraph's), so a row read back from the database has the same shape.
  */
 export interface RequestRecord {
-  /** Milliseconds from the request's arrival to the end of the response. */
-  response_time: number
+  /**
+   * Milliseconds from the request's arrival to the end of the response; null when unknown (an
+   * imported access log without timings). Response-time figures leave such rows out.
+   */
+  response_time: number | null
   /** When the request arrived, in milliseconds since the Unix epoch (UTC). */
   date: number
   method: string

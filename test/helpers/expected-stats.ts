@@ -7,6 +7,11 @@ export function percentileOf(values: number[], percent: number): number | null {
   return sorted[Math.ceil((percent / 100) * sorted.length) - 1] as number
 }
 
+/** The known response times (imported rows may have none). */
+function timesOf(records: RequestRecord[]): number[] {
+  return records.map((record) => record.response_time).filter((time): time is number => time !== null)
+}
+
 function average(values: number[]): number | null {
   return values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length
 }
@@ -25,7 +30,7 @@ export const ISO_BUCKET = { day: 10, hour: 13, minute: 16 } as const
  * JS; `buckets` per time bucket of `bucket`, keyed by the start of `t` (see {@link ISO_BUCKET}).
  */
 export function expectedStats(records: RequestRecord[], bucket: keyof typeof ISO_BUCKET = 'day') {
-  const times = records.map((record) => record.response_time)
+  const times = timesOf(records)
   const byPath = new Map<string, RequestRecord[]>()
   for (const record of records) byPath.set(record.path, [...(byPath.get(record.path) ?? []), record])
   const byBucket = new Map<string, RequestRecord[]>()
@@ -78,8 +83,8 @@ export function expectedStats(records: RequestRecord[], bucket: keyof typeof ISO
           count: rows.length,
           uniqueHits: new Set(rows.map((row) => row.remote_address)).size,
           errors: rows.filter((row) => row.status_code >= 500).length,
-          avgResponseTime: average(rows.map((row) => row.response_time)),
-          p95ResponseTime: percentileOf(rows.map((row) => row.response_time), 95),
+          avgResponseTime: average(timesOf(rows)),
+          p95ResponseTime: percentileOf(timesOf(rows), 95),
           lastRequested: new Date(Math.max(...rows.map((row) => row.date))).toISOString(),
         },
       ]),
@@ -91,9 +96,9 @@ export function expectedStats(records: RequestRecord[], bucket: keyof typeof ISO
           hits: rows.length,
           uniqueHits: new Set(rows.map((row) => row.remote_address)).size,
           errors: rows.filter((row) => row.status_code >= 500).length,
-          p50ResponseTime: percentileOf(rows.map((row) => row.response_time), 50),
-          p95ResponseTime: percentileOf(rows.map((row) => row.response_time), 95),
-          p99ResponseTime: percentileOf(rows.map((row) => row.response_time), 99),
+          p50ResponseTime: percentileOf(timesOf(rows), 50),
+          p95ResponseTime: percentileOf(timesOf(rows), 95),
+          p99ResponseTime: percentileOf(timesOf(rows), 99),
         },
       ]),
     ),

@@ -209,6 +209,22 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       }
     })
 
+    it('counts rows without a response time (imported logs) but leaves them out of the times', async () => {
+      const store = open()
+      await store.insertBatch([
+        record({ response_time: 10 }),
+        record({ response_time: 30 }),
+        record({ response_time: null }),
+        record({ response_time: null, path: '/untimed' }),
+      ])
+      const stats = await store.stats(statsQuery('start=2026-01-15&end=2026-01-15'))
+      expect(stats.hits).toBe(4)
+      expect(stats.responseTime).toEqual({ avg: 20, p50: 10, p95: 30, p99: 30, max: 30 })
+      expect(stats.paths.find((p) => p.key === '/untimed')).toMatchObject({ count: 1, avgResponseTime: null, p95ResponseTime: null })
+      const rows = await store.requests(requestsQuery('start=2026-01-15&end=2026-01-15&path=/untimed'))
+      expect(rows.rows[0]?.response_time).toBeNull()
+    })
+
     it('answers an empty range with zeros and nulls, not errors', async () => {
       const store = open()
       const stats = await store.stats(statsQuery('start=2026-03-01&end=2026-03-02&bucket=day'))

@@ -140,13 +140,13 @@ export class KyselyStore implements Store {
     const errors = ERRORS
 
     const totals = (
-      await sql<Aggregates & { bytes: number | string | null; max_rt: number | null }>`
-        select count(*) as hits, count(distinct remote_address) as unique_hits, ${errors} as errors,
+      await sql<Aggregates & { timed: number | string; bytes: number | string | null; max_rt: number | null }>`
+        select count(*) as hits, count(response_time) as timed, count(distinct remote_address) as unique_hits, ${errors} as errors,
           sum(size) as bytes, avg(response_time) as avg_rt, max(response_time) as max_rt
         from ${t} where ${where}`.execute(db)
     ).rows[0]
     const hits = Number(totals?.hits ?? 0)
-    const percentiles = await this.#percentiles(where, hits)
+    const percentiles = await this.#percentiles(where, Number(totals?.timed ?? 0))
 
     const bucket = flavor.utcBucket(query.bucket)
     const buckets = await sql<Aggregates & { key: string }>`
@@ -326,7 +326,7 @@ export class KyselyStore implements Store {
     const { rows } = await sql<{ rn: number | string; response_time: number }>`
       select rn, response_time from (
         select response_time, row_number() over (order by response_time) as rn
-        from ${this.#tableRef} where ${where}
+        from ${this.#tableRef} where ${where} and response_time is not null
       ) ranked where rn in (${sql.join(ranks)})`.execute(this.#db)
     const byRank = new Map(rows.map((row) => [Number(row.rn), Number(row.response_time)]))
     PERCENTILES.forEach((percent, i) => {
@@ -349,7 +349,7 @@ export class KyselyStore implements Store {
         select ${key} as ${KEY}, response_time,
           row_number() over (partition by ${key} order by response_time) as rn,
           count(*) over (partition by ${key}) as n
-        from ${this.#tableRef} where ${where}
+        from ${this.#tableRef} where ${where} and response_time is not null
       ) ranked where ${sql.join(percents.map(isRank), sql` or `)}`.execute(this.#db)
     const result = new Map<string, Map<number, number>>()
     for (const row of rows) {
@@ -387,7 +387,7 @@ export class KyselyStore implements Store {
       ...(row as unknown as RequestRow),
       index: Number(row.index),
       // Some drivers read bigint and numeric columns as strings.
-      response_time: Number(row.response_time),
+      response_time: nullableNumber(row.response_time as number | string | null),
       size: Number(row.size),
       status_code: Number(row.status_code),
       date: this.#isoDate(row.date),
