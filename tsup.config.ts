@@ -9,6 +9,8 @@ export default defineConfig({
     index: 'src/index.ts',
     // Loaded by path as a worker thread, beside the chunk that starts it.
     'writer-worker': 'src/recorder/writer-worker.ts',
+    // The `statgraph` command (package.json "bin").
+    cli: 'src/cli/cli.ts',
     ...Object.fromEntries(adapters.map((file) => [file.replace(/\.ts$/, ''), `src/adapters/${file}`])),
   },
   format: ['esm', 'cjs'],

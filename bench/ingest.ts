@@ -11,8 +11,8 @@ import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 import mysql from 'mysql2/promise'
 import pg from 'pg'
-import { MysqlStore, PostgresStore, parseUserAgent, type RequestRecord, SqliteStore, type Store } from 'statgraph'
-import { pastRecords, seededRandom } from './generator/traffic.js'
+import { MysqlStore, PostgresStore, type RequestRecord, SqliteStore, type Store } from 'statgraph'
+import { pastRecords, seededRandom } from '../src/cli/demo/traffic.js'
 
 const { values } = parseArgs({
   options: {
@@ -102,10 +102,7 @@ const engines: Record<string, () => Promise<Engine>> = {
 
 function records(count: number, seed: number): RequestRecord[] {
   const now = Date.now()
-  return pastRecords(count, now - 30 * 86_400_000, now, seededRandom(seed)).map((r) => {
-    const agent = parseUserAgent(r.user_agent)
-    return { ...r, browser: agent.browser, platform: agent.platform, bot: agent.bot }
-  })
+  return pastRecords(count, now - 30 * 86_400_000, now, seededRandom(seed))
 }
 
 async function timed(run: () => Promise<void>): Promise<number> {

@@ -11,9 +11,9 @@ import { parseArgs } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import express from 'express'
 import { chromium } from 'playwright-core'
-import { parseUserAgent, SqliteStore } from 'statgraph'
+import { SqliteStore } from 'statgraph'
 import { statgraph } from 'statgraph/express'
-import { pastRecords, seededRandom } from './generator/traffic.js'
+import { pastRecords, seededRandom } from '../src/cli/demo/traffic.js'
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' } } })
 const rows = Number(values.rows)
@@ -30,10 +30,7 @@ try {
   const random = seededRandom(1)
   const now = Date.now()
   for (let done = 0; done < rows; done += 50_000) {
-    const chunk = pastRecords(Math.min(50_000, rows - done), now - 30 * 86_400_000, now - 60_000, random).map((r) => {
-      const agent = parseUserAgent(r.user_agent)
-      return { ...r, browser: agent.browser, platform: agent.platform, bot: agent.bot }
-    })
+    const chunk = pastRecords(Math.min(50_000, rows - done), now - 30 * 86_400_000, now - 60_000, random)
     for (let i = 0; i < chunk.length; i += 5000) await store.insertBatch(chunk.slice(i, i + 5000))
   }
   await store.close()

@@ -1,12 +1,25 @@
+/** The columns of a request row in exports, in reading order. */
+export const REQUEST_COLUMNS = [
+  'index', 'date', 'method', 'path', 'route', 'status_code', 'size', 'response_time', 'mimetype', 'remote_address',
+  'user_agent', 'browser', 'platform', 'bot', 'referrer', 'exception',
+] as const
+
 /**
  * RFC 4180 CSV of `rows` with the given columns. A cell a spreadsheet would read as a formula
  * (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading `'`, so a stranger's
  * user agent or path cannot run in the admin's spreadsheet.
  */
 export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  const lines = [columns.map(cell).join(',')]
-  for (const row of rows) lines.push(columns.map((column) => cell(row[column])).join(','))
-  return `${lines.join('\r\n')}\r\n`
+  return csvLines([columns]) + csvRows(columns, rows)
+}
+
+/** The CSV lines of `rows` alone, without the header: for writing a long export page by page. */
+export function csvRows(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+  return csvLines(rows.map((row) => columns.map((column) => row[column])))
+}
+
+function csvLines(cells: readonly (readonly unknown[])[]): string {
+  return cells.map((line) => `${line.map(cell).join(',')}\r\n`).join('')
 }
 
 function cell(value: unknown): string {

@@ -3,7 +3,7 @@ import { parseRequestsQuery } from '../stats/requests-query.js'
 import { parseStatsQuery } from '../stats/stats-query.js'
 import type { Stats } from '../stats/stats.js'
 import type { Store } from '../store/store.js'
-import { toCsv } from './csv.js'
+import { REQUEST_COLUMNS, toCsv } from './csv.js'
 import { assetVersion, webAssets } from './generated/web-assets.js'
 import { PAGE_CSP, renderPage } from './page.js'
 
@@ -22,10 +22,6 @@ export interface DashboardOptions {
 /** A framework-neutral dashboard: a Web `Request` in, a Web `Response` out. */
 export type Dashboard = (request: Request) => Promise<Response>
 
-const CSV_COLUMNS = [
-  'index', 'date', 'method', 'path', 'status_code', 'size', 'response_time', 'mimetype', 'remote_address',
-  'user_agent', 'browser', 'platform', 'bot', 'referrer', 'exception',
-] as const
 
 const FORBIDDEN_HINT =
   'statgraph: the statistics dashboard is closed in production. Pass `protect` (middleware that checks the user) or `public: true` to open it.\n'
@@ -70,7 +66,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     const query = parseRequestsQuery(params, { defaultDateSpan: options.defaultDateSpan, now: now() })
     const found = await store.requests(query)
     if (query.format === 'csv') {
-      return new Response(toCsv(CSV_COLUMNS, found.rows as unknown as Record<string, unknown>[]), {
+      return new Response(toCsv(REQUEST_COLUMNS, found.rows as unknown as Record<string, unknown>[]), {
         headers: {
           ...SECURITY_HEADERS,
           'content-type': 'text/csv; charset=utf-8',

@@ -41,7 +41,8 @@ export interface RequestRecord {
 export interface RequestFacts {
   /** Arrival time, milliseconds since the Unix epoch. */
   date: number
-  responseTime: number
+  /** Milliseconds; null when unknown (an access log without timings). */
+  responseTime: number | null
   method: string
   /** The request target as received: path and query string. */
   url: string

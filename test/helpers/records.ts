@@ -1,4 +1,4 @@
-import { seededRandom } from '../../bench/generator/seeded-random.js'
+import { seededRandom } from '../../src/cli/demo/seeded-random.js'
 import type { RequestRecord } from '../../src/record/request-record.js'
 
 /** A complete record with plausible values; `overrides` set what a test cares about. */

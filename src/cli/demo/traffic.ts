@@ -1,6 +1,7 @@
 // Realistic traffic for the demo and the benchmarks: popular and rare pages, real browser user agents, bots, many
 // client addresses, some 404s and errors, log-normal response times.
-import type { RequestRecord } from 'statgraph'
+import type { RequestRecord } from '../../record/request-record.js'
+import { parseUserAgent } from '../../record/user-agent.js'
 
 export { seededRandom } from './seeded-random.js'
 
@@ -61,7 +62,7 @@ export function planRequest(random: () => number): PlannedRequest {
 }
 
 /** Past traffic, `count` records spread over [from, to), as if the app had served it. */
-export function pastRecords(count: number, from: number, to: number, random: () => number): Omit<RequestRecord, 'browser' | 'platform' | 'bot'>[] {
+export function pastRecords(count: number, from: number, to: number, random: () => number): RequestRecord[] {
   return Array.from({ length: count }, () => {
     const planned = planRequest(random)
     const status = planned.path.startsWith('/old-page') ? 404 : planned.path === '/reports/broken' ? 500 : planned.method === 'POST' ? 201 : 200
@@ -79,6 +80,7 @@ export function pastRecords(count: number, from: number, to: number, random: () 
       exception: status === 500 ? 'Error: report generator is out of paper' : null,
       referrer: planned.referrer,
       mimetype: planned.path.startsWith('/api') ? 'application/json' : 'text/html',
+      ...parseUserAgent(planned.userAgent),
     }
   })
 }

@@ -1,0 +1,20 @@
+/** Exit codes scripts can rely on. */
+export const EXIT = {
+  ok: 0,
+  /** The work failed: the database could not be reached or written. */
+  failed: 1,
+  /** Bad usage: an unknown option or value, a missing or foreign database. */
+  usage: 2,
+  /** `import` refused a file already imported into this table. */
+  alreadyImported: 3,
+} as const
+
+/** An error the command prints as one line, exiting with `exitCode`. */
+export class CliError extends Error {
+  readonly exitCode: number
+
+  constructor(message: string, exitCode: number = EXIT.failed) {
+    super(message)
+    this.exitCode = exitCode
+  }
+}

@@ -1,0 +1,18 @@
+import { parseDuration } from './duration.js'
+import { type DatabaseArgs, databaseName, openCliStore } from './open-cli-store.js'
+
+export interface PruneOptions extends DatabaseArgs {
+  olderThan: string
+}
+
+/** Deletes the rows older than the duration given, as the retention job would. */
+export async function pruneCommand(database: string, options: PruneOptions): Promise<void> {
+  const before = Date.now() - parseDuration(options.olderThan, '--older-than')
+  const store = await openCliStore(database, options, 'existing')
+  try {
+    const deleted = await store.prune(before)
+    console.log(`statgraph: deleted ${deleted} rows from before ${new Date(before).toISOString()} in ${databaseName(database)}`)
+  } finally {
+    await store.close()
+  }
+}

@@ -1,0 +1,65 @@
+import { parseStatsQuery } from '../stats/stats-query.js'
+import type { Stats } from '../stats/stats.js'
+import { type DatabaseArgs, databaseName, openCliStore } from './open-cli-store.js'
+import { parsed, type RangeArgs, rangeParams } from './range-args.js'
+
+export interface ReportOptions extends DatabaseArgs, RangeArgs {
+  json?: boolean
+  top: string
+  days: string
+}
+
+const number = new Intl.NumberFormat('en-US')
+const ms = (value: number | null) => (value === null ? '–' : `${Math.round(value * 10) / 10} ms`)
+
+/** The main numbers and the top routes of a range, as a terminal table or JSON. */
+export async function reportCommand(database: string, options: ReportOptions): Promise<void> {
+  const query = parsed(() => parseStatsQuery(rangeParams(options, { top: options.top, bucket: 'day' }), { defaultDateSpan: Number(options.days) }))
+  const store = await openCliStore(database, options, 'existing')
+  try {
+    const stats: Stats = {
+      start: query.range.start,
+      end: query.range.end,
+      from: new Date(query.range.from).toISOString(),
+      to: new Date(query.range.to).toISOString(),
+      bucket: query.bucket,
+      ...(await store.stats(query)),
+    }
+    console.log(options.json ? JSON.stringify(stats, null, 2) : reportText(stats, databaseName(database)))
+  } finally {
+    await store.close()
+  }
+}
+
+export function reportText(stats: Stats, source: string): string {
+  const errorRate = stats.hits === 0 ? '' : ` (${((stats.errors / stats.hits) * 100).toFixed(1)}%)`
+  const t = stats.responseTime
+  const lines = [
+    `statgraph report: ${stats.start} to ${stats.end} (UTC), ${source}`,
+    '',
+    table([
+      ['Hits', number.format(stats.hits)],
+      ['Unique visitors', number.format(stats.uniqueHits)],
+      ['Errors (5xx)', `${number.format(stats.errors)}${errorRate}`],
+      ['Bytes sent', number.format(stats.bytes)],
+      ['Response time', `avg ${ms(t.avg)}, p50 ${ms(t.p50)}, p95 ${ms(t.p95)}, p99 ${ms(t.p99)}`],
+    ]),
+    '',
+    table([
+      ['Route', 'Hits', 'Unique', 'Errors', 'p95'],
+      ...stats.routes.map((route) => [route.key ?? '(no route)', number.format(route.count), number.format(route.uniqueHits), number.format(route.errors), ms(route.p95ResponseTime)]),
+    ], [false, true, true, true, true]),
+    '',
+    `Status codes: ${stats.statusCodes.map((entry) => `${entry.key} ${number.format(entry.count)}`).join(', ') || '–'}`,
+  ]
+  return lines.join('\n')
+}
+
+/** Columns padded to their widest cell; numbers right-aligned. Control characters from strangers are shown escaped. */
+function table(rows: string[][], rightAligned: boolean[] = []): string {
+  const safe = rows.map((row) => row.map((cell) => JSON.stringify(cell).slice(1, -1)))
+  const widths = safe[0]?.map((_, column) => Math.max(...safe.map((row) => (row[column] ?? '').length))) ?? []
+  return safe
+    .map((row) => row.map((cell, column) => (rightAligned[column] ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd())
+    .join('\n')
+}
