@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
 import { runCli } from '../helpers/run-cli.js'
 import { tempDir } from '../helpers/temp-dir.js'
 import { poll } from '../helpers/wait-for.js'
+import { freePort } from '../helpers/free-port.js'
 
 const NGINX = '/usr/sbin/nginx'
 const hasNginx = existsSync(NGINX)
@@ -23,14 +23,6 @@ afterAll(async () => {
     await once(nginx, 'exit')
   }
 })
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  return port
-}
 
 /** What the test sends: the path, the status nginx is told to answer, and the user agent. */
 const SENT = [

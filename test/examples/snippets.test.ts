@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/temp-dir.js'
 import { poll } from '../helpers/wait-for.js'
+import { freePort } from '../helpers/free-port.js'
 
 // Each framework's README snippet is a file in examples/snippets/, run here as written, and the
 // README's code blocks must be these files, byte for byte.
@@ -23,14 +23,6 @@ afterEach(async () => {
     }
   }
 })
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  return port
-}
 
 async function tryFetch(url: string, init?: RequestInit): Promise<Response | undefined> {
   try {
