@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { sendWebResponse, toWebRequest } from '../adapters/http/web-bridge.js'
 import { createDashboard } from '../dashboard/dashboard.js'
-import { basicAuthChecker } from './basic-auth.js'
 import { CliError, EXIT } from './cli-error.js'
 import { type DatabaseArgs, databaseName, openCliStore } from './open-cli-store.js'
 
@@ -19,15 +18,10 @@ const PREFIX = '/statistics'
 export async function serveCommand(database: string, options: ServeOptions): Promise<Server> {
   const port = Number(options.port)
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError(`--port must be a port number, not "${options.port}"`, EXIT.usage)
-  const authorized = options.auth === undefined ? undefined : basicAuthChecker(options.auth)
+  const auth = options.auth === undefined ? undefined : credentials(options.auth)
   const store = await openCliStore(database, options, 'existing')
-  const dashboard = createDashboard({ store, prefix: PREFIX, defaultDateSpan: Number(options.days), access: 'open' })
+  const dashboard = createDashboard({ store, prefix: PREFIX, defaultDateSpan: Number(options.days), access: 'open', auth })
   const server = createServer((req, res) => {
-    if (authorized !== undefined && !authorized(req.headers.authorization)) {
-      res.writeHead(401, { 'www-authenticate': 'Basic realm="statgraph", charset="UTF-8"', 'content-type': 'text/plain' })
-      res.end('statgraph: sign in with the user and password given to --auth\n')
-      return
-    }
     const url = req.url ?? '/'
     if (!url.startsWith(PREFIX)) {
       res.writeHead(302, { location: PREFIX })
@@ -49,6 +43,12 @@ export async function serveCommand(database: string, options: ServeOptions): Pro
   server.on('close', () => void store.close())
   const { port: bound } = server.address() as AddressInfo
   const host = options.host.includes(':') ? `[${options.host}]` : options.host
-  console.log(`statgraph: the dashboard for ${databaseName(database)} is at http://${host}:${bound}${PREFIX}${authorized === undefined ? '' : ' (basic auth)'}`)
+  console.log(`statgraph: the dashboard for ${databaseName(database)} is at http://${host}:${bound}${PREFIX}${auth === undefined ? '' : ' (basic auth)'}`)
   return server
+}
+
+function credentials(text: string): { username: string; password: string } {
+  const colon = text.indexOf(':')
+  if (colon < 1 || colon === text.length - 1) throw new CliError('--auth must be user:password', EXIT.usage)
+  return { username: text.slice(0, colon), password: text.slice(colon + 1) }
 }

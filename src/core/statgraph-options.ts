@@ -1,4 +1,5 @@
 import type { TrustProxy } from '../record/client-address.js'
+import type { DashboardAuth } from '../dashboard/dashboard-auth.js'
 import type { DatabaseOption } from '../store/open-store.js'
 
 /**
@@ -23,7 +24,12 @@ export interface StatgraphOptions<Req, Protect> {
   defaultDateSpan?: number
   /** The framework's own middleware, run before every dashboard request; it may deny or redirect. */
   protect?: Protect
-  /** Open the dashboard without `protect` even when `NODE_ENV` is `production`. Default false. */
+  /**
+   * Built-in protection for apps without their own login: HTTP Basic `{ username, password }`, or
+   * `{ token }` sent as `Authorization: Bearer <token>`. Checked after `protect`, if both are given.
+   */
+  auth?: DashboardAuth
+  /** Open the dashboard without `protect` or `auth` even when `NODE_ENV` is `production`. Default false. */
   public?: boolean
   /** Opt-out: a request for which this returns true is not recorded. */
   disable?: (req: Req) => boolean
@@ -48,6 +54,7 @@ export interface ResolvedOptions<Req, Protect> {
   prefix: string
   defaultDateSpan: number
   protect: Protect | undefined
+  auth: DashboardAuth | undefined
   access: 'open' | 'forbidden'
   disable: ((req: Req) => boolean) | undefined
   trustProxy: TrustProxy
@@ -79,7 +86,8 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
   }
   // `process` is missing on some runtimes (Workers); there, no NODE_ENV means not production.
   const nodeEnv = typeof process === 'undefined' ? undefined : process.env?.NODE_ENV
-  const open = options.protect !== undefined || options.public === true || nodeEnv !== 'production'
+  const auth = checkedAuth(options.auth)
+  const open = options.protect !== undefined || auth !== undefined || options.public === true || nodeEnv !== 'production'
   return {
     database: options.database ?? './statistics.db',
     table,
@@ -87,6 +95,7 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
     prefix,
     defaultDateSpan: span,
     protect: options.protect,
+    auth,
     access: open ? 'open' : 'forbidden',
     disable: options.disable,
     trustProxy,
@@ -99,4 +108,15 @@ function sqlName(option: string, name: unknown): string {
     throw new TypeError(`statgraph: "${option}" must be a plain SQL name (letters, digits, _), got ${JSON.stringify(name)}`)
   }
   return name
+}
+
+function checkedAuth(auth: unknown): DashboardAuth | undefined {
+  if (auth === undefined) return undefined
+  const given = (auth ?? {}) as Record<string, unknown>
+  const text = (key: string) => typeof given[key] === 'string' && given[key] !== ''
+  if (text('token') && given.username === undefined) return { token: given.token as string }
+  if (text('username') && text('password') && given.token === undefined && !(given.username as string).includes(':')) {
+    return { username: given.username as string, password: given.password as string }
+  }
+  throw new TypeError('statgraph: "auth" must be { username, password } (non-empty, no ":" in the username) or { token } (non-empty)')
 }

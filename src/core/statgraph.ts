@@ -71,6 +71,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
       prefix: options.prefix,
       defaultDateSpan: options.defaultDateSpan,
       access: options.access,
+      auth: options.auth,
     })
     // Create the table now, so the first dashboard visit and the first write find it.
     store.migrate().catch((error: unknown) => {

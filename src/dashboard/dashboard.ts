@@ -4,6 +4,7 @@ import { parseStatsQuery } from '../stats/stats-query.js'
 import type { Stats } from '../stats/stats.js'
 import type { Store } from '../store/store.js'
 import { REQUEST_COLUMNS, toCsv } from './csv.js'
+import { authChallenge, authChecker, type DashboardAuth } from './dashboard-auth.js'
 import { assetVersion, webAssets } from './generated/web-assets.js'
 import { PAGE_CSP, renderPage } from './page.js'
 
@@ -15,6 +16,8 @@ export interface DashboardOptions {
   defaultDateSpan: number
   /** `forbidden`: answer every request with 403 and a hint (production without `protect`). */
   access: 'open' | 'forbidden'
+  /** Credentials or a token every request must carry, checked after the framework's `protect`. */
+  auth?: DashboardAuth | undefined
   /** The current instant; tests pin it. */
   now?: () => number
 }
@@ -24,12 +27,14 @@ export type Dashboard = (request: Request) => Promise<Response>
 
 
 const FORBIDDEN_HINT =
-  'statgraph: the statistics dashboard is closed in production. Pass `protect` (middleware that checks the user) or `public: true` to open it.\n'
+  'statgraph: the statistics dashboard is closed in production. Pass `protect` (middleware that checks the user), `auth` ({ username, password } or { token }) or `public: true` to open it.\n'
 
+// On every dashboard response. Answers other than the page load nothing and are framed nowhere.
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
-  'x-frame-options': 'SAMEORIGIN',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
 }
 
 /**
@@ -78,9 +83,15 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     return json(200, { start: query.range.start, end: query.range.end, limit: query.limit, offset: query.offset, ...found })
   }
 
+  const auth = options.auth
+  const authorized = auth === undefined ? undefined : authChecker(auth)
+
   return async function dashboard(request: Request): Promise<Response> {
     if (options.access === 'forbidden') {
       return new Response(FORBIDDEN_HINT, { status: 403, headers: { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' } })
+    }
+    if (auth !== undefined && !(await authorized?.(request.headers.get('authorization')))) {
+      return json(401, { error: 'the statistics need credentials' }, { 'www-authenticate': authChallenge(auth) })
     }
     const url = new URL(request.url)
     const path = url.pathname.startsWith(urlPrefix) ? url.pathname.slice(urlPrefix.length) : url.pathname

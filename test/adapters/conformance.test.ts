@@ -134,17 +134,48 @@ describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter 
     expect(JSON.parse(ok.body.toString())).toMatchObject({ hits: 0 })
     expect((await send(`${allowed.url}/statistics`)).type).toBe('text/html; charset=utf-8')
 
+    // protect guards the page, its assets and its API alike.
+    const everything = ['/statistics', '/statistics/assets/app.js', '/statistics/assets/app.css', '/statistics/api/stats', '/statistics/api/requests?format=csv']
     const denied = await start({ protect: 'deny' })
-    const no = await send(`${denied.url}/statistics/api/stats`)
-    expect(no.status).toBe(401)
-    expect(JSON.parse(no.body.toString())).toEqual({ error: 'log in first' })
+    for (const path of everything) {
+      const no = await send(`${denied.url}${path}`)
+      expect({ path, status: no.status, body: JSON.parse(no.body.toString()) }).toEqual({ path, status: 401, body: { error: 'log in first' } })
+    }
 
     const redirected = await start({ protect: 'redirect' })
-    const moved = await fetch(`${redirected.url}/statistics`, { redirect: 'manual' })
-    expect(moved.status).toBe(302)
-    expect(moved.headers.get('location')).toBe('/login')
+    for (const path of everything) {
+      const moved = await fetch(`${redirected.url}${path}`, { redirect: 'manual' })
+      expect({ path, status: moved.status, location: moved.headers.get('location') }).toEqual({ path, status: 302, location: '/login' })
+    }
 
     for (const app of [allowed, denied, redirected]) {
+      await app.stats.flush()
+      expect(app.rows()).toEqual([])
+    }
+  })
+
+  it('guards the dashboard with built-in Basic auth or a bearer token, with security headers everywhere', async () => {
+    const everything = ['/statistics', '/statistics/assets/app.js', '/statistics/api/stats', '/statistics/api/requests?format=csv']
+    const basic = await start({ auth: { username: 'admin', password: 'pä55:word' } })
+    const good = `Basic ${Buffer.from('admin:pä55:word').toString('base64')}`
+    for (const path of everything) {
+      const no = await fetch(`${basic.url}${path}`, { headers: { authorization: `Basic ${Buffer.from('admin:wrong').toString('base64')}` } })
+      expect({ path, status: no.status, challenge: no.headers.get('www-authenticate') }).toEqual({
+        path,
+        status: 401,
+        challenge: 'Basic realm="statistics", charset="UTF-8"',
+      })
+      const yes = await fetch(`${basic.url}${path}`, { headers: { authorization: good } })
+      expect({ path, status: yes.status }).toEqual({ path, status: 200 })
+      expect(yes.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(yes.headers.get('referrer-policy')).toBe('same-origin')
+      expect(yes.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    }
+    const token = await start({ auth: { token: 'k3y' } })
+    expect((await fetch(`${token.url}/statistics/api/stats`)).status).toBe(401)
+    expect((await fetch(`${token.url}/statistics/api/stats`, { headers: { authorization: 'Bearer k3yy' } })).status).toBe(401)
+    expect((await fetch(`${token.url}/statistics/api/stats`, { headers: { authorization: 'bearer k3y' } })).status).toBe(200)
+    for (const app of [basic, token]) {
       await app.stats.flush()
       expect(app.rows()).toEqual([])
     }

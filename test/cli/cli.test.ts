@@ -96,6 +96,7 @@ describe('statgraph, run as a command', () => {
     expect(stats.hits).toBe(records.length)
     const page = await fetch(`${base}/statistics`, { headers: { authorization } })
     expect(await page.text()).toContain('<title>Statistics</title>')
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
     const root = await fetch(`${base}/`, { headers: { authorization }, redirect: 'manual' })
     expect(root.headers.get('location')).toBe('/statistics')
     child.kill()

@@ -7,8 +7,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
  */
 export function toWebRequest(req: IncomingMessage, url: string): Request {
   const headers = new Headers()
-  const etag = req.headers['if-none-match']
-  if (typeof etag === 'string') headers.set('if-none-match', etag)
+  for (const name of ['if-none-match', 'authorization'] as const) {
+    const value = req.headers[name]
+    if (typeof value === 'string') headers.set(name, value)
+  }
   // fetch's Request refuses CONNECT, TRACE and TRACK; the dashboard answers 405 to any non-GET alike.
   const method = req.method === undefined || /^(CONNECT|TRACE|TRACK)$/.test(req.method) ? 'OPTIONS' : req.method
   return new Request(new URL(url, 'http://localhost'), { method, headers })

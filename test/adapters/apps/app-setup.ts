@@ -1,4 +1,5 @@
 import type { StatgraphHandle } from '../../../src/core/statgraph.js'
+import type { DashboardAuth } from '../../../src/dashboard/dashboard-auth.js'
 
 /** How `protect` behaves in a test app: let through, answer 401, or redirect to /login. */
 export type ProtectMode = 'allow' | 'deny' | 'redirect'
@@ -7,6 +8,8 @@ export type ProtectMode = 'allow' | 'deny' | 'redirect'
 export interface AppOptions {
   database: string
   protect?: ProtectMode
+  /** statgraph's built-in dashboard protection. */
+  auth?: DashboardAuth
   /** Skip recording requests whose Cookie header contains `disable_stat=True`. */
   disable?: boolean
   trustProxy?: boolean

@@ -54,6 +54,7 @@ function expressSetup(name: string, express: typeof express5): AppSetup {
         database: options.database,
         trustProxy: options.trustProxy,
         protect: options.protect && expressProtect[options.protect],
+        auth: options.auth,
         disable: options.disable ? (req) => isDisabledCookie(req.headers.cookie) : undefined,
       })
       addRoutes(app, express)

@@ -27,6 +27,7 @@ function fastifySetup(name: string, factory: typeof Fastify): AppSetup {
         database: options.database,
         trustProxy: options.trustProxy,
         protect: options.protect && fastifyProtect[options.protect],
+        auth: options.auth,
         disable: options.disable ? (request) => isDisabledCookie(request.headers.cookie) : undefined,
       })
       app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send('Hello World!'))

@@ -21,6 +21,7 @@ export const honoSetup: AppSetup = {
       database: options.database,
       trustProxy: options.trustProxy,
       protect: options.protect && protect[options.protect],
+      auth: options.auth,
       disable: options.disable ? (c) => isDisabledCookie(c.req.header('cookie')) : undefined,
     })
     app.use(stats.middleware)

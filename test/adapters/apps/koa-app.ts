@@ -29,6 +29,7 @@ function koaSetup(name: string, KoaClass: typeof Koa): AppSetup {
         database: options.database,
         trustProxy: options.trustProxy,
         protect: options.protect && protect[options.protect],
+        auth: options.auth,
         disable: options.disable ? (ctx) => isDisabledCookie(ctx.get('cookie')) : undefined,
       })
       app.use(stats)

@@ -98,6 +98,7 @@ export const nestExpressSetup: AppSetup = {
       database: options.database,
       trustProxy: options.trustProxy,
       protect: options.protect && expressProtect[options.protect],
+      auth: options.auth,
       disable: options.disable ? (req) => isDisabledCookie(req.headers.cookie) : undefined,
     })
     return listen(app, stats)
@@ -113,6 +114,7 @@ export const nestFastifySetup: AppSetup = {
       database: options.database,
       trustProxy: options.trustProxy,
       protect: options.protect && fastifyProtect[options.protect],
+      auth: options.auth,
       disable: options.disable ? (request) => isDisabledCookie(request.headers.cookie) : undefined,
     })
     return listen(app, app.getHttpAdapter().getInstance().statgraph)

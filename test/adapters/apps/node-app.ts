@@ -47,6 +47,7 @@ export const nodeSetup: AppSetup = {
       database: options.database,
       trustProxy: options.trustProxy,
       protect: options.protect && protect[options.protect],
+      auth: options.auth,
       disable: options.disable ? (req) => isDisabledCookie(req.headers.cookie) : undefined,
     })
     const server = await listen(createServer(listener))

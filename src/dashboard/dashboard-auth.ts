@@ -1,0 +1,43 @@
+/**
+ * Built-in protection for apps without their own login: HTTP Basic credentials, or a bearer token
+ * (`Authorization: Bearer …`, for scripts and uptime checks).
+ */
+export type DashboardAuth = { username: string; password: string } | { token: string }
+
+/**
+ * Checks an `Authorization` header against `auth` in constant time: both sides are hashed first and
+ * the digests compared without an early exit, so neither the length nor the first differing byte
+ * shows in the timing. Web Crypto only, so it runs wherever the dashboard does.
+ */
+export function authChecker(auth: DashboardAuth): (authorization: string | null) => Promise<boolean> {
+  const expected = 'token' in auth ? `Bearer ${auth.token}` : `Basic ${base64(`${auth.username}:${auth.password}`)}`
+  const expectedDigest = digest(expected)
+  return async (authorization) => equalBytes(await digest(normalised(authorization ?? '')), await expectedDigest)
+}
+
+/** The `WWW-Authenticate` challenge for `auth`. */
+export function authChallenge(auth: DashboardAuth): string {
+  return 'token' in auth ? 'Bearer realm="statistics"' : 'Basic realm="statistics", charset="UTF-8"'
+}
+
+// The scheme is case-insensitive: "basic xyz" is "Basic xyz".
+function normalised(header: string): string {
+  const space = header.indexOf(' ')
+  if (space === -1) return header
+  const scheme = header.slice(0, space).toLowerCase()
+  return `${scheme === 'basic' ? 'Basic' : scheme === 'bearer' ? 'Bearer' : header.slice(0, space)}${header.slice(space)}`
+}
+
+function base64(text: string): string {
+  return btoa(String.fromCharCode(...new TextEncoder().encode(text)))
+}
+
+async function digest(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  let difference = a.length ^ b.length
+  for (let i = 0; i < a.length; i++) difference |= (a[i] as number) ^ (b[i] ?? 0)
+  return difference === 0
+}
