@@ -1,4 +1,6 @@
 import type { TrustProxy } from '../record/client-address.js'
+import { type PathPattern, pathMatcher } from '../record/path-matcher.js'
+import type { AddressPolicy } from '../record/visitor-address.js'
 import type { DashboardAuth } from '../dashboard/dashboard-auth.js'
 import type { DatabaseOption } from '../store/open-store.js'
 
@@ -35,6 +37,15 @@ export interface StatgraphOptions<Req, Protect> {
   disable?: (req: Req) => boolean
   /** Which `X-Forwarded-For` entries to believe for the client address. Default false (the socket's peer). */
   trustProxy?: TrustProxy
+  /** Store the client's address with its last IPv4 octet (last 80 bits of IPv6) zeroed. Default false. */
+  anonymizeIp?: boolean
+  /**
+   * `false`: store no address at all, but a hash of it and the user agent with a random salt that
+   * changes every UTC day (unique visitors stay countable per day). Default true.
+   */
+  storeIp?: boolean
+  /** Paths never recorded, e.g. `['/health', '/static/*', /\.map$/]`. */
+  ignore?: PathPattern[]
   /** Buffering of the recorder; the defaults suit most apps. */
   recorder?: {
     /** Most requests held in memory while the database is slow or down. Default 10 000. */
@@ -58,6 +69,8 @@ export interface ResolvedOptions<Req, Protect> {
   access: 'open' | 'forbidden'
   disable: ((req: Req) => boolean) | undefined
   trustProxy: TrustProxy
+  address: AddressPolicy
+  ignore: ((url: string) => boolean) | undefined
   recorder: NonNullable<StatgraphOptions<Req, Protect>['recorder']>
 }
 
@@ -76,6 +89,9 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
   }
   if (options.protect !== undefined && typeof options.protect !== 'function') {
     throw new TypeError('statgraph: "protect" must be middleware (a function)')
+  }
+  if (options.ignore !== undefined && !Array.isArray(options.ignore)) {
+    throw new TypeError('statgraph: "ignore" must be a list of paths ("/health", "/static/*") and RegExps')
   }
   if (options.disable !== undefined && typeof options.disable !== 'function') {
     throw new TypeError('statgraph: "disable" must be a function (req) => boolean')
@@ -99,6 +115,8 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
     access: open ? 'open' : 'forbidden',
     disable: options.disable,
     trustProxy,
+    address: options.storeIp === false ? 'hash' : options.anonymizeIp === true ? 'anonymize' : 'store',
+    ignore: options.ignore === undefined || options.ignore.length === 0 ? undefined : pathMatcher(options.ignore),
     recorder: options.recorder ?? {},
   }
 }

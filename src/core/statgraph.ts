@@ -40,13 +40,14 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   /** The framework's middleware guarding the dashboard, if any. */
   readonly protect: Protect | undefined
   readonly #disable: ((req: Req) => boolean) | undefined
+  readonly #ignore: ((url: string) => boolean) | undefined
   readonly #recorder: Recorder<RequestFacts>
   readonly #writer: WorkerWriter | undefined
 
   constructor(options: ResolvedOptions<Req, Protect>) {
     const store = openStore(options.database, options)
     const file = sqliteFile(options.database)
-    const recordOptions = { trustProxy: options.trustProxy }
+    const recordOptions = { trustProxy: options.trustProxy, address: options.address }
     // A SQLite file is written from a worker thread; a database handle the app passed in, or an
     // in-memory one, can only be written where it lives; a server database is written asynchronously.
     const writer = file === undefined ? undefined : new WorkerWriter(file, options.table, recordOptions)
@@ -55,6 +56,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     this.prefix = options.prefix
     this.protect = options.protect
     this.#disable = options.disable
+    this.#ignore = options.ignore
     this.#recorder = new Recorder<RequestFacts>({
       ...options.recorder,
       write:
@@ -100,6 +102,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
 
   /** Queues one request's facts; O(1), never throws. */
   readonly record = (facts: RequestFacts): void => {
+    if (this.#ignore?.(facts.url) === true) return
     this.#recorder.push(facts)
   }
 

@@ -2,10 +2,13 @@ import { clientAddress, type TrustProxy } from './client-address.js'
 import { cap, FIELD_CAPS } from './field-caps.js'
 import type { RequestFacts, RequestRecord } from './request-record.js'
 import { parseUserAgent } from './user-agent.js'
+import { type AddressPolicy, visitorAddress } from './visitor-address.js'
 
 /** How facts become a record; fixed once at setup. */
 export interface RecordOptions {
   trustProxy: TrustProxy
+  /** What is kept of the client's address; default `store`. */
+  address?: AddressPolicy
 }
 
 /**
@@ -25,7 +28,7 @@ export function toRequestRecord(facts: RequestFacts, options: RecordOptions): Re
     route: facts.route ? cap(facts.route, FIELD_CAPS.path) : null,
     user_agent: userAgent,
     remote_address: cap(
-      clientAddress(facts.remoteAddress, facts.forwardedFor, options.trustProxy),
+      visitorAddress(clientAddress(facts.remoteAddress, facts.forwardedFor, options.trustProxy), userAgent, facts.date, options.address ?? 'store'),
       FIELD_CAPS.remote_address,
     ),
     exception: facts.exception === null ? null : cap(facts.exception, FIELD_CAPS.exception),
