@@ -46,6 +46,11 @@ export interface StatgraphOptions<Req, Protect> {
   storeIp?: boolean
   /** Paths never recorded, e.g. `['/health', '/static/*', /\.map$/]`. */
   ignore?: PathPattern[]
+  /**
+   * Write what is buffered when the process is asked to stop (SIGTERM, SIGINT) or runs out of work,
+   * then let it end as it would have. Default false: call `close()` yourself.
+   */
+  flushOnExit?: boolean
   /** Buffering of the recorder; the defaults suit most apps. */
   recorder?: {
     /** Most requests held in memory while the database is slow or down. Default 10 000. */
@@ -70,6 +75,7 @@ export interface ResolvedOptions<Req, Protect> {
   disable: ((req: Req) => boolean) | undefined
   trustProxy: TrustProxy
   address: AddressPolicy
+  flushOnExit: boolean
   ignore: ((url: string) => boolean) | undefined
   recorder: NonNullable<StatgraphOptions<Req, Protect>['recorder']>
 }
@@ -116,6 +122,7 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
     disable: options.disable,
     trustProxy,
     address: options.storeIp === false ? 'hash' : options.anonymizeIp === true ? 'anonymize' : 'store',
+    flushOnExit: options.flushOnExit === true,
     ignore: options.ignore === undefined || options.ignore.length === 0 ? undefined : pathMatcher(options.ignore),
     recorder: options.recorder ?? {},
   }

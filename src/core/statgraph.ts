@@ -3,6 +3,7 @@ import type { RequestFacts } from '../record/request-record.js'
 import { toRequestRecord } from '../record/to-request-record.js'
 import { Recorder, type RecorderCounts } from '../recorder/recorder.js'
 import { WorkerWriter } from '../recorder/worker-writer.js'
+import { flushOnExit } from './flush-on-exit.js'
 import { openStore, sqliteFile } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
 import type { ResolvedOptions } from './statgraph-options.js'
@@ -41,6 +42,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly protect: Protect | undefined
   readonly #disable: ((req: Req) => boolean) | undefined
   readonly #ignore: ((url: string) => boolean) | undefined
+  readonly #removeExitHooks: () => void
   readonly #recorder: Recorder<RequestFacts>
   readonly #writer: WorkerWriter | undefined
 
@@ -57,6 +59,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     this.protect = options.protect
     this.#disable = options.disable
     this.#ignore = options.ignore
+    this.#removeExitHooks = options.flushOnExit ? flushOnExit(() => this.#drain()) : () => {}
     this.#recorder = new Recorder<RequestFacts>({
       ...options.recorder,
       write:
@@ -111,6 +114,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   }
 
   async close(): Promise<void> {
+    this.#removeExitHooks()
     try {
       await this.#recorder.close()
     } finally {
@@ -121,5 +125,16 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
 
   counts(): RecorderCounts {
     return this.#recorder.counts()
+  }
+
+  /**
+   * Writes until nothing is buffered, requests that arrive meanwhile included; a few rounds at most,
+   * so a database that is down cannot hold the process up forever.
+   */
+  async #drain(): Promise<void> {
+    for (let round = 0; round < 10; round++) {
+      await this.flush()
+      if (this.counts().buffered === 0) return
+    }
   }
 }

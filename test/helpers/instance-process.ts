@@ -14,7 +14,7 @@ export interface InstanceProcess {
 }
 
 /** Starts an instance writing to `database` / `table`; resolves once it listens. */
-export async function startInstance(env: { DATABASE: string; TABLE: string; MAX_BUFFER?: string }): Promise<InstanceProcess> {
+export async function startInstance(env: { DATABASE: string; TABLE: string; MAX_BUFFER?: string; FLUSH_ON_EXIT?: '1' }): Promise<InstanceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', app], {
     cwd: root,
     env: { ...process.env, ...env, NODE_ENV: 'test' },
