@@ -12,7 +12,13 @@ export const FIELD_CAPS = {
   remote_address: 64,
 } as const
 
-/** `value` cut to at most `max` characters, marked with a trailing `…` when cut. */
+/** `value` cut to at most `max` characters, marked with a trailing `…` when cut; never halfway through a surrogate pair. */
 export function cap(value: string, max: number): string {
-  return value.length <= max ? value : `${value.slice(0, max - 1)}…`
+  if (value.length <= max) return value
+  const end = isHighSurrogate(value.charCodeAt(max - 2)) ? max - 2 : max - 1
+  return `${value.slice(0, end)}…`
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff
 }
