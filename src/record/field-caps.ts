@@ -12,8 +12,13 @@ export const FIELD_CAPS = {
   remote_address: 64,
 } as const
 
-/** `value` cut to at most `max` characters, marked with a trailing `…` when cut; never halfway through a surrogate pair. */
-export function cap(value: string, max: number): string {
+/**
+ * `value` cut to at most `max` characters, marked with a trailing `…` when cut; never halfway
+ * through a surrogate pair. NUL becomes U+FFFD: PostgreSQL cannot store it in text, and a row it
+ * refuses would fail its whole batch.
+ */
+export function cap(text: string, max: number): string {
+  const value = text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text
   if (value.length <= max) return value
   const end = isHighSurrogate(value.charCodeAt(max - 2)) ? max - 2 : max - 1
   return `${value.slice(0, end)}…`

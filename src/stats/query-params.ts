@@ -43,6 +43,7 @@ export interface QueryDefaults {
 }
 
 const MAX_SPAN_DAYS = 3660
+const EPOCH_DAY = '1970-01-01'
 const MAX_TEXT = 2048
 const FILTER_KEYS = ['path', 'route', 'method', 'status', 'browser', 'platform', 'referrer', 'exception', 'mimetype', 'bot'] as const
 /** Filters matched as plain text, with the longest value each may have (the stored caps). */
@@ -73,7 +74,10 @@ export class QueryParams {
   /** The parameter's value; undefined when absent. An empty value counts as absent. */
   text(key: string): string | undefined {
     const value = this.#params.get(key)
-    return value === null || value === '' ? undefined : value
+    if (value === null || value === '') return undefined
+    // No stored value holds NUL (records replace it), and PostgreSQL refuses it in a parameter.
+    if (value.includes('\0')) throw new QueryError(`"${key}" must not contain NUL characters`)
+    return value
   }
 
   /** A whole number within `min`–`max`, or `fallback` when absent. */
@@ -121,7 +125,9 @@ export class QueryParams {
     const startText = this.text('start')
     const endText = this.text('end')
     const end = endText === undefined ? today : day('end', endText)
-    const start = startText === undefined ? addUtcDays(end, 1 - defaults.defaultDateSpan) : day('start', startText)
+    // The default span never reaches before the epoch, where no request was recorded.
+    const spanStart = addUtcDays(end, 1 - defaults.defaultDateSpan)
+    const start = startText === undefined ? (spanStart < EPOCH_DAY ? EPOCH_DAY : spanStart) : day('start', startText)
     const from = startOfUtcDay(start)
     const to = startOfUtcDay(end) + DAY_MS
     if (from >= to) throw new QueryError(`"start" (${start}) is after "end" (${end})`)

@@ -7,6 +7,10 @@ describe('cap', () => {
     expect(cap('abcdef', 4)).toBe('abc…')
   })
 
+  it('replaces NUL, which PostgreSQL cannot store in text', () => {
+    expect(cap('a\0b', 10)).toBe('a\uFFFDb')
+  })
+
   it('never cuts a character made of two UTF-16 units in half', () => {
     const cut = cap('ab😀cdef', 4)
     expect(cut).toBe('ab…')

@@ -17,6 +17,7 @@ describe('stats and requests queries', () => {
     })
     expect(stats('', 1).range.start).toBe('2026-11-26')
     expect(stats('end=2026-01-10').range.start).toBe('2026-01-04')
+    expect(stats('end=1970-01-02').range).toMatchObject({ start: '1970-01-01', from: 0 })
   })
 
   it('take inclusive UTC days and validated filters', () => {
