@@ -1,6 +1,8 @@
 export { Statgraph, type StatgraphHandle } from './core/statgraph.js'
 export { resolveOptions, type StatgraphOptions } from './core/statgraph-options.js'
 export { createDashboard, type Dashboard, type DashboardOptions } from './dashboard/dashboard.js'
+export type { DashboardAuth } from './dashboard/dashboard-auth.js'
+export type { Health } from './dashboard/health.js'
 export type { TrustProxy } from './record/client-address.js'
 export type { RequestFacts, RequestRecord } from './record/request-record.js'
 export { parseUserAgent, type UserAgentInfo } from './record/user-agent.js'

@@ -1,6 +1,7 @@
 // The dashboard page: every panel reads the JSON API for the view held in the URL. Everything shown
 // that came from requests (paths, user agents, referrers, exceptions) is written as text.
 import 'uplot/dist/uPlot.min.css'
+import type { Health } from '../src/dashboard/health.js'
 import type { BreakdownEntry, ExceptionStats, RouteStats, Stats } from '../src/stats/stats.js'
 import type { RequestRow } from '../src/store/store.js'
 import { Cards } from './cards.js'
@@ -110,6 +111,7 @@ class Dashboard {
     clearInterval(this.#timer)
     const main = el('main', { ariaBusy: 'true' })
     const alert = el('div', { role: 'alert' })
+    const warning = el('div', { className: 'warning', role: 'status', hidden: true })
     const empty = el('div', { className: 'empty', hidden: true })
     const cards = new Cards()
     const traffic = new TimeChart('Traffic', '', [
@@ -144,7 +146,7 @@ class Dashboard {
       exceptions.element,
       log.element,
     )
-    main.append(alert, chips(view), cards.element, empty, panels)
+    main.append(alert, warning, chips(view), cards.element, empty, panels)
     body.replaceChildren(header(view), main)
     window.onresize = () => {
       traffic.resize()
@@ -157,7 +159,9 @@ class Dashboard {
       try {
         const stats = await api<Stats>('stats', params)
         const previous = await api<Stats>('stats', previousParams(view, stats.from, stats.to)).catch(() => undefined)
+        const health = await api<Health | null>('health', new URLSearchParams()).catch(() => null)
         if (mine !== this.#generation) return
+        showHealth(warning, health)
         hits = stats.hits
         cards.update(stats, previous)
         empty.hidden = stats.hits !== 0
@@ -259,6 +263,16 @@ function chips(view: View): HTMLElement {
   }
   list.hidden = list.childElementCount === 0
   return list
+}
+
+/** A warning when recording fails now, or failed enough that requests were dropped. */
+function showHealth(warning: HTMLElement, health: Health | null): void {
+  const lines: string[] = []
+  if (health?.state === 'failing') lines.push(`statgraph cannot write to its database right now; it keeps retrying, holding ${count(health.buffered)} requests in memory.`)
+  if (health !== null && health.dropped > 0) lines.push(`${count(health.dropped)} requests were not recorded since the app started: the database failed while the memory buffer was full. The numbers below miss them.`)
+  if (health?.lastError && lines.length > 0) lines.push(`Last error: ${health.lastError}`)
+  warning.hidden = lines.length === 0
+  warning.replaceChildren(...lines.map((line) => el('p', {}, line)))
 }
 
 function emptyState(view: View, stats: Stats): (Node | string)[] {

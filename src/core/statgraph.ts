@@ -3,6 +3,7 @@ import type { RequestFacts } from '../record/request-record.js'
 import { toRequestRecord } from '../record/to-request-record.js'
 import { Recorder, type RecorderCounts } from '../recorder/recorder.js'
 import { WorkerWriter } from '../recorder/worker-writer.js'
+import type { Health } from '../dashboard/health.js'
 import { flushOnExit } from './flush-on-exit.js'
 import { openStore, sqliteFile } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
@@ -28,6 +29,8 @@ export interface StatgraphHandle {
   close(): Promise<void>
   /** How many requests were written, are buffered, or were dropped. */
   counts(): RecorderCounts
+  /** Whether writes succeed, and the counters; the dashboard shows a warning from it. */
+  health(): Health
 }
 
 /**
@@ -77,6 +80,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
       defaultDateSpan: options.defaultDateSpan,
       access: options.access,
       auth: options.auth,
+      health: () => this.health(),
     })
     // Create the table now, so the first dashboard visit and the first write find it.
     store.migrate().catch((error: unknown) => {
@@ -125,6 +129,12 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
 
   counts(): RecorderCounts {
     return this.#recorder.counts()
+  }
+
+  health(): Health {
+    const { buffered, written, dropped, failedWrites, failing, lastError } = this.#recorder.counts()
+    const message = lastError === undefined ? null : lastError instanceof Error ? lastError.message : String(lastError)
+    return { state: failing ? 'failing' : 'ok', buffered, written, dropped, failedWrites, lastError: message }
   }
 
   /**

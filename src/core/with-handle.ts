@@ -11,5 +11,6 @@ export function withHandle<F extends object>(fn: F, core: StatgraphHandle): F & 
     flush: () => core.flush(),
     close: () => core.close(),
     counts: () => core.counts(),
+    health: () => core.health(),
   })
 }

@@ -5,6 +5,7 @@ import type { Stats } from '../stats/stats.js'
 import type { Store } from '../store/store.js'
 import { REQUEST_COLUMNS, toCsv } from './csv.js'
 import { authChallenge, authChecker, type DashboardAuth } from './dashboard-auth.js'
+import type { Health } from './health.js'
 import { assetVersion, webAssets } from './generated/web-assets.js'
 import { PAGE_CSP, renderPage } from './page.js'
 
@@ -18,6 +19,8 @@ export interface DashboardOptions {
   access: 'open' | 'forbidden'
   /** Credentials or a token every request must carry, checked after the framework's `protect`. */
   auth?: DashboardAuth | undefined
+  /** How recording is doing, served at `{prefix}/api/health`; absent when nothing records (`statgraph serve`). */
+  health?: (() => Health) | undefined
   /** The current instant; tests pin it. */
   now?: () => number
 }
@@ -102,6 +105,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       if (path === '' || path === '/') return html(page)
       if (path === '/api/stats') return await stats(url.searchParams)
       if (path === '/api/requests') return await requests(url.searchParams)
+      if (path === '/api/health') return json(200, options.health?.() ?? null)
       if (path.startsWith('/assets/')) {
         const asset = webAssets[path.slice('/assets/'.length)]
         if (asset !== undefined) return assetResponse(asset, request)

@@ -24,6 +24,8 @@ export interface RecorderCounts {
   dropped: number
   /** Failed write attempts. */
   failedWrites: number
+  /** Whether the last write failed (the recorder is retrying). */
+  failing: boolean
   lastError: unknown
 }
 
@@ -106,6 +108,7 @@ export class Recorder<T> {
       written: this.#written,
       dropped: this.#dropped,
       failedWrites: this.#failedWrites,
+      failing: this.#retryDelay !== 0,
       lastError: this.#lastError,
     }
   }

@@ -220,7 +220,8 @@ describe.skipIf(!hasChromium)('the dashboard page in headless Chromium', () => {
   })
 
   it('picks up new requests in live mode', async () => {
-    const { page } = await open('/statistics?range=1h')
+    // A range of whole days: its start does not slide while the test runs, as the last hour's does.
+    const { page } = await open('/statistics?range=7d')
     await page.locator('#live').check()
     await expect.poll(() => new URL(page.url()).searchParams.get('live')).toBe('1')
     const before = await cardNumber(page, 'hits')
@@ -236,6 +237,25 @@ describe.skipIf(!hasChromium)('the dashboard page in headless Chromium', () => {
     await page.route('**/api/stats?*', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"the database is unreachable"}' }))
     await page.getByRole('button', { name: '30 days' }).click()
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('the database is unreachable')
+    await page.close()
+  })
+
+  it('warns when recording fails or dropped requests, from the health API', async () => {
+    const { page } = await open()
+    expect(await page.locator('.warning').isHidden()).toBe(true)
+    expect(await (await fetch(`${app.url}/statistics/api/health`)).json()).toMatchObject({ state: 'ok', dropped: 0 })
+    await page.route('**/api/health?*', (route) =>
+      route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({ state: 'failing', buffered: 10000, written: 5, dropped: 1234, failedWrites: 9, lastError: 'SQLITE_FULL: database or disk is full' }),
+      }),
+    )
+    await page.getByRole('button', { name: '30 days' }).click()
+    await page.locator('.warning').waitFor()
+    const text = await page.locator('.warning').textContent()
+    expect(text).toContain('cannot write to its database right now')
+    expect(text).toContain('1,234 requests were not recorded')
+    expect(text).toContain('SQLITE_FULL')
     await page.close()
   })
 
