@@ -1,5 +1,6 @@
 // The worker thread behind WorkerWriter: turns request facts into records and writes them to the
 // SQLite file, so neither the parsing nor the SQLite work runs on the app's thread.
+import { statSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { RequestFacts } from '../record/request-record.js'
 import { type RecordOptions, toRequestRecord } from '../record/to-request-record.js'
@@ -24,11 +25,41 @@ export interface WriterReply {
 const port = parentPort
 if (port === null) throw new Error('statgraph: writer-worker runs only as a worker thread')
 const data = workerData as WriterWorkerData
-const store = new SqliteStore({ database: data.database, table: data.table })
+const open = () => new SqliteStore({ database: data.database, table: data.table })
+let store = open()
+let file = fileIdentity()
+
+// Errors after which this connection cannot write again, even once the cause is gone (a file that
+// was read-only when opened stays read-only to its connection): the next attempt opens a new one.
+const BROKEN_CONNECTION = /^SQLITE_(READONLY|IOERR|CANTOPEN|NOTADB|CORRUPT)/
+
+async function write(batch: RequestFacts[]): Promise<void> {
+  // A file deleted or replaced under the app (a cleanup script, a restore) gets the rows from now
+  // on, not the unlinked old one; the new store creates the table.
+  if (fileIdentity() !== file) await reopen()
+  try {
+    await store.insertBatch(batch.map((facts) => toRequestRecord(facts, data.record)))
+  } catch (error) {
+    if (BROKEN_CONNECTION.test(String((error as { code?: unknown }).code))) await reopen()
+    throw error
+  }
+  file = fileIdentity()
+}
+
+async function reopen(): Promise<void> {
+  await store.close().catch(() => undefined)
+  store = open()
+  file = fileIdentity()
+}
+
+/** The file's device and inode, or undefined when it does not exist. */
+function fileIdentity(): string | undefined {
+  const stats = statSync(data.database, { throwIfNoEntry: false })
+  return stats === undefined ? undefined : `${stats.dev}:${stats.ino}`
+}
 
 port.on('message', (request: WriterRequest) => {
-  const done =
-    'close' in request ? store.close() : store.insertBatch(request.batch.map((facts) => toRequestRecord(facts, data.record)))
+  const done = 'close' in request ? store.close() : write(request.batch)
   done.then(
     () => port.postMessage({ id: request.id } satisfies WriterReply),
     (error: unknown) => port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies WriterReply),

@@ -9,16 +9,27 @@ const app = fileURLToPath(new URL('../fixtures/instance-app.ts', import.meta.url
 export interface InstanceProcess {
   url: string
   child: ChildProcess
+  /** What the process wrote on stderr so far. */
+  stderr(): string
   /** SIGTERM: statgraph flushes, the process exits; resolves with its exit code. */
   stop(): Promise<number | null>
 }
 
 /** Starts an instance writing to `database` / `table`; resolves once it listens. */
-export async function startInstance(env: { DATABASE: string; TABLE: string; MAX_BUFFER?: string; FLUSH_ON_EXIT?: '1' }): Promise<InstanceProcess> {
+export async function startInstance(
+  env: { DATABASE: string; TABLE: string; MAX_BUFFER?: string; FLUSH_ON_EXIT?: '1' },
+  user?: { uid: number; gid: number },
+): Promise<InstanceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', app], {
+    ...user,
     cwd: root,
     env: { ...process.env, ...env, NODE_ENV: 'test' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let errors = ''
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    errors += chunk
+    process.stderr.write(chunk)
   })
   let output = ''
   child.stdout?.setEncoding('utf8')
@@ -33,6 +44,7 @@ export async function startInstance(env: { DATABASE: string; TABLE: string; MAX_
   return {
     url: `http://127.0.0.1:${port}`,
     child,
+    stderr: () => errors,
     async stop() {
       if (child.exitCode !== null) return child.exitCode
       child.kill('SIGTERM')

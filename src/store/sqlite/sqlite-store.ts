@@ -36,20 +36,19 @@ export interface SqliteStoreOptions {
  * @example const store = new SqliteStore({ database: './statistics.db' })
  */
 export class SqliteStore extends KyselyStore {
-  readonly #sqlite: Promise<SqliteDatabase> | undefined
+  readonly #sqlite: (() => Promise<SqliteDatabase>) | undefined
   readonly #table: string
   #insertMany: ((records: readonly RequestRecord[]) => void) | undefined
 
   constructor(options: SqliteStoreOptions) {
     const table = options.table ?? 'request'
     const { database } = options
-    const sqlite = isKyselyInstance(database) ? undefined : typeof database === 'string' ? openFile(database) : Promise.resolve(database)
-    // A file that cannot be opened fails the store's calls, each with the reason; not the process.
-    sqlite?.catch(() => undefined)
+    const sqlite = isKyselyInstance(database) ? undefined : typeof database === 'string' ? fileOpener(database) : async () => database
     super({
-      db: isKyselyInstance(database)
-        ? checkedKysely(database, 'sqlite')
-        : new Kysely<RequestDatabase>({ dialect: new SqliteDialect({ database: () => sqlite as Promise<Database.Database> }) }),
+      db:
+        sqlite === undefined
+          ? checkedKysely(database as KyselyInstance, 'sqlite')
+          : new Kysely<RequestDatabase>({ dialect: new SqliteDialect({ database: sqlite as () => Promise<Database.Database> }) }),
       table,
       flavor: sqliteFlavor,
       ownsDatabase: typeof options.database === 'string',
@@ -63,7 +62,7 @@ export class SqliteStore extends KyselyStore {
    * same process holding the lock; the retries of {@link KyselyStore.runMigrations} wait instead.
    */
   protected override async runMigrations(): Promise<void> {
-    const sqlite = this.#sqlite === undefined ? undefined : await this.#sqlite
+    const sqlite = await this.#sqlite?.()
     if (sqlite === undefined) return super.runMigrations()
     const busyTimeout = sqlite.pragma('busy_timeout', { simple: true })
     sqlite.pragma('busy_timeout = 0')
@@ -82,7 +81,7 @@ export class SqliteStore extends KyselyStore {
     if (this.#sqlite === undefined) return super.insertBatch(records)
     if (records.length === 0) return
     await this.migrate()
-    this.#insertMany ??= prepareInsert(await this.#sqlite, this.#table)
+    this.#insertMany ??= prepareInsert(await this.#sqlite(), this.#table)
     this.#insertMany(records)
   }
 }
@@ -101,6 +100,21 @@ function prepareInsert(sqlite: SqliteDatabase, table: string): (records: readonl
 }
 
 /**
+ * Opens the file on first use; an attempt that failed (a full disk, a missing folder) is made again
+ * by the next call, so the store recovers once the cause is gone.
+ */
+function fileOpener(path: string): () => Promise<SqliteDatabase> {
+  let opening: Promise<SqliteDatabase> | undefined
+  return () => {
+    opening ??= openFile(path).catch((error: unknown) => {
+      opening = undefined
+      throw error
+    })
+    return opening
+  }
+}
+
+/**
  * Opens the file with better-sqlite3, loaded only now: an app that passes its own store never needs
  * the native addon, and a runtime that cannot load it (Bun, Deno, Workers) gets a message that says so.
  */
@@ -111,10 +125,15 @@ async function openFile(path: string): Promise<SqliteDatabase> {
       'Install it with npm on Node.js 20 or later, or pass `database` a Store of your own',
   )
   const database = new Sqlite(path)
-  // WAL lets the dashboard read while the recorder writes, and several app processes share the file;
-  // NORMAL sync is durable across app crashes in WAL mode and much faster than FULL.
-  database.pragma('journal_mode = WAL')
-  database.pragma('synchronous = NORMAL')
-  database.pragma('busy_timeout = 5000')
+  try {
+    // WAL lets the dashboard read while the recorder writes, and several app processes share the
+    // file; NORMAL sync is durable across app crashes in WAL mode and much faster than FULL.
+    database.pragma('journal_mode = WAL')
+    database.pragma('synchronous = NORMAL')
+    database.pragma('busy_timeout = 5000')
+  } catch (error) {
+    database.close()
+    throw error
+  }
   return database
 }
