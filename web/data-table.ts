@@ -33,6 +33,7 @@ export class DataTable<Row> {
   readonly #body = el('tbody')
   readonly #headers: HTMLTableCellElement[] = []
   readonly #status = el('p', { className: 'table-status muted', ariaLive: 'polite' })
+  readonly #note = el('p', { className: 'table-status muted' })
   #rows: Row[] = []
   #sort: { column: number; descending: boolean } | undefined
   #search = ''
@@ -63,11 +64,13 @@ export class DataTable<Row> {
       })
       tools.append(input)
     }
-    this.element = el('section', { className: 'panel table-panel' }, tools, el('div', { className: 'scroll' }, table), this.#status)
+    this.element = el('section', { className: 'panel table-panel' }, tools, el('div', { className: 'scroll' }, table), this.#status, this.#note)
   }
 
-  update(rows: Row[]): void {
+  /** Shows `rows`; `note` (such as what the list leaves out) under them. */
+  update(rows: Row[], note = ''): void {
     this.#rows = rows
+    this.#note.textContent = note
     this.#draw()
   }
 

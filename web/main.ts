@@ -170,9 +170,13 @@ class Dashboard {
         if (stats.hits !== 0) {
           traffic.update(stats)
           latency.update(stats)
-          routes.update(view.group === 'route' ? stats.routes : stats.paths)
-          for (const [name, table] of Object.entries(tables)) table.update(stats[name as keyof typeof tables])
-          exceptions.update(stats.exceptions)
+          const group = view.group === 'route' ? 'routes' : 'paths'
+          routes.update(stats[group], left(stats.other[group], group === 'routes' ? 'other routes' : 'other paths'))
+          for (const [name, table] of Object.entries(tables)) {
+            const key = name as keyof typeof tables
+            table.update(stats[key], left(stats.other[key], 'other values'))
+          }
+          exceptions.update(stats.exceptions, left(stats.other.exceptions, 'other exceptions'))
           await log.update(params)
         }
         alert.replaceChildren()
@@ -263,6 +267,11 @@ function chips(view: View): HTMLElement {
   }
   list.hidden = list.childElementCount === 0
   return list
+}
+
+/** What a list leaves out, in words; empty when it leaves out nothing. */
+function left(requests: number, what: string): string {
+  return requests === 0 ? '' : `+ ${count(requests)} requests in ${what}, not listed`
 }
 
 /** A warning when recording fails now, or failed enough that requests were dropped. */

@@ -84,7 +84,15 @@ export interface Stats {
   referrers: BreakdownEntry[]
   mimetypes: BreakdownEntry[]
   exceptions: ExceptionStats[]
+  /**
+   * Requests in the groups each list leaves out (beyond its `top` entries), so that a scanner's
+   * thousands of distinct paths stay one number: `paths: 0` when every path is listed.
+   */
+  other: Record<BreakdownName, number>
 }
+
+/** The lists of a stats answer. */
+export type BreakdownName = 'statusCodes' | 'methods' | 'paths' | 'routes' | 'browsers' | 'platforms' | 'referrers' | 'mimetypes' | 'exceptions'
 
 /** What a store answers: the stats without the range and bucket the dashboard echoes. */
 export type StoreStats = Omit<Stats, 'start' | 'end' | 'from' | 'to' | 'bucket'>

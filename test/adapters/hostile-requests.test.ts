@@ -94,9 +94,12 @@ describe('hostile requests', () => {
     }
     await stats.flush()
     expect(rows().filter((row) => String(row.path).startsWith('/scan/'))).toHaveLength(scanned)
-    const answer = (await (await fetch(`${base}/statistics/api/stats`)).json()) as { hits: number; paths: unknown[]; routes: unknown[] }
+    const answer = (await (await fetch(`${base}/statistics/api/stats`)).json()) as { hits: number; paths: { count: number }[]; routes: unknown[]; other: { paths: number } }
     expect(answer.hits).toBe(rows().length)
     expect(answer.paths).toHaveLength(100)
+    // The rest of the scan is one number, not thousands of entries.
+    expect(answer.other.paths).toBe(answer.hits - answer.paths.reduce((sum, path) => sum + path.count, 0))
+    expect(answer.other.paths).toBeGreaterThan(2800)
     expect(answer.routes.length).toBeLessThanOrEqual(100)
     expect(((await (await fetch(`${base}/statistics/api/stats?top=1000`)).json()) as { paths: unknown[] }).paths).toHaveLength(1000)
     expect((await fetch(`${base}/statistics/api/stats?top=1001`)).status).toBe(400)

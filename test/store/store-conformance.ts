@@ -112,6 +112,12 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
         })
         expect(path.avgResponseTime).toBeCloseTo(want?.avgResponseTime as number, 9)
       }
+      // Every group fits in the default top 100: nothing is left out.
+      expect(Object.values(stats.other).every((count) => count === 0)).toBe(true)
+      const cut = await store.stats(statsQuery('start=2026-01-12&end=2026-01-16&top=2'))
+      expect(cut.paths).toHaveLength(2)
+      expect(cut.other.paths).toBe(expected.hits - cut.paths[0]!.count - cut.paths[1]!.count)
+      expect(cut.other.exceptions).toBe([...expected.exceptions.values()].reduce((a, b) => a + b, 0) - cut.exceptions.reduce((a, e) => a + e.count, 0))
       // Breakdowns come sorted by count, a missing value after the named ones of the same count.
       const counts = stats.paths.map((path) => path.count)
       expect(counts).toEqual([...counts].sort((a, b) => b - a))

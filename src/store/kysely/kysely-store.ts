@@ -140,8 +140,9 @@ export class KyselyStore implements Store {
     const errors = ERRORS
 
     const totals = (
-      await sql<Aggregates & { timed: number | string; bytes: number | string | null; max_rt: number | null }>`
-        select count(*) as hits, count(response_time) as timed, count(distinct remote_address) as unique_hits, ${errors} as errors,
+      await sql<Aggregates & { timed: number | string; with_exception: number | string; bytes: number | string | null; max_rt: number | null }>`
+        select count(*) as hits, count(response_time) as timed, count(exception) as with_exception,
+          count(distinct remote_address) as unique_hits, ${errors} as errors,
           sum(size) as bytes, avg(response_time) as avg_rt, max(response_time) as max_rt
         from ${t} where ${where}`.execute(db)
     ).rows[0]
@@ -186,7 +187,21 @@ export class KyselyStore implements Store {
       where: places.get(row.key) ?? null,
     }))
 
-    const statusCodes = await this.#breakdown('status_code', where, query.top)
+    const lists = {
+      statusCodes: (await this.#breakdown('status_code', where, query.top)).map((entry) => ({ key: Number(entry.key), count: entry.count })),
+      methods: (await this.#breakdown('method', where, query.top)) as BreakdownEntry<string>[],
+      paths,
+      routes,
+      browsers: await this.#breakdown('browser', where, query.top),
+      platforms: await this.#breakdown('platform', where, query.top),
+      referrers: await this.#breakdown('referrer', where, query.top),
+      mimetypes: await this.#breakdown('mimetype', where, query.top),
+      exceptions,
+    }
+    const listed = (list: readonly { count: number }[]) => list.reduce((sum, entry) => sum + entry.count, 0)
+    const other = Object.fromEntries(
+      Object.entries(lists).map(([name, list]) => [name, (name === 'exceptions' ? Number(totals?.with_exception ?? 0) : hits) - listed(list)]),
+    ) as StoreStats['other']
     return {
       hits,
       uniqueHits: Number(totals?.unique_hits ?? 0),
@@ -200,15 +215,8 @@ export class KyselyStore implements Store {
         max: nullableNumber(totals?.max_rt),
       },
       timeseries,
-      statusCodes: statusCodes.map((entry) => ({ key: Number(entry.key), count: entry.count })),
-      methods: (await this.#breakdown('method', where, query.top)) as BreakdownEntry<string>[],
-      paths,
-      routes,
-      browsers: await this.#breakdown('browser', where, query.top),
-      platforms: await this.#breakdown('platform', where, query.top),
-      referrers: await this.#breakdown('referrer', where, query.top),
-      mimetypes: await this.#breakdown('mimetype', where, query.top),
-      exceptions,
+      ...lists,
+      other,
     }
   }
 
