@@ -35,9 +35,11 @@ function dialect(database: string | PostgresPool): PostgresDialect {
         connectionTimeoutMillis: 5000,
         keepAlive: true,
       })
-      // An idle connection the server drops (a restart) is replaced on the next query; without a
-      // listener, pg's 'error' event would end the app's process.
+      // A connection the server drops (a restart, a network cut) fails its query, or is replaced on
+      // the next one; without these listeners pg's 'error' events — on the pool for idle clients,
+      // on the client itself while it is checked out — would end the app's process.
       pool.on('error', () => undefined)
+      pool.on('connect', (client) => client.on('error', () => undefined))
       return pool
     },
   })

@@ -41,6 +41,15 @@ describe.skipIf(url === undefined)('a PostgreSQL outage while the app serves tra
     await send(200)
     await poll(counts, (c) => c.buffered === 0 && c.written === 200, 'the first requests to be written')
 
+    // Short cuts under load first: connections die while checked out, in the middle of a write.
+    for (let i = 0; i < 20; i++) {
+      const sending = send(40)
+      await new Promise((resolve) => setTimeout(resolve, 150))
+      await proxy.cut()
+      await sending
+      await proxy.restore()
+    }
+
     await proxy.cut()
     const outageEnds = Date.now() + OUTAGE_MS
     const buffered: number[] = []
