@@ -1,4 +1,5 @@
-import { parseDuration } from './duration.js'
+import { parseDuration } from '../core/duration.js'
+import { CliError, EXIT } from './cli-error.js'
 import { type DatabaseArgs, databaseName, openCliStore } from './open-cli-store.js'
 
 export interface PruneOptions extends DatabaseArgs {
@@ -7,7 +8,13 @@ export interface PruneOptions extends DatabaseArgs {
 
 /** Deletes the rows older than the duration given, as the retention job would. */
 export async function pruneCommand(database: string, options: PruneOptions): Promise<void> {
-  const before = Date.now() - parseDuration(options.olderThan, '--older-than')
+  let age: number
+  try {
+    age = parseDuration(options.olderThan, '--older-than')
+  } catch (error) {
+    throw new CliError((error as Error).message.replace(/^statgraph: /, ''), EXIT.usage)
+  }
+  const before = Date.now() - age
   const store = await openCliStore(database, options, 'existing')
   try {
     const deleted = await store.prune(before)

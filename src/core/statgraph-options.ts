@@ -1,5 +1,6 @@
 import type { TrustProxy } from '../record/client-address.js'
 import { type PathPattern, pathMatcher } from '../record/path-matcher.js'
+import { parseDuration } from './duration.js'
 import type { AddressPolicy } from '../record/visitor-address.js'
 import type { DashboardAuth } from '../dashboard/dashboard-auth.js'
 import type { DatabaseOption } from '../store/open-store.js'
@@ -51,6 +52,11 @@ export interface StatgraphOptions<Req, Protect> {
    * then let it end as it would have. Default false: call `close()` yourself.
    */
   flushOnExit?: boolean
+  /**
+   * Delete raw rows older than `raw` (`'30d'`, `'12w'`), checked every `every` (default `'1h'`) in
+   * the background — off the app's thread for a SQLite file. Default: keep everything.
+   */
+  retention?: { raw: string; every?: string }
   /** Buffering of the recorder; the defaults suit most apps. */
   recorder?: {
     /** Most requests held in memory while the database is slow or down. Default 10 000. */
@@ -76,6 +82,8 @@ export interface ResolvedOptions<Req, Protect> {
   trustProxy: TrustProxy
   address: AddressPolicy
   flushOnExit: boolean
+  /** Milliseconds: rows older than `raw` are deleted every `every`. */
+  retention: { raw: number; every: number } | undefined
   ignore: ((url: string) => boolean) | undefined
   recorder: NonNullable<StatgraphOptions<Req, Protect>['recorder']>
 }
@@ -123,6 +131,10 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
     trustProxy,
     address: options.storeIp === false ? 'hash' : options.anonymizeIp === true ? 'anonymize' : 'store',
     flushOnExit: options.flushOnExit === true,
+    retention:
+      options.retention === undefined
+        ? undefined
+        : { raw: parseDuration(options.retention?.raw, '"retention.raw"'), every: parseDuration(options.retention.every ?? '1h', '"retention.every"') },
     ignore: options.ignore === undefined || options.ignore.length === 0 ? undefined : pathMatcher(options.ignore),
     recorder: options.recorder ?? {},
   }

@@ -46,6 +46,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly #disable: ((req: Req) => boolean) | undefined
   readonly #ignore: ((url: string) => boolean) | undefined
   readonly #removeExitHooks: () => void
+  #pruneTimer: ReturnType<typeof setInterval> | undefined
   readonly #recorder: Recorder<RequestFacts>
   readonly #writer: WorkerWriter | undefined
 
@@ -63,6 +64,16 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     this.#disable = options.disable
     this.#ignore = options.ignore
     this.#removeExitHooks = options.flushOnExit ? flushOnExit(() => this.#drain()) : () => {}
+    const { retention } = options
+    if (retention !== undefined) {
+      const prune = (before: number) => (writer === undefined ? store.prune(before) : writer.prune(before))
+      this.#pruneTimer = setInterval(() => {
+        prune(Date.now() - retention.raw).catch((error: unknown) => {
+          console.error(`statgraph: deleting old statistics failed (${String(error)}); will try again in ${retention.every / 1000} s`)
+        })
+      }, retention.every)
+      this.#pruneTimer.unref?.()
+    }
     this.#recorder = new Recorder<RequestFacts>({
       ...options.recorder,
       write:
@@ -119,6 +130,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
 
   async close(): Promise<void> {
     this.#removeExitHooks()
+    clearInterval(this.#pruneTimer)
     try {
       await this.#recorder.close()
     } finally {

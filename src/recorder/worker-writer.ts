@@ -13,15 +13,20 @@ export class WorkerWriter {
   readonly #data: WriterWorkerData
   #worker: Worker | undefined
   #nextId = 0
-  readonly #pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>()
+  readonly #pending = new Map<number, { resolve: (reply: WriterReply) => void; reject: (error: Error) => void }>()
 
   constructor(database: string, table: string, record: RecordOptions) {
     this.#data = { database, table, record }
   }
 
   /** Writes `batch`; resolves once it is committed, rejects with the worker's error. */
-  write(batch: RequestFacts[]): Promise<void> {
-    return this.#send({ id: this.#nextId++, batch })
+  async write(batch: RequestFacts[]): Promise<void> {
+    await this.#send({ id: this.#nextId++, batch })
+  }
+
+  /** Deletes the rows from before `before` (ms) in the worker, off the app's thread; how many went. */
+  async prune(before: number): Promise<number> {
+    return (await this.#send({ id: this.#nextId++, prune: before })).count ?? 0
   }
 
   /** Closes the worker's database connection and ends the worker. */
@@ -36,7 +41,7 @@ export class WorkerWriter {
     }
   }
 
-  #send(request: WriterRequest): Promise<void> {
+  #send(request: WriterRequest): Promise<WriterReply> {
     const worker = (this.#worker ??= this.#start())
     return new Promise((resolve, reject) => {
       // Referenced while a write is out, so `await stats.close()` at the end of a script completes.
@@ -63,7 +68,7 @@ export class WorkerWriter {
       const pending = this.#pending.get(reply.id)
       this.#pending.delete(reply.id)
       if (this.#pending.size === 0) worker.unref()
-      if (reply.error === undefined) pending?.resolve()
+      if (reply.error === undefined) pending?.resolve(reply)
       else pending?.reject(new Error(reply.error))
     })
     // A worker that dies fails what it had; the next write starts a new one.

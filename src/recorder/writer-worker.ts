@@ -13,13 +13,14 @@ export interface WriterWorkerData {
   record: RecordOptions
 }
 
-/** A message to the worker: a batch to write, or the order to close. */
-export type WriterRequest = { id: number; batch: RequestFacts[] } | { id: number; close: true }
+/** A message to the worker: a batch to write, rows to prune (older than `prune`, ms), or the order to close. */
+export type WriterRequest = { id: number; batch: RequestFacts[] } | { id: number; prune: number } | { id: number; close: true }
 
-/** The worker's answer to one request. */
+/** The worker's answer to one request: for a prune, how many rows went. */
 export interface WriterReply {
   id: number
   error?: string
+  count?: number
 }
 
 const port = parentPort
@@ -59,9 +60,10 @@ function fileIdentity(): string | undefined {
 }
 
 port.on('message', (request: WriterRequest) => {
-  const done = 'close' in request ? store.close() : write(request.batch)
+  const done: Promise<number | undefined | void> =
+    'close' in request ? store.close() : 'prune' in request ? store.prune(request.prune) : write(request.batch)
   done.then(
-    () => port.postMessage({ id: request.id } satisfies WriterReply),
+    (count) => port.postMessage({ id: request.id, ...(typeof count === 'number' ? { count } : {}) } satisfies WriterReply),
     (error: unknown) => port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies WriterReply),
   )
 })

@@ -1,0 +1,35 @@
+import express from 'express'
+import { afterEach, describe, expect, it } from 'vitest'
+import { resolveOptions } from '../../src/core/statgraph-options.js'
+import { type RunningApp, startApp } from '../helpers/express-app.js'
+import { record } from '../helpers/records.js'
+import { tempDir } from '../helpers/temp-dir.js'
+import { poll } from '../helpers/wait-for.js'
+
+const dir = tempDir()
+const apps: RunningApp[] = []
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()))
+})
+
+describe('retention', () => {
+  it('deletes raw rows older than the retention in the background, and keeps the rest', async () => {
+    const app = await startApp(express, dir, { retention: { raw: '1d', every: '1s' } })
+    apps.push(app)
+    const now = Date.now()
+    await app.stats.store.insertBatch([
+      record({ date: now - 3 * 86_400_000, path: '/old' }),
+      record({ date: now - 25 * 3_600_000, path: '/old' }),
+      record({ date: now - 23 * 3_600_000, path: '/recent' }),
+      record({ date: now, path: '/recent' }),
+    ])
+    const rows = await poll(() => Promise.resolve(app.rows()), (found) => found.length === 2, 'the old rows to be deleted', 10_000)
+    expect(rows.map((row) => row.path)).toEqual(['/recent', '/recent'])
+  })
+
+  it('takes durations and refuses anything else with a message', () => {
+    expect(resolveOptions({ retention: { raw: '30d' } }).retention).toEqual({ raw: 30 * 86_400_000, every: 3_600_000 })
+    expect(() => resolveOptions({ retention: { raw: 'forever' } })).toThrow('"retention.raw" must be a duration such as 90d')
+    expect(() => resolveOptions({ retention: { raw: '30d', every: '0m' } })).toThrow('"retention.every" must be longer than 0')
+  })
+})
