@@ -5,11 +5,13 @@
 // the load generator and the server compete for the same cores); and the CPU time per request of
 // the app's own thread, which is what requests wait for (the writer thread runs beside it).
 // Usage: npm run bench [-- --frameworks express,fastify,koa,hono,node --seconds 10 --rounds 3 --modes plain,statgraph]
+// Against the peers (Express only): npm run bench -- --frameworks express --modes plain,statgraph,swagger-stats,status-monitor,naive
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
+import { MODES, type Mode } from './servers/bench-server.js'
 
 const { values } = parseArgs({
   options: {
@@ -21,8 +23,6 @@ const { values } = parseArgs({
 })
 const seconds = Number(values.seconds)
 const rounds = Number(values.rounds)
-const MODES = ['plain', 'statgraph', 'statgraph-discard'] as const
-type Mode = (typeof MODES)[number]
 const modes = values.modes.split(',').filter((mode): mode is Mode => (MODES as readonly string[]).includes(mode))
 if (modes[0] !== 'plain') throw new Error(`--modes must start with plain and name only ${MODES.join(', ')}`)
 interface Usage {
@@ -57,9 +57,9 @@ const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(li
 const summary: string[] = []
 
 for (const framework of values.frameworks.split(',')) {
-  const throughput: Record<Mode, number[]> = { plain: [], statgraph: [], 'statgraph-discard': [] }
-  const cpuPerRequest: Record<Mode, number[]> = { plain: [], statgraph: [], 'statgraph-discard': [] }
-  const mainPerRequest: Record<Mode, number[]> = { plain: [], statgraph: [], 'statgraph-discard': [] }
+  const throughput = new Map<Mode, number[]>(modes.map((mode) => [mode, []]))
+  const cpuPerRequest = new Map<Mode, number[]>(modes.map((mode) => [mode, []]))
+  const mainPerRequest = new Map<Mode, number[]>(modes.map((mode) => [mode, []]))
   for (let round = 1; round <= rounds; round++) {
     for (const mode of round % 2 === 1 ? [...modes] : [...modes].reverse()) {
       const { child, url } = await startServer(framework, mode)
@@ -70,21 +70,22 @@ for (const framework of values.frameworks.split(',')) {
       const served = after.requests - before.requests
       const micros = (after.cpuMicros - before.cpuMicros) / served
       const main = (after.mainThreadMicros - before.mainThreadMicros) / served
-      throughput[mode].push(rps)
-      cpuPerRequest[mode].push(micros)
-      mainPerRequest[mode].push(main)
+      throughput.get(mode)?.push(rps)
+      cpuPerRequest.get(mode)?.push(micros)
+      mainPerRequest.get(mode)?.push(main)
       console.log(`${framework} round ${round} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${micros.toFixed(1).padStart(7)} µs CPU/request ${main.toFixed(1).padStart(6)} µs main thread/request`)
       child.kill()
       await once(child, 'exit')
     }
   }
-  const plainRps = median(throughput.plain)
-  const plainCpu = median(cpuPerRequest.plain)
-  const plainMain = median(mainPerRequest.plain)
+  const of = (series: Map<Mode, number[]>, mode: Mode) => median(series.get(mode) ?? [])
+  const plainRps = of(throughput, 'plain')
+  const plainCpu = of(cpuPerRequest, 'plain')
+  const plainMain = of(mainPerRequest, 'plain')
   for (const mode of modes) {
-    const rps = median(throughput[mode])
-    const cpu = median(cpuPerRequest[mode])
-    const main = median(mainPerRequest[mode])
+    const rps = of(throughput, mode)
+    const cpu = of(cpuPerRequest, mode)
+    const main = of(mainPerRequest, mode)
     const ratios =
       mode === 'plain'
         ? ''

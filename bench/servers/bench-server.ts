@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Store } from 'statgraph'
 
-export type Mode = 'plain' | 'statgraph' | 'statgraph-discard'
+/** How a hello world runs: bare, with statgraph (writing or not), or with a peer for comparison (Express only). */
+export const MODES = ['plain', 'statgraph', 'statgraph-discard', 'swagger-stats', 'status-monitor', 'naive'] as const
+export type Mode = (typeof MODES)[number]
 
 const discardingStore: Store = {
   migrate: async () => {},
@@ -20,13 +22,17 @@ const discardingStore: Store = {
 }
 
 /** The mode from the command line, and the `database` option for it (undefined: no statgraph). */
-export function benchMode(): { mode: Mode; database: string | Store | undefined } {
+export function benchMode(peers: readonly Mode[] = []): { mode: Mode; database: string | Store | undefined } {
   const mode = process.argv[2] as Mode
-  if (mode === 'plain') return { mode, database: undefined }
-  if (mode === 'statgraph') return { mode, database: join(mkdtempSync(join(tmpdir(), 'statgraph-bench-')), 'bench.db') }
+  if (mode === 'plain' || peers.includes(mode)) return { mode, database: mode === 'naive' ? benchFile() : undefined }
+  if (mode === 'statgraph') return { mode, database: benchFile() }
   // Everything but the database: what the request path itself costs.
   if (mode === 'statgraph-discard') return { mode, database: discardingStore }
-  throw new Error(`usage: ${process.argv[1]} plain|statgraph|statgraph-discard`)
+  throw new Error(`usage: ${process.argv[1]} ${['plain', 'statgraph', 'statgraph-discard', ...peers].join('|')}`)
+}
+
+function benchFile(): string {
+  return join(mkdtempSync(join(tmpdir(), 'statgraph-bench-')), 'bench.db')
 }
 
 /** Prints the port once `server` listens, and answers the bench's IPC question. */

@@ -1,12 +1,33 @@
-// Express hello world for bench/overhead.ts.
-import express from 'express'
+// Express hello world for bench/overhead.ts: bare, with statgraph, or with a peer for comparison —
+// swagger-stats, express-status-monitor, or a naive recorder committing one INSERT per request to
+// SQLite with its default settings (Flask-Statgraph's way).
+import { createRequire } from 'node:module'
+import Database from 'better-sqlite3'
+import express, { type RequestHandler } from 'express'
 import { statgraph } from 'statgraph/express'
 import { benchMode, reportTo } from './bench-server.js'
 
-const { database } = benchMode()
+const require = createRequire(import.meta.url)
+const { mode, database } = benchMode(['swagger-stats', 'status-monitor', 'naive'])
 const app = express()
-if (database !== undefined) statgraph(app, { database })
+if (mode === 'statgraph' || mode === 'statgraph-discard') statgraph(app, { database })
+if (mode === 'swagger-stats') app.use((require('swagger-stats') as { getMiddleware(options: object): RequestHandler }).getMiddleware({}))
+if (mode === 'status-monitor') app.use((require('express-status-monitor') as () => RequestHandler)())
+if (mode === 'naive') app.use(naiveRecorder(database as string))
 app.get('/', (_req, res) => {
   res.send('Hello World!')
 })
 reportTo(app.listen(0, '127.0.0.1'))
+
+function naiveRecorder(file: string): RequestHandler {
+  const db = new Database(file)
+  db.exec('create table request (response_time real, date text, method text, size integer, status_code integer, path text, user_agent text, remote_address text)')
+  const insert = db.prepare('insert into request values (?, ?, ?, ?, ?, ?, ?, ?)')
+  return (req, res, next) => {
+    const start = performance.now()
+    res.on('finish', () => {
+      insert.run(performance.now() - start, new Date().toISOString(), req.method, Number(res.getHeader('content-length') ?? 0), res.statusCode, req.path, req.get('user-agent') ?? '', req.ip ?? '')
+    })
+    next()
+  }
+}
