@@ -4,9 +4,10 @@ import { toRequestRecord } from '../record/to-request-record.js'
 import { Recorder, type RecorderCounts } from '../recorder/recorder.js'
 import { WorkerWriter } from '../recorder/worker-writer.js'
 import type { Health } from '../dashboard/health.js'
-import { flushOnExit } from './flush-on-exit.js'
 import { openStore, sqliteFile } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
+import { flushOnExit } from './flush-on-exit.js'
+import { schedulePruning } from './prune-schedule.js'
 import type { ResolvedOptions } from './statgraph-options.js'
 
 const SLASH = 47
@@ -46,7 +47,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly #disable: ((req: Req) => boolean) | undefined
   readonly #ignore: ((url: string) => boolean) | undefined
   readonly #removeExitHooks: () => void
-  #pruneTimer: ReturnType<typeof setInterval> | undefined
+  readonly #pruneTimer: ReturnType<typeof setInterval> | undefined
   readonly #recorder: Recorder<RequestFacts>
   readonly #writer: WorkerWriter | undefined
 
@@ -64,16 +65,11 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     this.#disable = options.disable
     this.#ignore = options.ignore
     this.#removeExitHooks = options.flushOnExit ? flushOnExit(() => this.#drain()) : () => {}
-    const { retention } = options
-    if (retention !== undefined) {
-      const prune = (before: number) => (writer === undefined ? store.prune(before) : writer.prune(before))
-      this.#pruneTimer = setInterval(() => {
-        prune(Date.now() - retention.raw).catch((error: unknown) => {
-          console.error(`statgraph: deleting old statistics failed (${String(error)}); will try again in ${retention.every / 1000} s`)
-        })
-      }, retention.every)
-      this.#pruneTimer.unref?.()
-    }
+    // For a SQLite file, the writer thread deletes: a long DELETE never blocks the app's thread.
+    this.#pruneTimer =
+      options.retention === undefined
+        ? undefined
+        : schedulePruning((before) => (writer === undefined ? store.prune(before) : writer.prune(before)), options.retention)
     this.#recorder = new Recorder<RequestFacts>({
       ...options.recorder,
       write:
