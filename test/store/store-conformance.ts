@@ -14,6 +14,8 @@ export interface StoreEngine {
   countRows(table: string): Promise<number>
   /** Removes `table` and its migration tables. */
   dropTable(table: string): Promise<void>
+  /** Runs one SQL statement with the engine's own client (plain names only, no quoting). */
+  run(statement: string): Promise<void>
   /** Releases the engine's own connections once the suite is over. */
   end?(): Promise<void>
 }
@@ -336,6 +338,19 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       await store.markImported('f'.repeat(64), '/var/log/nginx/access.log', 1000)
       expect(await store.importedBefore('f'.repeat(64))).toMatchObject({ source: '/var/log/nginx/access.log' })
       await expect(store.markImported('f'.repeat(64), 'again', 1)).rejects.toThrow()
+    })
+
+    it('completes a migration that was applied but not recorded, as a lost connection leaves one on MySQL', async () => {
+      const table = newTable()
+      const first = open(table)
+      await first.insertBatch([record()])
+      await first.close()
+      // Every step after the first ran, but none was written down.
+      await e.run(`delete from ${table}_statgraph_migration where name <> '0001_create_request_table'`)
+      const second = open(table)
+      await second.insertBatch([record({ route: '/again', bot: true })])
+      expect(await e.countRows(table)).toBe(2)
+      expect((await second.stats(statsQuery('start=2026-01-15&end=2026-01-15&route=/again'))).hits).toBe(1)
     })
 
     it('loses nothing with four instances migrating and writing one table at once', async () => {

@@ -97,7 +97,7 @@ export class KyselyStore implements Store {
   }
 
   async #migrateToLatest(): Promise<void> {
-    const migrations = requestMigrations(this.#table, this.#flavor)
+    const migrations = requestMigrations(this.#table, this.#flavor, this.#schema)
     const migrator = new Migrator({
       db: this.#db,
       provider: { getMigrations: async () => migrations },

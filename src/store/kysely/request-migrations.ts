@@ -5,9 +5,17 @@ import type { SqlFlavor } from './sql-flavor.js'
  * The statistics table's versions, the same steps on every engine in its own column types. Each
  * step only adds: a table made by an older statgraph — or one Flask-Statgraph made with the same
  * columns — keeps its rows. Kysely's migrator runs them once, under the engine's migration lock.
+ *
+ * Each step also skips what is already there: MySQL commits DDL at once, outside any transaction, so
+ * a connection lost halfway leaves a step applied but not recorded, and running it again must work.
  */
-export function requestMigrations(table: string, flavor: SqlFlavor): Record<string, Migration> {
+export function requestMigrations(table: string, flavor: SqlFlavor, schema?: string): Record<string, Migration> {
   const types = flavor.columns
+  const hasColumn = async (db: Kysely<unknown>, column: string) => {
+    const tables = await db.introspection.getTables()
+    const found = tables.find((candidate) => candidate.name === table && (schema === undefined || candidate.schema === schema))
+    return found?.columns.some((existing) => existing.name === column) ?? false
+  }
   return {
     '0001_create_request_table': {
       // The seed's columns, as Flask-Statgraph's model declares them.
@@ -35,16 +43,26 @@ export function requestMigrations(table: string, flavor: SqlFlavor): Record<stri
     },
     '0002_bot_column_and_date_index': {
       async up(db: Kysely<unknown>) {
-        await db.schema
-          .alterTable(table)
-          .addColumn('bot', types.boolean, (column) => column.notNull().defaultTo(flavor.toBoolean(false)))
-          .execute()
-        await db.schema.createIndex(`${table}_date`).on(table).column('date').execute()
+        if (!(await hasColumn(db, 'bot'))) {
+          await db.schema
+            .alterTable(table)
+            .addColumn('bot', types.boolean, (column) => column.notNull().defaultTo(flavor.toBoolean(false)))
+            .execute()
+        }
+        const index = db.schema.createIndex(`${table}_date`).on(table).column('date')
+        // MySQL 8 has no "create index if not exists"; there, with no transaction to spoil, an
+        // existing index is recognised by its error.
+        if (flavor.indexIfNotExists) await index.ifNotExists().execute()
+        else {
+          await index.execute().catch((error: unknown) => {
+            if (!/duplicate key name/i.test(String(error))) throw error
+          })
+        }
       },
     },
     '0003_route_column': {
       async up(db: Kysely<unknown>) {
-        await db.schema.alterTable(table).addColumn('route', types.text).execute()
+        if (!(await hasColumn(db, 'route'))) await db.schema.alterTable(table).addColumn('route', types.text).execute()
       },
     },
     '0004_import_ledger': {
@@ -52,6 +70,7 @@ export function requestMigrations(table: string, flavor: SqlFlavor): Record<stri
       async up(db: Kysely<unknown>) {
         let create = db.schema
           .createTable(`${table}_statgraph_import`)
+          .ifNotExists()
           .addColumn('fingerprint', sql`varchar(64)`, (column) => column.primaryKey())
           .addColumn('source', types.text)
           .addColumn('line_count', types.integer)

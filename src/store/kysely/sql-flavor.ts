@@ -20,6 +20,8 @@ export interface SqlFlavor {
   columns: ColumnTypes
   /** Whether the id column needs the `autoincrement` / `auto_increment` modifier. */
   autoIncrement: boolean
+  /** Whether `create index if not exists` is understood (not by MySQL 8). */
+  indexIfNotExists: boolean
   /** What ends the `create table` statement (MySQL's character set), if anything. */
   createTableEnd?: RawBuilder<unknown>
   /** The value stored in the `date` column for an instant (ms since the epoch). */

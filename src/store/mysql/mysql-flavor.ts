@@ -12,6 +12,7 @@ const BUCKET_FORMAT: Record<TimeBucket, string> = { day: '%Y-%m-%d', hour: '%Y-%
  */
 export const mysqlFlavor: SqlFlavor = {
   columns: { id: 'bigint', real: 'double precision', integer: 'bigint', text: 'text', date: sql`datetime(3)`, boolean: 'boolean' },
+  indexIfNotExists: false,
   autoIncrement: true,
   createTableEnd: sql`default character set utf8mb4 collate utf8mb4_bin`,
   toDate: toUtcText,

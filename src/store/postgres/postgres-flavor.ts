@@ -7,6 +7,7 @@ const BUCKET_FORMAT: Record<TimeBucket, string> = { day: 'YYYY-MM-DD', hour: 'YY
 /** PostgreSQL keeps instants as `timestamptz` and booleans as `boolean`; the driver reads back `Date`s. */
 export const postgresFlavor: SqlFlavor = {
   columns: { id: 'bigserial', real: 'double precision', integer: 'bigint', text: 'text', date: 'timestamptz', boolean: 'boolean' },
+  indexIfNotExists: true,
   autoIncrement: false,
   toDate: (ms) => new Date(ms),
   readDate: (date) => date,

@@ -6,6 +6,7 @@ import { fromUtcText, toUtcText } from '../../stats/utc-text.js'
 /** SQLite keeps dates as UTC text, readable in any SQL shell and cut to a bucket with `substr`. */
 export const sqliteFlavor: SqlFlavor = {
   columns: { id: 'integer', real: 'real', integer: 'integer', text: 'text', date: 'text', boolean: 'integer' },
+  indexIfNotExists: true,
   autoIncrement: true,
   toDate: toUtcText,
   readDate: (date) => date,

@@ -18,5 +18,8 @@ describeStoreConformance('PostgreSQL (PGlite)', {
   async dropTable(table) {
     for (const name of storeTables(table)) await sql`drop table if exists ${sql.table(name)}`.execute(db)
   },
+  async run(statement) {
+    await sql.raw(statement).execute(db)
+  },
   end: () => db.destroy(),
 })

@@ -21,6 +21,9 @@ describeStoreConformance(
     async dropTable(table) {
       for (const name of storeTables(table)) await admin.query(`drop table if exists "${name}"`)
     },
+    async run(statement) {
+      await admin.query(statement)
+    },
     end: () => admin.end(),
   },
 )

@@ -45,6 +45,11 @@ describeStoreConformance('SQLite', {
     for (const name of storeTables(table)) db.exec(`drop table if exists "${name}"`)
     db.close()
   },
+  async run(statement) {
+    const db = new Database(shared)
+    db.exec(statement)
+    db.close()
+  },
 })
 
 describe('SqliteStore', () => {
