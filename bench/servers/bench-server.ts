@@ -18,6 +18,7 @@ const discardingStore: Store = {
   stats: () => Promise.reject(new Error('the discarding store keeps nothing')),
   requests: () => Promise.reject(new Error('the discarding store keeps nothing')),
   prune: async () => 0,
+  pruneRollups: async () => 0,
   close: async () => {},
 }
 

@@ -5,7 +5,8 @@ export type TimeBucket = 'minute' | 'hour' | 'day'
 
 export const TIME_BUCKETS: readonly TimeBucket[] = ['minute', 'hour', 'day']
 
-const BUCKET_MS: Record<TimeBucket, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }
+/** The width of one bucket in ms. */
+export const BUCKET_MS: Record<TimeBucket, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }
 
 /** How many characters of UTC text `YYYY-MM-DD HH:MM` name a bucket: the day, the hour or the minute. */
 export const BUCKET_TEXT_LENGTH: Record<TimeBucket, number> = { minute: 16, hour: 13, day: 10 }

@@ -29,8 +29,10 @@ export interface Store {
   stats(query: StatsQuery): Promise<StoreStats>
   /** Raw rows, newest first. */
   requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage>
-  /** Deletes rows that arrived before `before` (ms since the epoch); returns how many. */
+  /** Deletes raw rows that arrived before `before` (ms since the epoch); returns how many. Rollups stay. */
   prune(before: number): Promise<number>
+  /** Deletes the rollups of buckets that ended before `before`; returns how many cells. */
+  pruneRollups(before: number): Promise<number>
   /** Releases what the store opened itself (never a database handle the app passed in). */
   close(): Promise<void>
 }

@@ -242,6 +242,7 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
         throw new Error('disk full')
       },
       prune: async () => 0,
+      pruneRollups: async () => 0,
       close: async () => {},
     }
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {})

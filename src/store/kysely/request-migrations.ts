@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, sql } from 'kysely'
+import { type CreateTableBuilder, type Kysely, type Migration, sql } from 'kysely'
 import type { SqlFlavor } from './sql-flavor.js'
 
 /**
@@ -9,7 +9,13 @@ import type { SqlFlavor } from './sql-flavor.js'
  * Each step also skips what is already there: MySQL commits DDL at once, outside any transaction, so
  * a connection lost halfway leaves a step applied but not recorded, and running it again must work.
  */
-export function requestMigrations(table: string, flavor: SqlFlavor, schema?: string): Record<string, Migration> {
+export function requestMigrations(
+  table: string,
+  flavor: SqlFlavor,
+  schema: string | undefined,
+  /** Builds the rollups from the raw rows already in the table (into emptied rollup tables). */
+  buildRollups: (db: Kysely<unknown>) => Promise<void>,
+): Record<string, Migration> {
   const types = flavor.columns
   const hasColumn = async (db: Kysely<unknown>, column: string) => {
     const tables = await db.introspection.getTables()
@@ -77,6 +83,52 @@ export function requestMigrations(table: string, flavor: SqlFlavor, schema?: str
           .addColumn('imported_at', types.date)
         if (flavor.createTableEnd !== undefined) create = create.modifyEnd(flavor.createTableEnd)
         await create.execute()
+      },
+    },
+    '0005_rollups': {
+      // Cells per grain × bucket × group × value, visitors per grain × bucket, and the one row every
+      // rollup write locks first; then the rollups of the rows already there.
+      async up(db: Kysely<unknown>) {
+        const end = (create: CreateTableBuilder<string>) => (flavor.createTableEnd === undefined ? create : create.modifyEnd(flavor.createTableEnd))
+        await end(
+          db.schema
+            .createTable(`${table}_rollup`)
+            .ifNotExists()
+            .addColumn('grain', types.integer, (column) => column.notNull())
+            .addColumn('bucket', types.integer, (column) => column.notNull())
+            .addColumn('dim', sql`varchar(16)`, (column) => column.notNull())
+            .addColumn('kh', sql`varchar(24)`, (column) => column.notNull())
+            .addColumn('value', types.text)
+            .addColumn('hits', types.integer, (column) => column.notNull())
+            .addColumn('errors', types.integer, (column) => column.notNull())
+            .addColumn('bytes', types.integer, (column) => column.notNull())
+            .addColumn('timed', types.integer, (column) => column.notNull())
+            .addColumn('time_sum', types.real, (column) => column.notNull())
+            .addColumn('time_max', types.real)
+            .addColumn('last_at', types.integer, (column) => column.notNull())
+            .addColumn('histogram', types.text)
+            .addColumn('visitors', types.text)
+            .addPrimaryKeyConstraint(`${table}_rollup_pk`, ['grain', 'bucket', 'dim', 'kh']),
+        ).execute()
+        await end(
+          db.schema
+            .createTable(`${table}_visitor`)
+            .ifNotExists()
+            .addColumn('grain', types.integer, (column) => column.notNull())
+            .addColumn('bucket', types.integer, (column) => column.notNull())
+            .addColumn('visitor', sql`varchar(64)`, (column) => column.notNull())
+            .addPrimaryKeyConstraint(`${table}_visitor_pk`, ['grain', 'bucket', 'visitor']),
+        ).execute()
+        await end(
+          db.schema
+            .createTable(`${table}_statgraph_lock`)
+            .ifNotExists()
+            .addColumn('id', types.integer, (column) => column.primaryKey())
+            .addColumn('n', types.integer, (column) => column.notNull()),
+        ).execute()
+        const lock = sql.table(schema === undefined ? `${table}_statgraph_lock` : `${schema}.${table}_statgraph_lock`)
+        await sql`insert into ${lock} (id, n) values (1, 0) ${flavor.skipDuplicates(['id'])}`.execute(db)
+        await buildRollups(db)
       },
     },
   }

@@ -37,4 +37,11 @@ export interface SqlFlavor {
    * `YYYY-MM-DD HH` (hour) or `YYYY-MM-DD HH:MM` (minute) — see `bucketKey`.
    */
   utcBucket(bucket: TimeBucket): RawBuilder<string>
+  /**
+   * What ends an INSERT so that a row whose `keys` exist already replaces that row's `columns`
+   * (`on conflict … do update` / `on duplicate key update`).
+   */
+  upsert(keys: readonly string[], columns: readonly string[]): RawBuilder<unknown>
+  /** What ends an INSERT so that a row whose `keys` exist already is skipped. */
+  skipDuplicates(keys: readonly string[]): RawBuilder<unknown>
 }

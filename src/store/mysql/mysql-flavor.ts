@@ -20,4 +20,7 @@ export const mysqlFlavor: SqlFlavor = {
   fromDate: fromUtcText,
   toBoolean: (value) => (value ? 1 : 0),
   utcBucket: (bucket) => sql<string>`date_format(date, ${sql.lit(BUCKET_FORMAT[bucket])})`,
+  upsert: (_keys, columns) => sql`on duplicate key update ${sql.join(columns.map((column) => sql`${sql.ref(column)} = values(${sql.ref(column)})`))}`,
+  // Not INSERT IGNORE, which would also turn real errors (a value too long) into warnings.
+  skipDuplicates: (keys) => sql`on duplicate key update ${sql.ref(keys[0] as string)} = ${sql.ref(keys[0] as string)}`,
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { TimeBucket } from '../../stats/time-bucket.js'
+import { onConflictSkip, onConflictUpdate } from '../kysely/conflict-clauses.js'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
 
 const BUCKET_FORMAT: Record<TimeBucket, string> = { day: 'YYYY-MM-DD', hour: 'YYYY-MM-DD HH24', minute: 'YYYY-MM-DD HH24:MI' }
@@ -14,4 +15,6 @@ export const postgresFlavor: SqlFlavor = {
   fromDate: (value) => (value instanceof Date ? value.getTime() : Date.parse(String(value))),
   toBoolean: (value) => value,
   utcBucket: (bucket) => sql<string>`to_char(date at time zone 'UTC', ${sql.lit(BUCKET_FORMAT[bucket])})`,
+  upsert: onConflictUpdate,
+  skipDuplicates: onConflictSkip,
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { onConflictSkip, onConflictUpdate } from '../kysely/conflict-clauses.js'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
 import { BUCKET_TEXT_LENGTH } from '../../stats/time-bucket.js'
 import { fromUtcText, toUtcText } from '../../stats/utc-text.js'
@@ -13,4 +14,6 @@ export const sqliteFlavor: SqlFlavor = {
   fromDate: fromUtcText,
   toBoolean: (value) => (value ? 1 : 0),
   utcBucket: (bucket) => sql<string>`substr(date, 1, ${sql.lit(BUCKET_TEXT_LENGTH[bucket])})`,
+  upsert: onConflictUpdate,
+  skipDuplicates: onConflictSkip,
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import type Database from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
 import type { RequestRecord } from '../../record/request-record.js'
@@ -38,6 +39,8 @@ export interface SqliteStoreOptions {
 export class SqliteStore extends KyselyStore {
   readonly #sqlite: (() => Promise<SqliteDatabase>) | undefined
   readonly #table: string
+  /** The file, where known: writes of one file from this process take turns on it. */
+  readonly #file: string | undefined
   #insertMany: ((records: readonly RequestRecord[]) => void) | undefined
 
   constructor(options: SqliteStoreOptions) {
@@ -55,6 +58,7 @@ export class SqliteStore extends KyselyStore {
     })
     this.#sqlite = sqlite
     this.#table = table
+    this.#file = typeof database === 'string' ? resolve(database) : isKyselyInstance(database) ? undefined : (database as { name?: string }).name
   }
 
   /**
@@ -74,13 +78,24 @@ export class SqliteStore extends KyselyStore {
   }
 
   /**
-   * With a better-sqlite3 handle, one prepared statement run per row inside one transaction: about
-   * four times cheaper per row than building a multi-row INSERT through Kysely.
+   * A write holds SQLite's lock across several statements; another connection of this process
+   * asking for it meanwhile would block the thread in its busy wait — the very thread the holder
+   * needs to finish — so writes of one file from this process queue here instead.
    */
-  override async insertBatch(records: readonly RequestRecord[]): Promise<void> {
-    if (this.#sqlite === undefined) return super.insertBatch(records)
-    if (records.length === 0) return
-    await this.migrate()
+  override insertBatch(records: readonly RequestRecord[]): Promise<void> {
+    return this.#file === undefined ? super.insertBatch(records) : takeTurn(this.#file, () => super.insertBatch(records))
+  }
+
+  override pruneRollups(before: number): Promise<number> {
+    return this.#file === undefined ? super.pruneRollups(before) : takeTurn(this.#file, () => super.pruneRollups(before))
+  }
+
+  /**
+   * With a better-sqlite3 handle (the one Kysely's transaction runs on), one prepared statement run
+   * per row: about four times cheaper per row than building a multi-row INSERT through Kysely.
+   */
+  protected override async insertRows(trx: Kysely<RequestDatabase>, records: readonly RequestRecord[]): Promise<void> {
+    if (this.#sqlite === undefined) return super.insertRows(trx, records)
     this.#insertMany ??= prepareInsert(await this.#sqlite(), this.#table)
     this.#insertMany(records)
   }
@@ -89,14 +104,30 @@ export class SqliteStore extends KyselyStore {
 function prepareInsert(sqlite: SqliteDatabase, table: string): (records: readonly RequestRecord[]) => void {
   const columns = INSERT_COLUMNS.map((column) => `"${column}"`).join(', ')
   const statement = sqlite.prepare(`insert into "${table}" (${columns}) values (${INSERT_COLUMNS.map(() => '?').join(', ')})`)
-  return sqlite.transaction((records: readonly RequestRecord[]) => {
+  return (records: readonly RequestRecord[]) => {
     for (const r of records) {
       statement.run(
         r.response_time, toUtcText(r.date), r.method, r.size, r.status_code, r.path, r.user_agent,
         r.remote_address, r.exception, r.referrer, r.browser, r.platform, r.mimetype, r.bot ? 1 : 0, r.route,
       )
     }
+  }
+}
+
+const turns = new Map<string, Promise<unknown>>()
+
+/** Runs `task` once every task queued before it for `file` has settled. */
+function takeTurn<T>(file: string, task: () => Promise<T>): Promise<T> {
+  const result = (turns.get(file) ?? Promise.resolve()).then(task, task)
+  const settled = result.then(
+    () => undefined,
+    () => undefined,
+  )
+  turns.set(file, settled)
+  void settled.then(() => {
+    if (turns.get(file) === settled) turns.delete(file)
   })
+  return result
 }
 
 /**

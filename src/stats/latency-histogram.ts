@@ -1,0 +1,96 @@
+import { nearestRank } from './percentile.js'
+
+/** Ratio between the bounds of one bin: each bin is 5% wide. */
+const GAMMA = 1.05
+const LOG_GAMMA = Math.log(GAMMA)
+
+/**
+ * The most a percentile read from a histogram differs from the exact value, relative to it:
+ * (γ − 1) / (γ + 1) ≈ 2.44% for times of 1 µs and more (shorter ones read as 1 µs, 0 as 0).
+ */
+export const HISTOGRAM_RELATIVE_ERROR = (GAMMA - 1) / (GAMMA + 1)
+
+/** Bins of the shortest time kept apart (1 µs) and of 0 ms. */
+const MIN_BIN = Math.ceil(Math.log(0.001) / LOG_GAMMA)
+const ZERO_BIN = MIN_BIN - 1
+
+/**
+ * Response times in log-scaled bins (DDSketch's scheme): bin i holds (γ^(i−1), γ^i] ms and reads as
+ * 2γ^i / (γ + 1), so any percentile is within {@link HISTOGRAM_RELATIVE_ERROR} of the exact one.
+ * Two histograms merge by adding bins, which is what makes them storable per bucket and summable
+ * over any range, from any number of writers.
+ */
+export class LatencyHistogram {
+  /** Index of `counts[0]`. */
+  #offset = 0
+  #counts: number[] = []
+  #total = 0
+
+  get total(): number {
+    return this.#total
+  }
+
+  add(ms: number, count = 1): void {
+    this.#addToBin(binOf(ms), count)
+  }
+
+  merge(other: LatencyHistogram): void {
+    other.#counts.forEach((count, i) => {
+      if (count !== 0) this.#addToBin(other.#offset + i, count)
+    })
+  }
+
+  /** The nearest-rank `percent`th percentile, read from its bin; null when empty. */
+  percentile(percent: number): number | null {
+    if (this.#total === 0) return null
+    const rank = nearestRank(percent, this.#total)
+    let seen = 0
+    for (let i = 0; i < this.#counts.length; i++) {
+      seen += this.#counts[i] as number
+      if (seen >= rank) return valueOf(this.#offset + i)
+    }
+    return valueOf(this.#offset + this.#counts.length - 1)
+  }
+
+  /** Compact text: the first bin's index, then every count from there (`61:1,0,3`). */
+  encode(): string {
+    return `${this.#offset}:${this.#counts.join(',')}`
+  }
+
+  static decode(text: string): LatencyHistogram {
+    const histogram = new LatencyHistogram()
+    const colon = text.indexOf(':')
+    const offset = Number(text.slice(0, colon))
+    const counts = colon + 1 < text.length ? text.slice(colon + 1).split(',').map(Number) : []
+    if (!Number.isInteger(offset) || counts.some((count) => !Number.isInteger(count) || count < 0)) {
+      throw new Error(`statgraph: a stored latency histogram is unreadable: ${JSON.stringify(text.slice(0, 40))}`)
+    }
+    histogram.#offset = offset
+    histogram.#counts = counts
+    histogram.#total = counts.reduce((sum, count) => sum + count, 0)
+    return histogram
+  }
+
+  #addToBin(bin: number, count: number): void {
+    if (this.#counts.length === 0) {
+      this.#offset = bin
+      this.#counts.push(0)
+    } else if (bin < this.#offset) {
+      this.#counts.unshift(...new Array<number>(this.#offset - bin).fill(0))
+      this.#offset = bin
+    } else if (bin >= this.#offset + this.#counts.length) {
+      this.#counts.push(...new Array<number>(bin - this.#offset - this.#counts.length + 1).fill(0))
+    }
+    this.#counts[bin - this.#offset] = (this.#counts[bin - this.#offset] as number) + count
+    this.#total += count
+  }
+}
+
+function binOf(ms: number): number {
+  if (ms <= 0) return ZERO_BIN
+  return Math.max(MIN_BIN, Math.ceil(Math.log(ms) / LOG_GAMMA))
+}
+
+function valueOf(bin: number): number {
+  return bin === ZERO_BIN ? 0 : (2 * GAMMA ** bin) / (GAMMA + 1)
+}

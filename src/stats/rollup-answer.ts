@@ -1,0 +1,135 @@
+import { PERCENTILES } from './percentile.js'
+import { emptyCell, HOUR_MS, mergeCell, type RollupCell, type RollupDimension } from './rollup-cell.js'
+import type { StatsQuery } from './stats-query.js'
+import type { BreakdownEntry, ExceptionStats, RouteStats, StoreStats, TimeseriesPoint } from './stats.js'
+import { BUCKET_MS, bucketStarts } from './time-bucket.js'
+
+/** Distinct visitors of the whole range and of each time-series point (by its start, ms). */
+export interface VisitorCounts {
+  total: number
+  points: ReadonlyMap<number, number>
+}
+
+/**
+ * A stats answer summed from rollup cells (read from the store, or built from raw rows at the
+ * range's edges): whole-traffic cells per time-series point, every other group's cells per value.
+ */
+export class RollupAnswer {
+  readonly #query: StatsQuery
+  readonly #width: number
+  readonly #points = new Map<number, RollupCell>()
+  readonly #groups = new Map<RollupDimension, Map<string | null, RollupCell>>()
+
+  constructor(query: StatsQuery) {
+    this.#query = query
+    this.#width = BUCKET_MS[query.bucket]
+  }
+
+  /** Counts `cell` in; the answer may change it, so it must not be used elsewhere afterwards. */
+  add(cell: RollupCell): void {
+    if (cell.dim === 'all') {
+      const start = Math.floor((cell.bucket * HOUR_MS) / this.#width) * this.#width
+      mergeInto(this.#points, start, cell)
+      return
+    }
+    let group = this.#groups.get(cell.dim)
+    if (group === undefined) {
+      group = new Map()
+      this.#groups.set(cell.dim, group)
+    }
+    mergeInto(group, cell.key, cell)
+  }
+
+  /** The `count` values of `dim` with the most requests, most first (ties: by value, none last). */
+  top(dim: RollupDimension, count = this.#query.top): RollupCell[] {
+    const cells = [...(this.#groups.get(dim)?.values() ?? [])]
+    const byValue = dim === 'status' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+    cells.sort((a, b) => b.hits - a.hits || (a.key === null ? 1 : 0) - (b.key === null ? 1 : 0) || byValue(a.key ?? '', b.key ?? ''))
+    return cells.slice(0, count)
+  }
+
+  build(visitors: VisitorCounts): StoreStats {
+    const total = emptyCell(0, 0, 'all', null)
+    for (const cell of this.#points.values()) mergeCell(total, cell)
+    const timeseries: TimeseriesPoint[] = bucketStarts(this.#query.range.from, this.#query.range.to, this.#query.bucket).map((start) => {
+      const cell = this.#points.get(start)
+      return {
+        t: new Date(start).toISOString(),
+        hits: cell?.hits ?? 0,
+        uniqueHits: visitors.points.get(start) ?? 0,
+        errors: cell?.errors ?? 0,
+        avgResponseTime: cell === undefined ? null : average(cell),
+        p50ResponseTime: cell?.histogram?.percentile(50) ?? null,
+        p95ResponseTime: cell?.histogram?.percentile(95) ?? null,
+        p99ResponseTime: cell?.histogram?.percentile(99) ?? null,
+      }
+    })
+    const entries = (dim: RollupDimension) => this.top(dim).map((cell) => ({ key: cell.key, count: cell.hits }))
+    const lists = {
+      statusCodes: entries('status').map((entry) => ({ key: Number(entry.key), count: entry.count })),
+      methods: entries('method') as BreakdownEntry<string>[],
+      paths: this.#routeLines('path') as (RouteStats & { key: string })[],
+      routes: this.#routeLines('route'),
+      browsers: entries('browser'),
+      platforms: entries('platform'),
+      referrers: entries('referrer'),
+      mimetypes: entries('mimetype'),
+      exceptions: this.#exceptions(),
+    }
+    const withException = [...(this.#groups.get('exception')?.values() ?? [])].reduce((sum, cell) => sum + cell.hits, 0)
+    const listed = (list: readonly { count: number }[]) => list.reduce((sum, entry) => sum + entry.count, 0)
+    const other = Object.fromEntries(
+      Object.entries(lists).map(([name, list]) => [name, (name === 'exceptions' ? withException : total.hits) - listed(list)]),
+    ) as StoreStats['other']
+    const [p50, p95, p99] = PERCENTILES.map((percent) => total.histogram?.percentile(percent) ?? null)
+    return {
+      hits: total.hits,
+      uniqueHits: visitors.total,
+      errors: total.errors,
+      bytes: total.bytes,
+      responseTime: { avg: average(total), p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null, max: total.timeMax },
+      timeseries,
+      ...lists,
+      other,
+    }
+  }
+
+  #routeLines(dim: 'path' | 'route'): RouteStats[] {
+    return this.top(dim).map((cell) => ({
+      key: cell.key,
+      count: cell.hits,
+      uniqueHits: cell.visitors?.count() ?? 0,
+      errors: cell.errors,
+      avgResponseTime: average(cell),
+      p95ResponseTime: cell.histogram?.percentile(95) ?? null,
+      lastRequested: new Date(cell.last).toISOString(),
+    }))
+  }
+
+  #exceptions(): ExceptionStats[] {
+    // Where each exception happens most: its busiest place, ties to the first by value.
+    const places = new Map<string, { place: string; count: number }>()
+    for (const cell of this.#groups.get('place')?.values() ?? []) {
+      const [exception, place] = JSON.parse(cell.key as string) as [string, string]
+      const best = places.get(exception)
+      if (best === undefined || cell.hits > best.count || (cell.hits === best.count && place < best.place)) places.set(exception, { place, count: cell.hits })
+    }
+    return this.top('exception').map((cell) => ({
+      key: cell.key as string,
+      count: cell.hits,
+      lastSeen: new Date(cell.last).toISOString(),
+      where: places.get(cell.key as string)?.place ?? null,
+    }))
+  }
+}
+
+/** Merges `cell` into the one kept for `key`; the first one is kept as it is (cells given to an answer are its own). */
+function mergeInto<K>(cells: Map<K, RollupCell>, key: K, cell: RollupCell): void {
+  const existing = cells.get(key)
+  if (existing === undefined) cells.set(key, cell)
+  else mergeCell(existing, cell)
+}
+
+function average(cell: RollupCell): number | null {
+  return cell.timed === 0 ? null : cell.timeSum / cell.timed
+}

@@ -1,0 +1,82 @@
+import { LatencyHistogram } from './latency-histogram.js'
+import { VisitorSketch } from './visitor-sketch.js'
+
+/** The groups a rollup counts by: `all` is the whole traffic, `place` an exception × where it happened. */
+export const ROLLUP_DIMENSIONS = ['all', 'path', 'route', 'method', 'status', 'browser', 'platform', 'referrer', 'mimetype', 'exception', 'place'] as const
+export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number]
+
+/** The groups whose cells keep a latency histogram (for percentiles) and a visitor sketch (for per-group visitors). */
+export const HISTOGRAM_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['all', 'path', 'route'])
+export const SKETCH_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['path', 'route'])
+
+export const HOUR_MS = 3_600_000
+
+/** Rollup widths in hours: hourly cells serve short ranges and whole-hour time zones, daily ones long ranges. */
+export const GRAINS = [1, 24] as const
+
+/**
+ * What one group's requests in one bucket add up to. `bucket` is the bucket's first hour (hours
+ * since the epoch, UTC); `grain` its width in hours. Every field merges by adding or by taking the
+ * larger value, so cells from many batches and many writers sum to the exact figures.
+ */
+export interface RollupCell {
+  grain: number
+  bucket: number
+  dim: RollupDimension
+  key: string | null
+  hits: number
+  /** Responses with status ≥ 500. */
+  errors: number
+  bytes: number
+  /** Requests with a response time. */
+  timed: number
+  timeSum: number
+  timeMax: number | null
+  /** The latest request, ms since the epoch. */
+  last: number
+  histogram: LatencyHistogram | undefined
+  visitors: VisitorSketch | undefined
+}
+
+/** An empty cell of `dim`, with a histogram and a sketch where that group keeps them. */
+export function emptyCell(grain: number, bucket: number, dim: RollupDimension, key: string | null): RollupCell {
+  return {
+    grain,
+    bucket,
+    dim,
+    key,
+    hits: 0,
+    errors: 0,
+    bytes: 0,
+    timed: 0,
+    timeSum: 0,
+    timeMax: null,
+    last: 0,
+    histogram: HISTOGRAM_DIMENSIONS.has(dim) ? new LatencyHistogram() : undefined,
+    visitors: SKETCH_DIMENSIONS.has(dim) ? new VisitorSketch() : undefined,
+  }
+}
+
+/** Adds `from` into `into`. */
+export function mergeCell(into: RollupCell, from: RollupCell): void {
+  into.hits += from.hits
+  into.errors += from.errors
+  into.bytes += from.bytes
+  into.timed += from.timed
+  into.timeSum += from.timeSum
+  if (from.timeMax !== null && (into.timeMax === null || from.timeMax > into.timeMax)) into.timeMax = from.timeMax
+  if (from.last > into.last) into.last = from.last
+  if (from.histogram !== undefined) {
+    if (into.histogram === undefined) into.histogram = new LatencyHistogram()
+    into.histogram.merge(from.histogram)
+  }
+  if (from.visitors !== undefined) {
+    if (into.visitors === undefined) into.visitors = new VisitorSketch()
+    into.visitors.merge(from.visitors)
+  }
+}
+
+/** A cell's identity within a batch: grain, bucket, group and value (NUL never occurs in a stored value). */
+export function cellId(grain: number, bucket: number, dim: RollupDimension, key: string | null): string {
+  return key === null ? `${grain}\0${bucket}\0${dim}` : `${grain}\0${bucket}\0${dim}\0${key}`
+}

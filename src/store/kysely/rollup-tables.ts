@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto'
+import { type RawBuilder, sql } from 'kysely'
+import { LatencyHistogram } from '../../stats/latency-histogram.js'
+import type { RollupBatch } from '../../stats/rollup-batch.js'
+import { cellId, HOUR_MS, mergeCell, type RollupCell, type RollupDimension } from '../../stats/rollup-cell.js'
+import type { RollupPlan } from '../../stats/rollup-plan.js'
+import { VisitorSketch } from '../../stats/visitor-sketch.js'
+import type { SqlFlavor } from './sql-flavor.js'
+
+/** Anything raw SQL runs on: a Kysely instance or a transaction, of any table types. */
+export type SqlRunner = Parameters<RawBuilder<unknown>['execute']>[0]
+
+/** Cells per statement: 500 rows × 14 columns stays under every engine's bound-parameter limit. */
+const CHUNK = 500
+
+const CELL_KEYS = ['grain', 'bucket', 'dim', 'kh'] as const
+const CELL_VALUES = ['value', 'hits', 'errors', 'bytes', 'timed', 'time_sum', 'time_max', 'last_at', 'histogram', 'visitors'] as const
+const VISITOR_KEYS = ['grain', 'bucket', 'visitor'] as const
+
+/** A rollup row as a driver returns it (bigints may come back as strings). */
+type CellRow = {
+  grain: number | string
+  bucket: number | string
+  dim: string
+  value: string | null
+  hits: number | string
+  errors: number | string
+  bytes: number | string
+  timed: number | string
+  time_sum: number | string
+  time_max: number | string | null
+  last_at: number | string
+  histogram?: string | null
+  visitors?: string | null
+}
+
+/**
+ * The rollups beside the raw table: `<table>_rollup` holds one row per grain × bucket × group ×
+ * value (counters, a latency histogram, a visitor sketch), `<table>_visitor` one row per grain ×
+ * bucket × visitor (exact unique counts), and `<table>_statgraph_lock` one row that every write
+ * locks first, so that the read-merge-write of cells stays exact with many app instances writing.
+ */
+export class RollupTables {
+  readonly #flavor: SqlFlavor
+  readonly #cells: RawBuilder<unknown>
+  readonly #visitors: RawBuilder<unknown>
+  readonly #lock: RawBuilder<unknown>
+
+  constructor(qualified: (name: string) => RawBuilder<unknown>, table: string, flavor: SqlFlavor) {
+    this.#flavor = flavor
+    this.#cells = qualified(`${table}_rollup`)
+    this.#visitors = qualified(`${table}_visitor`)
+    this.#lock = qualified(`${table}_statgraph_lock`)
+  }
+
+  /**
+   * Takes the write lock (held to the end of the transaction `db` runs in): writers of rollups take
+   * turns, and each reads the cells the one before it committed.
+   */
+  async lock(db: SqlRunner): Promise<void> {
+    await sql`update ${this.#lock} set n = n + 1 where id = 1`.execute(db)
+  }
+
+  /** Adds `batch` to the stored rollups; call inside a transaction that holds {@link lock}. */
+  async write(db: SqlRunner, batch: RollupBatch): Promise<void> {
+    const cells = [...batch.cells.values()]
+    for (let i = 0; i < cells.length; i += CHUNK) {
+      const chunk = cells.slice(i, i + CHUNK)
+      const stored = await this.#storedCells(db, chunk)
+      for (const cell of chunk) {
+        const before = stored.get(cellId(cell.grain, cell.bucket, cell.dim, cell.key))
+        if (before !== undefined) mergeCell(cell, before)
+      }
+      await sql`insert into ${this.#cells} (${sql.join([...CELL_KEYS, ...CELL_VALUES].map((column) => sql.ref(column)))})
+        values ${sql.join(chunk.map((cell) => sql`(${sql.join(cellValues(cell))})`))}
+        ${this.#flavor.upsert(CELL_KEYS, CELL_VALUES)}`.execute(db)
+    }
+    const visitors = [...batch.visitors.values()]
+    for (let i = 0; i < visitors.length; i += CHUNK) {
+      const rows = visitors.slice(i, i + CHUNK).map((row) => sql`(${row.grain}, ${row.bucket}, ${row.visitor})`)
+      await sql`insert into ${this.#visitors} (grain, bucket, visitor) values ${sql.join(rows)}
+        ${this.#flavor.skipDuplicates(VISITOR_KEYS)}`.execute(db)
+    }
+  }
+
+  /**
+   * Counters of every group but the whole traffic, summed over the plan's cells per value: one
+   * row per path, browser, … however long the range.
+   */
+  async sumByValue(db: SqlRunner, plan: RollupPlan): Promise<RollupCell[]> {
+    const { rows } = await sql<CellRow>`
+      select 0 as grain, 0 as bucket, dim, min(value) as value, sum(hits) as hits, sum(errors) as errors,
+        sum(bytes) as bytes, sum(timed) as timed, sum(time_sum) as time_sum, max(time_max) as time_max,
+        max(last_at) as last_at
+      from ${this.#cells} where ${this.#inPlan(plan)} and dim <> 'all' group by dim, kh`.execute(db)
+    return rows.map(toCell)
+  }
+
+  /** The whole-traffic cells of the plan, one per bucket, with their histograms. */
+  async wholeTraffic(db: SqlRunner, plan: RollupPlan): Promise<RollupCell[]> {
+    const { rows } = await sql<CellRow>`
+      select grain, bucket, dim, value, hits, errors, bytes, timed, time_sum, time_max, last_at, histogram
+      from ${this.#cells} where ${this.#inPlan(plan)} and dim = 'all'`.execute(db)
+    return rows.map(toCell)
+  }
+
+  /**
+   * The histograms and visitor sketches of some values of `dim` over the plan (counters zeroed:
+   * {@link sumByValue} counted them) — read for the listed values only, the costly part.
+   */
+  async sketches(db: SqlRunner, plan: RollupPlan, dim: RollupDimension, values: readonly (string | null)[]): Promise<RollupCell[]> {
+    if (values.length === 0) return []
+    const { rows } = await sql<CellRow>`
+      select grain, bucket, dim, value, 0 as hits, 0 as errors, 0 as bytes, 0 as timed, 0 as time_sum,
+        null as time_max, 0 as last_at, histogram, visitors
+      from ${this.#cells} where ${this.#inPlan(plan)} and dim = ${dim} and kh in (${sql.join(values.map(keyHash))})`.execute(db)
+    return rows.map(toCell)
+  }
+
+  /** Distinct visitors in the union of the plan's buckets and the raw rows of its raw spans. */
+  async countVisitors(db: SqlRunner, plan: RollupPlan, raw: (span: readonly [number, number]) => RawBuilder<unknown>): Promise<number> {
+    const parts = [
+      ...plan.days.map(([start, end]) => sql`select visitor from ${this.#visitors} where grain = 24 and bucket >= ${start} and bucket < ${end}`),
+      ...plan.hours.map(([start, end]) => sql`select visitor from ${this.#visitors} where grain = 1 and bucket >= ${start} and bucket < ${end}`),
+      ...plan.raw.map(raw),
+    ]
+    if (parts.length === 0) return 0
+    const { rows } = await sql<{ n: number | string }>`select count(distinct visitor) as n from (${sql.join(parts, sql` union all `)}) u`.execute(db)
+    return Number(rows[0]?.n ?? 0)
+  }
+
+  /** Distinct visitors of each bucket of the plan: `grain:bucket` → count. */
+  async visitorsPerBucket(db: SqlRunner, plan: RollupPlan): Promise<Map<string, number>> {
+    const { rows } = await sql<{ grain: number | string; bucket: number | string; n: number | string }>`
+      select grain, bucket, count(*) as n from ${this.#visitors} where ${this.#inPlan(plan)} group by grain, bucket`.execute(db)
+    return new Map(rows.map((row) => [`${Number(row.grain)}:${Number(row.bucket)}`, Number(row.n)]))
+  }
+
+  /** Deletes the cells and visitors of buckets that ended before `before` (ms); returns how many cells. */
+  async prune(db: SqlRunner, before: number): Promise<number> {
+    const hour = Math.floor(before / HOUR_MS)
+    const result = await sql`delete from ${this.#cells} where bucket + grain <= ${hour}`.execute(db)
+    await sql`delete from ${this.#visitors} where bucket + grain <= ${hour}`.execute(db)
+    return Number(result.numAffectedRows ?? 0)
+  }
+
+  /** Empties the rollups (before they are rebuilt from the raw rows). */
+  async clear(db: SqlRunner): Promise<void> {
+    await sql`delete from ${this.#cells}`.execute(db)
+    await sql`delete from ${this.#visitors}`.execute(db)
+  }
+
+  /** The stored versions of `cells`, by {@link cellId}. */
+  async #storedCells(db: SqlRunner, cells: readonly RollupCell[]): Promise<Map<string, RollupCell>> {
+    // Grain, bucket and key hash each in a list: a superset of the wanted rows (row-value IN lists
+    // are not SQLite's), narrowed by id below; a batch spans few buckets, so the superset is small.
+    const distinct = <T>(values: T[]) => [...new Set(values)]
+    const { rows } = await sql<CellRow>`
+      select grain, bucket, dim, value, hits, errors, bytes, timed, time_sum, time_max, last_at, histogram, visitors
+      from ${this.#cells}
+      where grain in (${sql.join(distinct(cells.map((cell) => cell.grain)))})
+        and bucket in (${sql.join(distinct(cells.map((cell) => cell.bucket)))})
+        and kh in (${sql.join(distinct(cells.map((cell) => keyHash(cell.key))))})`.execute(db)
+    const stored = new Map<string, RollupCell>()
+    for (const row of rows) {
+      const cell = toCell(row)
+      stored.set(cellId(cell.grain, cell.bucket, cell.dim, cell.key), cell)
+    }
+    return stored
+  }
+
+  /** The rows of the plan's whole days and whole hours. */
+  #inPlan(plan: RollupPlan): RawBuilder<unknown> {
+    const spans = [
+      ...plan.days.map(([start, end]) => sql`(grain = 24 and bucket >= ${start} and bucket < ${end})`),
+      ...plan.hours.map(([start, end]) => sql`(grain = 1 and bucket >= ${start} and bucket < ${end})`),
+    ]
+    return spans.length === 0 ? sql`1 = 0` : sql`(${sql.join(spans, sql` or `)})`
+  }
+}
+
+/**
+ * A fixed-width stand-in for a group's value in the primary key (values may be 2000 characters,
+ * beyond what an index entry takes): 132 bits of SHA-256; `-` for none.
+ */
+export function keyHash(value: string | null): string {
+  return value === null ? '-' : createHash('sha256').update(value).digest('base64url').slice(0, 22)
+}
+
+function cellValues(cell: RollupCell): unknown[] {
+  return [
+    cell.grain, cell.bucket, cell.dim, keyHash(cell.key), cell.key, cell.hits, cell.errors, cell.bytes, cell.timed,
+    cell.timeSum, cell.timeMax, cell.last, cell.histogram?.encode() ?? null, cell.visitors?.encode() ?? null,
+  ]
+}
+
+function toCell(row: CellRow): RollupCell {
+  return {
+    grain: Number(row.grain),
+    bucket: Number(row.bucket),
+    dim: row.dim as RollupDimension,
+    key: row.value,
+    hits: Number(row.hits),
+    errors: Number(row.errors),
+    bytes: Number(row.bytes),
+    timed: Number(row.timed),
+    timeSum: Number(row.time_sum),
+    timeMax: row.time_max === null ? null : Number(row.time_max),
+    last: Number(row.last_at),
+    histogram: row.histogram == null ? undefined : LatencyHistogram.decode(row.histogram),
+    visitors: row.visitors == null ? undefined : VisitorSketch.decode(row.visitors),
+  }
+}
