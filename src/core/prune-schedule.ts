@@ -1,16 +1,25 @@
+import type { Retention } from './statgraph-options.js'
+
+/** What deletes old rows: a store, or the writer thread that owns a SQLite file. */
+export interface Pruner {
+  prune(before: number): Promise<number>
+  pruneRollups(before: number): Promise<number>
+}
+
 /**
- * Deletes rows older than `retention.raw` every `retention.every` ms, in the background: the timer
- * never keeps the process alive, and a failure is logged and tried again at the next turn.
- * Returns the timer, for `clearInterval` on close.
+ * Deletes raw rows older than `retention.raw` and rollups older than `retention.rollups` every
+ * `retention.every` ms, in the background: the timer never keeps the process alive, and a failure is
+ * logged and tried again at the next turn. Returns the timer, for `clearInterval` on close.
  */
-export function schedulePruning(
-  prune: (before: number) => Promise<unknown>,
-  retention: { raw: number; every: number },
-): ReturnType<typeof setInterval> {
+export function schedulePruning(pruner: Pruner, retention: Retention): ReturnType<typeof setInterval> {
   const timer = setInterval(() => {
-    prune(Date.now() - retention.raw).catch((error: unknown) => {
-      console.error(`statgraph: deleting old statistics failed (${String(error)}); will try again in ${retention.every / 1000} s`)
-    })
+    const now = Date.now()
+    const raw = retention.raw === undefined ? 0 : pruner.prune(now - retention.raw)
+    Promise.resolve(raw)
+      .then(() => (retention.rollups === undefined ? 0 : pruner.pruneRollups(now - retention.rollups)))
+      .catch((error: unknown) => {
+        console.error(`statgraph: deleting old statistics failed (${String(error)}); will try again in ${retention.every / 1000} s`)
+      })
   }, retention.every)
   timer.unref?.()
   return timer

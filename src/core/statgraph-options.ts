@@ -53,10 +53,12 @@ export interface StatgraphOptions<Req, Protect> {
    */
   flushOnExit?: boolean
   /**
-   * Delete raw rows older than `raw` (`'30d'`, `'12w'`), checked every `every` (default `'1h'`) in
-   * the background — off the app's thread for a SQLite file. Default: keep everything.
+   * Delete raw rows older than `raw` (`'30d'`, `'12w'`) and rollups older than `rollups` (`'400d'`),
+   * checked every `every` (default `'1h'`) in the background — off the app's thread for a SQLite
+   * file. The dashboard reads rollups, so it keeps showing history once raw rows are gone; only the
+   * request log and filtered views need raw rows. Default: keep everything.
    */
-  retention?: { raw: string; every?: string }
+  retention?: { raw?: string; rollups?: string; every?: string }
   /** Buffering of the recorder; the defaults suit most apps. */
   recorder?: {
     /** Most requests held in memory while the database is slow or down. Default 10 000. */
@@ -66,6 +68,13 @@ export interface StatgraphOptions<Req, Protect> {
     /** Milliseconds between writes. Default 1000. */
     flushInterval?: number
   }
+}
+
+/** How long rows are kept, in ms: raw rows, rollups, and the time between checks. */
+export interface Retention {
+  raw: number | undefined
+  rollups: number | undefined
+  every: number
 }
 
 /** Options after validation, with every default filled in. */
@@ -83,7 +92,7 @@ export interface ResolvedOptions<Req, Protect> {
   address: AddressPolicy
   flushOnExit: boolean
   /** Milliseconds: rows older than `raw` are deleted every `every`. */
-  retention: { raw: number; every: number } | undefined
+  retention: Retention | undefined
   ignore: ((url: string) => boolean) | undefined
   recorder: NonNullable<StatgraphOptions<Req, Protect>['recorder']>
 }
@@ -131,13 +140,21 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
     trustProxy,
     address: options.storeIp === false ? 'hash' : options.anonymizeIp === true ? 'anonymize' : 'store',
     flushOnExit: options.flushOnExit === true,
-    retention:
-      options.retention === undefined
-        ? undefined
-        : { raw: parseDuration(options.retention?.raw, '"retention.raw"'), every: parseDuration(options.retention.every ?? '1h', '"retention.every"') },
+    retention: options.retention === undefined ? undefined : resolveRetention(options.retention),
     ignore: options.ignore === undefined || options.ignore.length === 0 ? undefined : pathMatcher(options.ignore),
     recorder: options.recorder ?? {},
   }
+}
+
+function resolveRetention(retention: NonNullable<StatgraphOptions<unknown, unknown>['retention']>): Retention {
+  const optional = (value: string | undefined, name: string) => (value === undefined ? undefined : parseDuration(value, name))
+  const raw = optional(retention.raw, '"retention.raw"')
+  const rollups = optional(retention.rollups, '"retention.rollups"')
+  if (raw === undefined && rollups === undefined) throw new TypeError('statgraph: "retention" needs "raw" or "rollups" (or both), e.g. { raw: \'30d\', rollups: \'400d\' }')
+  if (raw !== undefined && rollups !== undefined && rollups < raw) {
+    throw new TypeError('statgraph: "retention.rollups" must be at least "retention.raw": the dashboard reads rollups, which keep history after raw rows are gone')
+  }
+  return { raw, rollups, every: parseDuration(retention.every ?? '1h', '"retention.every"') }
 }
 
 function sqlName(option: string, name: unknown): string {

@@ -69,7 +69,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     this.#pruneTimer =
       options.retention === undefined
         ? undefined
-        : schedulePruning((before) => (writer === undefined ? store.prune(before) : writer.prune(before)), options.retention)
+        : schedulePruning(writer ?? store, options.retention)
     this.#recorder = new Recorder<RequestFacts>({
       ...options.recorder,
       write:

@@ -29,6 +29,11 @@ export class WorkerWriter {
     return (await this.#send({ id: this.#nextId++, prune: before })).count ?? 0
   }
 
+  /** Deletes the rollups of buckets that ended before `before` (ms) in the worker; how many cells went. */
+  async pruneRollups(before: number): Promise<number> {
+    return (await this.#send({ id: this.#nextId++, pruneRollups: before })).count ?? 0
+  }
+
   /** Closes the worker's database connection and ends the worker. */
   async close(): Promise<void> {
     const worker = this.#worker

@@ -13,8 +13,12 @@ export interface WriterWorkerData {
   record: RecordOptions
 }
 
-/** A message to the worker: a batch to write, rows to prune (older than `prune`, ms), or the order to close. */
-export type WriterRequest = { id: number; batch: RequestFacts[] } | { id: number; prune: number } | { id: number; close: true }
+/** A message to the worker: a batch to write, raw rows or rollups to prune (older than that, ms), or the order to close. */
+export type WriterRequest =
+  | { id: number; batch: RequestFacts[] }
+  | { id: number; prune: number }
+  | { id: number; pruneRollups: number }
+  | { id: number; close: true }
 
 /** The worker's answer to one request: for a prune, how many rows went. */
 export interface WriterReply {
@@ -61,7 +65,13 @@ function fileIdentity(): string | undefined {
 
 port.on('message', (request: WriterRequest) => {
   const done: Promise<number | undefined | void> =
-    'close' in request ? store.close() : 'prune' in request ? store.prune(request.prune) : write(request.batch)
+    'close' in request
+      ? store.close()
+      : 'prune' in request
+        ? store.prune(request.prune)
+        : 'pruneRollups' in request
+          ? store.pruneRollups(request.pruneRollups)
+          : write(request.batch)
   done.then(
     (count) => port.postMessage({ id: request.id, ...(typeof count === 'number' ? { count } : {}) } satisfies WriterReply),
     (error: unknown) => port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies WriterReply),

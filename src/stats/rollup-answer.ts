@@ -4,9 +4,13 @@ import type { StatsQuery } from './stats-query.js'
 import type { BreakdownEntry, ExceptionStats, RouteStats, StoreStats, TimeseriesPoint } from './stats.js'
 import { BUCKET_MS, bucketStarts } from './time-bucket.js'
 
-/** Distinct visitors of the whole range and of each time-series point (by its start, ms). */
+/**
+ * Distinct visitors counted by the store: of the whole range (undefined: too many to count at
+ * once, so the merged sketch estimates it), and of the time-series points made of parts (by their
+ * start, ms); a point that is one stored bucket has its exact count on its cell.
+ */
 export interface VisitorCounts {
-  total: number
+  total: number | undefined
   points: ReadonlyMap<number, number>
 }
 
@@ -56,7 +60,7 @@ export class RollupAnswer {
       return {
         t: new Date(start).toISOString(),
         hits: cell?.hits ?? 0,
-        uniqueHits: visitors.points.get(start) ?? 0,
+        uniqueHits: visitors.points.get(start) ?? cell?.visitorCount ?? 0,
         errors: cell?.errors ?? 0,
         avgResponseTime: cell === undefined ? null : average(cell),
         p50ResponseTime: cell?.histogram?.percentile(50) ?? null,
@@ -84,7 +88,7 @@ export class RollupAnswer {
     const [p50, p95, p99] = PERCENTILES.map((percent) => total.histogram?.percentile(percent) ?? null)
     return {
       hits: total.hits,
-      uniqueHits: visitors.total,
+      uniqueHits: visitors.total ?? total.visitors?.count() ?? 0,
       errors: total.errors,
       bytes: total.bytes,
       responseTime: { avg: average(total), p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null, max: total.timeMax },

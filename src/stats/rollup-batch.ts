@@ -7,11 +7,11 @@ export type RollupSource = Pick<
   'date' | 'response_time' | 'size' | 'status_code' | 'method' | 'path' | 'route' | 'browser' | 'platform' | 'referrer' | 'mimetype' | 'exception' | 'remote_address'
 >
 
-/** One visitor seen in one bucket: a row of the store's visitor table. */
-export interface BucketVisitor {
+/** The visitors seen in one bucket: rows of the store's visitor table. */
+export interface BucketVisitors {
   grain: number
   bucket: number
-  visitor: string
+  visitors: Set<string>
 }
 
 /**
@@ -20,7 +20,7 @@ export interface BucketVisitor {
  */
 export class RollupBatch {
   readonly cells = new Map<string, RollupCell>()
-  readonly visitors = new Map<string, BucketVisitor>()
+  readonly visitors = new Map<string, BucketVisitors>()
   readonly #grains: readonly number[]
 
   constructor(grains: readonly number[] = GRAINS) {
@@ -44,8 +44,13 @@ export class RollupBatch {
         this.#count(grain, bucket, 'exception', request.exception, request)
         this.#count(grain, bucket, 'place', JSON.stringify([request.exception, request.route ?? request.path]), request)
       }
-      const visitorId = `${grain}\0${bucket}\0${request.remote_address}`
-      if (!this.visitors.has(visitorId)) this.visitors.set(visitorId, { grain, bucket, visitor: request.remote_address })
+      const bucketId = `${grain}:${bucket}`
+      let seen = this.visitors.get(bucketId)
+      if (seen === undefined) {
+        seen = { grain, bucket, visitors: new Set() }
+        this.visitors.set(bucketId, seen)
+      }
+      seen.visitors.add(request.remote_address)
     }
   }
 

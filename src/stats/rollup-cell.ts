@@ -7,7 +7,7 @@ export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number]
 
 /** The groups whose cells keep a latency histogram (for percentiles) and a visitor sketch (for per-group visitors). */
 export const HISTOGRAM_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['all', 'path', 'route'])
-export const SKETCH_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['path', 'route'])
+export const SKETCH_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['all', 'path', 'route'])
 
 export const HOUR_MS = 3_600_000
 
@@ -34,6 +34,11 @@ export interface RollupCell {
   timeMax: number | null
   /** The latest request, ms since the epoch. */
   last: number
+  /**
+   * Distinct visitors of the bucket, exact — kept on whole-traffic cells of the store, counted
+   * against its visitor table as batches arrive.
+   */
+  visitorCount: number
   histogram: LatencyHistogram | undefined
   visitors: VisitorSketch | undefined
 }
@@ -52,6 +57,7 @@ export function emptyCell(grain: number, bucket: number, dim: RollupDimension, k
     timeSum: 0,
     timeMax: null,
     last: 0,
+    visitorCount: 0,
     histogram: HISTOGRAM_DIMENSIONS.has(dim) ? new LatencyHistogram() : undefined,
     visitors: SKETCH_DIMENSIONS.has(dim) ? new VisitorSketch() : undefined,
   }
@@ -66,6 +72,7 @@ export function mergeCell(into: RollupCell, from: RollupCell): void {
   into.timeSum += from.timeSum
   if (from.timeMax !== null && (into.timeMax === null || from.timeMax > into.timeMax)) into.timeMax = from.timeMax
   if (from.last > into.last) into.last = from.last
+  into.visitorCount += from.visitorCount
   if (from.histogram !== undefined) {
     if (into.histogram === undefined) into.histogram = new LatencyHistogram()
     into.histogram.merge(from.histogram)

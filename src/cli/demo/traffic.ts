@@ -61,36 +61,91 @@ export function planRequest(random: () => number): PlannedRequest {
   }
 }
 
-/** Past traffic, `count` records spread over [from, to), as if the app had served it. */
-export function pastRecords(count: number, from: number, to: number, random: () => number): RequestRecord[] {
-  return Array.from({ length: count }, () => {
-    const planned = planRequest(random)
-    const status = planned.path.startsWith('/old-page') ? 404 : planned.path === '/reports/broken' ? 500 : planned.method === 'POST' ? 201 : 200
-    return {
-      date: from + Math.floor(random() * (to - from)),
-      // Log-normal around ~20 ms with a long tail.
-      response_time: Math.exp(3 + 0.9 * gaussian(random)) * (planned.path === '/slow' ? 20 : 1),
-      method: planned.method,
-      size: status === 200 ? 400 + Math.floor(random() * 9000) : 150,
-      status_code: status,
-      path: planned.path.split('?')[0] as string,
-      route: routeOf(planned.path.split('?')[0] as string),
-      user_agent: planned.userAgent,
-      remote_address: planned.clientAddress,
-      exception: status === 500 ? 'Error: report generator is out of paper' : null,
-      referrer: planned.referrer,
-      mimetype: planned.path.startsWith('/api') ? 'application/json' : 'text/html',
-      ...parseUserAgent(planned.userAgent),
-    }
-  })
+/** ~200 route patterns: 20 resources, each behind the 10 kinds of route a web app has. */
+const RESOURCES = [
+  'users', 'orders', 'products', 'invoices', 'carts', 'reviews', 'teams', 'projects', 'tickets', 'files',
+  'posts', 'comments', 'payments', 'shipments', 'coupons', 'reports', 'alerts', 'webhooks', 'sessions', 'settings',
+]
+const ROUTE_SHAPES = ['/api/R', '/api/R/:id', '/api/R/:id/history', '/R', '/R/:id', '/R/:id/edit', '/R/new', '/admin/R', '/admin/R/:id', '/export/R.csv']
+/** Most popular first: the resources' order mixed with the shapes', so popularity is not one resource. */
+const ROUTES = ROUTE_SHAPES.flatMap((shape, s) => RESOURCES.map((resource, r) => ({ rank: r * 1.7 + s, route: shape.replace('R', resource) })))
+  .sort((a, b) => a.rank - b.rank)
+  .map(({ route }) => route)
+const EXCEPTIONS = ['Error: connect ECONNREFUSED 10.0.0.7:5432', 'TypeError: Cannot read properties of undefined (reading \'id\')', 'Error: payment provider timed out']
+
+/** Cumulative Zipf weights (1 / rank^s) over `n` ranks, for {@link zipf}. */
+function zipfTable(n: number, s: number): Float64Array {
+  const table = new Float64Array(n)
+  let sum = 0
+  for (let rank = 1; rank <= n; rank++) table[rank - 1] = sum += 1 / rank ** s
+  return table.map((weight) => weight / sum)
 }
 
-/** The pattern the demo app's router matches for `path`; null for its 404s. */
-function routeOf(path: string): string | null {
-  if (path.startsWith('/old-page')) return null
-  if (path.startsWith('/api/users/')) return '/api/users/:id'
-  if (path.startsWith('/blog/')) return '/blog/:slug'
-  return path
+/** A rank in [0, n) drawn from a Zipf table: binary search of one uniform draw. */
+function zipf(table: Float64Array, random: () => number): number {
+  const draw = random()
+  let low = 0
+  let high = table.length - 1
+  while (low < high) {
+    const middle = (low + high) >> 1
+    if ((table[middle] as number) < draw) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
+const ROUTE_ZIPF = zipfTable(ROUTES.length, 1.1)
+const ID_ZIPF = zipfTable(200, 1.2)
+const CLIENT_ZIPF = zipfTable(12_000, 1)
+const AGENT_ZIPF = zipfTable(USER_AGENTS.length, 1.2)
+
+/**
+ * Past traffic, `count` records over [from, to) in date order, `chunk` at a time: ~200 route
+ * patterns with Zipf popularity and thousands of distinct paths, a pool of 12 000 client addresses
+ * (thousands a day), real browser and bot user agents, a status mix with 404s and a few 500s, and
+ * log-normal response times, each route with its own typical time.
+ */
+export function* pastTraffic(count: number, from: number, to: number, random: () => number, chunk = 10_000): Generator<RequestRecord[]> {
+  const agents = USER_AGENTS.map((agent) => ({ agent, ...parseUserAgent(agent) }))
+  const step = (to - from) / count
+  for (let done = 0; done < count; ) {
+    const size = Math.min(chunk, count - done)
+    const records: RequestRecord[] = new Array(size)
+    for (let i = 0; i < size; i++, done++) {
+      const routeRank = zipf(ROUTE_ZIPF, random)
+      const route = ROUTES[routeRank] as string
+      const path = route.replace(':id', String(1 + zipf(ID_ZIPF, random)))
+      const method = route.startsWith('/api/') && random() < 0.2 ? 'POST' : 'GET'
+      const roll = random()
+      const status = roll < 0.005 ? 500 : roll < 0.04 ? 404 : roll < 0.05 ? 304 : roll < 0.052 ? 429 : method === 'POST' ? 201 : 200
+      const agent = agents[zipf(AGENT_ZIPF, random)] as (typeof agents)[number]
+      const client = zipf(CLIENT_ZIPF, random)
+      records[i] = {
+        date: Math.floor(from + (done + random()) * step),
+        // Log-normal: each route has its typical time (2–60 ms), with a long tail.
+        response_time: Math.exp(0.7 + (routeRank % 17) * 0.2 + 0.8 * gaussian(random)),
+        method,
+        size: status === 200 ? 300 + Math.floor(random() * 20_000) : status === 304 ? 0 : 150,
+        status_code: status,
+        path: status === 404 && random() < 0.5 ? `/wp-admin/${Math.floor(random() * 50)}.php` : path,
+        route: status === 404 ? null : route,
+        user_agent: agent.agent,
+        remote_address: `10.${client >> 16}.${(client >> 8) & 255}.${client & 255}`,
+        exception: status === 500 ? (EXCEPTIONS[routeRank % EXCEPTIONS.length] as string) : null,
+        referrer: skewed(REFERRERS, random),
+        browser: agent.browser,
+        platform: agent.platform,
+        bot: agent.bot,
+        mimetype: route.startsWith('/api/') ? 'application/json' : route.endsWith('.csv') ? 'text/csv' : 'text/html',
+      }
+    }
+    yield records
+  }
+}
+
+/** {@link pastTraffic} in one array. */
+export function pastRecords(count: number, from: number, to: number, random: () => number): RequestRecord[] {
+  return [...pastTraffic(count, from, to, random)].flat()
 }
 
 function gaussian(random: () => number): number {

@@ -38,6 +38,13 @@ const KEY = sql.id('key')
 // Enough for a handful of instances starting at once to take turns: each round, one finishes.
 const MIGRATION_ATTEMPTS = 10
 
+/**
+ * Most visitor rows (one per bucket and visitor) counted to tell a range's distinct visitors
+ * exactly; beyond, the merged HyperLogLog sketches of its cells estimate them (2.3% standard error),
+ * which keeps long ranges of busy sites fast.
+ */
+const EXACT_VISITOR_ROWS = 20_000
+
 // Rows per INSERT: 1000 rows × 15 columns stays under every engine's bound-parameter limit.
 const INSERT_CHUNK = 1000
 
@@ -153,7 +160,8 @@ export class KyselyStore implements Store {
   /**
    * The dashboard's answer. Without filters it is summed from rollups — daily and hourly cells,
    * raw rows only for the parts of an hour at the range's edges — so it costs the same at any
-   * table size; percentiles come from histograms (within 2.44%), per-path visitors from sketches.
+   * table size; percentiles come from histograms (within 2.44%), per-path visitors from sketches,
+   * and so do a long range's visitors once there are too many to count exactly at once.
    * Filtered queries and minute buckets read the raw rows, exactly.
    */
   async stats(query: StatsQuery): Promise<StoreStats> {
@@ -164,15 +172,25 @@ export class KyselyStore implements Store {
     const plan = planRollupRead(query.range.from, query.range.to, query.bucket)
     const answer = new RollupAnswer(query)
     for (const cell of await this.#rollups.sumByValue(db, plan)) answer.add(cell)
-    for (const cell of await this.#rollups.wholeTraffic(db, plan)) answer.add(cell)
+    const wholeTraffic = await this.#rollups.wholeTraffic(db, plan)
+    // Rows the exact count of the range's visitors would go through (each bucket's own visitors).
+    let visitorRows = 0
+    for (const cell of wholeTraffic) {
+      visitorRows += cell.visitorCount
+      answer.add(cell)
+    }
     const edges = new RollupBatch([1])
     for (const span of plan.raw) for (const source of await this.#rollupSources(db, this.#spanWhere(span))) edges.add(source)
     for (const cell of edges.cells.values()) answer.add(cell)
+    for (const seen of edges.visitors.values()) visitorRows += seen.visitors.size
     for (const dim of ['path', 'route'] as const) {
       const keys = answer.top(dim).map((cell) => cell.key)
       for (const cell of await this.#rollups.sketches(db, plan, dim, keys)) answer.add(cell)
     }
-    return answer.build({ total: await this.#countVisitors(plan), points: await this.#visitorsPerPoint(query, plan) })
+    return answer.build({
+      total: visitorRows <= EXACT_VISITOR_ROWS ? await this.#countVisitors(plan) : undefined,
+      points: await this.#visitorsOfPartialPoints(query, plan),
+    })
   }
 
   /**
@@ -354,26 +372,18 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * Distinct visitors per time-series point: a point that is one whole stored bucket reads its
-   * count; one made of parts (the first and last, at most) counts the union of its parts.
+   * Distinct visitors of the time-series points made of parts — the first and last at most; a
+   * point that is one whole stored bucket has its count on its cell.
    */
-  async #visitorsPerPoint(query: StatsQuery, plan: RollupPlan): Promise<Map<number, number>> {
-    const perBucket = await this.#rollups.visitorsPerBucket(this.#db, plan)
+  async #visitorsOfPartialPoints(query: StatsQuery, plan: RollupPlan): Promise<Map<number, number>> {
     const width = BUCKET_MS[query.bucket]
     const points = new Map<number, number>()
     for (const start of bucketStarts(query.range.from, query.range.to, query.bucket)) {
       const part = clipPlan(plan, start, start + width)
-      const [day] = part.days
-      const [hour] = part.hours
-      const whole =
-        part.raw.length === 0 && part.days.length + part.hours.length === 1
-          ? day !== undefined && day[1] - day[0] === 24
-            ? `24:${day[0]}`
-            : hour !== undefined && hour[1] - hour[0] === 1
-              ? `1:${hour[0]}`
-              : undefined
-          : undefined
-      points.set(start, whole !== undefined ? (perBucket.get(whole) ?? 0) : await this.#countVisitors(part))
+      const [span] = [...part.days, ...part.hours]
+      const grain = part.days.length === 1 ? 24 : 1
+      const whole = part.raw.length === 0 && part.days.length + part.hours.length === 1 && span !== undefined && span[1] - span[0] === grain
+      if (!whole) points.set(start, await this.#countVisitors(part))
     }
     return points
   }

@@ -106,6 +106,7 @@ export function requestMigrations(
             .addColumn('time_sum', types.real, (column) => column.notNull())
             .addColumn('time_max', types.real)
             .addColumn('last_at', types.integer, (column) => column.notNull())
+            .addColumn('visitor_count', types.integer, (column) => column.notNull())
             .addColumn('histogram', types.text)
             .addColumn('visitors', types.text)
             .addPrimaryKeyConstraint(`${table}_rollup_pk`, ['grain', 'bucket', 'dim', 'kh']),

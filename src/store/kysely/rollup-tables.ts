@@ -14,8 +14,7 @@ export type SqlRunner = Parameters<RawBuilder<unknown>['execute']>[0]
 const CHUNK = 500
 
 const CELL_KEYS = ['grain', 'bucket', 'dim', 'kh'] as const
-const CELL_VALUES = ['value', 'hits', 'errors', 'bytes', 'timed', 'time_sum', 'time_max', 'last_at', 'histogram', 'visitors'] as const
-const VISITOR_KEYS = ['grain', 'bucket', 'visitor'] as const
+const CELL_VALUES = ['value', 'hits', 'errors', 'bytes', 'timed', 'time_sum', 'time_max', 'last_at', 'visitor_count', 'histogram', 'visitors'] as const
 
 /** A rollup row as a driver returns it (bigints may come back as strings). */
 type CellRow = {
@@ -30,6 +29,7 @@ type CellRow = {
   time_sum: number | string
   time_max: number | string | null
   last_at: number | string
+  visitor_count: number | string
   histogram?: string | null
   visitors?: string | null
 }
@@ -63,6 +63,12 @@ export class RollupTables {
 
   /** Adds `batch` to the stored rollups; call inside a transaction that holds {@link lock}. */
   async write(db: SqlRunner, batch: RollupBatch): Promise<void> {
+    // Visitors first: those new to their bucket add to the exact count on its whole-traffic cell.
+    for (const { grain, bucket, visitors } of batch.visitors.values()) {
+      const fresh = await this.#newVisitors(db, grain, bucket, [...visitors])
+      const cell = batch.cells.get(cellId(grain, bucket, 'all', null))
+      if (cell !== undefined) cell.visitorCount += fresh
+    }
     const cells = [...batch.cells.values()]
     for (let i = 0; i < cells.length; i += CHUNK) {
       const chunk = cells.slice(i, i + CHUNK)
@@ -75,12 +81,24 @@ export class RollupTables {
         values ${sql.join(chunk.map((cell) => sql`(${sql.join(cellValues(cell))})`))}
         ${this.#flavor.upsert(CELL_KEYS, CELL_VALUES)}`.execute(db)
     }
-    const visitors = [...batch.visitors.values()]
+  }
+
+  /** Stores the visitors of one bucket not stored yet; returns how many were new. */
+  async #newVisitors(db: SqlRunner, grain: number, bucket: number, visitors: string[]): Promise<number> {
+    let fresh = 0
     for (let i = 0; i < visitors.length; i += CHUNK) {
-      const rows = visitors.slice(i, i + CHUNK).map((row) => sql`(${row.grain}, ${row.bucket}, ${row.visitor})`)
-      await sql`insert into ${this.#visitors} (grain, bucket, visitor) values ${sql.join(rows)}
-        ${this.#flavor.skipDuplicates(VISITOR_KEYS)}`.execute(db)
+      const chunk = visitors.slice(i, i + CHUNK)
+      const { rows } = await sql<{ visitor: string }>`select visitor from ${this.#visitors}
+        where grain = ${grain} and bucket = ${bucket} and visitor in (${sql.join(chunk)})`.execute(db)
+      const known = new Set(rows.map((row) => row.visitor))
+      const unknown = chunk.filter((visitor) => !known.has(visitor))
+      if (unknown.length === 0) continue
+      // Under the write lock nobody else adds visitors meanwhile: a plain insert is exact.
+      await sql`insert into ${this.#visitors} (grain, bucket, visitor)
+        values ${sql.join(unknown.map((visitor) => sql`(${grain}, ${bucket}, ${visitor})`))}`.execute(db)
+      fresh += unknown.length
     }
+    return fresh
   }
 
   /**
@@ -91,7 +109,7 @@ export class RollupTables {
     const { rows } = await sql<CellRow>`
       select 0 as grain, 0 as bucket, dim, min(value) as value, sum(hits) as hits, sum(errors) as errors,
         sum(bytes) as bytes, sum(timed) as timed, sum(time_sum) as time_sum, max(time_max) as time_max,
-        max(last_at) as last_at
+        max(last_at) as last_at, 0 as visitor_count
       from ${this.#cells} where ${this.#inPlan(plan)} and dim <> 'all' group by dim, kh`.execute(db)
     return rows.map(toCell)
   }
@@ -99,7 +117,7 @@ export class RollupTables {
   /** The whole-traffic cells of the plan, one per bucket, with their histograms. */
   async wholeTraffic(db: SqlRunner, plan: RollupPlan): Promise<RollupCell[]> {
     const { rows } = await sql<CellRow>`
-      select grain, bucket, dim, value, hits, errors, bytes, timed, time_sum, time_max, last_at, histogram
+      select grain, bucket, dim, value, hits, errors, bytes, timed, time_sum, time_max, last_at, visitor_count, histogram, visitors
       from ${this.#cells} where ${this.#inPlan(plan)} and dim = 'all'`.execute(db)
     return rows.map(toCell)
   }
@@ -112,7 +130,7 @@ export class RollupTables {
     if (values.length === 0) return []
     const { rows } = await sql<CellRow>`
       select grain, bucket, dim, value, 0 as hits, 0 as errors, 0 as bytes, 0 as timed, 0 as time_sum,
-        null as time_max, 0 as last_at, histogram, visitors
+        null as time_max, 0 as last_at, 0 as visitor_count, histogram, visitors
       from ${this.#cells} where ${this.#inPlan(plan)} and dim = ${dim} and kh in (${sql.join(values.map(keyHash))})`.execute(db)
     return rows.map(toCell)
   }
@@ -127,13 +145,6 @@ export class RollupTables {
     if (parts.length === 0) return 0
     const { rows } = await sql<{ n: number | string }>`select count(distinct visitor) as n from (${sql.join(parts, sql` union all `)}) u`.execute(db)
     return Number(rows[0]?.n ?? 0)
-  }
-
-  /** Distinct visitors of each bucket of the plan: `grain:bucket` → count. */
-  async visitorsPerBucket(db: SqlRunner, plan: RollupPlan): Promise<Map<string, number>> {
-    const { rows } = await sql<{ grain: number | string; bucket: number | string; n: number | string }>`
-      select grain, bucket, count(*) as n from ${this.#visitors} where ${this.#inPlan(plan)} group by grain, bucket`.execute(db)
-    return new Map(rows.map((row) => [`${Number(row.grain)}:${Number(row.bucket)}`, Number(row.n)]))
   }
 
   /** Deletes the cells and visitors of buckets that ended before `before` (ms); returns how many cells. */
@@ -156,7 +167,7 @@ export class RollupTables {
     // are not SQLite's), narrowed by id below; a batch spans few buckets, so the superset is small.
     const distinct = <T>(values: T[]) => [...new Set(values)]
     const { rows } = await sql<CellRow>`
-      select grain, bucket, dim, value, hits, errors, bytes, timed, time_sum, time_max, last_at, histogram, visitors
+      select grain, bucket, dim, value, hits, errors, bytes, timed, time_sum, time_max, last_at, visitor_count, histogram, visitors
       from ${this.#cells}
       where grain in (${sql.join(distinct(cells.map((cell) => cell.grain)))})
         and bucket in (${sql.join(distinct(cells.map((cell) => cell.bucket)))})
@@ -190,7 +201,7 @@ export function keyHash(value: string | null): string {
 function cellValues(cell: RollupCell): unknown[] {
   return [
     cell.grain, cell.bucket, cell.dim, keyHash(cell.key), cell.key, cell.hits, cell.errors, cell.bytes, cell.timed,
-    cell.timeSum, cell.timeMax, cell.last, cell.histogram?.encode() ?? null, cell.visitors?.encode() ?? null,
+    cell.timeSum, cell.timeMax, cell.last, cell.visitorCount, cell.histogram?.encode() ?? null, cell.visitors?.encode() ?? null,
   ]
 }
 
@@ -207,6 +218,7 @@ function toCell(row: CellRow): RollupCell {
     timeSum: Number(row.time_sum),
     timeMax: row.time_max === null ? null : Number(row.time_max),
     last: Number(row.last_at),
+    visitorCount: Number(row.visitor_count),
     histogram: row.histogram == null ? undefined : LatencyHistogram.decode(row.histogram),
     visitors: row.visitors == null ? undefined : VisitorSketch.decode(row.visitors),
   }
