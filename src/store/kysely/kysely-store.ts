@@ -183,6 +183,7 @@ export class KyselyStore implements Store {
     for (const span of plan.raw) for (const source of await this.#rollupSources(db, this.#spanWhere(span))) edges.add(source)
     for (const cell of edges.cells.values()) answer.add(cell)
     for (const seen of edges.visitors.values()) visitorRows += seen.visitors.size
+    for (const cell of await this.#rollups.sketches(db, plan, 'all', [null])) answer.add(cell)
     for (const dim of ['path', 'route'] as const) {
       const keys = answer.top(dim).map((cell) => cell.key)
       for (const cell of await this.#rollups.sketches(db, plan, dim, keys)) answer.add(cell)

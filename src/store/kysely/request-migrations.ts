@@ -89,7 +89,10 @@ export function requestMigrations(
       // Cells per grain × bucket × group × value, visitors per grain × bucket, and the one row every
       // rollup write locks first; then the rollups of the rows already there.
       async up(db: Kysely<unknown>) {
-        const end = (create: CreateTableBuilder<string>) => (flavor.createTableEnd === undefined ? create : create.modifyEnd(flavor.createTableEnd))
+        const end = (create: CreateTableBuilder<string>, clustered = false) => {
+          const ending = clustered ? flavor.clusteredTableEnd : flavor.createTableEnd
+          return ending === undefined ? create : create.modifyEnd(ending)
+        }
         await end(
           db.schema
             .createTable(`${table}_rollup`)
@@ -107,9 +110,21 @@ export function requestMigrations(
             .addColumn('time_max', types.real)
             .addColumn('last_at', types.integer, (column) => column.notNull())
             .addColumn('visitor_count', types.integer, (column) => column.notNull())
+            .addPrimaryKeyConstraint(`${table}_rollup_pk`, ['grain', 'bucket', 'dim', 'kh']),
+          true,
+        ).execute()
+        await end(
+          db.schema
+            .createTable(`${table}_rollup_sketch`)
+            .ifNotExists()
+            .addColumn('grain', types.integer, (column) => column.notNull())
+            .addColumn('bucket', types.integer, (column) => column.notNull())
+            .addColumn('dim', sql`varchar(16)`, (column) => column.notNull())
+            .addColumn('kh', sql`varchar(24)`, (column) => column.notNull())
             .addColumn('histogram', types.text)
             .addColumn('visitors', types.text)
-            .addPrimaryKeyConstraint(`${table}_rollup_pk`, ['grain', 'bucket', 'dim', 'kh']),
+            .addPrimaryKeyConstraint(`${table}_rollup_sketch_pk`, ['grain', 'bucket', 'dim', 'kh']),
+          true,
         ).execute()
         await end(
           db.schema
@@ -119,6 +134,7 @@ export function requestMigrations(
             .addColumn('bucket', types.integer, (column) => column.notNull())
             .addColumn('visitor', sql`varchar(64)`, (column) => column.notNull())
             .addPrimaryKeyConstraint(`${table}_visitor_pk`, ['grain', 'bucket', 'visitor']),
+          true,
         ).execute()
         await end(
           db.schema

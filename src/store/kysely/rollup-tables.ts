@@ -14,7 +14,9 @@ export type SqlRunner = Parameters<RawBuilder<unknown>['execute']>[0]
 const CHUNK = 500
 
 const CELL_KEYS = ['grain', 'bucket', 'dim', 'kh'] as const
-const CELL_VALUES = ['value', 'hits', 'errors', 'bytes', 'timed', 'time_sum', 'time_max', 'last_at', 'visitor_count', 'histogram', 'visitors'] as const
+const CELL_VALUES = ['value', 'hits', 'errors', 'bytes', 'timed', 'time_sum', 'time_max', 'last_at', 'visitor_count'] as const
+const SKETCH_VALUES = ['histogram', 'visitors'] as const
+const COUNTERS = sql.raw('grain, bucket, dim, value, hits, errors, bytes, timed, time_sum, time_max, last_at, visitor_count')
 
 /** A rollup row as a driver returns it (bigints may come back as strings). */
 type CellRow = {
@@ -35,20 +37,23 @@ type CellRow = {
 }
 
 /**
- * The rollups beside the raw table: `<table>_rollup` holds one row per grain × bucket × group ×
- * value (counters, a latency histogram, a visitor sketch), `<table>_visitor` one row per grain ×
- * bucket × visitor (exact unique counts), and `<table>_statgraph_lock` one row that every write
- * locks first, so that the read-merge-write of cells stays exact with many app instances writing.
+ * The rollups beside the raw table: `<table>_rollup` holds one row of counters per grain × bucket ×
+ * group × value, `<table>_rollup_sketch` the latency histogram and visitor sketch of the cells
+ * that keep them (apart, so that summing counters scans narrow rows), `<table>_visitor` one row per
+ * grain × bucket × visitor (exact unique counts), and `<table>_statgraph_lock` one row that every
+ * write locks first, so that the read-merge-write of cells stays exact with many instances writing.
  */
 export class RollupTables {
   readonly #flavor: SqlFlavor
   readonly #cells: RawBuilder<unknown>
+  readonly #sketches: RawBuilder<unknown>
   readonly #visitors: RawBuilder<unknown>
   readonly #lock: RawBuilder<unknown>
 
   constructor(qualified: (name: string) => RawBuilder<unknown>, table: string, flavor: SqlFlavor) {
     this.#flavor = flavor
     this.#cells = qualified(`${table}_rollup`)
+    this.#sketches = qualified(`${table}_rollup_sketch`)
     this.#visitors = qualified(`${table}_visitor`)
     this.#lock = qualified(`${table}_statgraph_lock`)
   }
@@ -77,10 +82,16 @@ export class RollupTables {
         const before = stored.get(cellId(cell.grain, cell.bucket, cell.dim, cell.key))
         if (before !== undefined) mergeCell(cell, before)
       }
-      await sql`insert into ${this.#cells} (${sql.join([...CELL_KEYS, ...CELL_VALUES].map((column) => sql.ref(column)))})
-        values ${sql.join(chunk.map((cell) => sql`(${sql.join(cellValues(cell))})`))}
-        ${this.#flavor.upsert(CELL_KEYS, CELL_VALUES)}`.execute(db)
+      await this.#upsert(db, this.#cells, CELL_VALUES, chunk.map(cellValues))
+      const sketched = chunk.filter((cell) => cell.histogram !== undefined || cell.visitors !== undefined)
+      if (sketched.length > 0) await this.#upsert(db, this.#sketches, SKETCH_VALUES, sketched.map(sketchValues))
     }
+  }
+
+  async #upsert(db: SqlRunner, table: RawBuilder<unknown>, columns: readonly string[], rows: unknown[][]): Promise<void> {
+    await sql`insert into ${table} (${sql.join([...CELL_KEYS, ...columns].map((column) => sql.ref(column)))})
+      values ${sql.join(rows.map((row) => sql`(${sql.join(row)})`))}
+      ${this.#flavor.upsert(CELL_KEYS, columns)}`.execute(db)
   }
 
   /** Stores the visitors of one bucket not stored yet; returns how many were new. */
@@ -114,11 +125,9 @@ export class RollupTables {
     return rows.map(toCell)
   }
 
-  /** The whole-traffic cells of the plan, one per bucket, with their histograms. */
+  /** The whole-traffic cells of the plan, one per bucket (their sketches: {@link sketches}). */
   async wholeTraffic(db: SqlRunner, plan: RollupPlan): Promise<RollupCell[]> {
-    const { rows } = await sql<CellRow>`
-      select grain, bucket, dim, value, hits, errors, bytes, timed, time_sum, time_max, last_at, visitor_count, histogram, visitors
-      from ${this.#cells} where ${this.#inPlan(plan)} and dim = 'all'`.execute(db)
+    const { rows } = await sql<CellRow>`select ${COUNTERS} from ${this.#cells} where ${this.#inPlan(plan)} and dim = 'all'`.execute(db)
     return rows.map(toCell)
   }
 
@@ -128,11 +137,12 @@ export class RollupTables {
    */
   async sketches(db: SqlRunner, plan: RollupPlan, dim: RollupDimension, values: readonly (string | null)[]): Promise<RollupCell[]> {
     if (values.length === 0) return []
-    const { rows } = await sql<CellRow>`
-      select grain, bucket, dim, value, 0 as hits, 0 as errors, 0 as bytes, 0 as timed, 0 as time_sum,
+    const byHash = new Map(values.map((value) => [keyHash(value), value]))
+    const { rows } = await sql<CellRow & { kh: string }>`
+      select grain, bucket, dim, kh, 0 as hits, 0 as errors, 0 as bytes, 0 as timed, 0 as time_sum,
         null as time_max, 0 as last_at, 0 as visitor_count, histogram, visitors
-      from ${this.#cells} where ${this.#inPlan(plan)} and dim = ${dim} and kh in (${sql.join(values.map(keyHash))})`.execute(db)
-    return rows.map(toCell)
+      from ${this.#sketches} where ${this.#inPlan(plan)} and dim = ${dim} and kh in (${sql.join([...byHash.keys()])})`.execute(db)
+    return rows.map((row) => toCell({ ...row, value: byHash.get(row.kh) ?? null }))
   }
 
   /** Distinct visitors in the union of the plan's buckets and the raw rows of its raw spans. */
@@ -151,6 +161,7 @@ export class RollupTables {
   async prune(db: SqlRunner, before: number): Promise<number> {
     const hour = Math.floor(before / HOUR_MS)
     const result = await sql`delete from ${this.#cells} where bucket + grain <= ${hour}`.execute(db)
+    await sql`delete from ${this.#sketches} where bucket + grain <= ${hour}`.execute(db)
     await sql`delete from ${this.#visitors} where bucket + grain <= ${hour}`.execute(db)
     return Number(result.numAffectedRows ?? 0)
   }
@@ -158,6 +169,7 @@ export class RollupTables {
   /** Empties the rollups (before they are rebuilt from the raw rows). */
   async clear(db: SqlRunner): Promise<void> {
     await sql`delete from ${this.#cells}`.execute(db)
+    await sql`delete from ${this.#sketches}`.execute(db)
     await sql`delete from ${this.#visitors}`.execute(db)
   }
 
@@ -166,16 +178,25 @@ export class RollupTables {
     // Grain, bucket and key hash each in a list: a superset of the wanted rows (row-value IN lists
     // are not SQLite's), narrowed by id below; a batch spans few buckets, so the superset is small.
     const distinct = <T>(values: T[]) => [...new Set(values)]
-    const { rows } = await sql<CellRow>`
-      select grain, bucket, dim, value, hits, errors, bytes, timed, time_sum, time_max, last_at, visitor_count, histogram, visitors
-      from ${this.#cells}
-      where grain in (${sql.join(distinct(cells.map((cell) => cell.grain)))})
-        and bucket in (${sql.join(distinct(cells.map((cell) => cell.bucket)))})
-        and kh in (${sql.join(distinct(cells.map((cell) => keyHash(cell.key))))})`.execute(db)
+    const where = sql`grain in (${sql.join(distinct(cells.map((cell) => cell.grain)))})
+      and bucket in (${sql.join(distinct(cells.map((cell) => cell.bucket)))})
+      and kh in (${sql.join(distinct(cells.map((cell) => keyHash(cell.key))))})`
+    const counters = await sql<CellRow>`select ${COUNTERS} from ${this.#cells} where ${where}`.execute(db)
     const stored = new Map<string, RollupCell>()
-    for (const row of rows) {
+    for (const row of counters.rows) {
       const cell = toCell(row)
       stored.set(cellId(cell.grain, cell.bucket, cell.dim, cell.key), cell)
+    }
+    if (cells.some((cell) => cell.histogram !== undefined || cell.visitors !== undefined)) {
+      const sketches = await sql<CellRow & { kh: string }>`
+        select grain, bucket, dim, kh, histogram, visitors from ${this.#sketches} where ${where}`.execute(db)
+      const byHash = new Map([...stored.values()].map((cell) => [`${cell.grain}:${cell.bucket}:${cell.dim}:${keyHash(cell.key)}`, cell]))
+      for (const row of sketches.rows) {
+        const cell = byHash.get(`${Number(row.grain)}:${Number(row.bucket)}:${row.dim}:${row.kh}`)
+        if (cell === undefined) continue
+        cell.histogram = row.histogram == null ? undefined : LatencyHistogram.decode(row.histogram)
+        cell.visitors = row.visitors == null ? undefined : VisitorSketch.decode(row.visitors)
+      }
     }
     return stored
   }
@@ -201,8 +222,12 @@ export function keyHash(value: string | null): string {
 function cellValues(cell: RollupCell): unknown[] {
   return [
     cell.grain, cell.bucket, cell.dim, keyHash(cell.key), cell.key, cell.hits, cell.errors, cell.bytes, cell.timed,
-    cell.timeSum, cell.timeMax, cell.last, cell.visitorCount, cell.histogram?.encode() ?? null, cell.visitors?.encode() ?? null,
+    cell.timeSum, cell.timeMax, cell.last, cell.visitorCount,
   ]
+}
+
+function sketchValues(cell: RollupCell): unknown[] {
+  return [cell.grain, cell.bucket, cell.dim, keyHash(cell.key), cell.histogram?.encode() ?? null, cell.visitors?.encode() ?? null]
 }
 
 function toCell(row: CellRow): RollupCell {

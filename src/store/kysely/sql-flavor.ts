@@ -24,6 +24,11 @@ export interface SqlFlavor {
   indexIfNotExists: boolean
   /** What ends the `create table` statement (MySQL's character set), if anything. */
   createTableEnd?: RawBuilder<unknown>
+  /**
+   * What ends the `create table` of a table kept in primary-key order, so that a range of keys is
+   * read from neighbouring pages (SQLite's `without rowid`; InnoDB always does so).
+   */
+  clusteredTableEnd?: RawBuilder<unknown>
   /** The value stored in the `date` column for an instant (ms since the epoch). */
   toDate(ms: number): unknown
   /** An expression reading a `date` value in the form {@link fromDate} takes. */

@@ -15,6 +15,7 @@ export const mysqlFlavor: SqlFlavor = {
   indexIfNotExists: false,
   autoIncrement: true,
   createTableEnd: sql`default character set utf8mb4 collate utf8mb4_bin`,
+  clusteredTableEnd: sql`default character set utf8mb4 collate utf8mb4_bin`,
   toDate: toUtcText,
   readDate: (date) => sql`date_format(${date}, '%Y-%m-%d %H:%i:%s.%f')`,
   fromDate: fromUtcText,

@@ -8,6 +8,7 @@ import { fromUtcText, toUtcText } from '../../stats/utc-text.js'
 export const sqliteFlavor: SqlFlavor = {
   columns: { id: 'integer', real: 'real', integer: 'integer', text: 'text', date: 'text', boolean: 'integer' },
   indexIfNotExists: true,
+  clusteredTableEnd: sql`without rowid`,
   autoIncrement: true,
   toDate: toUtcText,
   readDate: (date) => date,
