@@ -34,6 +34,9 @@ export interface StatgraphHandle {
   health(): Health
 }
 
+/** How long `flushOnExit` keeps writing requests that arrive while it writes. */
+const DRAIN_MS = 10_000
+
 /**
  * The framework-neutral part of statgraph: store, recorder and dashboard, built once from resolved
  * options. Adapters feed it `RequestFacts` and mount its dashboard.
@@ -150,9 +153,9 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
    * so a database that is down cannot hold the process up forever.
    */
   async #drain(): Promise<void> {
-    for (let round = 0; round < 10; round++) {
-      await this.flush()
-      if (this.counts().buffered === 0) return
-    }
+    // The app keeps serving while a flush runs: flush again until nothing is left, for a while.
+    const until = Date.now() + DRAIN_MS
+    do await this.flush()
+    while (this.counts().buffered > 0 && Date.now() < until)
   }
 }

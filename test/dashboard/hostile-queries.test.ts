@@ -43,12 +43,16 @@ describe.each(stores)('the API on %s, under random and adversarial queries', (_n
   const dashboard = createDashboard({ store, prefix: '/statistics', defaultDateSpan: 7, access: 'open' })
   const records = generateRecords(200, Date.UTC(2026, 0, 10), 5, 3)
   afterAll(async () => {
-    if (!(store instanceof SqliteStore)) await store.prune(Date.now() + 1e12)
+    if (!(store instanceof SqliteStore)) {
+      await store.prune(Date.now() + 1e12)
+      await store.pruneRollups(Date.now() + 1e12)
+    }
     await store.close()
   })
 
   it.each(['stats', 'requests'])('answers /api/%s with 200 or a JSON 400, and leaves the table as it was', async (route) => {
     await store.prune(Date.now() + 1e12)
+    await store.pruneRollups(Date.now() + 1e12)
     await store.insertBatch(records)
     const statuses = new Map<number, number>()
     await fc.assert(
