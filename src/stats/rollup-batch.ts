@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../record/request-record.js'
-import { cellId, emptyCell, GRAINS, HOUR_MS, type RollupCell, type RollupDimension } from './rollup-cell.js'
+import { emptyCell, HOUR_MS, mergeCell, type RollupCell, type RollupDimension } from './rollup-cell.js'
 
 /** The fields of a request that rollups count. */
 export type RollupSource = Pick<
@@ -14,64 +14,103 @@ export interface BucketVisitors {
   visitors: Set<string>
 }
 
+/** One bucket's cells, by group and value, and its visitors. */
+interface Bucket {
+  groups: Map<RollupDimension, Map<string | null, RollupCell>>
+  visitors: Set<string>
+}
+
 /**
  * Requests summed into rollup cells and bucket visitors, in memory: what one write adds to the
  * store's rollups, or what raw rows at the edge of a range add to an answer read from rollups.
+ * Requests are counted into hourly cells; daily cells are summed from those, once, at the end.
  */
 export class RollupBatch {
-  readonly cells = new Map<string, RollupCell>()
-  readonly visitors = new Map<string, BucketVisitors>()
-  readonly #grains: readonly number[]
+  readonly #hours = new Map<number, Bucket>()
+  readonly #withDays: boolean
 
-  constructor(grains: readonly number[] = GRAINS) {
-    this.#grains = grains
+  /** `days`: also sum daily cells (a store's write), not only hourly ones (a range's edge). */
+  constructor({ days }: { days: boolean }) {
+    this.#withDays = days
   }
 
   add(request: RollupSource): void {
     const hour = Math.floor(request.date / HOUR_MS)
-    for (const grain of this.#grains) {
-      const bucket = hour - (hour % grain)
-      this.#count(grain, bucket, 'all', null, request)
-      this.#count(grain, bucket, 'path', request.path, request)
-      this.#count(grain, bucket, 'route', request.route, request)
-      this.#count(grain, bucket, 'method', request.method, request)
-      this.#count(grain, bucket, 'status', String(request.status_code), request)
-      this.#count(grain, bucket, 'browser', request.browser, request)
-      this.#count(grain, bucket, 'platform', request.platform, request)
-      this.#count(grain, bucket, 'referrer', request.referrer, request)
-      this.#count(grain, bucket, 'mimetype', request.mimetype, request)
-      if (request.exception !== null) {
-        this.#count(grain, bucket, 'exception', request.exception, request)
-        this.#count(grain, bucket, 'place', JSON.stringify([request.exception, request.route ?? request.path]), request)
-      }
-      const bucketId = `${grain}:${bucket}`
-      let seen = this.visitors.get(bucketId)
-      if (seen === undefined) {
-        seen = { grain, bucket, visitors: new Set() }
-        this.visitors.set(bucketId, seen)
-      }
-      seen.visitors.add(request.remote_address)
+    let bucket = this.#hours.get(hour)
+    if (bucket === undefined) {
+      bucket = { groups: new Map(), visitors: new Set() }
+      this.#hours.set(hour, bucket)
     }
+    count(bucket, hour, 'all', null, request)
+    count(bucket, hour, 'path', request.path, request)
+    count(bucket, hour, 'route', request.route, request)
+    count(bucket, hour, 'method', request.method, request)
+    count(bucket, hour, 'status', String(request.status_code), request)
+    count(bucket, hour, 'browser', request.browser, request)
+    count(bucket, hour, 'platform', request.platform, request)
+    count(bucket, hour, 'referrer', request.referrer, request)
+    count(bucket, hour, 'mimetype', request.mimetype, request)
+    if (request.exception !== null) {
+      count(bucket, hour, 'exception', request.exception, request)
+      count(bucket, hour, 'place', JSON.stringify([request.exception, request.route ?? request.path]), request)
+    }
+    bucket.visitors.add(request.remote_address)
   }
 
-  #count(grain: number, bucket: number, dim: RollupDimension, key: string | null, request: RollupSource): void {
-    const id = cellId(grain, bucket, dim, key)
-    let cell = this.cells.get(id)
-    if (cell === undefined) {
-      cell = emptyCell(grain, bucket, dim, key)
-      this.cells.set(id, cell)
+  /** Every cell: hourly ones, then (with `days`) daily ones summed from them. */
+  cells(): RollupCell[] {
+    const hourly = [...this.#hours.values()].flatMap((bucket) => [...bucket.groups.values()].flatMap((group) => [...group.values()]))
+    if (!this.#withDays) return hourly
+    const days = new Map<string, RollupCell>()
+    for (const cell of hourly) {
+      const day = cell.bucket - (cell.bucket % 24)
+      const id = `${day}\0${cell.dim}\0${cell.key ?? '\u0001'}`
+      let daily = days.get(id)
+      if (daily === undefined) {
+        daily = emptyCell(24, day, cell.dim, cell.key)
+        days.set(id, daily)
+      }
+      mergeCell(daily, cell)
     }
-    cell.hits++
-    if (request.status_code >= 500) cell.errors++
-    cell.bytes += request.size
-    const time = request.response_time
-    if (time !== null) {
-      cell.timed++
-      cell.timeSum += time
-      if (cell.timeMax === null || time > cell.timeMax) cell.timeMax = time
-      cell.histogram?.add(time)
-    }
-    if (request.date > cell.last) cell.last = request.date
-    cell.visitors?.add(request.remote_address)
+    return [...hourly, ...days.values()]
   }
+
+  /** The visitors of every bucket: hourly, then (with `days`) daily. */
+  visitors(): BucketVisitors[] {
+    const hourly = [...this.#hours].map(([hour, bucket]) => ({ grain: 1, bucket: hour, visitors: bucket.visitors }))
+    if (!this.#withDays) return hourly
+    const days = new Map<number, Set<string>>()
+    for (const { bucket, visitors } of hourly) {
+      const day = bucket - (bucket % 24)
+      const seen = days.get(day)
+      if (seen === undefined) days.set(day, new Set(visitors))
+      else for (const visitor of visitors) seen.add(visitor)
+    }
+    return [...hourly, ...[...days].map(([day, visitors]) => ({ grain: 24, bucket: day, visitors }))]
+  }
+}
+
+function count(bucket: Bucket, hour: number, dim: RollupDimension, key: string | null, request: RollupSource): void {
+  let group = bucket.groups.get(dim)
+  if (group === undefined) {
+    group = new Map()
+    bucket.groups.set(dim, group)
+  }
+  let cell = group.get(key)
+  if (cell === undefined) {
+    cell = emptyCell(1, hour, dim, key)
+    group.set(key, cell)
+  }
+  cell.hits++
+  if (request.status_code >= 500) cell.errors++
+  cell.bytes += request.size
+  const time = request.response_time
+  if (time !== null) {
+    cell.timed++
+    cell.timeSum += time
+    if (cell.timeMax === null || time > cell.timeMax) cell.timeMax = time
+    cell.histogram?.add(time)
+  }
+  if (request.date > cell.last) cell.last = request.date
+  cell.visitors?.add(request.remote_address)
 }

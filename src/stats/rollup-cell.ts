@@ -11,9 +11,6 @@ export const SKETCH_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['all', '
 
 export const HOUR_MS = 3_600_000
 
-/** Rollup widths in hours: hourly cells serve short ranges and whole-hour time zones, daily ones long ranges. */
-export const GRAINS = [1, 24] as const
-
 /**
  * What one group's requests in one bucket add up to. `bucket` is the bucket's first hour (hours
  * since the epoch, UTC); `grain` its width in hours. Every field merges by adding or by taking the

@@ -133,7 +133,7 @@ export class KyselyStore implements Store {
   async insertBatch(records: readonly RequestRecord[]): Promise<void> {
     if (records.length === 0) return
     await this.migrate()
-    const batch = new RollupBatch()
+    const batch = new RollupBatch({ days: true })
     for (const record of records) batch.add(record)
     await this.#db.transaction().execute(async (trx) => {
       await this.#rollups.lock(trx)
@@ -179,10 +179,10 @@ export class KyselyStore implements Store {
       visitorRows += cell.visitorCount
       answer.add(cell)
     }
-    const edges = new RollupBatch([1])
+    const edges = new RollupBatch({ days: false })
     for (const span of plan.raw) for (const source of await this.#rollupSources(db, this.#spanWhere(span))) edges.add(source)
-    for (const cell of edges.cells.values()) answer.add(cell)
-    for (const seen of edges.visitors.values()) visitorRows += seen.visitors.size
+    for (const cell of edges.cells()) answer.add(cell)
+    for (const seen of edges.visitors()) visitorRows += seen.visitors.size
     for (const cell of await this.#rollups.sketches(db, plan, 'all', [null])) answer.add(cell)
     for (const dim of ['path', 'route'] as const) {
       const keys = answer.top(dim).map((cell) => cell.key)
@@ -413,7 +413,7 @@ export class KyselyStore implements Store {
     for (let after = -1; ; ) {
       const page = await this.#rollupSources(db, sql`1 = 1`, after, 20_000)
       if (page.length === 0) return
-      const batch = new RollupBatch()
+      const batch = new RollupBatch({ days: true })
       for (const source of page) batch.add(source)
       await this.#rollups.write(db, batch)
       after = page[page.length - 1]?.index as number

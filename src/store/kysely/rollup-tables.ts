@@ -69,12 +69,13 @@ export class RollupTables {
   /** Adds `batch` to the stored rollups; call inside a transaction that holds {@link lock}. */
   async write(db: SqlRunner, batch: RollupBatch): Promise<void> {
     // Visitors first: those new to their bucket add to the exact count on its whole-traffic cell.
-    for (const { grain, bucket, visitors } of batch.visitors.values()) {
+    const cells = batch.cells()
+    const wholeTraffic = new Map(cells.filter((cell) => cell.dim === 'all').map((cell) => [`${cell.grain}:${cell.bucket}`, cell]))
+    for (const { grain, bucket, visitors } of batch.visitors()) {
       const fresh = await this.#newVisitors(db, grain, bucket, [...visitors])
-      const cell = batch.cells.get(cellId(grain, bucket, 'all', null))
+      const cell = wholeTraffic.get(`${grain}:${bucket}`)
       if (cell !== undefined) cell.visitorCount += fresh
     }
-    const cells = [...batch.cells.values()]
     for (let i = 0; i < cells.length; i += CHUNK) {
       const chunk = cells.slice(i, i + CHUNK)
       const stored = await this.#storedCells(db, chunk)
