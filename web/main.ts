@@ -77,7 +77,7 @@ function routesTable(view: View): DataTable<RouteStats> {
       wide: true,
     },
     { label: 'Hits', value: (row) => row.count, render: (row) => count(row.count), numeric: true },
-    { label: 'Unique', value: (row) => row.uniqueHits, render: (row) => count(row.uniqueHits), numeric: true },
+    { label: 'Unique', value: (row) => row.uniqueHits, render: (row) => (row.uniqueHits === null ? '–' : count(row.uniqueHits)), numeric: true },
     { label: 'Errors', value: (row) => row.errors, render: (row) => count(row.errors), numeric: true },
     { label: 'Avg', value: (row) => row.avgResponseTime, render: (row) => ms(row.avgResponseTime), numeric: true },
     { label: 'p95', value: (row) => row.p95ResponseTime, render: (row) => ms(row.p95ResponseTime), numeric: true },

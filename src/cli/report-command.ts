@@ -47,7 +47,7 @@ export function reportText(stats: Stats, source: string): string {
     '',
     table([
       ['Route', 'Hits', 'Unique', 'Errors', 'p95'],
-      ...stats.routes.map((route) => [route.key ?? '(no route)', number.format(route.count), number.format(route.uniqueHits), number.format(route.errors), ms(route.p95ResponseTime)]),
+      ...stats.routes.map((route) => [route.key ?? '(no route)', number.format(route.count), route.uniqueHits === null ? '–' : number.format(route.uniqueHits), number.format(route.errors), ms(route.p95ResponseTime)]),
     ], [false, true, true, true, true]),
     '',
     `Status codes: ${stats.statusCodes.map((entry) => `${entry.key} ${number.format(entry.count)}`).join(', ') || '–'}`,

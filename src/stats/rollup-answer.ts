@@ -102,7 +102,7 @@ export class RollupAnswer {
     return this.top(dim).map((cell) => ({
       key: cell.key,
       count: cell.hits,
-      uniqueHits: cell.visitors?.count() ?? 0,
+      uniqueHits: cell.visitors?.count() ?? null,
       errors: cell.errors,
       avgResponseTime: average(cell),
       p95ResponseTime: cell.histogram?.percentile(95) ?? null,

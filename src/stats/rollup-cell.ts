@@ -5,9 +5,14 @@ import { VisitorSketch } from './visitor-sketch.js'
 export const ROLLUP_DIMENSIONS = ['all', 'path', 'route', 'method', 'status', 'browser', 'platform', 'referrer', 'mimetype', 'exception', 'place'] as const
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number]
 
-/** The groups whose cells keep a latency histogram (for percentiles) and a visitor sketch (for per-group visitors). */
-export const HISTOGRAM_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['all', 'path', 'route'])
-export const SKETCH_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['all', 'path', 'route'])
+/**
+ * The groups whose cells keep a latency histogram (for percentiles) and a visitor sketch (for
+ * per-group visitors): the whole traffic and route patterns, a few hundred values at most. Literal
+ * paths (`/users/1`, `/users/2`, …) are too many: rewriting a sketch per path per batch would cost
+ * more than the raw rows, so their cells keep counters only.
+ */
+export const HISTOGRAM_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['all', 'route'])
+export const SKETCH_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['all', 'route'])
 
 export const HOUR_MS = 3_600_000
 

@@ -32,9 +32,14 @@ export interface BreakdownEntry<K = string | null> {
 
 /** One path's line in the routes table. */
 export interface PathStats extends BreakdownEntry<string> {
-  uniqueHits: number
+  /**
+   * Distinct visitors; null for a literal path answered from rollups (which keep visitors and
+   * percentiles per route pattern, not per path) — filtering by the path answers it exactly.
+   */
+  uniqueHits: number | null
   errors: number
   avgResponseTime: number | null
+  /** Null when no request was timed, or for a literal path answered from rollups (see `uniqueHits`). */
   p95ResponseTime: number | null
   /** ISO 8601 instant of the latest request. */
   lastRequested: string

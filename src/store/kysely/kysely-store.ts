@@ -184,10 +184,8 @@ export class KyselyStore implements Store {
     for (const cell of edges.cells()) answer.add(cell)
     for (const seen of edges.visitors()) visitorRows += seen.visitors.size
     for (const cell of await this.#rollups.sketches(db, plan, 'all', [null])) answer.add(cell)
-    for (const dim of ['path', 'route'] as const) {
-      const keys = answer.top(dim).map((cell) => cell.key)
-      for (const cell of await this.#rollups.sketches(db, plan, dim, keys)) answer.add(cell)
-    }
+    const routes = answer.top('route').map((cell) => cell.key)
+    for (const cell of await this.#rollups.sketches(db, plan, 'route', routes)) answer.add(cell)
     return answer.build({
       total: visitorRows <= EXACT_VISITOR_ROWS ? await this.#countVisitors(plan) : undefined,
       points: await this.#visitorsOfPartialPoints(query, plan),

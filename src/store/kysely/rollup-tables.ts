@@ -176,12 +176,10 @@ export class RollupTables {
 
   /** The stored versions of `cells`, by {@link cellId}. */
   async #storedCells(db: SqlRunner, cells: readonly RollupCell[]): Promise<Map<string, RollupCell>> {
-    // Grain, bucket and key hash each in a list: a superset of the wanted rows (row-value IN lists
-    // are not SQLite's), narrowed by id below; a batch spans few buckets, so the superset is small.
-    const distinct = <T>(values: T[]) => [...new Set(values)]
-    const where = sql`grain in (${sql.join(distinct(cells.map((cell) => cell.grain)))})
-      and bucket in (${sql.join(distinct(cells.map((cell) => cell.bucket)))})
-      and kh in (${sql.join(distinct(cells.map((cell) => keyHash(cell.key))))})`
+    const where = this.#flavor.rowsIn(
+      sql.raw('grain, bucket, dim, kh'),
+      cells.map((cell) => sql`(${cell.grain}, ${cell.bucket}, ${cell.dim}, ${keyHash(cell.key)})`),
+    )
     const counters = await sql<CellRow>`select ${COUNTERS} from ${this.#cells} where ${where}`.execute(db)
     const stored = new Map<string, RollupCell>()
     for (const row of counters.rows) {
@@ -217,8 +215,18 @@ export class RollupTables {
  * beyond what an index entry takes): 132 bits of SHA-256; `-` for none.
  */
 export function keyHash(value: string | null): string {
-  return value === null ? '-' : createHash('sha256').update(value).digest('base64url').slice(0, 22)
+  if (value === null) return '-'
+  let hash = knownHashes.get(value)
+  if (hash === undefined) {
+    // The same few thousand values come back batch after batch: remember them, within a bound.
+    if (knownHashes.size >= 50_000) knownHashes.clear()
+    hash = createHash('sha256').update(value).digest('base64url').slice(0, 22)
+    knownHashes.set(value, hash)
+  }
+  return hash
 }
+
+const knownHashes = new Map<string, string>()
 
 function cellValues(cell: RollupCell): unknown[] {
   return [

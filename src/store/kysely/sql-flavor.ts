@@ -49,4 +49,9 @@ export interface SqlFlavor {
   upsert(keys: readonly string[], columns: readonly string[]): RawBuilder<unknown>
   /** What ends an INSERT so that a row whose `keys` exist already is skipped. */
   skipDuplicates(keys: readonly string[]): RawBuilder<unknown>
+  /**
+   * `(columns) in (rows)`, each row a parenthesised list of values: SQLite takes the rows only as
+   * a `values` clause, PostgreSQL only as a list (its `values` would type parameters as text).
+   */
+  rowsIn(columns: RawBuilder<unknown>, rows: readonly RawBuilder<unknown>[]): RawBuilder<unknown>
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { rowsInList } from '../kysely/shared-clauses.js'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
 import type { TimeBucket } from '../../stats/time-bucket.js'
 import { fromUtcText, toUtcText } from '../../stats/utc-text.js'
@@ -24,4 +25,5 @@ export const mysqlFlavor: SqlFlavor = {
   upsert: (_keys, columns) => sql`on duplicate key update ${sql.join(columns.map((column) => sql`${sql.ref(column)} = values(${sql.ref(column)})`))}`,
   // Not INSERT IGNORE, which would also turn real errors (a value too long) into warnings.
   skipDuplicates: (keys) => sql`on duplicate key update ${sql.ref(keys[0] as string)} = ${sql.ref(keys[0] as string)}`,
+  rowsIn: rowsInList,
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { TimeBucket } from '../../stats/time-bucket.js'
-import { onConflictSkip, onConflictUpdate } from '../kysely/conflict-clauses.js'
+import { onConflictSkip, onConflictUpdate, rowsInList } from '../kysely/shared-clauses.js'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
 
 const BUCKET_FORMAT: Record<TimeBucket, string> = { day: 'YYYY-MM-DD', hour: 'YYYY-MM-DD HH24', minute: 'YYYY-MM-DD HH24:MI' }
@@ -17,4 +17,5 @@ export const postgresFlavor: SqlFlavor = {
   utcBucket: (bucket) => sql<string>`to_char(date at time zone 'UTC', ${sql.lit(BUCKET_FORMAT[bucket])})`,
   upsert: onConflictUpdate,
   skipDuplicates: onConflictSkip,
+  rowsIn: rowsInList,
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { onConflictSkip, onConflictUpdate } from '../kysely/conflict-clauses.js'
+import { onConflictSkip, onConflictUpdate } from '../kysely/shared-clauses.js'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
 import { BUCKET_TEXT_LENGTH } from '../../stats/time-bucket.js'
 import { fromUtcText, toUtcText } from '../../stats/utc-text.js'
@@ -17,4 +17,5 @@ export const sqliteFlavor: SqlFlavor = {
   utcBucket: (bucket) => sql<string>`substr(date, 1, ${sql.lit(BUCKET_TEXT_LENGTH[bucket])})`,
   upsert: onConflictUpdate,
   skipDuplicates: onConflictSkip,
+  rowsIn: (columns, rows) => sql`(${columns}) in (values ${sql.join(rows)})`,
 }
