@@ -234,6 +234,17 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       }
     })
 
+    it.each(ANSWERS)('ranks paths over whole hours and the raw edges together, from $name', async ({ answer }) => {
+      const store = open()
+      const at = (hour: number, minute: number) => Date.UTC(2026, 0, 15, hour, minute)
+      const hits = (path: string, count: number, date: number) => Array.from({ length: count }, () => record({ path, date }))
+      // /edge is busiest, but only in the half hour at the range's start, which rollups leave to raw rows.
+      await store.insertBatch([...hits('/a', 5, at(11, 10)), ...hits('/b', 4, at(12, 10)), ...hits('/c', 3, at(11, 20)), ...hits('/edge', 8, at(10, 40))])
+      const stats = await answer(store, statsQuery('from=2026-01-15T10:30Z&to=2026-01-15T13:00Z&top=2'))
+      expect(stats.paths.map((path) => [path.key, path.count])).toEqual([['/edge', 8], ['/a', 5]])
+      expect(stats.other.paths).toBe(7)
+    })
+
     it('counts rows without a response time (imported logs) but leaves them out of the times', async () => {
       const store = open()
       await store.insertBatch([

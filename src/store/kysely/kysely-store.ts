@@ -181,7 +181,10 @@ export class KyselyStore implements Store {
     }
     const edges = new RollupBatch({ days: false })
     for (const span of plan.raw) for (const source of await this.#rollupSources(db, this.#spanWhere(span))) edges.add(source)
-    for (const cell of edges.cells()) answer.add(cell)
+    const edgeCells = edges.cells()
+    const edgePaths = edgeCells.flatMap((cell) => (cell.dim === 'path' && cell.key !== null ? [cell.key] : []))
+    for (const cell of await this.#rollups.topPaths(db, plan, query.top, edgePaths)) answer.add(cell)
+    for (const cell of edgeCells) answer.add(cell)
     for (const seen of edges.visitors()) visitorRows += seen.visitors.size
     for (const cell of await this.#rollups.sketches(db, plan, 'all', [null])) answer.add(cell)
     const routes = answer.top('route').map((cell) => cell.key)

@@ -110,7 +110,8 @@ export function requestMigrations(
             .addColumn('time_max', types.real)
             .addColumn('last_at', types.integer, (column) => column.notNull())
             .addColumn('visitor_count', types.integer, (column) => column.notNull())
-            .addPrimaryKeyConstraint(`${table}_rollup_pk`, ['grain', 'bucket', 'dim', 'kh']),
+            // Group first: one group's cells over a range are neighbours, whatever the other groups hold.
+            .addPrimaryKeyConstraint(`${table}_rollup_pk`, ['grain', 'dim', 'bucket', 'kh']),
           true,
         ).execute()
         await end(
@@ -123,7 +124,7 @@ export function requestMigrations(
             .addColumn('kh', sql`varchar(24)`, (column) => column.notNull())
             .addColumn('histogram', types.text)
             .addColumn('visitors', types.text)
-            .addPrimaryKeyConstraint(`${table}_rollup_sketch_pk`, ['grain', 'bucket', 'dim', 'kh']),
+            .addPrimaryKeyConstraint(`${table}_rollup_sketch_pk`, ['grain', 'dim', 'bucket', 'kh']),
           true,
         ).execute()
         await end(

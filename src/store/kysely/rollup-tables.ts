@@ -16,6 +16,13 @@ const CHUNK = 500
 const CELL_KEYS = ['grain', 'bucket', 'dim', 'kh'] as const
 const CELL_VALUES = ['value', 'hits', 'errors', 'bytes', 'timed', 'time_sum', 'time_max', 'last_at', 'visitor_count'] as const
 const SKETCH_VALUES = ['histogram', 'visitors'] as const
+/** Counters summed over buckets (a group's exact visitors are not a sum: counted elsewhere). */
+const SUMS = sql.raw(
+  'sum(hits) as hits, sum(errors) as errors, sum(bytes) as bytes, sum(timed) as timed, sum(time_sum) as time_sum, ' +
+    'max(time_max) as time_max, max(last_at) as last_at, 0 as visitor_count',
+)
+/** The groups summed in full: all but the whole traffic and literal paths. */
+const FEW_VALUED = ['route', 'method', 'status', 'browser', 'platform', 'referrer', 'mimetype', 'exception', 'place']
 const COUNTERS = sql.raw('grain, bucket, dim, value, hits, errors, bytes, timed, time_sum, time_max, last_at, visitor_count')
 
 /** A rollup row as a driver returns it (bigints may come back as strings). */
@@ -114,16 +121,33 @@ export class RollupTables {
   }
 
   /**
-   * Counters of every group but the whole traffic, summed over the plan's cells per value: one
-   * row per path, browser, … however long the range.
+   * Counters of the groups with few values (routes, status codes, browsers, …), summed over the
+   * plan's cells per value: one row per value however long the range.
    */
   async sumByValue(db: SqlRunner, plan: RollupPlan): Promise<RollupCell[]> {
     const { rows } = await sql<CellRow>`
-      select 0 as grain, 0 as bucket, dim, min(value) as value, sum(hits) as hits, sum(errors) as errors,
-        sum(bytes) as bytes, sum(timed) as timed, sum(time_sum) as time_sum, max(time_max) as time_max,
-        max(last_at) as last_at, 0 as visitor_count
-      from ${this.#cells} where ${this.#inPlan(plan)} and dim <> 'all' group by dim, kh`.execute(db)
+      select 0 as grain, 0 as bucket, dim, min(value) as value, ${SUMS}
+      from ${this.#cells} where ${this.#inPlan(plan)} and dim in (${sql.join(FEW_VALUED)}) group by dim, kh`.execute(db)
     return rows.map(toCell)
+  }
+
+  /**
+   * The `top` literal paths with the most requests over the plan, and the paths `also` names
+   * (those of the raw rows at the range's edges, which may lift a path into the top), their counters
+   * summed. Paths can be thousands a day, so they are ranked in SQL and only these come back.
+   */
+  async topPaths(db: SqlRunner, plan: RollupPlan, top: number, also: readonly string[]): Promise<RollupCell[]> {
+    const select = sql`select 0 as grain, 0 as bucket, 'path' as dim, min(value) as value, ${SUMS}
+      from ${this.#cells} where ${this.#inPlan(plan)} and dim = 'path'`
+    const { rows } = await sql<CellRow>`${select} group by kh order by sum(hits) desc, min(value) limit ${top}`.execute(db)
+    const cells = new Map(rows.map((row) => [row.value, toCell(row)]))
+    const missing = also.filter((path) => !cells.has(path))
+    for (let i = 0; i < missing.length; i += CHUNK) {
+      const hashes = missing.slice(i, i + CHUNK).map(keyHash)
+      const more = await sql<CellRow>`${select} and kh in (${sql.join(hashes)}) group by kh`.execute(db)
+      for (const row of more.rows) cells.set(row.value, toCell(row))
+    }
+    return [...cells.values()]
   }
 
   /** The whole-traffic cells of the plan, one per bucket (their sketches: {@link sketches}). */
