@@ -72,9 +72,10 @@ export function program(): Command {
   withDatabaseOptions(
     cli
       .command('prune')
-      .description('delete the rows older than a duration')
+      .description('delete the raw rows older than a duration (the dashboard keeps their rollups), and rollups too if asked')
       .argument('<database>', DATABASE_HELP)
-      .requiredOption('--older-than <duration>', 'e.g. 90d, 12h, 2w'),
+      .requiredOption('--older-than <duration>', 'raw rows older than this, e.g. 90d, 12h, 2w')
+      .option('--rollups-older-than <duration>', 'also the rollups older than this, e.g. 400d'),
   ).action(pruneCommand)
 
   withDatabaseOptions(

@@ -4,22 +4,31 @@ import { type DatabaseArgs, databaseName, openCliStore } from './open-cli-store.
 
 export interface PruneOptions extends DatabaseArgs {
   olderThan: string
+  rollupsOlderThan?: string
 }
 
-/** Deletes the rows older than the duration given, as the retention job would. */
+/** Deletes the raw rows (and, if asked, the rollups) older than the durations given, as the retention job would. */
 export async function pruneCommand(database: string, options: PruneOptions): Promise<void> {
-  let age: number
-  try {
-    age = parseDuration(options.olderThan, '--older-than')
-  } catch (error) {
-    throw new CliError((error as Error).message.replace(/^statgraph: /, ''), EXIT.usage)
-  }
-  const before = Date.now() - age
+  const now = Date.now()
+  const before = now - duration(options.olderThan, '--older-than')
+  const rollupsBefore = options.rollupsOlderThan === undefined ? undefined : now - duration(options.rollupsOlderThan, '--rollups-older-than')
   const store = await openCliStore(database, options, 'existing')
   try {
     const deleted = await store.prune(before)
     console.log(`statgraph: deleted ${deleted} rows from before ${new Date(before).toISOString()} in ${databaseName(database)}`)
+    if (rollupsBefore !== undefined) {
+      const cells = await store.pruneRollups(rollupsBefore)
+      console.log(`statgraph: deleted ${cells} rollup cells from before ${new Date(rollupsBefore).toISOString()}`)
+    }
   } finally {
     await store.close()
+  }
+}
+
+function duration(text: string, option: string): number {
+  try {
+    return parseDuration(text, option)
+  } catch (error) {
+    throw new CliError((error as Error).message.replace(/^statgraph: /, ''), EXIT.usage)
   }
 }

@@ -112,6 +112,15 @@ describe('statgraph, run as a command', () => {
     expect(code).toBe(0)
     expect(stdout).toContain(`deleted ${old} rows`)
     expect((await runCli(['prune', copy, '--older-than', 'soon'])).code).toBe(2)
+    // Rollups stay until asked: the report still counts every request, then only the recent ones.
+    const start = new Date(today - 3 * DAY).toISOString().slice(0, 10)
+    const report = async () => (JSON.parse((await runCli(['report', copy, '--json', '--start', start])).stdout) as { hits: number }).hits
+    expect(await report()).toBe(records.length)
+    const rollups = await runCli(['prune', copy, '--older-than', '2d', '--rollups-older-than', '2d'])
+    expect(rollups.stdout).toMatch(/deleted [1-9]\d* rollup cells/)
+    const left = await report()
+    expect(left).toBeLessThan(records.length)
+    expect(left).toBeGreaterThanOrEqual(records.length - old)
   })
 
   it('imports an access log once, gzip or not, from a file or stdin, and counts what it skips', async () => {
