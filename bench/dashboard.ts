@@ -48,7 +48,7 @@ async function fill(store: KyselyStore, rows: number): Promise<number> {
   await store.pruneRollups(END + DAY)
   const started = performance.now()
   let done = 0
-  for (const chunk of pastTraffic(rows, END - 30 * DAY, END, seededRandom(42), 5000)) {
+  for (const chunk of pastTraffic(rows, END - 30 * DAY, END, seededRandom(42), 20_000)) {
     await store.insertBatch(chunk)
     done += chunk.length
     if (process.stdout.isTTY) process.stdout.write(`\r  filling: ${done} / ${rows}`)
@@ -75,7 +75,7 @@ for (const engine of values.engines.split(',')) {
   for (const rows of values.rows.split(',').map(Number)) {
     const store = (engines[engine] as (rows: number) => KyselyStore)(rows)
     try {
-      if (!(await filled(store, rows))) console.log(`  ${engine} ${rows}: filled at ${Math.round(await fill(store, rows))} records/s (batches of 5000, rollups included)`)
+      if (!(await filled(store, rows))) console.log(`  ${engine} ${rows}: filled at ${Math.round(await fill(store, rows))} records/s (batches of 20 000, rollups included)`)
       for (const days of [7, 30]) {
         const query = parseStatsQuery(new URLSearchParams({ start: isoDay(END - days * DAY), end: isoDay(END - DAY) }), { defaultDateSpan: days })
         const fast = await store.stats(query)

@@ -93,14 +93,18 @@ export function requestMigrations(
           const ending = clustered ? flavor.clusteredTableEnd : flavor.createTableEnd
           return ending === undefined ? create : create.modifyEnd(ending)
         }
-        await end(
+        // A cell's key, group first: one group's cells over a range are neighbours.
+        const cellTable = (name: string) =>
           db.schema
-            .createTable(`${table}_rollup`)
+            .createTable(name)
             .ifNotExists()
             .addColumn('grain', types.integer, (column) => column.notNull())
             .addColumn('bucket', types.integer, (column) => column.notNull())
             .addColumn('dim', sql`varchar(16)`, (column) => column.notNull())
             .addColumn('kh', sql`varchar(24)`, (column) => column.notNull())
+            .addPrimaryKeyConstraint(`${name}_pk`, ['grain', 'dim', 'bucket', 'kh'])
+        await end(
+          cellTable(`${table}_rollup`)
             .addColumn('value', types.text)
             .addColumn('hits', types.integer, (column) => column.notNull())
             .addColumn('errors', types.integer, (column) => column.notNull())
@@ -109,24 +113,10 @@ export function requestMigrations(
             .addColumn('time_sum', types.real, (column) => column.notNull())
             .addColumn('time_max', types.real)
             .addColumn('last_at', types.integer, (column) => column.notNull())
-            .addColumn('visitor_count', types.integer, (column) => column.notNull())
-            // Group first: one group's cells over a range are neighbours, whatever the other groups hold.
-            .addPrimaryKeyConstraint(`${table}_rollup_pk`, ['grain', 'dim', 'bucket', 'kh']),
+            .addColumn('visitor_count', types.integer, (column) => column.notNull()),
           true,
         ).execute()
-        await end(
-          db.schema
-            .createTable(`${table}_rollup_sketch`)
-            .ifNotExists()
-            .addColumn('grain', types.integer, (column) => column.notNull())
-            .addColumn('bucket', types.integer, (column) => column.notNull())
-            .addColumn('dim', sql`varchar(16)`, (column) => column.notNull())
-            .addColumn('kh', sql`varchar(24)`, (column) => column.notNull())
-            .addColumn('histogram', types.text)
-            .addColumn('visitors', types.text)
-            .addPrimaryKeyConstraint(`${table}_rollup_sketch_pk`, ['grain', 'dim', 'bucket', 'kh']),
-          true,
-        ).execute()
+        await end(cellTable(`${table}_rollup_sketch`).addColumn('histogram', types.text).addColumn('visitors', types.text), true).execute()
         await end(
           db.schema
             .createTable(`${table}_visitor`)
