@@ -35,9 +35,15 @@ export class LatencyHistogram {
   }
 
   merge(other: LatencyHistogram): void {
-    other.#counts.forEach((count, i) => {
-      if (count !== 0) this.#addToBin(other.#offset + i, count)
-    })
+    const theirs = other.#counts
+    if (theirs.length === 0) return
+    // Widen once to cover their bins, then add bin by bin.
+    this.#addToBin(other.#offset, 0)
+    this.#addToBin(other.#offset + theirs.length - 1, 0)
+    const shift = other.#offset - this.#offset
+    const mine = this.#counts
+    for (let i = 0; i < theirs.length; i++) mine[shift + i] = (mine[shift + i] as number) + (theirs[i] as number)
+    this.#total += other.#total
   }
 
   /** The nearest-rank `percent`th percentile, read from its bin; null when empty. */

@@ -4,6 +4,9 @@ const REGISTERS = 1 << INDEX_BITS
 /** Distinct visitors kept exactly, as hashes, before the sketch turns into HyperLogLog registers. */
 const EXACT_LIMIT = 200
 
+/** 2^-rank for every rank a register can hold (at most 43). */
+const INVERSE_POWERS = Float64Array.from({ length: 64 }, (_, rank) => 2 ** -rank)
+
 /**
  * The standard error of a count once a sketch holds more than 200 visitors: 1.04 / √2048 ≈ 2.3%
  * (HyperLogLog). Up to 200 the count is exact (barring a 53-bit hash collision).
@@ -28,9 +31,9 @@ export class VisitorSketch {
     if (other.#registers !== undefined) {
       this.#densify()
       const mine = this.#registers as Uint8Array
-      other.#registers.forEach((rank, i) => {
-        if (rank > (mine[i] as number)) mine[i] = rank
-      })
+      const theirs = other.#registers
+      // A plain loop: merging is most of the cost of a long range's answer.
+      for (let i = 0; i < REGISTERS; i++) if ((theirs[i] as number) > (mine[i] as number)) mine[i] = theirs[i] as number
     } else {
       for (const hash of other.#exact ?? []) this.#addHash(hash)
     }
@@ -42,7 +45,7 @@ export class VisitorSketch {
     let sum = 0
     let zeros = 0
     for (const rank of registers) {
-      sum += 2 ** -rank
+      sum += INVERSE_POWERS[rank] as number
       if (rank === 0) zeros++
     }
     const estimate = ((0.7213 / (1 + 1.079 / REGISTERS)) * REGISTERS * REGISTERS) / sum

@@ -17,6 +17,17 @@ export function requestMigrations(
   buildRollups: (db: Kysely<unknown>) => Promise<void>,
 ): Record<string, Migration> {
   const types = flavor.columns
+  const createIndex = async (db: Kysely<unknown>, name: string, on: string, columns: string[]) => {
+    const index = db.schema.createIndex(name).on(on).columns(columns)
+    // MySQL 8 has no "create index if not exists"; there, with no transaction to spoil, an
+    // existing index is recognised by its error.
+    if (flavor.indexIfNotExists) await index.ifNotExists().execute()
+    else {
+      await index.execute().catch((error: unknown) => {
+        if (!/duplicate key name/i.test(String(error))) throw error
+      })
+    }
+  }
   const hasColumn = async (db: Kysely<unknown>, column: string) => {
     const tables = await db.introspection.getTables()
     const found = tables.find((candidate) => candidate.name === table && (schema === undefined || candidate.schema === schema))
@@ -55,15 +66,7 @@ export function requestMigrations(
             .addColumn('bot', types.boolean, (column) => column.notNull().defaultTo(flavor.toBoolean(false)))
             .execute()
         }
-        const index = db.schema.createIndex(`${table}_date`).on(table).column('date')
-        // MySQL 8 has no "create index if not exists"; there, with no transaction to spoil, an
-        // existing index is recognised by its error.
-        if (flavor.indexIfNotExists) await index.ifNotExists().execute()
-        else {
-          await index.execute().catch((error: unknown) => {
-            if (!/duplicate key name/i.test(String(error))) throw error
-          })
-        }
+        await createIndex(db, `${table}_date`, table, ['date'])
       },
     },
     '0003_route_column': {
@@ -93,8 +96,9 @@ export function requestMigrations(
           const ending = clustered ? flavor.clusteredTableEnd : flavor.createTableEnd
           return ending === undefined ? create : create.modifyEnd(ending)
         }
-        // A cell's key, group first: one group's cells over a range are neighbours.
-        const cellTable = (name: string) =>
+        // A cell's key, group first: one group's cells over a range are neighbours (counters, read
+        // by range), or one value's cells are (sketches, read for listed values).
+        const cellTable = (name: string, order: ('grain' | 'dim' | 'bucket' | 'kh')[]) =>
           db.schema
             .createTable(name)
             .ifNotExists()
@@ -102,9 +106,9 @@ export function requestMigrations(
             .addColumn('bucket', types.integer, (column) => column.notNull())
             .addColumn('dim', sql`varchar(16)`, (column) => column.notNull())
             .addColumn('kh', sql`varchar(24)`, (column) => column.notNull())
-            .addPrimaryKeyConstraint(`${name}_pk`, ['grain', 'dim', 'bucket', 'kh'])
+            .addPrimaryKeyConstraint(`${name}_pk`, order)
         await end(
-          cellTable(`${table}_rollup`)
+          cellTable(`${table}_rollup`, ['grain', 'dim', 'bucket', 'kh'])
             .addColumn('value', types.text)
             .addColumn('hits', types.integer, (column) => column.notNull())
             .addColumn('errors', types.integer, (column) => column.notNull())
@@ -116,7 +120,10 @@ export function requestMigrations(
             .addColumn('visitor_count', types.integer, (column) => column.notNull()),
           true,
         ).execute()
-        await end(cellTable(`${table}_rollup_sketch`).addColumn('histogram', types.text).addColumn('visitors', types.text), true).execute()
+        // The listed paths' counters over a range, without scanning every path's.
+        await createIndex(db, `${table}_rollup_value`, `${table}_rollup`, ['grain', 'dim', 'kh', 'bucket'])
+        const sketchTable = cellTable(`${table}_rollup_sketch`, ['grain', 'dim', 'kh', 'bucket'])
+        await end(sketchTable.addColumn('histogram', types.text).addColumn('visitors', types.text), true).execute()
         await end(
           db.schema
             .createTable(`${table}_visitor`)

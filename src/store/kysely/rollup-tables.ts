@@ -132,22 +132,25 @@ export class RollupTables {
   }
 
   /**
-   * The `top` literal paths with the most requests over the plan, and the paths `also` names
-   * (those of the raw rows at the range's edges, which may lift a path into the top), their counters
-   * summed. Paths can be thousands a day, so they are ranked in SQL and only these come back.
+   * The `top` literal paths with the most requests over the plan (and those tied with the last),
+   * and the paths `also` names (those of the raw rows at the range's edges, which may lift a path
+   * into the top), their counters summed. Paths can be thousands a day: they are ranked in SQL on
+   * their hits alone, and only the ranked ones are summed in full and come back.
    */
   async topPaths(db: SqlRunner, plan: RollupPlan, top: number, also: readonly string[]): Promise<RollupCell[]> {
-    const select = sql`select 0 as grain, 0 as bucket, 'path' as dim, min(value) as value, ${SUMS}
-      from ${this.#cells} where ${this.#inPlan(plan)} and dim = 'path'`
-    const { rows } = await sql<CellRow>`${select} group by kh order by sum(hits) desc, min(value) limit ${top}`.execute(db)
-    const cells = new Map(rows.map((row) => [row.value, toCell(row)]))
-    const missing = also.filter((path) => !cells.has(path))
-    for (let i = 0; i < missing.length; i += CHUNK) {
-      const hashes = missing.slice(i, i + CHUNK).map(keyHash)
-      const more = await sql<CellRow>`${select} and kh in (${sql.join(hashes)}) group by kh`.execute(db)
-      for (const row of more.rows) cells.set(row.value, toCell(row))
+    const paths = sql`${this.#cells} where ${this.#inPlan(plan)} and dim = 'path'`
+    const ranked = await sql<{ kh: string }>`
+      select kh from (select kh, rank() over (order by sum(hits) desc) as r from ${paths} group by kh) ranked
+      where r <= ${top}`.execute(db)
+    const hashes = [...new Set([...ranked.rows.map((row) => row.kh), ...also.map(keyHash)])]
+    const cells: RollupCell[] = []
+    for (let i = 0; i < hashes.length; i += CHUNK) {
+      const { rows } = await sql<CellRow>`
+        select 0 as grain, 0 as bucket, 'path' as dim, min(value) as value, ${SUMS}
+        from ${paths} and kh in (${sql.join(hashes.slice(i, i + CHUNK))}) group by kh`.execute(db)
+      cells.push(...rows.map(toCell))
     }
-    return [...cells.values()]
+    return cells
   }
 
   /** The whole-traffic cells of the plan, one per bucket (their sketches: {@link sketches}). */
