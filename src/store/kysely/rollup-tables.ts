@@ -241,7 +241,7 @@ export class RollupTables {
  * A fixed-width stand-in for a group's value in the primary key (values may be 2000 characters,
  * beyond what an index entry takes): 132 bits of SHA-256; `-` for none.
  */
-export function keyHash(value: string | null): string {
+function keyHash(value: string | null): string {
   if (value === null) return '-'
   let hash = knownHashes.get(value)
   if (hash === undefined) {

@@ -16,7 +16,6 @@ import { sqliteFlavor } from './sqlite-flavor.js'
 export interface SqliteDatabase {
   prepare: Database.Database['prepare']
   pragma: Database.Database['pragma']
-  transaction: Database.Database['transaction']
   close(): unknown
 }
 
