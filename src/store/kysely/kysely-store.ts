@@ -427,7 +427,7 @@ export class KyselyStore implements Store {
 
   #where(query: { range: { from: number; to: number }; filters: StatsFilters }): RawBuilder<unknown> {
     const { filters } = query
-    const parts = [sql`date >= ${this.#flavor.toDate(query.range.from)}`, sql`date < ${this.#flavor.toDate(query.range.to)}`]
+    const parts = [this.#spanWhere([query.range.from, query.range.to])]
     if (filters.path !== undefined) parts.push(sql`path = ${filters.path}`)
     if (filters.route !== undefined) parts.push(sql`route = ${filters.route}`)
     if (filters.method !== undefined) parts.push(sql`method = ${filters.method}`)
