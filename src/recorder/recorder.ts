@@ -126,6 +126,8 @@ export class Recorder<T> {
     this.#writing = this.#attempt(batch).finally(() => {
       this.#inFlight = 0
       this.#writing = undefined
+      // A batch that filled up during this write was not written then (one write at a time): now.
+      if (this.#buffer.length >= this.#batchSize) setImmediate(() => this.#writeInBackground())
     })
     return this.#writing
   }

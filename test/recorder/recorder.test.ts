@@ -45,6 +45,26 @@ describe('Recorder', () => {
     await byTimer.close()
   })
 
+  it('writes a batch that filled up during a write as soon as that write ends, not at the next timer', async () => {
+    const batches: number[][] = []
+    let release = () => {}
+    const write = (batch: number[]) => {
+      batches.push(batch)
+      return batches.length === 1 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()
+    }
+    const recorder = new Recorder<number>({ write, batchSize: 2, flushInterval: 60_000, ...quiet })
+    recorder.push(1)
+    recorder.push(2)
+    await waitFor(() => batches.length === 1, 'the first write')
+    for (let i = 3; i <= 5; i++) recorder.push(i)
+    // The size trigger fires while the first write is still out.
+    await new Promise(setImmediate)
+    release()
+    await waitFor(() => batches.length === 2, 'the write of the batch that filled up meanwhile')
+    expect(batches).toEqual([[1, 2], [3, 4, 5]])
+    await recorder.close()
+  })
+
   it('drops and counts what does not fit, never growing past its bound', async () => {
     const { write } = sink()
     const recorder = new Recorder<number>({ write, maxBuffer: 100, batchSize: 1000, flushInterval: 60_000, ...quiet })
