@@ -29,6 +29,8 @@ interface Usage {
   cpuMicros: number
   mainThreadMicros: number
   requests: number
+  /** statgraph's recorder, when on. */
+  recorded?: { written: number; buffered: number; dropped: number }
 }
 
 async function startServer(framework: string, mode: Mode): Promise<{ child: ChildProcess; url: string }> {
@@ -47,6 +49,24 @@ async function usage(child: ChildProcess): Promise<Usage> {
   return message
 }
 
+/**
+ * Waits for statgraph to write what it holds, then checks that it recorded every request the
+ * server answered: a cheap run that dropped records would be no result.
+ */
+async function recordedEverything(child: ChildProcess): Promise<string> {
+  for (let waited = 0; ; waited += 100) {
+    const { requests, recorded } = await usage(child)
+    if (recorded === undefined) return ''
+    if (recorded.buffered === 0 || waited >= 30_000) {
+      if (recorded.dropped > 0 || recorded.written !== requests) {
+        throw new Error(`statgraph recorded ${recorded.written} of ${requests} requests (${recorded.dropped} dropped, ${recorded.buffered} still buffered)`)
+      }
+      return `, ${recorded.written} recorded`
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
 async function load(url: string, duration: number): Promise<number> {
   const result = await autocannon({ url, connections: 50, pipelining: 1, duration })
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
@@ -63,19 +83,23 @@ for (const framework of values.frameworks.split(',')) {
   for (let round = 1; round <= rounds; round++) {
     for (const mode of round % 2 === 1 ? [...modes] : [...modes].reverse()) {
       const { child, url } = await startServer(framework, mode)
-      await load(url, 2) // warm-up: JIT, connections, the SQLite file
-      const before = await usage(child)
-      const rps = await load(url, seconds)
-      const after = await usage(child)
-      const served = after.requests - before.requests
-      const micros = (after.cpuMicros - before.cpuMicros) / served
-      const main = (after.mainThreadMicros - before.mainThreadMicros) / served
-      throughput.get(mode)?.push(rps)
-      cpuPerRequest.get(mode)?.push(micros)
-      mainPerRequest.get(mode)?.push(main)
-      console.log(`${framework} round ${round} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${micros.toFixed(1).padStart(7)} µs CPU/request ${main.toFixed(1).padStart(6)} µs main thread/request`)
-      child.kill()
-      await once(child, 'exit')
+      try {
+        await load(url, 2) // warm-up: JIT, connections, the SQLite file
+        const before = await usage(child)
+        const rps = await load(url, seconds)
+        const after = await usage(child)
+        const served = after.requests - before.requests
+        const micros = (after.cpuMicros - before.cpuMicros) / served
+        const main = (after.mainThreadMicros - before.mainThreadMicros) / served
+        throughput.get(mode)?.push(rps)
+        cpuPerRequest.get(mode)?.push(micros)
+        mainPerRequest.get(mode)?.push(main)
+        const recorded = await recordedEverything(child)
+        console.log(`${framework} round ${round} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${micros.toFixed(1).padStart(7)} µs CPU/request ${main.toFixed(1).padStart(6)} µs main thread/request${recorded}`)
+      } finally {
+        child.kill()
+        await once(child, 'exit')
+      }
     }
   }
   const of = (series: Map<Mode, number[]>, mode: Mode) => median(series.get(mode) ?? [])

@@ -6,7 +6,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Store } from 'statgraph'
+import type { StatgraphHandle, Store } from 'statgraph'
 
 /** How a hello world runs: bare, with statgraph (writing or not), or with a peer for comparison (Express only). */
 export const MODES = ['plain', 'statgraph', 'statgraph-discard', 'swagger-stats', 'status-monitor', 'naive'] as const
@@ -36,8 +36,8 @@ function benchFile(): string {
   return join(mkdtempSync(join(tmpdir(), 'statgraph-bench-')), 'bench.db')
 }
 
-/** Prints the port once `server` listens, and answers the bench's IPC question. */
-export function reportTo(server: Server): void {
+/** Prints the port once `server` listens, and answers the bench's IPC question; `stats` is statgraph's handle, when on. */
+export function reportTo(server: Server, stats?: StatgraphHandle): void {
   let requests = 0
   server.on('request', () => requests++)
   const announce = () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port }))
@@ -47,7 +47,8 @@ export function reportTo(server: Server): void {
     // Process CPU counts every thread (the writer thread too); the main thread's own CPU time is
     // read from Linux's per-thread accounting.
     const { user, system } = process.cpuUsage()
-    process.send?.({ cpuMicros: user + system, mainThreadMicros: mainThreadCpuMicros(), requests })
+    const recorded = stats === undefined ? undefined : (({ written, buffered, dropped }) => ({ written, buffered, dropped }))(stats.counts())
+    process.send?.({ cpuMicros: user + system, mainThreadMicros: mainThreadCpuMicros(), requests, recorded })
   })
 }
 

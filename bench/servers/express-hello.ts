@@ -10,14 +10,14 @@ import { benchMode, reportTo } from './bench-server.js'
 const require = createRequire(import.meta.url)
 const { mode, database } = benchMode(['swagger-stats', 'status-monitor', 'naive'])
 const app = express()
-if (mode === 'statgraph' || mode === 'statgraph-discard') statgraph(app, { database })
+const stats = mode === 'statgraph' || mode === 'statgraph-discard' ? statgraph(app, { database }) : undefined
 if (mode === 'swagger-stats') app.use((require('swagger-stats') as { getMiddleware(options: object): RequestHandler }).getMiddleware({}))
 if (mode === 'status-monitor') app.use((require('express-status-monitor') as () => RequestHandler)())
 if (mode === 'naive') app.use(naiveRecorder(database as string))
 app.get('/', (_req, res) => {
   res.send('Hello World!')
 })
-reportTo(app.listen(0, '127.0.0.1'))
+reportTo(app.listen(0, '127.0.0.1'), stats)
 
 function naiveRecorder(file: string): RequestHandler {
   const db = new Database(file)

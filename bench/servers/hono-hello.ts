@@ -7,10 +7,10 @@ import { benchMode, reportTo } from './bench-server.js'
 
 const { database } = benchMode()
 const app = new Hono()
-if (database !== undefined) {
-  const stats = statgraph({ database })
+const stats = database === undefined ? undefined : statgraph({ database })
+if (stats !== undefined) {
   app.use(stats.middleware)
   app.route('/statistics', stats.app)
 }
 app.get('/', (c) => c.text('Hello World!'))
-reportTo(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server)
+reportTo(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server, stats)

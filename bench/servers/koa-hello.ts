@@ -5,8 +5,9 @@ import { benchMode, reportTo } from './bench-server.js'
 
 const { database } = benchMode()
 const app = new Koa()
-if (database !== undefined) app.use(statgraph({ database }))
+const stats = database === undefined ? undefined : statgraph({ database })
+if (stats !== undefined) app.use(stats)
 app.use((ctx) => {
   ctx.body = 'Hello World!'
 })
-reportTo(app.listen(0, '127.0.0.1'))
+reportTo(app.listen(0, '127.0.0.1'), stats)

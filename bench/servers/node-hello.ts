@@ -8,4 +8,5 @@ function hello(_req: IncomingMessage, res: ServerResponse): void {
   res.setHeader('content-type', 'text/plain')
   res.end('Hello World!')
 }
-reportTo(createServer(database === undefined ? hello : statgraph(hello, { database })).listen(0, '127.0.0.1'))
+const listener = database === undefined ? undefined : statgraph(hello, { database })
+reportTo(createServer(listener ?? hello).listen(0, '127.0.0.1'), listener)
