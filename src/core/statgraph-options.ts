@@ -63,7 +63,7 @@ export interface StatgraphOptions<Req, Protect> {
   recorder?: {
     /** Most requests held in memory while the database is slow or down. Default 10 000. */
     maxBuffer?: number
-    /** Requests per write. Default 500. */
+    /** Requests that start a write before the timer does. Default 5000 (at most half of `maxBuffer`). */
     batchSize?: number
     /** Milliseconds between writes. Default 1000. */
     flushInterval?: number

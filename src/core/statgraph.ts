@@ -92,10 +92,15 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
       auth: options.auth,
       health: () => this.health(),
     })
-    // Create the table now, so the first dashboard visit and the first write find it.
-    store.migrate().catch((error: unknown) => {
-      console.error(`statgraph: preparing the statistics table failed (${String(error)}); will retry on the next write`)
-    })
+    // Create the table now, so the first dashboard visit and the first write find it; then start
+    // the writer thread, so the first batch does not wait for it (should that fail, so does the
+    // first write, which reports it).
+    store.migrate().then(
+      () => writer?.open().catch(() => undefined),
+      (error: unknown) => {
+        console.error(`statgraph: preparing the statistics table failed (${String(error)}); will retry on the next write`)
+      },
+    )
   }
 
   /** Whether the request target `url` (path and query) is the dashboard's: `{prefix}`, `{prefix}/…` or `{prefix}?…`. */

@@ -4,7 +4,10 @@ export interface RecorderOptions<T> {
   write: (batch: T[]) => Promise<void>
   /** Most items held in memory, written or not; pushes beyond it are dropped and counted. Default 10 000. */
   maxBuffer?: number
-  /** Items that trigger a write without waiting for the timer. Default 500. */
+  /**
+   * Items that trigger a write without waiting for the timer. Default 5000 (at most half of
+   * `maxBuffer`): per-write costs — a transaction, the rollups — are spread over many items.
+   */
   batchSize?: number
   /** Milliseconds between timed writes. Default 1000. */
   flushInterval?: number
@@ -64,7 +67,7 @@ export class Recorder<T> {
   constructor(options: RecorderOptions<T>) {
     this.#write = options.write
     this.#maxBuffer = positive('maxBuffer', options.maxBuffer ?? 10_000)
-    this.#batchSize = positive('batchSize', options.batchSize ?? 500)
+    this.#batchSize = positive('batchSize', options.batchSize ?? Math.min(5000, Math.ceil(this.#maxBuffer / 2)))
     const flushInterval = positive('flushInterval', options.flushInterval ?? 1000)
     this.#retryMin = positive('retryDelay.min', options.retryDelay?.min ?? 100)
     this.#retryMax = Math.max(this.#retryMin, options.retryDelay?.max ?? 5000)

@@ -1,13 +1,16 @@
 import { Worker } from 'node:worker_threads'
 import type { RequestFacts } from '../record/request-record.js'
 import type { RecordOptions } from '../record/to-request-record.js'
-import type { WriterReply, WriterRequest, WriterWorkerData } from './writer-worker.js'
+import type { WriterPart, WriterReply, WriterRequest, WriterWorkerData } from './writer-worker.js'
+
+/** Facts per message to the worker. */
+const PART = 500
 
 /**
  * Writes batches of request facts to a SQLite file from a worker thread: the record building (user
- * agent parsing, caps) and the SQLite transaction cost the app's thread nothing but one message
- * per batch. The worker starts on the first write and is `unref`'d, so it never keeps the process
- * alive.
+ * agent parsing, caps) and the SQLite transaction cost the app's thread nothing but a few messages
+ * per batch. The worker starts at `open()` or the first write and is `unref`'d, so it never keeps
+ * the process alive.
  */
 export class WorkerWriter {
   readonly #data: WriterWorkerData
@@ -19,9 +22,28 @@ export class WorkerWriter {
     this.#data = { database, table, record }
   }
 
-  /** Writes `batch`; resolves once it is committed, rejects with the worker's error. */
+  /**
+   * Starts the worker and opens its connection now, so that the first batch does not wait for them
+   * (a busy app would fill its buffer meanwhile).
+   */
+  async open(): Promise<void> {
+    await this.#send({ id: this.#nextId++, open: true })
+  }
+
+  /**
+   * Writes `batch` in one transaction; resolves once it is committed, rejects with the worker's
+   * error. A big batch goes over in parts, a turn of the event loop apart: copying thousands of
+   * facts into the worker at once would hold the app's thread for milliseconds.
+   */
   async write(batch: RequestFacts[]): Promise<void> {
-    await this.#send({ id: this.#nextId++, batch })
+    const worker = (this.#worker ??= this.#start())
+    let parts = 0
+    for (; (parts + 1) * PART < batch.length; parts++) {
+      worker.postMessage({ part: batch.slice(parts * PART, (parts + 1) * PART) } satisfies WriterPart)
+      await new Promise(setImmediate)
+    }
+    // A worker that died meanwhile took the parts with it: its successor refuses the batch, which is retried.
+    await this.#send({ id: this.#nextId++, batch: batch.slice(parts * PART), parts })
   }
 
   /** Deletes the rows from before `before` (ms) in the worker, off the app's thread; how many went. */

@@ -13,9 +13,19 @@ export interface WriterWorkerData {
   record: RecordOptions
 }
 
-/** A message to the worker: a batch to write, raw rows or rollups to prune (older than that, ms), or the order to close. */
+/** Part of a batch, sent ahead of the batch's last part; not answered. */
+export interface WriterPart {
+  part: RequestFacts[]
+}
+
+/**
+ * A message to the worker that it answers: the order to open the connection, the last part of a
+ * batch to write with the `parts` sent before it, raw rows or rollups to prune (older than that,
+ * ms), or the order to close.
+ */
 export type WriterRequest =
-  | { id: number; batch: RequestFacts[] }
+  | { id: number; open: true }
+  | { id: number; batch: RequestFacts[]; parts: number }
   | { id: number; prune: number }
   | { id: number; pruneRollups: number }
   | { id: number; close: true }
@@ -63,15 +73,33 @@ function fileIdentity(): string | undefined {
   return stats === undefined ? undefined : `${stats.dev}:${stats.ino}`
 }
 
-port.on('message', (request: WriterRequest) => {
+/** The parts of the batch being sent. */
+let parts: RequestFacts[][] = []
+
+function writeBatch(batch: RequestFacts[], expected: number): Promise<void> {
+  const received = parts
+  parts = []
+  if (received.length !== expected) {
+    return Promise.reject(new Error(`statgraph: the writer thread got ${received.length} of the batch's ${expected} parts; the batch is sent again`))
+  }
+  return write(received.length === 0 ? batch : received.concat([batch]).flat())
+}
+
+port.on('message', (request: WriterPart | WriterRequest) => {
+  if ('part' in request) {
+    parts.push(request.part)
+    return
+  }
   const done: Promise<number | undefined | void> =
-    'close' in request
-      ? store.close()
-      : 'prune' in request
-        ? store.prune(request.prune)
-        : 'pruneRollups' in request
-          ? store.pruneRollups(request.pruneRollups)
-          : write(request.batch)
+    'open' in request
+      ? store.migrate()
+      : 'close' in request
+        ? store.close()
+        : 'prune' in request
+          ? store.prune(request.prune)
+          : 'pruneRollups' in request
+            ? store.pruneRollups(request.pruneRollups)
+            : writeBatch(request.batch, request.parts)
   done.then(
     (count) => port.postMessage({ id: request.id, ...(typeof count === 'number' ? { count } : {}) } satisfies WriterReply),
     (error: unknown) => port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies WriterReply),
