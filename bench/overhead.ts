@@ -6,6 +6,7 @@
 // the app's own thread, which is what requests wait for (the writer thread runs beside it).
 // Usage: npm run bench [-- --frameworks express,fastify,koa,hono,node --seconds 10 --rounds 3 --modes plain,statgraph]
 // Against the peers (Express only): npm run bench -- --frameworks express --modes plain,statgraph,swagger-stats,status-monitor,naive
+// The floor of writing a SQLite row per request at all (Fastify): npm run bench -- --frameworks fastify --modes plain,statgraph,rows-only
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { StatgraphHandle, Store } from 'statgraph'
 
-/** How a hello world runs: bare, with statgraph (writing or not), or with a peer for comparison (Express only). */
-export const MODES = ['plain', 'statgraph', 'statgraph-discard', 'swagger-stats', 'status-monitor', 'naive'] as const
+/** How a hello world runs: bare, with statgraph (writing or not), or with a peer for comparison (Express; rows-only: Fastify). */
+export const MODES = ['plain', 'statgraph', 'statgraph-discard', 'swagger-stats', 'status-monitor', 'naive', 'rows-only'] as const
 export type Mode = (typeof MODES)[number]
 
 const discardingStore: Store = {
@@ -25,7 +25,7 @@ const discardingStore: Store = {
 /** The mode from the command line, and the `database` option for it (undefined: no statgraph). */
 export function benchMode(peers: readonly Mode[] = []): { mode: Mode; database: string | Store | undefined } {
   const mode = process.argv[2] as Mode
-  if (mode === 'plain' || peers.includes(mode)) return { mode, database: mode === 'naive' ? benchFile() : undefined }
+  if (mode === 'plain' || peers.includes(mode)) return { mode, database: mode === 'naive' || mode === 'rows-only' ? benchFile() : undefined }
   if (mode === 'statgraph') return { mode, database: benchFile() }
   // Everything but the database: what the request path itself costs.
   if (mode === 'statgraph-discard') return { mode, database: discardingStore }
