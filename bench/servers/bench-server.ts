@@ -27,7 +27,7 @@ export function benchMode(peers: readonly Mode[] = []): { mode: Mode; database: 
   const mode = process.argv[2] as Mode
   if (mode === 'plain' || peers.includes(mode)) return { mode, database: mode === 'naive' || mode === 'rows-only' ? benchFile() : undefined }
   if (mode === 'statgraph') return { mode, database: benchFile() }
-  // Everything but the database: what the request path itself costs.
+  // Everything but the database: the request path, and the records built on the app's thread.
   if (mode === 'statgraph-discard') return { mode, database: discardingStore }
   throw new Error(`usage: ${process.argv[1]} ${['plain', 'statgraph', 'statgraph-discard', ...peers].join('|')}`)
 }
