@@ -1,7 +1,7 @@
 // What statgraph costs an app, per framework: hello world plain, with statgraph on SQLite, and with
 // statgraph writing nowhere (the request path, and the records built on the app's thread), each
 // server in its own process under the same autocannon load, rounds alternated so drift hits every
-// mode alike. Prints, as ratios to plain:
+// mode alike. Prints, as ratios to the plain run of the same round (their median over rounds):
 // throughput; the server's CPU time per request, all threads (steadier on a shared machine, where
 // the load generator and the server compete for the same cores); and the CPU time per request of
 // the app's own thread, which is what requests wait for (the writer thread runs beside it).
@@ -105,23 +105,26 @@ for (const framework of values.frameworks.split(',')) {
     }
   }
   const of = (series: Map<Mode, number[]>, mode: Mode) => median(series.get(mode) ?? [])
-  const plainRps = of(throughput, 'plain')
-  const plainCpu = of(cpuPerRequest, 'plain')
-  const plainMain = of(mainPerRequest, 'plain')
+  // Each run against the plain run of its own round, the median of those: on a shared machine
+  // whose speed drifts between rounds, runs close in time compare better than medians apart.
+  const perRound = (series: Map<Mode, number[]>, mode: Mode) =>
+    (series.get(mode) ?? []).map((value, round) => value / ((series.get('plain') ?? [])[round] ?? Number.NaN))
   for (const mode of modes) {
     const rps = of(throughput, mode)
     const cpu = of(cpuPerRequest, mode)
     const main = of(mainPerRequest, mode)
+    const throughputRatios = perRound(throughput, mode)
     const ratios =
       mode === 'plain'
         ? ''
-        : `  ratios: throughput ${(rps / plainRps).toFixed(3)}, CPU ${(cpu / plainCpu).toFixed(3)}, main thread ${(main / plainMain).toFixed(3)}`
+        : `  ratios: throughput ${median(throughputRatios).toFixed(3)} (rounds: ${throughputRatios.map((ratio) => ratio.toFixed(2)).join(' ')}), ` +
+          `CPU ${median(perRound(cpuPerRequest, mode)).toFixed(3)}, main thread ${median(perRound(mainPerRequest, mode)).toFixed(3)}`
     summary.push(
       `  ${framework.padEnd(8)} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${cpu.toFixed(1).padStart(6)} µs CPU ${main.toFixed(1).padStart(6)} µs main thread${ratios}`,
     )
   }
 }
 
-console.log(`\nHello world, median of ${rounds} rounds × ${seconds} s, 50 connections:`)
+console.log(`\nHello world, median of ${rounds} rounds × ${seconds} s, 50 connections; ratios: median of each round's ratio to plain:`)
 console.log(summary.join('\n'))
 console.log("(statgraph-discard: statgraph with a store that writes nothing; as with any store but a SQLite file, the records are built — user agents parsed — on the app's thread)")
