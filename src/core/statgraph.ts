@@ -3,6 +3,7 @@ import type { RequestFacts } from '../record/request-record.js'
 import { toRequestRecord } from '../record/to-request-record.js'
 import { Recorder, type RecorderCounts } from '../recorder/recorder.js'
 import { WorkerWriter } from '../recorder/worker-writer.js'
+import { type PackedFacts, packedFormat } from '../recorder/packed-facts.js'
 import type { Health } from '../dashboard/health.js'
 import { openStore, sqliteFile } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
@@ -51,7 +52,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly #ignore: ((url: string) => boolean) | undefined
   readonly #removeExitHooks: () => void
   readonly #pruneTimer: ReturnType<typeof setInterval> | undefined
-  readonly #recorder: Recorder<RequestFacts>
+  readonly #recorder: Recorder<RequestFacts, RequestFacts[]> | Recorder<RequestFacts, PackedFacts>
   readonly #writer: WorkerWriter | undefined
 
   constructor(options: ResolvedOptions<Req, Protect>) {
@@ -73,17 +74,22 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
       options.retention === undefined
         ? undefined
         : schedulePruning(writer ?? store, options.retention)
-    this.#recorder = new Recorder<RequestFacts>({
-      ...options.recorder,
-      write:
-        writer === undefined
-          ? (batch) => store.insertBatch(batch.map((facts) => toRequestRecord(facts, recordOptions)))
-          : // The table is created here first, so the worker's connection finds it.
-            async (batch) => {
+    // The writer thread gets the facts packed; any other store gets records built here.
+    this.#recorder =
+      writer === undefined
+        ? new Recorder<RequestFacts>({
+            ...options.recorder,
+            write: (batch) => store.insertBatch(batch.map((facts) => toRequestRecord(facts, recordOptions))),
+          })
+        : new Recorder<RequestFacts, PackedFacts>({
+            ...options.recorder,
+            format: packedFormat,
+            // The table is created here first, so the worker's connection finds it.
+            write: async (batch) => {
               await store.migrate()
               await writer.write(batch)
             },
-    })
+          })
     this.dashboard = createDashboard({
       store,
       prefix: options.prefix,

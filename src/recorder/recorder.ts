@@ -1,7 +1,33 @@
+/**
+ * How a {@link Recorder} holds items until they are written: an array by default; another format
+ * can hold them in a form cheaper to keep and to send on.
+ */
+export interface BatchFormat<T, B> {
+  /** A new, empty batch. */
+  create(): B
+  /** Adds `item` to `batch` and returns how many items it now holds. */
+  add(batch: B, item: T): number
+  size(batch: B): number
+  /** The items of `first`, then those of `second`, in one batch. */
+  concat(first: B, second: B): B
+}
+
+/** Batches as plain arrays. */
+export function arrayFormat<T>(): BatchFormat<T, T[]> {
+  return {
+    create: () => [],
+    add: (batch, item) => batch.push(item),
+    size: (batch) => batch.length,
+    concat: (first, second) => first.concat(second),
+  }
+}
+
 /** How a {@link Recorder} buffers and writes. */
-export interface RecorderOptions<T> {
+export interface RecorderOptions<T, B = T[]> {
   /** Writes one batch; a rejection keeps the batch and retries it later. */
-  write: (batch: T[]) => Promise<void>
+  write: (batch: B) => Promise<void>
+  /** What a batch is; plain arrays unless given (and then it must be). */
+  format?: BatchFormat<T, B>
   /** Most items held in memory, written or not; pushes beyond it are dropped and counted. Default 10 000. */
   maxBuffer?: number
   /**
@@ -42,8 +68,9 @@ export interface RecorderCounts {
  * recorder.push(record)
  * await recorder.close()
  */
-export class Recorder<T> {
-  readonly #write: (batch: T[]) => Promise<void>
+export class Recorder<T, B = T[]> {
+  readonly #write: (batch: B) => Promise<void>
+  readonly #format: BatchFormat<T, B>
   readonly #maxBuffer: number
   readonly #batchSize: number
   readonly #retryMin: number
@@ -51,7 +78,7 @@ export class Recorder<T> {
   readonly #onWriteError: NonNullable<RecorderOptions<T>['onWriteError']>
   readonly #onRecovered: NonNullable<RecorderOptions<T>['onRecovered']>
   readonly #timer: NodeJS.Timeout
-  #buffer: T[] = []
+  #buffer: B
   #inFlight = 0
   #writing: Promise<void> | undefined
   #scheduled = false
@@ -64,8 +91,11 @@ export class Recorder<T> {
   #failedWrites = 0
   #lastError: unknown = undefined
 
-  constructor(options: RecorderOptions<T>) {
+  constructor(options: RecorderOptions<T, B> & ([B] extends [T[]] ? unknown : { format: BatchFormat<T, B> })) {
     this.#write = options.write
+    // Without `format`, B is T[]: the constructor's type demands a format for any other batch.
+    this.#format = options.format ?? (arrayFormat<T>() as unknown as BatchFormat<T, B>)
+    this.#buffer = this.#format.create()
     this.#maxBuffer = positive('maxBuffer', options.maxBuffer ?? 10_000)
     this.#batchSize = positive('batchSize', options.batchSize ?? Math.min(5000, Math.ceil(this.#maxBuffer / 2)))
     const flushInterval = positive('flushInterval', options.flushInterval ?? 1000)
@@ -78,11 +108,11 @@ export class Recorder<T> {
 
   /** Queues `item` for writing. O(1), no I/O; when the buffer is full the item is dropped and counted. */
   push(item: T): void {
-    if (this.#buffer.length + this.#inFlight >= this.#maxBuffer || this.#closed) {
+    if (this.#format.size(this.#buffer) + this.#inFlight >= this.#maxBuffer || this.#closed) {
       this.#dropped++
       return
     }
-    if (this.#buffer.push(item) === this.#batchSize && !this.#scheduled) {
+    if (this.#format.add(this.#buffer, item) === this.#batchSize && !this.#scheduled) {
       this.#scheduled = true
       setImmediate(() => {
         this.#scheduled = false
@@ -107,7 +137,7 @@ export class Recorder<T> {
 
   counts(): RecorderCounts {
     return {
-      buffered: this.#buffer.length + this.#inFlight,
+      buffered: this.#format.size(this.#buffer) + this.#inFlight,
       written: this.#written,
       dropped: this.#dropped,
       failedWrites: this.#failedWrites,
@@ -117,36 +147,37 @@ export class Recorder<T> {
   }
 
   #writeInBackground(): void {
-    if (this.#writing !== undefined || this.#buffer.length === 0 || Date.now() < this.#retryAt) return
+    if (this.#writing !== undefined || this.#format.size(this.#buffer) === 0 || Date.now() < this.#retryAt) return
     this.#writeBuffer().catch(() => undefined)
   }
 
   #writeBuffer(): Promise<void> {
-    if (this.#buffer.length === 0) return Promise.resolve()
+    const size = this.#format.size(this.#buffer)
+    if (size === 0) return Promise.resolve()
     const batch = this.#buffer
-    this.#buffer = []
-    this.#inFlight = batch.length
-    this.#writing = this.#attempt(batch).finally(() => {
+    this.#buffer = this.#format.create()
+    this.#inFlight = size
+    this.#writing = this.#attempt(batch, size).finally(() => {
       this.#inFlight = 0
       this.#writing = undefined
       // A batch that filled up during this write was not written then (one write at a time): now.
-      if (this.#buffer.length >= this.#batchSize) setImmediate(() => this.#writeInBackground())
+      if (this.#format.size(this.#buffer) >= this.#batchSize) setImmediate(() => this.#writeInBackground())
     })
     return this.#writing
   }
 
-  async #attempt(batch: T[]): Promise<void> {
+  async #attempt(batch: B, size: number): Promise<void> {
     try {
       await this.#write(batch)
     } catch (error) {
       // Keep the batch ahead of newer items; push() counted it in the bound, so nothing overflows.
-      this.#buffer = batch.concat(this.#buffer)
+      this.#buffer = this.#format.concat(batch, this.#buffer)
       this.#failedWrites++
       this.#lastError = error
       const firstFailure = this.#retryDelay === 0
       this.#retryDelay = Math.min(this.#retryMax, this.#retryDelay === 0 ? this.#retryMin : this.#retryDelay * 2)
       this.#retryAt = Date.now() + this.#retryDelay
-      if (firstFailure) this.#onWriteError(error, { retryInMs: this.#retryDelay, buffered: this.#buffer.length })
+      if (firstFailure) this.#onWriteError(error, { retryInMs: this.#retryDelay, buffered: this.#format.size(this.#buffer) })
       if (!this.#closed) {
         clearTimeout(this.#retryTimer)
         this.#retryTimer = setTimeout(() => {
@@ -156,7 +187,7 @@ export class Recorder<T> {
       }
       throw error
     }
-    this.#written += batch.length
+    this.#written += size
     if (this.#retryDelay !== 0) {
       this.#retryDelay = 0
       this.#retryAt = 0

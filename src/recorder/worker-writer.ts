@@ -1,10 +1,7 @@
 import { Worker } from 'node:worker_threads'
-import type { RequestFacts } from '../record/request-record.js'
 import type { RecordOptions } from '../record/to-request-record.js'
+import type { FactsPart, PackedFacts } from './packed-facts.js'
 import type { WriterPart, WriterReply, WriterRequest, WriterWorkerData } from './writer-worker.js'
-
-/** Facts per message to the worker. */
-const PART = 500
 
 /**
  * Writes batches of request facts to a SQLite file from a worker thread: the record building (user
@@ -32,18 +29,18 @@ export class WorkerWriter {
 
   /**
    * Writes `batch` in one transaction; resolves once it is committed, rejects with the worker's
-   * error. A big batch goes over in parts, a turn of the event loop apart: copying thousands of
-   * facts into the worker at once would hold the app's thread for milliseconds.
+   * error. The batch goes over a part at a time, a turn of the event loop apart, so that the app's
+   * requests are served in between.
    */
-  async write(batch: RequestFacts[]): Promise<void> {
+  async write(batch: PackedFacts): Promise<void> {
     const worker = (this.#worker ??= this.#start())
-    let parts = 0
-    for (; (parts + 1) * PART < batch.length; parts++) {
-      worker.postMessage({ part: batch.slice(parts * PART, (parts + 1) * PART) } satisfies WriterPart)
+    const last = batch.parts.length - 1
+    for (const part of batch.parts.slice(0, last)) {
+      worker.postMessage({ part } satisfies WriterPart)
       await new Promise(setImmediate)
     }
     // A worker that died meanwhile took the parts with it: its successor refuses the batch, which is retried.
-    await this.#send({ id: this.#nextId++, batch: batch.slice(parts * PART), parts })
+    await this.#send({ id: this.#nextId++, batch: batch.parts[last] as FactsPart, parts: last })
   }
 
   /** Deletes the rows from before `before` (ms) in the worker, off the app's thread; how many went. */

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import type { RequestFacts } from '../record/request-record.js'
 import { type RecordOptions, toRequestRecord } from '../record/to-request-record.js'
 import { SqliteStore } from '../store/sqlite/sqlite-store.js'
+import { type FactsPart, unpackFacts } from './packed-facts.js'
 
 /** What the worker is started with. */
 export interface WriterWorkerData {
@@ -15,7 +16,7 @@ export interface WriterWorkerData {
 
 /** Part of a batch, sent ahead of the batch's last part; not answered. */
 export interface WriterPart {
-  part: RequestFacts[]
+  part: FactsPart
 }
 
 /**
@@ -25,7 +26,7 @@ export interface WriterPart {
  */
 export type WriterRequest =
   | { id: number; open: true }
-  | { id: number; batch: RequestFacts[]; parts: number }
+  | { id: number; batch: FactsPart; parts: number }
   | { id: number; prune: number }
   | { id: number; pruneRollups: number }
   | { id: number; close: true }
@@ -74,15 +75,16 @@ function fileIdentity(): string | undefined {
 }
 
 /** The parts of the batch being sent. */
-let parts: RequestFacts[][] = []
+let parts: FactsPart[] = []
 
-function writeBatch(batch: RequestFacts[], expected: number): Promise<void> {
+function writeBatch(last: FactsPart, expected: number): Promise<void> {
   const received = parts
   parts = []
   if (received.length !== expected) {
     return Promise.reject(new Error(`statgraph: the writer thread got ${received.length} of the batch's ${expected} parts; the batch is sent again`))
   }
-  return write(received.length === 0 ? batch : received.concat([batch]).flat())
+  received.push(last)
+  return write(received.flatMap(unpackFacts))
 }
 
 port.on('message', (request: WriterPart | WriterRequest) => {

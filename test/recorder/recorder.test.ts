@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Recorder } from '../../src/recorder/recorder.js'
+import { type BatchFormat, Recorder } from '../../src/recorder/recorder.js'
 import { waitFor } from '../helpers/wait-for.js'
 
 const quiet = { onWriteError: () => {}, onRecovered: () => {} }
@@ -127,6 +127,36 @@ describe('Recorder', () => {
     expect(new Set(state.written).size).toBe(1000)
     recorder.push(1)
     expect(recorder.counts().dropped).toBe(1)
+  })
+
+  it('holds items in the batch format it is given, keeping a failed batch ahead of newer items', async () => {
+    // Batches as text: each item a letter.
+    const format: BatchFormat<string, { text: string }> = {
+      create: () => ({ text: '' }),
+      add: (batch, item) => (batch.text += item).length,
+      size: (batch) => batch.text.length,
+      concat: (first, second) => ({ text: first.text + second.text }),
+    }
+    const written: string[] = []
+    let down = true
+    const recorder = new Recorder<string, { text: string }>({
+      format,
+      write: async (batch) => {
+        if (down) throw new Error('database unreachable')
+        written.push(batch.text)
+      },
+      batchSize: 3,
+      flushInterval: 60_000,
+      ...quiet,
+    })
+    for (const letter of 'ab') recorder.push(letter)
+    await expect(recorder.flush()).rejects.toThrow('database unreachable')
+    for (const letter of 'cdef') recorder.push(letter)
+    down = false
+    await recorder.flush()
+    expect(written.join('')).toBe('abcdef')
+    expect(recorder.counts()).toMatchObject({ buffered: 0, written: 6, dropped: 0 })
+    await recorder.close()
   })
 
   it('names the option when one is invalid', () => {

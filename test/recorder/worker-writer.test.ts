@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RequestFacts } from '../../src/record/request-record.js'
+import { type FactsPart, PackedFacts } from '../../src/recorder/packed-facts.js'
 import { WorkerWriter } from '../../src/recorder/worker-writer.js'
 import type { WriterReply, WriterRequest, WriterWorkerData } from '../../src/recorder/writer-worker.js'
 
@@ -38,13 +39,19 @@ function facts(count: number, from = 0): RequestFacts[] {
   }))
 }
 
+function packed(list: RequestFacts[]): PackedFacts {
+  const batch = new PackedFacts()
+  for (const item of list) batch.add(item)
+  return batch
+}
+
 describe('WorkerWriter', () => {
   it('writes batches of any size, sent in parts, each once and in order', async () => {
     const file = tempFile()
     const writer = new WorkerWriter(file, 'request', { trustProxy: false })
     let sent = 0
     for (const size of [1, 500, 501, 1000, 2345]) {
-      await writer.write(facts(size, sent))
+      await writer.write(packed(facts(size, sent)))
       sent += size
     }
     await writer.close()
@@ -62,11 +69,11 @@ describe('WorkerWriter', () => {
     const workerData: WriterWorkerData = { database: file, table: 'request', record: { trustProxy: false } }
     const worker = new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}) })`, { eval: true, workerData })
     try {
-      worker.postMessage({ id: 1, batch: facts(3), parts: 2 } satisfies WriterRequest)
+      worker.postMessage({ id: 1, batch: packed(facts(3)).parts[0] as FactsPart, parts: 2 } satisfies WriterRequest)
       const [reply] = (await once(worker, 'message')) as [WriterReply]
       expect(reply).toEqual({ id: 1, error: "statgraph: the writer thread got 0 of the batch's 2 parts; the batch is sent again" })
       // The worker goes on: the next whole batch is written, and only it.
-      worker.postMessage({ id: 2, batch: facts(2, 100), parts: 0 } satisfies WriterRequest)
+      worker.postMessage({ id: 2, batch: packed(facts(2, 100)).parts[0] as FactsPart, parts: 0 } satisfies WriterRequest)
       expect(await once(worker, 'message')).toEqual([{ id: 2 }])
       worker.postMessage({ id: 3, close: true } satisfies WriterRequest)
       await once(worker, 'message')
