@@ -69,8 +69,11 @@ async function recordedEverything(child: ChildProcess): Promise<string> {
   }
 }
 
+/** Real traffic carries a browser's user agent (autocannon sends none): its bytes are copied, parsed and stored. */
+const USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
+
 async function load(url: string, duration: number): Promise<number> {
-  const result = await autocannon({ url, connections: 50, pipelining: 1, duration })
+  const result = await autocannon({ url, connections: 50, pipelining: 1, duration, headers: { 'user-agent': USER_AGENT } })
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
   return result.requests.average
 }
