@@ -47,7 +47,9 @@ export function reportTo(server: Server, stats?: StatgraphHandle): void {
     // Process CPU counts every thread (the writer thread too); the main thread's own CPU time is
     // read from Linux's per-thread accounting.
     const { user, system } = process.cpuUsage()
-    const recorded = stats === undefined ? undefined : (({ written, buffered, dropped }) => ({ written, buffered, dropped }))(stats.counts())
+    // Only the counters: the last error need not survive the trip over IPC.
+    const counts = stats?.counts()
+    const recorded = counts === undefined ? undefined : { written: counts.written, buffered: counts.buffered, dropped: counts.dropped }
     process.send?.({ cpuMicros: user + system, mainThreadMicros: mainThreadCpuMicros(), requests, recorded })
   })
 }
