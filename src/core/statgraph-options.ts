@@ -3,6 +3,7 @@ import { type PathPattern, pathMatcher } from '../record/path-matcher.js'
 import { parseDuration } from './duration.js'
 import type { AddressPolicy } from '../record/visitor-address.js'
 import type { DashboardAuth } from '../dashboard/dashboard-auth.js'
+import type { WriteLimits } from '../store/kysely/kysely-store.js'
 import type { DatabaseOption } from '../store/open-store.js'
 
 /**
@@ -59,6 +60,12 @@ export interface StatgraphOptions<Req, Protect> {
    * request log and filtered views need raw rows. Default: keep everything.
    */
   retention?: { raw?: string; rollups?: string; every?: string }
+  /**
+   * How long a write to a database server may take: each statement (default `'5s'`), each wait for
+   * a lock (`'2s'`), and a whole batch however it hangs (`'10s'`). A write past them fails, is
+   * retried (never counted twice), and health says `failing` meanwhile.
+   */
+  timeouts?: { statement?: string; lock?: string; write?: string }
   /** Buffering of the recorder; the defaults suit most apps. */
   recorder?: {
     /** Most requests held in memory while the database is slow or down. Default 10 000. */
@@ -94,6 +101,7 @@ export interface ResolvedOptions<Req, Protect> {
   /** Milliseconds: rows older than `raw` are deleted every `every`. */
   retention: Retention | undefined
   ignore: ((url: string) => boolean) | undefined
+  limits: Partial<WriteLimits>
   recorder: NonNullable<StatgraphOptions<Req, Protect>['recorder']>
 }
 
@@ -142,8 +150,19 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
     flushOnExit: options.flushOnExit === true,
     retention: options.retention === undefined ? undefined : resolveRetention(options.retention),
     ignore: options.ignore === undefined || options.ignore.length === 0 ? undefined : pathMatcher(options.ignore),
+    limits: resolveTimeouts(options.timeouts),
     recorder: options.recorder ?? {},
   }
+}
+
+function resolveTimeouts(timeouts: StatgraphOptions<unknown, unknown>['timeouts']): Partial<WriteLimits> {
+  if (timeouts === undefined) return {}
+  if (typeof timeouts !== 'object' || timeouts === null) throw new TypeError("statgraph: \"timeouts\" must be an object such as { statement: '5s', lock: '2s', write: '10s' }")
+  const limits: Partial<WriteLimits> = {}
+  if (timeouts.statement !== undefined) limits.statementMs = parseDuration(timeouts.statement, '"timeouts.statement"')
+  if (timeouts.lock !== undefined) limits.lockMs = parseDuration(timeouts.lock, '"timeouts.lock"')
+  if (timeouts.write !== undefined) limits.writeMs = parseDuration(timeouts.write, '"timeouts.write"')
+  return limits
 }
 
 function resolveRetention(retention: NonNullable<StatgraphOptions<unknown, unknown>['retention']>): Retention {

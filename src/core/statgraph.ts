@@ -5,7 +5,7 @@ import { Recorder, type RecorderCounts } from '../recorder/recorder.js'
 import { WorkerWriter } from '../recorder/worker-writer.js'
 import { type PackedFacts, packedFormat } from '../recorder/packed-facts.js'
 import type { Health } from '../dashboard/health.js'
-import { openStore, sqliteFile } from '../store/open-store.js'
+import { openStore, threadableDatabase } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
 import { flushOnExit } from './flush-on-exit.js'
 import { schedulePruning } from './prune-schedule.js'
@@ -57,11 +57,14 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
 
   constructor(options: ResolvedOptions<Req, Protect>) {
     const store = openStore(options.database, options)
-    const file = sqliteFile(options.database)
+    const threadable = threadableDatabase(options.database)
     const recordOptions = { trustProxy: options.trustProxy, address: options.address }
-    // A SQLite file is written from a worker thread; a database handle the app passed in, or an
-    // in-memory one, can only be written where it lives; a server database is written asynchronously.
-    const writer = file === undefined ? undefined : new WorkerWriter(file, options.table, recordOptions)
+    // A SQLite file or a server's URL is written from a worker thread; a database handle the app
+    // passed in, or an in-memory one, can only be written where it lives (asynchronously on a server).
+    const writer =
+      threadable === undefined
+        ? undefined
+        : new WorkerWriter({ database: threadable, table: options.table, schema: options.schema, limits: options.limits, record: recordOptions })
     this.#writer = writer
     this.store = store
     this.prefix = options.prefix
@@ -69,7 +72,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     this.#disable = options.disable
     this.#ignore = options.ignore
     this.#removeExitHooks = options.flushOnExit ? flushOnExit(() => this.#drain()) : () => {}
-    // For a SQLite file, the writer thread deletes: a long DELETE never blocks the app's thread.
+    // The writer thread deletes where there is one: a long DELETE never blocks the app's thread.
     this.#pruneTimer =
       options.retention === undefined
         ? undefined
@@ -79,15 +82,15 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
       writer === undefined
         ? new Recorder<RequestFacts>({
             ...options.recorder,
-            write: (batch) => store.insertBatch(batch.map((facts) => toRequestRecord(facts, recordOptions))),
+            write: (batch, id) => store.insertBatch(batch.map((facts) => toRequestRecord(facts, recordOptions)), { id }),
           })
         : new Recorder<RequestFacts, PackedFacts>({
             ...options.recorder,
             format: packedFormat,
             // The table is created here first, so the worker's connection finds it.
-            write: async (batch) => {
+            write: async (batch, id) => {
               await store.migrate()
-              await writer.write(batch)
+              await writer.write(batch, id)
             },
           })
     this.dashboard = createDashboard({

@@ -26,15 +26,10 @@ export interface FactsPart {
  * second, they would survive into the old generation and cost the app's garbage collector.
  */
 export class PackedFacts {
-  readonly parts: FactsPart[]
-  #size: number
+  readonly parts: FactsPart[] = []
+  #size = 0
   /** The texts of the last part, to their references: repeated texts (a user agent, a path) are kept once. */
   #refs = new Map<string, number>()
-
-  constructor(parts: FactsPart[] = []) {
-    this.parts = parts
-    this.#size = parts.reduce((sum, part) => sum + part.count, 0)
-  }
 
   get size(): number {
     return this.#size
@@ -84,7 +79,6 @@ export const packedFormat: BatchFormat<RequestFacts, PackedFacts> = {
   create: () => new PackedFacts(),
   add: (batch, facts) => batch.add(facts),
   size: (batch) => batch.size,
-  concat: (first, second) => new PackedFacts([...first.parts, ...second.parts]),
 }
 
 /** The facts of one part, as they were added. */

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+
 /**
  * How a {@link Recorder} holds items until they are written: an array by default; another format
  * can hold them in a form cheaper to keep and to send on.
@@ -8,8 +10,6 @@ export interface BatchFormat<T, B> {
   /** Adds `item` to `batch` and returns how many items it now holds. */
   add(batch: B, item: T): number
   size(batch: B): number
-  /** The items of `first`, then those of `second`, in one batch. */
-  concat(first: B, second: B): B
 }
 
 /** Batches as plain arrays. */
@@ -18,14 +18,17 @@ export function arrayFormat<T>(): BatchFormat<T, T[]> {
     create: () => [],
     add: (batch, item) => batch.push(item),
     size: (batch) => batch.length,
-    concat: (first, second) => first.concat(second),
   }
 }
 
 /** How a {@link Recorder} buffers and writes. */
 export interface RecorderOptions<T, B = T[]> {
-  /** Writes one batch; a rejection keeps the batch and retries it later. */
-  write: (batch: B) => Promise<void>
+  /**
+   * Writes one batch. A rejection keeps the batch and retries it later, whole and with the same
+   * `id` (a new one per batch, unique across processes), so a store can tell a batch that was
+   * committed although its write seemed to fail, and skip it.
+   */
+  write: (batch: B, id: string) => Promise<void>
   /** What a batch is; plain arrays unless given (and then it must be). */
   format?: BatchFormat<T, B>
   /** Most items held in memory, written or not; pushes beyond it are dropped and counted. Default 10 000. */
@@ -69,7 +72,10 @@ export interface RecorderCounts {
  * await recorder.close()
  */
 export class Recorder<T, B = T[]> {
-  readonly #write: (batch: B) => Promise<void>
+  readonly #write: (batch: B, id: string) => Promise<void>
+  /** The first part of every batch id: random, so ids of many processes never meet. */
+  readonly #idPrefix = randomBytes(12).toString('base64url')
+  #sequence = 0
   readonly #format: BatchFormat<T, B>
   readonly #maxBuffer: number
   readonly #batchSize: number
@@ -79,6 +85,8 @@ export class Recorder<T, B = T[]> {
   readonly #onRecovered: NonNullable<RecorderOptions<T>['onRecovered']>
   readonly #timer: NodeJS.Timeout
   #buffer: B
+  /** A batch whose write failed: written next, as it was, before anything newer. */
+  #failed: { batch: B; id: string } | undefined
   #inFlight = 0
   #writing: Promise<void> | undefined
   #scheduled = false
@@ -108,7 +116,7 @@ export class Recorder<T, B = T[]> {
 
   /** Queues `item` for writing. O(1), no I/O; when the buffer is full the item is dropped and counted. */
   push(item: T): void {
-    if (this.#format.size(this.#buffer) + this.#inFlight >= this.#maxBuffer || this.#closed) {
+    if (this.#held() >= this.#maxBuffer || this.#closed) {
       this.#dropped++
       return
     }
@@ -124,7 +132,9 @@ export class Recorder<T, B = T[]> {
   /** Writes everything pushed so far; rejects (keeping the items for a retry) if the writer fails. */
   async flush(): Promise<void> {
     while (this.#writing !== undefined) await this.#writing.catch(() => undefined)
-    await this.#writeBuffer()
+    // A failed batch first, then what was buffered meanwhile.
+    if (this.#failed !== undefined) await this.#writeNext()
+    await this.#writeNext()
   }
 
   /** Stops the timer, refuses further pushes and writes what is buffered. */
@@ -137,7 +147,7 @@ export class Recorder<T, B = T[]> {
 
   counts(): RecorderCounts {
     return {
-      buffered: this.#format.size(this.#buffer) + this.#inFlight,
+      buffered: this.#held(),
       written: this.#written,
       dropped: this.#dropped,
       failedWrites: this.#failedWrites,
@@ -146,18 +156,29 @@ export class Recorder<T, B = T[]> {
     }
   }
 
-  #writeInBackground(): void {
-    if (this.#writing !== undefined || this.#format.size(this.#buffer) === 0 || Date.now() < this.#retryAt) return
-    this.#writeBuffer().catch(() => undefined)
+  /** Items in memory: buffered, being written, or waiting to be written again. */
+  #held(): number {
+    return this.#format.size(this.#buffer) + this.#inFlight + (this.#failed === undefined ? 0 : this.#format.size(this.#failed.batch))
   }
 
-  #writeBuffer(): Promise<void> {
-    const size = this.#format.size(this.#buffer)
-    if (size === 0) return Promise.resolve()
-    const batch = this.#buffer
-    this.#buffer = this.#format.create()
+  #writeInBackground(): void {
+    if (this.#writing !== undefined || Date.now() < this.#retryAt) return
+    if (this.#failed === undefined && this.#format.size(this.#buffer) === 0) return
+    this.#writeNext().catch(() => undefined)
+  }
+
+  /** Writes the failed batch again if there is one, else what is buffered as a new batch. */
+  #writeNext(): Promise<void> {
+    let next = this.#failed
+    this.#failed = undefined
+    if (next === undefined) {
+      if (this.#format.size(this.#buffer) === 0) return Promise.resolve()
+      next = { batch: this.#buffer, id: `${this.#idPrefix}:${this.#sequence++}` }
+      this.#buffer = this.#format.create()
+    }
+    const size = this.#format.size(next.batch)
     this.#inFlight = size
-    this.#writing = this.#attempt(batch, size).finally(() => {
+    this.#writing = this.#attempt(next, size).finally(() => {
       this.#inFlight = 0
       this.#writing = undefined
       // A batch that filled up during this write was not written then (one write at a time): now.
@@ -166,18 +187,19 @@ export class Recorder<T, B = T[]> {
     return this.#writing
   }
 
-  async #attempt(batch: B, size: number): Promise<void> {
+  async #attempt(next: { batch: B; id: string }, size: number): Promise<void> {
     try {
-      await this.#write(batch)
+      await this.#write(next.batch, next.id)
     } catch (error) {
-      // Keep the batch ahead of newer items; push() counted it in the bound, so nothing overflows.
-      this.#buffer = this.#format.concat(batch, this.#buffer)
+      // Kept whole, with its id, ahead of newer items; push() counted it in the bound, so nothing overflows.
+      this.#inFlight = 0
+      this.#failed = next
       this.#failedWrites++
       this.#lastError = error
       const firstFailure = this.#retryDelay === 0
       this.#retryDelay = Math.min(this.#retryMax, this.#retryDelay === 0 ? this.#retryMin : this.#retryDelay * 2)
       this.#retryAt = Date.now() + this.#retryDelay
-      if (firstFailure) this.#onWriteError(error, { retryInMs: this.#retryDelay, buffered: this.#format.size(this.#buffer) })
+      if (firstFailure) this.#onWriteError(error, { retryInMs: this.#retryDelay, buffered: this.#held() })
       if (!this.#closed) {
         clearTimeout(this.#retryTimer)
         this.#retryTimer = setTimeout(() => {

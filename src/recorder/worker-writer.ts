@@ -1,13 +1,12 @@
 import { Worker } from 'node:worker_threads'
-import type { RecordOptions } from '../record/to-request-record.js'
 import type { FactsPart, PackedFacts } from './packed-facts.js'
 import type { WriterPart, WriterReply, WriterRequest, WriterWorkerData } from './writer-worker.js'
 
 /**
- * Writes batches of request facts to a SQLite file from a worker thread: the record building (user
- * agent parsing, caps) and the SQLite transaction cost the app's thread nothing but a few messages
- * per batch. The worker starts at `open()` or the first write and is `unref`'d, so it never keeps
- * the process alive.
+ * Writes batches of request facts from a worker thread, to a SQLite file or a database server's
+ * URL: the record building (user agent parsing, caps), the rollups and the transaction cost the
+ * app's thread nothing but a few messages per batch. The worker starts at `open()` or the first
+ * write and is `unref`'d, so it never keeps the process alive.
  */
 export class WorkerWriter {
   readonly #data: WriterWorkerData
@@ -15,8 +14,8 @@ export class WorkerWriter {
   #nextId = 0
   readonly #pending = new Map<number, { resolve: (reply: WriterReply) => void; reject: (error: Error) => void }>()
 
-  constructor(database: string, table: string, record: RecordOptions) {
-    this.#data = { database, table, record }
+  constructor(data: WriterWorkerData) {
+    this.#data = data
   }
 
   /**
@@ -28,11 +27,11 @@ export class WorkerWriter {
   }
 
   /**
-   * Writes `batch` in one transaction; resolves once it is committed, rejects with the worker's
-   * error. The batch goes over a part at a time, a turn of the event loop apart, so that the app's
+   * Writes `batch` in one transaction, once under its `id`; resolves once it is committed, rejects
+   * with the worker's error. The batch goes over a part at a time, a turn of the event loop apart, so that the app's
    * requests are served in between.
    */
-  async write(batch: PackedFacts): Promise<void> {
+  async write(batch: PackedFacts, id: string): Promise<void> {
     const worker = (this.#worker ??= this.#start())
     const last = batch.parts.length - 1
     for (const part of batch.parts.slice(0, last)) {
@@ -40,7 +39,7 @@ export class WorkerWriter {
       await new Promise(setImmediate)
     }
     // A worker that died meanwhile took the parts with it: its successor refuses the batch, which is retried.
-    await this.#send({ id: this.#nextId++, batch: batch.parts[last] as FactsPart, parts: last })
+    await this.#send({ id: this.#nextId++, batch: batch.parts[last] as FactsPart, parts: last, batchId: id })
   }
 
   /** Deletes the rows from before `before` (ms) in the worker, off the app's thread; how many went. */

@@ -1,16 +1,15 @@
 // The worker thread behind WorkerWriter: turns request facts into records and writes them to the
-// SQLite file, so neither the parsing nor the SQLite work runs on the app's thread.
+// SQLite file or the database server, so neither the parsing nor the writing runs on the app's thread.
 import { statSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { RequestFacts } from '../record/request-record.js'
 import { type RecordOptions, toRequestRecord } from '../record/to-request-record.js'
-import { SqliteStore } from '../store/sqlite/sqlite-store.js'
+import { openStore, sqliteFile, type TableName } from '../store/open-store.js'
 import { type FactsPart, unpackFacts } from './packed-facts.js'
 
-/** What the worker is started with. */
-export interface WriterWorkerData {
+/** What the worker is started with: the database as a file path or URL, and the store's options. */
+export interface WriterWorkerData extends TableName {
   database: string
-  table: string
   record: RecordOptions
 }
 
@@ -26,7 +25,7 @@ export interface WriterPart {
  */
 export type WriterRequest =
   | { id: number; open: true }
-  | { id: number; batch: FactsPart; parts: number }
+  | { id: number; batch: FactsPart; parts: number; batchId: string }
   | { id: number; prune: number }
   | { id: number; pruneRollups: number }
   | { id: number; close: true }
@@ -41,7 +40,9 @@ export interface WriterReply {
 const port = parentPort
 if (port === null) throw new Error('statgraph: writer-worker runs only as a worker thread')
 const data = workerData as WriterWorkerData
-const open = () => new SqliteStore({ database: data.database, table: data.table })
+/** The SQLite file written, if it is one: its identity is watched. */
+const path = sqliteFile(data.database)
+const open = () => openStore(data.database, data)
 let store = open()
 let file = fileIdentity()
 
@@ -49,12 +50,12 @@ let file = fileIdentity()
 // was read-only when opened stays read-only to its connection): the next attempt opens a new one.
 const BROKEN_CONNECTION = /^SQLITE_(READONLY|IOERR|CANTOPEN|NOTADB|CORRUPT)/
 
-async function write(batch: RequestFacts[]): Promise<void> {
+async function write(batch: RequestFacts[], id: string): Promise<void> {
   // A file deleted or replaced under the app (a cleanup script, a restore) gets the rows from now
   // on, not the unlinked old one; the new store creates the table.
   if (fileIdentity() !== file) await reopen()
   try {
-    await store.insertBatch(batch.map((facts) => toRequestRecord(facts, data.record)))
+    await store.insertBatch(batch.map((facts) => toRequestRecord(facts, data.record)), { id })
   } catch (error) {
     if (BROKEN_CONNECTION.test(String((error as { code?: unknown }).code))) await reopen()
     throw error
@@ -68,23 +69,24 @@ async function reopen(): Promise<void> {
   file = fileIdentity()
 }
 
-/** The file's device and inode, or undefined when it does not exist. */
+/** The SQLite file's device and inode, or undefined when it does not exist (or is no file). */
 function fileIdentity(): string | undefined {
-  const stats = statSync(data.database, { throwIfNoEntry: false })
+  if (path === undefined) return undefined
+  const stats = statSync(path, { throwIfNoEntry: false })
   return stats === undefined ? undefined : `${stats.dev}:${stats.ino}`
 }
 
 /** The parts of the batch being sent. */
 let parts: FactsPart[] = []
 
-function writeBatch(last: FactsPart, expected: number): Promise<void> {
+function writeBatch(last: FactsPart, expected: number, id: string): Promise<void> {
   const received = parts
   parts = []
   if (received.length !== expected) {
     return Promise.reject(new Error(`statgraph: the writer thread got ${received.length} of the batch's ${expected} parts; the batch is sent again`))
   }
   received.push(last)
-  return write(received.flatMap(unpackFacts))
+  return write(received.flatMap(unpackFacts), id)
 }
 
 port.on('message', (request: WriterPart | WriterRequest) => {
@@ -101,7 +103,7 @@ port.on('message', (request: WriterPart | WriterRequest) => {
           ? store.prune(request.prune)
           : 'pruneRollups' in request
             ? store.pruneRollups(request.pruneRollups)
-            : writeBatch(request.batch, request.parts)
+            : writeBatch(request.batch, request.parts, request.batchId)
   done.then(
     (count) => port.postMessage({ id: request.id, ...(typeof count === 'number' ? { count } : {}) } satisfies WriterReply),
     (error: unknown) => port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies WriterReply),

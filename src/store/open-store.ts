@@ -1,5 +1,6 @@
 import type { MysqlPool, PostgresPool } from 'kysely'
 import { isKyselyInstance, type KyselyInstance, kyselyEngine } from './kysely/kysely-instance.js'
+import type { WriteLimits } from './kysely/kysely-store.js'
 import { type MysqlPromisePool, MysqlStore } from './mysql/mysql-store.js'
 import { PostgresStore } from './postgres/postgres-store.js'
 import { type SqliteDatabase, SqliteStore } from './sqlite/sqlite-store.js'
@@ -12,38 +13,48 @@ import type { Store } from './store.js'
  */
 export type DatabaseOption = string | SqliteDatabase | PostgresPool | MysqlPool | MysqlPromisePool | KyselyInstance | Store
 
-/** Where in the database the table lives. */
+/** Where in the database the table lives, and how long a write on a database server may take. */
 export interface TableName {
   table: string
   /** PostgreSQL schema or MySQL database; SQLite has none. */
   schema?: string | undefined
+  limits?: Partial<WriteLimits> | undefined
 }
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i
 const MYSQL_URL = /^(mysql|mariadb):\/\//i
 
 /** The store for a `database` option; throws a message naming the fix for anything else. */
-export function openStore(database: DatabaseOption, { table, schema }: TableName): Store {
+export function openStore(database: DatabaseOption, { table, schema, limits }: TableName): Store {
   if (typeof database === 'string') {
-    if (POSTGRES_URL.test(database)) return new PostgresStore({ database, table, schema })
-    if (MYSQL_URL.test(database)) return new MysqlStore({ database: database.replace(MYSQL_URL, 'mysql://'), table, schema })
+    if (POSTGRES_URL.test(database)) return new PostgresStore({ database, table, schema, limits })
+    if (MYSQL_URL.test(database)) return new MysqlStore({ database: database.replace(MYSQL_URL, 'mysql://'), table, schema, limits })
     if (database === '') throw new TypeError('statgraph: "database" is an empty string; pass a file path such as "./statistics.db"')
     return new SqliteStore({ database, table })
   }
   if (isStore(database)) return database
   if (isKyselyInstance(database)) {
     const engine = kyselyEngine(database)
-    if (engine === 'postgres') return new PostgresStore({ database, table, schema })
-    if (engine === 'mysql') return new MysqlStore({ database, table, schema })
+    if (engine === 'postgres') return new PostgresStore({ database, table, schema, limits })
+    if (engine === 'mysql') return new MysqlStore({ database, table, schema, limits })
     return new SqliteStore({ database, table })
   }
-  if (isPostgresPool(database)) return new PostgresStore({ database, table, schema })
-  if (isMysqlPool(database)) return new MysqlStore({ database, table, schema })
+  if (isPostgresPool(database)) return new PostgresStore({ database, table, schema, limits })
+  if (isMysqlPool(database)) return new MysqlStore({ database, table, schema, limits })
   if (typeof database === 'object' && database !== null && 'prepare' in database) return new SqliteStore({ database, table })
   throw new TypeError(
     'statgraph: "database" must be a SQLite file path, a postgres:// or mysql:// URL, a better-sqlite3 Database, ' +
       'a pg.Pool, a mysql2 pool, a Kysely instance or a Store',
   )
+}
+
+/**
+ * The `database` option as a worker thread can open it again: a SQLite file or a server's URL
+ * (not a handle the app passed in, which lives on the app's thread, nor `:memory:`).
+ */
+export function threadableDatabase(database: DatabaseOption): string | undefined {
+  if (typeof database !== 'string') return undefined
+  return POSTGRES_URL.test(database) || MYSQL_URL.test(database) ? database : sqliteFile(database)
 }
 
 /** The SQLite file a `database` option names, if it names one (not a URL, not `:memory:`). */

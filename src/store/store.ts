@@ -15,6 +15,15 @@ export interface RequestPage {
   rows: RequestRow[]
 }
 
+/** How a batch is written. */
+export interface InsertOptions {
+  /**
+   * The batch's id (the writing process and a sequence number), the same on every retry of that
+   * batch: a store that finds it committed before skips the batch. Default: a new id.
+   */
+  id?: string
+}
+
 /**
  * Where records live. One implementation per database engine (`store/sqlite/`, …); every one
  * passes the same conformance tests. Methods may be called before `migrate()` has finished: a store
@@ -23,8 +32,8 @@ export interface RequestPage {
 export interface Store {
   /** Creates or upgrades the table; safe to call again and from several processes. */
   migrate(): Promise<void>
-  /** Writes `records` in one transaction: all of them or none. */
-  insertBatch(records: readonly RequestRecord[]): Promise<void>
+  /** Writes `records` in one transaction: all of them or none, and a batch of a given `id` once. */
+  insertBatch(records: readonly RequestRecord[], options?: InsertOptions): Promise<void>
   /** Answers the dashboard's stats query. */
   stats(query: StatsQuery): Promise<StoreStats>
   /** Raw rows, newest first. */

@@ -64,16 +64,4 @@ describe('PackedFacts', () => {
     for (const item of facts) batch.add(item)
     expect(batch.parts.flatMap((part) => unpackFacts(structuredClone(part)))).toEqual(facts)
   })
-
-  it('joins batches in order, and goes on adding after the join', () => {
-    const facts = varied(PART + 10)
-    const first = new PackedFacts()
-    const second = new PackedFacts()
-    for (const item of facts.slice(0, PART + 5)) first.add(item)
-    for (const item of facts.slice(PART + 5, PART + 8)) second.add(item)
-    const joined = packedFormat.concat(first, second)
-    expect(packedFormat.size(joined)).toBe(PART + 8)
-    for (const item of facts.slice(PART + 8)) packedFormat.add(joined, item)
-    expect(unpack(joined)).toEqual(facts)
-  })
 })

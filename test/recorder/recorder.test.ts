@@ -129,19 +129,20 @@ describe('Recorder', () => {
     expect(recorder.counts().dropped).toBe(1)
   })
 
-  it('holds items in the batch format it is given, keeping a failed batch ahead of newer items', async () => {
+  it('holds items in the batch format it is given, writing a failed batch again whole, with its id, ahead of newer items', async () => {
     // Batches as text: each item a letter.
     const format: BatchFormat<string, { text: string }> = {
       create: () => ({ text: '' }),
       add: (batch, item) => (batch.text += item).length,
       size: (batch) => batch.text.length,
-      concat: (first, second) => ({ text: first.text + second.text }),
     }
     const written: string[] = []
+    const attempts: [string, string][] = []
     let down = true
     const recorder = new Recorder<string, { text: string }>({
       format,
-      write: async (batch) => {
+      write: async (batch, id) => {
+        attempts.push([batch.text, id])
         if (down) throw new Error('database unreachable')
         written.push(batch.text)
       },
@@ -153,8 +154,13 @@ describe('Recorder', () => {
     await expect(recorder.flush()).rejects.toThrow('database unreachable')
     for (const letter of 'cdef') recorder.push(letter)
     down = false
+    expect(recorder.counts().buffered).toBe(6)
     await recorder.flush()
-    expect(written.join('')).toBe('abcdef')
+    expect(written).toEqual(['ab', 'cdef'])
+    // The retry is the same batch under the same id, so a store can skip it if the first attempt did commit.
+    const [first, retry, next] = attempts
+    expect(retry).toEqual(first)
+    expect(next?.[1]).not.toBe(first?.[1])
     expect(recorder.counts()).toMatchObject({ buffered: 0, written: 6, dropped: 0 })
     await recorder.close()
   })

@@ -48,16 +48,18 @@ function packed(list: RequestFacts[]): PackedFacts {
 describe('WorkerWriter', () => {
   it('writes batches of any size, sent in parts, each once and in order', async () => {
     const file = tempFile()
-    const writer = new WorkerWriter(file, 'request', { trustProxy: false })
+    const writer = new WorkerWriter({ database: file, table: 'request', record: { trustProxy: false } })
     let sent = 0
-    for (const size of [1, 500, 501, 1000, 2345]) {
-      await writer.write(packed(facts(size, sent)))
+    for (const [i, size] of [1, 500, 501, 1000, 2345].entries()) {
+      await writer.write(packed(facts(size, sent)), `batch-${i}`)
       sent += size
     }
+    // Sent again under its id (its first write's answer lost, say): skipped.
+    await writer.write(packed(facts(1, 0)), 'batch-0')
     await writer.close()
     const db = new Database(file, { readonly: true })
     const paths = db.prepare('select path from request order by "index"').pluck().all()
-    const [hits] = db.prepare("select hits from request_rollup where dim = 'all' and grain = ?").pluck().all(1) as number[]
+    const [hits] = db.prepare("select sum(hits) from request_statgraph_cell where dim = 'all' and grain = ?").pluck().all(1) as number[]
     db.close()
     expect(paths).toEqual(Array.from({ length: sent }, (_, i) => `/items/${i}`))
     expect(hits).toBe(sent)
@@ -69,11 +71,11 @@ describe('WorkerWriter', () => {
     const workerData: WriterWorkerData = { database: file, table: 'request', record: { trustProxy: false } }
     const worker = new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}) })`, { eval: true, workerData })
     try {
-      worker.postMessage({ id: 1, batch: packed(facts(3)).parts[0] as FactsPart, parts: 2 } satisfies WriterRequest)
+      worker.postMessage({ id: 1, batch: packed(facts(3)).parts[0] as FactsPart, parts: 2, batchId: 'a' } satisfies WriterRequest)
       const [reply] = (await once(worker, 'message')) as [WriterReply]
       expect(reply).toEqual({ id: 1, error: "statgraph: the writer thread got 0 of the batch's 2 parts; the batch is sent again" })
       // The worker goes on: the next whole batch is written, and only it.
-      worker.postMessage({ id: 2, batch: packed(facts(2, 100)).parts[0] as FactsPart, parts: 0 } satisfies WriterRequest)
+      worker.postMessage({ id: 2, batch: packed(facts(2, 100)).parts[0] as FactsPart, parts: 0, batchId: 'b' } satisfies WriterRequest)
       expect(await once(worker, 'message')).toEqual([{ id: 2 }])
       worker.postMessage({ id: 3, close: true } satisfies WriterRequest)
       await once(worker, 'message')

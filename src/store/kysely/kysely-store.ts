@@ -1,19 +1,36 @@
+import { randomBytes } from 'node:crypto'
 import { type Kysely, Migrator, type RawBuilder, sql } from 'kysely'
 import type { RequestRecord } from '../../record/request-record.js'
-import { nearestRank, PERCENTILES } from '../../stats/percentile.js'
-import { RollupAnswer } from '../../stats/rollup-answer.js'
 import { RollupBatch, type RollupSource } from '../../stats/rollup-batch.js'
-import { clipPlan, planRollupRead, type RollupPlan, type Span } from '../../stats/rollup-plan.js'
+import type { Span } from '../../stats/rollup-plan.js'
 import type { StatsFilters } from '../../stats/query-params.js'
 import type { RequestsQuery } from '../../stats/requests-query.js'
 import type { StatsQuery } from '../../stats/stats-query.js'
-import type { BreakdownEntry, ExceptionStats, PathStats, RouteStats, StoreStats, TimeseriesPoint } from '../../stats/stats.js'
-import { BUCKET_MS, bucketKey, bucketStarts } from '../../stats/time-bucket.js'
-import type { RequestPage, RequestRow, Store } from '../store.js'
+import type { StoreStats } from '../../stats/stats.js'
+import { statsFromRollups } from '../rollup-cells.js'
+import type { InsertOptions, RequestPage, RequestRow, Store } from '../store.js'
+import { BatchLedger } from './batch-ledger.js'
+import { RawStats } from './raw-stats.js'
 import { requestMigrations } from './request-migrations.js'
 import { INSERT_COLUMNS, type RequestDatabase } from './request-table.js'
-import { RollupTables, type SqlRunner } from './rollup-tables.js'
+import { RollupReader } from './rollup-reader.js'
+import { pruneRollupTables, rollupTables, type RollupTables, type SqlRunner } from './rollup-tables.js'
+import { RollupWriter } from './rollup-writer.js'
 import type { SqlFlavor } from './sql-flavor.js'
+import { nullableNumber } from './sql-values.js'
+import { withTimeout } from './with-timeout.js'
+
+/** How long a write may take on a database server, in ms; see {@link KyselyStoreConfig.limits}. */
+export interface WriteLimits {
+  /** Longest statement. Default 5000. */
+  statementMs: number
+  /** Longest wait for a lock. Default 2000. */
+  lockMs: number
+  /** Longest whole write (one batch's transaction), however it hangs. Default 10 000. */
+  writeMs: number
+}
+
+export const DEFAULT_WRITE_LIMITS: WriteLimits = { statementMs: 5000, lockMs: 2000, writeMs: 10_000 }
 
 /** What {@link KyselyStore} is built from. */
 export interface KyselyStoreConfig {
@@ -24,40 +41,29 @@ export interface KyselyStoreConfig {
   flavor: SqlFlavor
   /** Whether `close()` destroys `db` (false when the app passed its own database in). */
   ownsDatabase: boolean
+  /**
+   * Limits of a write on a database server: past them it fails (and the recorder retries it, and
+   * reports failing). Not applied to migrations, nor to SQLite, whose writes run on their own thread.
+   */
+  limits?: Partial<WriteLimits> | undefined
 }
-
-/** Requests answered with a server error. */
-const ERRORS = sql`sum(case when status_code >= 500 then 1 else 0 end)`
 
 /** The columns a row lists besides `index` and `date`, which need their own handling. */
 const ROW_COLUMNS = INSERT_COLUMNS.filter((column) => column !== 'date')
 
-/** The alias of a group's value (quoted: `key` is reserved in MySQL). */
-const KEY = sql.id('key')
-
 // Enough for a handful of instances starting at once to take turns: each round, one finishes.
 const MIGRATION_ATTEMPTS = 10
-
-/**
- * Most visitor rows (one per bucket and visitor) counted to tell a range's distinct visitors
- * exactly; beyond, the merged HyperLogLog sketches of its cells estimate them (2.3% standard error),
- * which keeps long ranges of busy sites fast.
- */
-const EXACT_VISITOR_ROWS = 20_000
 
 // Rows per INSERT: 1000 rows × 15 columns stays under every engine's bound-parameter limit.
 const INSERT_CHUNK = 1000
 
-type Aggregates = {
-  hits: number | string
-  unique_hits: number | string
-  errors: number | string | null
-  avg_rt: number | string | null
-}
-
 /**
  * A {@link Store} in plain SQL through Kysely: the same queries on every engine, with the engine's
- * differences in a {@link SqlFlavor}. Exact answers from the raw rows.
+ * differences in a {@link SqlFlavor}.
+ *
+ * Writes commute: each store object is one writer of its own rollup rows, takes no lock another
+ * instance waits on, and records each batch's id in the batch's transaction, so a batch retried
+ * after an unknown outcome is skipped.
  */
 export class KyselyStore implements Store {
   readonly #db: Kysely<RequestDatabase>
@@ -70,6 +76,16 @@ export class KyselyStore implements Store {
   readonly #flavor: SqlFlavor
   readonly #ownsDatabase: boolean
   readonly #rollups: RollupTables
+  /** This store's name as a writer of rollup rows and batch ids: random, one per store object. */
+  readonly #writer = randomBytes(12).toString('base64url')
+  readonly #rollupWriter: RollupWriter
+  readonly #rollupReader: RollupReader
+  readonly #raw: RawStats
+  readonly #batches: BatchLedger
+  readonly #limits: WriteLimits
+  #sequence = 0
+  /** This store's writes, one at a time: a writer's own rows are read and rewritten by one write only. */
+  #turn: Promise<unknown> = Promise.resolve()
   #migrated: Promise<void> | undefined
 
   constructor(config: KyselyStoreConfig) {
@@ -79,9 +95,17 @@ export class KyselyStore implements Store {
     const qualified = (name: string) => sql.table(config.schema === undefined ? name : `${config.schema}.${name}`)
     this.#tableRef = qualified(config.table)
     this.#ledgerRef = qualified(`${config.table}_statgraph_import`)
-    this.#rollups = new RollupTables(qualified, config.table, config.flavor)
     this.#flavor = config.flavor
     this.#ownsDatabase = config.ownsDatabase
+    this.#limits = { ...DEFAULT_WRITE_LIMITS, ...config.limits }
+    this.#rollups = rollupTables(config.table, qualified)
+    this.#rollupWriter = new RollupWriter(this.#rollups, config.flavor, this.#writer)
+    this.#rollupReader = new RollupReader(this.#db, this.#rollups, {
+      sources: (span) => this.#rollupSources(this.#db, this.#spanWhere(span)),
+      visitors: (span) => sql`select remote_address as visitor from ${this.#tableRef} where ${this.#spanWhere(span)}`,
+    })
+    this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
+    this.#batches = new BatchLedger(this.#rollups.batches, config.flavor)
   }
 
   migrate(): Promise<void> {
@@ -127,18 +151,40 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * Raw rows and their rollups in one transaction, under the rollup lock: all or nothing, and exact
-   * whatever other instances write at the same time.
+   * Raw rows and their rollups in one transaction: all or nothing, exact whatever other instances
+   * write at the same time, and once only — a batch whose id was committed before is skipped.
+   * On a database server the transaction has statement and lock limits, and a write that does not
+   * end within `limits.writeMs` (a connection gone silent) fails, to be retried.
    */
-  async insertBatch(records: readonly RequestRecord[]): Promise<void> {
-    if (records.length === 0) return
-    await this.migrate()
-    const batch = new RollupBatch({ days: true })
-    for (const record of records) batch.add(record)
-    await this.#db.transaction().execute(async (trx) => {
-      await this.#rollups.lock(trx)
-      await this.insertRows(trx, records)
-      await this.#rollups.write(trx, batch)
+  insertBatch(records: readonly RequestRecord[], options: InsertOptions = {}): Promise<void> {
+    if (records.length === 0) return Promise.resolve()
+    const id = options.id ?? `${this.#writer}:${this.#sequence++}`
+    const write = async () => {
+      await this.migrate()
+      const batch = new RollupBatch({ days: true })
+      for (const record of records) batch.add(record)
+      const transaction = this.#writeTransaction(id, records, batch)
+      await (this.#flavor.writeLimits === undefined ? transaction : withTimeout(transaction, this.#limits.writeMs, 'writing a batch'))
+      await this.#batches.forgetOld(this.#db).catch(() => undefined)
+    }
+    const result = this.#turn.then(write, write)
+    this.#turn = result.catch(() => undefined)
+    return result
+  }
+
+  async #writeTransaction(id: string, records: readonly RequestRecord[], batch: RollupBatch): Promise<void> {
+    let transaction = this.#db.transaction()
+    if (this.#flavor.writeIsolation !== undefined) transaction = transaction.setIsolationLevel(this.#flavor.writeIsolation)
+    await transaction.execute(async (trx) => {
+      const limits = this.#flavor.writeLimits?.(this.#limits)
+      if (limits !== undefined) await limits.first.execute(trx)
+      try {
+        if (!(await this.#batches.claim(trx, id))) return
+        await this.insertRows(trx, records)
+        await this.#rollupWriter.write(trx, batch)
+      } finally {
+        if (limits?.last !== undefined) await limits.last.execute(trx).catch(() => undefined)
+      }
     })
   }
 
@@ -158,135 +204,20 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * The dashboard's answer. Without filters it is summed from rollups — daily and hourly cells,
-   * raw rows only for the parts of an hour at the range's edges — so it costs the same at any
-   * table size; percentiles come from histograms (within 2.44%), per-path visitors from sketches,
-   * and so do a long range's visitors once there are too many to count exactly at once.
-   * Filtered queries and minute buckets read the raw rows, exactly.
+   * The dashboard's answer: from rollups without filters (see `statsFromRollups`), from the raw
+   * rows, exactly, for filtered queries and minute points.
    */
   async stats(query: StatsQuery): Promise<StoreStats> {
     const filtered = Object.values(query.filters).some((value) => value !== undefined)
     if (filtered || query.bucket === 'minute') return this.statsFromRaw(query)
     await this.migrate()
-    const db = this.#db
-    const plan = planRollupRead(query.range.from, query.range.to, query.bucket)
-    const answer = new RollupAnswer(query)
-    for (const cell of await this.#rollups.sumByValue(db, plan)) answer.add(cell)
-    const wholeTraffic = await this.#rollups.wholeTraffic(db, plan)
-    // Rows the exact count of the range's visitors would go through (each bucket's own visitors).
-    let visitorRows = 0
-    for (const cell of wholeTraffic) {
-      visitorRows += cell.visitorCount
-      answer.add(cell)
-    }
-    const edges = new RollupBatch({ days: false })
-    for (const span of plan.raw) for (const source of await this.#rollupSources(db, this.#spanWhere(span))) edges.add(source)
-    const edgeCells = edges.cells()
-    const edgePaths = edgeCells.flatMap((cell) => (cell.dim === 'path' && cell.key !== null ? [cell.key] : []))
-    for (const cell of await this.#rollups.topPaths(db, plan, query.top, edgePaths)) answer.add(cell)
-    for (const cell of edgeCells) answer.add(cell)
-    for (const seen of edges.visitors()) visitorRows += seen.visitors.size
-    for (const cell of await this.#rollups.sketches(db, plan, 'all', [null])) answer.add(cell)
-    const routes = answer.top('route').map((cell) => cell.key)
-    for (const cell of await this.#rollups.sketches(db, plan, 'route', routes)) answer.add(cell)
-    return answer.build({
-      total: visitorRows <= EXACT_VISITOR_ROWS ? await this.#countVisitors(plan) : undefined,
-      points: await this.#visitorsOfPartialPoints(query, plan),
-    })
+    return statsFromRollups(this.#rollupReader, { ...query, bucket: query.bucket })
   }
 
-  /**
-   * The dashboard's answer computed from the raw rows alone, exactly (nearest-rank percentiles,
-   * count distinct): what {@link stats} answers for filtered queries, and its reference in tests
-   * and benchmarks.
-   */
+  /** The dashboard's answer from the raw rows alone, exactly: the reference for rollups in tests and benchmarks. */
   async statsFromRaw(query: StatsQuery): Promise<StoreStats> {
     await this.migrate()
-    const where = this.#where(query)
-    const t = this.#tableRef
-    const db = this.#db
-    const flavor = this.#flavor
-    const errors = ERRORS
-
-    const totals = (
-      await sql<Aggregates & { timed: number | string; with_exception: number | string; bytes: number | string | null; max_rt: number | null }>`
-        select count(*) as hits, count(response_time) as timed, count(exception) as with_exception,
-          count(distinct remote_address) as unique_hits, ${errors} as errors,
-          sum(size) as bytes, avg(response_time) as avg_rt, max(response_time) as max_rt
-        from ${t} where ${where}`.execute(db)
-    ).rows[0]
-    const hits = Number(totals?.hits ?? 0)
-    const percentiles = await this.#percentiles(where, Number(totals?.timed ?? 0))
-
-    const bucket = flavor.utcBucket(query.bucket)
-    const buckets = await sql<Aggregates & { key: string }>`
-      select ${bucket} as ${KEY}, count(*) as hits, count(distinct remote_address) as unique_hits,
-        ${errors} as errors, avg(response_time) as avg_rt
-      from ${t} where ${where} group by ${bucket}`.execute(db)
-    const bucketPercentiles = await this.#groupedPercentiles(bucket, where, PERCENTILES)
-    const byBucket = new Map(buckets.rows.map((row) => [String(row.key), row]))
-    const timeseries: TimeseriesPoint[] = bucketStarts(query.range.from, query.range.to, query.bucket).map((start) => {
-      const key = bucketKey(start, query.bucket)
-      const row = byBucket.get(key)
-      const times = bucketPercentiles.get(key)
-      return {
-        t: new Date(start).toISOString(),
-        hits: Number(row?.hits ?? 0),
-        uniqueHits: Number(row?.unique_hits ?? 0),
-        errors: Number(row?.errors ?? 0),
-        avgResponseTime: nullableNumber(row?.avg_rt),
-        p50ResponseTime: times?.get(50) ?? null,
-        p95ResponseTime: times?.get(95) ?? null,
-        p99ResponseTime: times?.get(99) ?? null,
-      }
-    })
-
-    const paths = (await this.#groupStats('path', where, query.top)) as PathStats[]
-    const routes = await this.#groupStats('route', where, query.top)
-
-    const exceptionRows = await sql<{ key: string; count: number | string; last: unknown }>`
-      select exception as ${KEY}, count(*) as count, ${flavor.readDate(sql`max(date)`)} as last
-      from ${t} where ${where} and exception is not null
-      group by exception order by count desc, exception limit ${query.top}`.execute(db)
-    const places = await this.#exceptionPlaces(where)
-    const exceptions: ExceptionStats[] = exceptionRows.rows.map((row) => ({
-      key: row.key,
-      count: Number(row.count),
-      lastSeen: this.#isoDate(row.last),
-      where: places.get(row.key) ?? null,
-    }))
-
-    const lists = {
-      statusCodes: (await this.#breakdown('status_code', where, query.top)).map((entry) => ({ key: Number(entry.key), count: entry.count })),
-      methods: (await this.#breakdown('method', where, query.top)) as BreakdownEntry<string>[],
-      paths,
-      routes,
-      browsers: await this.#breakdown('browser', where, query.top),
-      platforms: await this.#breakdown('platform', where, query.top),
-      referrers: await this.#breakdown('referrer', where, query.top),
-      mimetypes: await this.#breakdown('mimetype', where, query.top),
-      exceptions,
-    }
-    const listed = (list: readonly { count: number }[]) => list.reduce((sum, entry) => sum + entry.count, 0)
-    const other = Object.fromEntries(
-      Object.entries(lists).map(([name, list]) => [name, (name === 'exceptions' ? Number(totals?.with_exception ?? 0) : hits) - listed(list)]),
-    ) as StoreStats['other']
-    return {
-      hits,
-      uniqueHits: Number(totals?.unique_hits ?? 0),
-      errors: Number(totals?.errors ?? 0),
-      bytes: Number(totals?.bytes ?? 0),
-      responseTime: {
-        avg: nullableNumber(totals?.avg_rt),
-        p50: percentiles.get(50) ?? null,
-        p95: percentiles.get(95) ?? null,
-        p99: percentiles.get(99) ?? null,
-        max: nullableNumber(totals?.max_rt),
-      },
-      timeseries,
-      ...lists,
-      other,
-    }
+    return this.#raw.answer(query, this.#where(query))
   }
 
   async requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage> {
@@ -314,10 +245,7 @@ export class KyselyStore implements Store {
 
   async pruneRollups(before: number): Promise<number> {
     await this.migrate()
-    return this.#db.transaction().execute(async (trx) => {
-      await this.#rollups.lock(trx)
-      return this.#rollups.prune(trx, before)
-    })
+    return pruneRollupTables(this.#db, this.#rollups, before)
   }
 
   async close(): Promise<void> {
@@ -368,28 +296,6 @@ export class KyselyStore implements Store {
       values (${fingerprint}, ${source}, ${lines}, ${this.#flavor.toDate(Date.now())})`.execute(this.#db)
   }
 
-  /** Distinct visitors over the whole plan. */
-  #countVisitors(plan: RollupPlan): Promise<number> {
-    return this.#rollups.countVisitors(this.#db, plan, (span) => sql`select remote_address as visitor from ${this.#tableRef} where ${this.#spanWhere(span)}`)
-  }
-
-  /**
-   * Distinct visitors of the time-series points made of parts — the first and last at most; a
-   * point that is one whole stored bucket has its count on its cell.
-   */
-  async #visitorsOfPartialPoints(query: StatsQuery, plan: RollupPlan): Promise<Map<number, number>> {
-    const width = BUCKET_MS[query.bucket]
-    const points = new Map<number, number>()
-    for (const start of bucketStarts(query.range.from, query.range.to, query.bucket)) {
-      const part = clipPlan(plan, start, start + width)
-      const [span] = [...part.days, ...part.hours]
-      const grain = part.days.length === 1 ? 24 : 1
-      const whole = part.raw.length === 0 && part.days.length + part.hours.length === 1 && span !== undefined && span[1] - span[0] === grain
-      if (!whole) points.set(start, await this.#countVisitors(part))
-    }
-    return points
-  }
-
   /** The raw rows of `where`, as much of them as rollups count. */
   async #rollupSources(db: SqlRunner, where: RawBuilder<unknown>, after?: number, limit?: number): Promise<(RollupSource & { index: number })[]> {
     const index = sql.ref('index')
@@ -408,15 +314,15 @@ export class KyselyStore implements Store {
     }))
   }
 
-  /** Rebuilds the rollups from every raw row, a page at a time (the upgrade to rollups). */
+  /** Builds the rollups of every raw row as writer `''`, a page at a time (the upgrade to rollups). */
   async #buildRollups(db: SqlRunner): Promise<void> {
-    await this.#rollups.clear(db)
+    const writer = new RollupWriter(this.#rollups, this.#flavor, '')
     for (let after = -1; ; ) {
       const page = await this.#rollupSources(db, sql`1 = 1`, after, 20_000)
       if (page.length === 0) return
       const batch = new RollupBatch({ days: true })
       for (const source of page) batch.add(source)
-      await this.#rollups.write(db, batch)
+      await writer.write(db, batch)
       after = page[page.length - 1]?.index as number
     }
   }
@@ -441,89 +347,6 @@ export class KyselyStore implements Store {
     return sql.join(parts, sql` and `)
   }
 
-  /** The routes-table lines for each value of `column`: hits, visitors, errors, times, last request. */
-  async #groupStats(column: 'path' | 'route', where: RawBuilder<unknown>, top: number): Promise<RouteStats[]> {
-    const ref = sql.ref(column)
-    const { rows } = await sql<Aggregates & { key: string | null; last: unknown }>`
-      select ${ref} as ${KEY}, count(*) as hits, count(distinct remote_address) as unique_hits,
-        ${ERRORS} as errors, avg(response_time) as avg_rt, ${this.#flavor.readDate(sql`max(date)`)} as last
-      from ${this.#tableRef} where ${where} group by ${ref} order by hits desc, ${nullsLast(ref)} limit ${top}`.execute(this.#db)
-    const p95 = await this.#groupedPercentiles(ref, where, [95])
-    return rows.map((row) => ({
-      key: row.key,
-      count: Number(row.hits),
-      uniqueHits: Number(row.unique_hits),
-      errors: Number(row.errors ?? 0),
-      avgResponseTime: nullableNumber(row.avg_rt),
-      p95ResponseTime: p95.get(String(row.key))?.get(95) ?? null,
-      lastRequested: this.#isoDate(row.last),
-    }))
-  }
-
-  /** Exact nearest-rank percentiles of the response time over the rows of `where`. */
-  async #percentiles(where: RawBuilder<unknown>, count: number): Promise<Map<number, number>> {
-    const result = new Map<number, number>()
-    if (count === 0) return result
-    const ranks = PERCENTILES.map((percent) => nearestRank(percent, count))
-    const { rows } = await sql<{ rn: number | string; response_time: number }>`
-      select rn, response_time from (
-        select response_time, row_number() over (order by response_time) as rn
-        from ${this.#tableRef} where ${where} and response_time is not null
-      ) ranked where rn in (${sql.join(ranks)})`.execute(this.#db)
-    const byRank = new Map(rows.map((row) => [Number(row.rn), Number(row.response_time)]))
-    PERCENTILES.forEach((percent, i) => {
-      const value = byRank.get(ranks[i] as number)
-      if (value !== undefined) result.set(percent, value)
-    })
-    return result
-  }
-
-  /** Exact nearest-rank `percents` of the response time per value of `key`: key → percent → time. */
-  async #groupedPercentiles(
-    key: RawBuilder<unknown>,
-    where: RawBuilder<unknown>,
-    percents: readonly number[],
-  ): Promise<Map<string, Map<number, number>>> {
-    // Row rn is the nearest rank of p when rn is the smallest rank with rn / n >= p / 100.
-    const isRank = (percent: number) => sql`(rn * 100 >= n * ${sql.lit(percent)} and (rn - 1) * 100 < n * ${sql.lit(percent)})`
-    const { rows } = await sql<{ key: string; rn: number | string; n: number | string; response_time: number }>`
-      select ${KEY}, rn, n, response_time from (
-        select ${key} as ${KEY}, response_time,
-          row_number() over (partition by ${key} order by response_time) as rn,
-          count(*) over (partition by ${key}) as n
-        from ${this.#tableRef} where ${where} and response_time is not null
-      ) ranked where ${sql.join(percents.map(isRank), sql` or `)}`.execute(this.#db)
-    const result = new Map<string, Map<number, number>>()
-    for (const row of rows) {
-      const rank = Number(row.rn)
-      const count = Number(row.n)
-      const times = result.get(String(row.key)) ?? new Map<number, number>()
-      for (const percent of percents) if (nearestRank(percent, count) === rank) times.set(percent, Number(row.response_time))
-      result.set(String(row.key), times)
-    }
-    return result
-  }
-
-  /** For each exception text, the route pattern (else the path) where most of its requests went. */
-  async #exceptionPlaces(where: RawBuilder<unknown>): Promise<Map<string, string>> {
-    const place = sql`coalesce(route, path)`
-    const { rows } = await sql<{ exception: string; place: string | null; count: number | string }>`
-      select exception, ${place} as place, count(*) as count from ${this.#tableRef}
-      where ${where} and exception is not null group by exception, ${place}
-      order by count desc, ${nullsLast(place)}`.execute(this.#db)
-    const places = new Map<string, string>()
-    for (const row of rows) if (!places.has(row.exception) && row.place !== null) places.set(row.exception, row.place)
-    return places
-  }
-
-  async #breakdown(column: string, where: RawBuilder<unknown>, top: number): Promise<BreakdownEntry[]> {
-    const ref = sql.ref(column)
-    const { rows } = await sql<{ key: string | null; count: number | string }>`
-      select ${ref} as ${KEY}, count(*) as count from ${this.#tableRef} where ${where}
-      group by ${ref} order by count desc, ${nullsLast(ref)} limit ${top}`.execute(this.#db)
-    return rows.map((row) => ({ key: row.key, count: Number(row.count) }))
-  }
-
   #toRow(row: Record<string, unknown>): RequestRow {
     return {
       ...(row as unknown as RequestRow),
@@ -540,13 +363,4 @@ export class KyselyStore implements Store {
   #isoDate(value: unknown): string {
     return new Date(this.#flavor.fromDate(value)).toISOString()
   }
-}
-
-/** Orders a group's values with the missing one last, the same on every engine. */
-function nullsLast(ref: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`case when ${ref} is null then 1 else 0 end, ${ref}`
-}
-
-function nullableNumber(value: number | string | null | undefined): number | null {
-  return value === null || value === undefined ? null : Number(value)
 }

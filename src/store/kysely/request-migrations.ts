@@ -1,5 +1,6 @@
 import { type CreateTableBuilder, type Kysely, type Migration, sql } from 'kysely'
 import type { SqlFlavor } from './sql-flavor.js'
+import { writerRollupsMigration } from './writer-rollups-migration.js'
 
 /**
  * The statistics table's versions, the same steps on every engine in its own column types. Each
@@ -13,7 +14,7 @@ export function requestMigrations(
   table: string,
   flavor: SqlFlavor,
   schema: string | undefined,
-  /** Builds the rollups from the raw rows already in the table (into emptied rollup tables). */
+  /** Builds the rollups from the raw rows already in the table (into empty rollup tables). */
   buildRollups: (db: Kysely<unknown>) => Promise<void>,
 ): Record<string, Migration> {
   const types = flavor.columns
@@ -28,11 +29,12 @@ export function requestMigrations(
       })
     }
   }
-  const hasColumn = async (db: Kysely<unknown>, column: string) => {
+  const findTable = async (db: Kysely<unknown>, name: string) => {
     const tables = await db.introspection.getTables()
-    const found = tables.find((candidate) => candidate.name === table && (schema === undefined || candidate.schema === schema))
-    return found?.columns.some((existing) => existing.name === column) ?? false
+    return tables.find((candidate) => candidate.name === name && (schema === undefined || candidate.schema === schema))
   }
+  const hasColumn = async (db: Kysely<unknown>, column: string) => (await findTable(db, table))?.columns.some((existing) => existing.name === column) ?? false
+  const qualified = (name: string) => sql.table(schema === undefined ? name : `${schema}.${name}`)
   return {
     '0001_create_request_table': {
       // The seed's columns, as Flask-Statgraph's model declares them.
@@ -90,7 +92,8 @@ export function requestMigrations(
     },
     '0005_rollups': {
       // Cells per grain × bucket × group × value, visitors per grain × bucket, and the one row every
-      // rollup write locks first; then the rollups of the rows already there.
+      // rollup write locked first (0006 moves their rows to the tables that replaced them, or builds
+      // them from the raw rows).
       async up(db: Kysely<unknown>) {
         const end = (create: CreateTableBuilder<string>, clustered = false) => {
           const ending = clustered ? flavor.clusteredTableEnd : flavor.createTableEnd
@@ -141,10 +144,16 @@ export function requestMigrations(
             .addColumn('id', types.integer, (column) => column.primaryKey())
             .addColumn('n', types.integer, (column) => column.notNull()),
         ).execute()
-        const lock = sql.table(schema === undefined ? `${table}_statgraph_lock` : `${schema}.${table}_statgraph_lock`)
-        await sql`insert into ${lock} (id, n) values (1, 0) ${flavor.skipDuplicates(['id'])}`.execute(db)
-        await buildRollups(db)
+        await sql`insert into ${qualified(`${table}_statgraph_lock`)} (id, n) values (1, 0) ${flavor.skipDuplicates(['id'])}`.execute(db)
       },
     },
+    '0006_writer_rollups': writerRollupsMigration({
+      table,
+      flavor,
+      qualified,
+      tableExists: async (db, name) => (await findTable(db, name)) !== undefined,
+      createIndex,
+      buildRollups,
+    }),
   }
 }

@@ -1,6 +1,6 @@
 import { type Dialect, Kysely } from 'kysely'
 import { checkedKysely, type Engine, isKyselyInstance, type KyselyInstance } from './kysely-instance.js'
-import type { KyselyStoreConfig } from './kysely-store.js'
+import type { KyselyStoreConfig, WriteLimits } from './kysely-store.js'
 import type { RequestDatabase } from './request-table.js'
 import type { SqlFlavor } from './sql-flavor.js'
 
@@ -15,6 +15,8 @@ export interface ServerStoreOptions<Pool> {
   table?: string | undefined
   /** The schema (MySQL: database) holding the table; default the connection's own. It must exist. */
   schema?: string | undefined
+  /** How long a statement, a lock wait and a whole write may take; see `WriteLimits`. */
+  limits?: Partial<WriteLimits> | undefined
 }
 
 /** A server store's {@link KyselyStoreConfig}: the app's Kysely instance, or one on `dialect`. */
@@ -31,5 +33,6 @@ export function serverStoreConfig<Pool>(
     schema: options.schema,
     flavor,
     ownsDatabase: typeof database === 'string',
+    limits: options.limits,
   }
 }

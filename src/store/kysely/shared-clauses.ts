@@ -15,3 +15,26 @@ export function rowsInList(columns: RawBuilder<unknown>, rows: readonly RawBuild
 export function onConflictSkip(keys: readonly string[]): RawBuilder<unknown> {
   return sql`on conflict (${sql.join(keys.map((key) => sql.ref(key)))}) do nothing`
 }
+
+/** The flavour's `accumulate` as SQLite and PostgreSQL write it: `on conflict … do update`, the stored row aliased. */
+export function onConflictAccumulate(
+  table: RawBuilder<unknown>,
+  columns: readonly string[],
+  rows: readonly RawBuilder<unknown>[],
+  merge: { keys: readonly string[]; sums: readonly string[]; maxima: readonly string[] },
+): RawBuilder<unknown> {
+  const set = [
+    ...merge.sums.map((column) => sql`${sql.ref(column)} = cur.${sql.ref(column)} + excluded.${sql.ref(column)}`),
+    ...merge.maxima.map((column) => {
+      const [stored, added] = [sql`cur.${sql.ref(column)}`, sql`excluded.${sql.ref(column)}`]
+      return sql`${sql.ref(column)} = case when ${added} > ${stored} or ${stored} is null then ${added} else ${stored} end`
+    }),
+  ]
+  return sql`insert into ${table} as cur (${sql.join(columns.map((column) => sql.ref(column)))}) values ${sql.join(rows)}
+    on conflict (${sql.join(merge.keys.map((key) => sql.ref(key)))}) do update set ${sql.join(set)}`
+}
+
+/** The flavour's `insertNew` as SQLite and PostgreSQL write it: `on conflict do nothing`. */
+export function insertOrNothing(table: RawBuilder<unknown>, columns: readonly string[], row: readonly unknown[]): RawBuilder<unknown> {
+  return sql`insert into ${table} (${sql.join(columns.map((column) => sql.ref(column)))}) values (${sql.join(row)}) on conflict do nothing`
+}

@@ -1,4 +1,5 @@
 import type { ColumnDataType, Expression, RawBuilder } from 'kysely'
+import type { SqlRunner } from './rollup-tables.js'
 import type { TimeBucket } from '../../stats/time-bucket.js'
 
 /** A column type: one Kysely names, or raw SQL such as `datetime(3)`. */
@@ -47,6 +48,35 @@ export interface SqlFlavor {
    * (`on conflict … do update` / `on duplicate key update`).
    */
   upsert(keys: readonly string[], columns: readonly string[]): RawBuilder<unknown>
+  /**
+   * `insert into table (columns) values rows`, where a row whose `keys` exist already adds its
+   * `sums` to that row's and keeps the larger of its `maxima` (a null is no value): a write that
+   * commutes with every other, so writers never read a cell before adding to it.
+   */
+  accumulate(
+    table: RawBuilder<unknown>,
+    columns: readonly string[],
+    rows: readonly RawBuilder<unknown>[],
+    merge: { keys: readonly string[]; sums: readonly string[]; maxima: readonly string[] },
+  ): RawBuilder<unknown>
+  /**
+   * What a write transaction runs first and last on a database server: statement, lock-wait and
+   * idle-in-transaction limits, set for the transaction alone where the engine can, and restored.
+   */
+  writeLimits?: (limits: { statementMs: number; lockMs: number }) => { first: RawBuilder<unknown>; last?: RawBuilder<unknown> }
+  /** The isolation a write transaction asks for, where the engine's default locks ranges (InnoDB). */
+  writeIsolation?: 'read committed'
+  /**
+   * Text comparisons that keep trailing spaces, for tables made before they did (MySQL and
+   * MariaDB's `_bin` collations pad): converts `tables` in place.
+   */
+  keepTrailingSpaces?: (db: SqlRunner, tables: readonly RawBuilder<unknown>[]) => Promise<void>
+  /**
+   * `insert into table (columns) values (row)` that skips the row when its key exists (waiting
+   * for a transaction that holds that key to end), so that the affected-row count says whether it
+   * was new.
+   */
+  insertNew(table: RawBuilder<unknown>, columns: readonly string[], row: readonly unknown[]): RawBuilder<unknown>
   /** What ends an INSERT so that a row whose `keys` exist already is skipped. */
   skipDuplicates(keys: readonly string[]): RawBuilder<unknown>
   /**

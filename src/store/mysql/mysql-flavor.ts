@@ -8,8 +8,8 @@ const BUCKET_FORMAT: Record<TimeBucket, string> = { day: '%Y-%m-%d', hour: '%Y-%
 
 /**
  * MySQL and MariaDB keep instants as UTC in `datetime(3)`, written and read as text so that no
- * connection's time zone setting can shift them; text in utf8mb4 with a binary collation, so any
- * character is kept and `/A` and `/a` stay two paths.
+ * connection's time zone setting can shift them; text in utf8mb4 with a binary collation without
+ * padding, so any character is kept and `/A`, `/a` and `/a ` stay three paths.
  */
 export const mysqlFlavor: SqlFlavor = {
   columns: { id: 'bigint', real: 'double precision', integer: 'bigint', text: 'text', date: sql`datetime(3)`, boolean: 'boolean' },
@@ -22,6 +22,38 @@ export const mysqlFlavor: SqlFlavor = {
   fromDate: fromUtcText,
   toBoolean: (value) => (value ? 1 : 0),
   utcBucket: (bucket) => sql<string>`date_format(date, ${sql.lit(BUCKET_FORMAT[bucket])})`,
+  accumulate: (table, columns, rows, { sums, maxima }) => {
+    const set = [
+      ...sums.map((column) => sql`${sql.ref(column)} = ${sql.ref(column)} + values(${sql.ref(column)})`),
+      ...maxima.map((column) => {
+        const [stored, added] = [sql.ref(column), sql`values(${sql.ref(column)})`]
+        return sql`${stored} = case when ${added} > ${stored} or ${stored} is null then ${added} else ${stored} end`
+      }),
+    ]
+    return sql`insert into ${table} (${sql.join(columns.map((column) => sql.ref(column)))}) values ${sql.join(rows)} on duplicate key update ${sql.join(set)}`
+  },
+  // Session settings (MySQL has no per-transaction ones), put back at the end; MariaDB alone (its
+  // executable comments) limits statements and ends a transaction left idle.
+  writeLimits: ({ statementMs, lockMs }) => ({
+    first: sql.raw(
+      `set session innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(lockMs / 1000))} ` +
+        `/*M!, max_statement_time = ${statementMs / 1000}, idle_transaction_timeout = ${Math.max(1, Math.ceil(statementMs / 1000))} */`,
+    ),
+    last: sql.raw('set session innodb_lock_wait_timeout = default /*M!, max_statement_time = default, idle_transaction_timeout = default */'),
+  }),
+  // REPEATABLE READ locks gaps between index entries, which would make writers of different rows wait on each other.
+  writeIsolation: 'read committed',
+  keepTrailingSpaces: async (db, tables) => {
+    // The binary collation without padding: MySQL 8's utf8mb4_0900_bin, MariaDB's utf8mb4_nopad_bin.
+    const { rows } = await sql<{ name: string }>`select collation_name as name from information_schema.collations
+      where collation_name in ('utf8mb4_0900_bin', 'utf8mb4_nopad_bin')`.execute(db)
+    const collation = rows[0]?.name
+    if (collation === undefined) throw new Error('statgraph: this MySQL server has no binary utf8mb4 collation without padding; MySQL 8 or MariaDB 10.2 or later is needed')
+    for (const table of tables) await sql`alter table ${table} convert to character set utf8mb4 collate ${sql.raw(collation)}`.execute(db)
+  },
+  // IGNORE counts only new rows as affected (ON DUPLICATE KEY UPDATE may count an unchanged one);
+  // the rows given here are statgraph's own, so no other error can hide behind it.
+  insertNew: (table, columns, row) => sql`insert ignore into ${table} (${sql.join(columns.map((column) => sql.ref(column)))}) values (${sql.join(row)})`,
   upsert: (_keys, columns) => sql`on duplicate key update ${sql.join(columns.map((column) => sql`${sql.ref(column)} = values(${sql.ref(column)})`))}`,
   // Not INSERT IGNORE, which would also turn real errors (a value too long) into warnings.
   skipDuplicates: (keys) => sql`on duplicate key update ${sql.ref(keys[0] as string)} = ${sql.ref(keys[0] as string)}`,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { TimeBucket } from '../../stats/time-bucket.js'
-import { onConflictSkip, onConflictUpdate, rowsInList } from '../kysely/shared-clauses.js'
+import { insertOrNothing, onConflictAccumulate, onConflictSkip, onConflictUpdate, rowsInList } from '../kysely/shared-clauses.js'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
 
 const BUCKET_FORMAT: Record<TimeBucket, string> = { day: 'YYYY-MM-DD', hour: 'YYYY-MM-DD HH24', minute: 'YYYY-MM-DD HH24:MI' }
@@ -16,6 +16,14 @@ export const postgresFlavor: SqlFlavor = {
   toBoolean: (value) => value,
   utcBucket: (bucket) => sql<string>`to_char(date at time zone 'UTC', ${sql.lit(BUCKET_FORMAT[bucket])})`,
   upsert: onConflictUpdate,
+  accumulate: onConflictAccumulate,
+  insertNew: insertOrNothing,
+  // For this transaction only (set_config's `true`); a session idle in its transaction is ended by
+  // the server, so a client that went silent holds its locks no longer than that.
+  writeLimits: ({ statementMs, lockMs }) => ({
+    first: sql`select set_config('statement_timeout', ${String(statementMs)}, true), set_config('lock_timeout', ${String(lockMs)}, true),
+      set_config('idle_in_transaction_session_timeout', ${String(statementMs)}, true)`,
+  }),
   skipDuplicates: onConflictSkip,
   rowsIn: rowsInList,
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { onConflictSkip, onConflictUpdate } from '../kysely/shared-clauses.js'
+import { insertOrNothing, onConflictAccumulate, onConflictSkip, onConflictUpdate } from '../kysely/shared-clauses.js'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
 import { BUCKET_TEXT_LENGTH } from '../../stats/time-bucket.js'
 import { fromUtcText, toUtcText } from '../../stats/utc-text.js'
@@ -16,6 +16,8 @@ export const sqliteFlavor: SqlFlavor = {
   toBoolean: (value) => (value ? 1 : 0),
   utcBucket: (bucket) => sql<string>`substr(date, 1, ${sql.lit(BUCKET_TEXT_LENGTH[bucket])})`,
   upsert: onConflictUpdate,
+  accumulate: onConflictAccumulate,
+  insertNew: insertOrNothing,
   skipDuplicates: onConflictSkip,
   rowsIn: (columns, rows) => sql`(${columns}) in (values ${sql.join(rows)})`,
 }

@@ -7,6 +7,7 @@ import { importDriver } from '../import-driver.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
 import { INSERT_COLUMNS, type RequestDatabase } from '../kysely/request-table.js'
 import { toUtcText } from '../../stats/utc-text.js'
+import type { InsertOptions } from '../store.js'
 import { sqliteFlavor } from './sqlite-flavor.js'
 
 /**
@@ -81,8 +82,8 @@ export class SqliteStore extends KyselyStore {
    * asking for it meanwhile would block the thread in its busy wait — the very thread the holder
    * needs to finish — so writes of one file from this process queue here instead.
    */
-  override insertBatch(records: readonly RequestRecord[]): Promise<void> {
-    return this.#file === undefined ? super.insertBatch(records) : takeTurn(this.#file, () => super.insertBatch(records))
+  override insertBatch(records: readonly RequestRecord[], options?: InsertOptions): Promise<void> {
+    return this.#file === undefined ? super.insertBatch(records, options) : takeTurn(this.#file, () => super.insertBatch(records, options))
   }
 
   override pruneRollups(before: number): Promise<number> {

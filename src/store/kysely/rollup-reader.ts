@@ -1,0 +1,131 @@
+import { type RawBuilder, sql } from 'kysely'
+import type { RollupSource } from '../../stats/rollup-batch.js'
+import type { RollupCell, RollupDimension } from '../../stats/rollup-cell.js'
+import type { RollupPlan, Span } from '../../stats/rollup-plan.js'
+import { type CellRow, toCell } from './cell-row.js'
+import { keyHash } from './key-hash.js'
+import type { RollupCells } from '../rollup-cells.js'
+import type { RollupTables, SqlRunner } from './rollup-tables.js'
+
+/** Values per `in (…)` list. */
+const CHUNK = 500
+
+/** Counters summed over buckets and writers. */
+const SUMS = sql.raw(
+  'sum(hits) as hits, sum(errors) as errors, sum(bytes) as bytes, sum(timed) as timed, sum(time_sum) as time_sum, ' +
+    'max(time_max) as time_max, max(last_at) as last_at',
+)
+/** The groups summed in full: all but the whole traffic and literal paths. */
+const FEW_VALUED = ['route', 'method', 'status', 'browser', 'platform', 'referrer', 'mimetype', 'exception', 'place']
+
+/** The raw table, where an answer reads the parts of an hour at a range's edges. */
+export interface RawRows {
+  /** The rows of `span` (ms), as much of them as rollups count. */
+  sources(span: Span): Promise<RollupSource[]>
+  /** A query of the `visitor` of each row of `span`. */
+  visitors(span: Span): RawBuilder<unknown>
+}
+
+/**
+ * Reads the rollups that {@link RollupWriter}s wrote, summing every writer's rows: what a range's
+ * answer needs, each part in one query.
+ */
+export class RollupReader implements RollupCells {
+  readonly #db: SqlRunner
+  readonly #tables: RollupTables
+  readonly #raw: RawRows
+
+  constructor(db: SqlRunner, tables: RollupTables, raw: RawRows) {
+    this.#db = db
+    this.#tables = tables
+    this.#raw = raw
+  }
+
+  rawSources(span: Span): Promise<RollupSource[]> {
+    return this.#raw.sources(span)
+  }
+
+  /**
+   * Counters of the groups with few values (routes, status codes, browsers, …), summed over the
+   * plan's cells per value: one row per value however long the range.
+   */
+  async sumByValue(plan: RollupPlan): Promise<RollupCell[]> {
+    const { rows } = await sql<CellRow>`
+      select 0 as grain, 0 as bucket, dim, min(value) as value, ${SUMS}
+      from ${this.#tables.cells} where ${inPlan(plan)} and dim in (${sql.join(FEW_VALUED)}) group by dim, kh`.execute(this.#db)
+    return rows.map(toCell)
+  }
+
+  /**
+   * The `top` literal paths with the most requests over the plan (and those tied with the last),
+   * and the paths `also` names (those of the raw rows at the range's edges, which may lift a path
+   * into the top), their counters summed. Paths can be thousands a day: they are ranked in SQL on
+   * their hits alone, and only the ranked ones are summed in full and come back.
+   */
+  async topPaths(plan: RollupPlan, top: number, also: readonly string[]): Promise<RollupCell[]> {
+    const paths = sql`${this.#tables.cells} where ${inPlan(plan)} and dim = 'path'`
+    const ranked = await sql<{ kh: string }>`
+      select kh from (select kh, rank() over (order by sum(hits) desc) as r from ${paths} group by kh) ranked
+      where r <= ${top}`.execute(this.#db)
+    const hashes = [...new Set([...ranked.rows.map((row) => row.kh), ...also.map(keyHash)])]
+    const cells: RollupCell[] = []
+    for (let i = 0; i < hashes.length; i += CHUNK) {
+      const { rows } = await sql<CellRow>`
+        select 0 as grain, 0 as bucket, 'path' as dim, min(value) as value, ${SUMS}
+        from ${paths} and kh in (${sql.join(hashes.slice(i, i + CHUNK))}) group by kh`.execute(this.#db)
+      cells.push(...rows.map(toCell))
+    }
+    return cells
+  }
+
+  /**
+   * The whole-traffic cells of the plan, one per bucket, each with the exact number of its
+   * distinct visitors (their sketches: {@link sketches}).
+   */
+  async wholeTraffic(plan: RollupPlan): Promise<RollupCell[]> {
+    const { rows } = await sql<CellRow>`
+      select grain, bucket, 'all' as dim, null as value, ${SUMS} from ${this.#tables.cells}
+      where ${inPlan(plan)} and dim = 'all' group by grain, bucket`.execute(this.#db)
+    const visitors = await sql<{ grain: number | string; bucket: number | string; n: number | string }>`
+      select grain, bucket, count(distinct visitor) as n from ${this.#tables.visitors} where ${inPlan(plan)} group by grain, bucket`.execute(this.#db)
+    const counts = new Map(visitors.rows.map((row) => [`${Number(row.grain)}:${Number(row.bucket)}`, Number(row.n)]))
+    return rows.map((row) => {
+      const cell = toCell(row)
+      cell.visitorCount = counts.get(`${cell.grain}:${cell.bucket}`) ?? 0
+      return cell
+    })
+  }
+
+  /**
+   * The histograms and visitor sketches of some values of `dim` over the plan, a cell per bucket
+   * and writer (counters zeroed: {@link sumByValue} counted them) — read for the listed values
+   * only, the costly part.
+   */
+  async sketches(plan: RollupPlan, dim: RollupDimension, values: readonly (string | null)[]): Promise<RollupCell[]> {
+    if (values.length === 0) return []
+    const byHash = new Map(values.map((value) => [keyHash(value), value]))
+    const { rows } = await sql<CellRow & { kh: string }>`
+      select grain, bucket, dim, kh, 0 as hits, 0 as errors, 0 as bytes, 0 as timed, 0 as time_sum,
+        null as time_max, 0 as last_at, histogram, visitors
+      from ${this.#tables.sketches} where ${inPlan(plan)} and dim = ${dim} and kh in (${sql.join([...byHash.keys()])})`.execute(this.#db)
+    return rows.map((row) => toCell({ ...row, value: byHash.get(row.kh) ?? null }))
+  }
+
+  /** Distinct visitors in the union of the plan's buckets and the raw rows of its raw spans. */
+  async countVisitors(plan: RollupPlan): Promise<number> {
+    const stored = plan.days.length + plan.hours.length === 0 ? [] : [sql`select visitor from ${this.#tables.visitors} where ${inPlan(plan)}`]
+    const parts = [...stored, ...plan.raw.map((span) => this.#raw.visitors(span))]
+    if (parts.length === 0) return 0
+    const { rows } = await sql<{ n: number | string }>`select count(distinct visitor) as n from (${sql.join(parts, sql` union all `)}) u`.execute(this.#db)
+    return Number(rows[0]?.n ?? 0)
+  }
+}
+
+/** The rows of the plan's whole days and whole hours. */
+function inPlan(plan: RollupPlan): RawBuilder<unknown> {
+  const spans = [
+    ...plan.days.map(([start, end]) => sql`(grain = 24 and bucket >= ${start} and bucket < ${end})`),
+    ...plan.hours.map(([start, end]) => sql`(grain = 1 and bucket >= ${start} and bucket < ${end})`),
+  ]
+  return spans.length === 0 ? sql`1 = 0` : sql`(${sql.join(spans, sql` or `)})`
+}
