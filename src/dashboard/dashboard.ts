@@ -105,7 +105,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       if (path === '' || path === '/') return html(page)
       if (path === '/api/stats') return await stats(url.searchParams)
       if (path === '/api/requests') return await requests(url.searchParams)
-      if (path === '/api/health') return json(200, options.health?.() ?? null)
+      if (path === '/api/health') {
+        // 503 while writes fail, so that a load balancer's or Kubernetes' probe sees it.
+        const health = options.health?.() ?? null
+        return json(health?.state === 'failing' ? 503 : 200, health)
+      }
       if (path.startsWith('/assets/')) {
         const asset = webAssets[path.slice('/assets/'.length)]
         if (asset !== undefined) return assetResponse(asset, request)

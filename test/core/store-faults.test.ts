@@ -58,7 +58,10 @@ async function survive(database: string, fault: Fault, user?: { uid: number; gid
   await fault.start()
   await send(400)
   const during = await poll(counts, (c) => c.failing && c.dropped > 0, 'writes to fail and the buffer to overflow', 30_000)
-  const health = (await (await fetch(`${app.url}/statistics/api/health`)).json()) as Health
+  const answer = await fetch(`${app.url}/statistics/api/health`)
+  // 503 while writes fail, so that a probe sees it.
+  expect(answer.status).toBe(503)
+  const health = (await answer.json()) as Health
   expect(health).toMatchObject({ state: 'failing' })
   expect(health.lastError).toEqual(expect.any(String))
   expect(during.buffered).toBeLessThanOrEqual(200)

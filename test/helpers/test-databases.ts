@@ -1,3 +1,5 @@
+import { rollupTableNames } from '../../src/store/kysely/rollup-tables.js'
+
 /**
  * The URL of a database server the tests may use, from the environment. Without it the server's
  * tests are skipped — except under `CI=true`, where `.ci/run` sets it and a missing one is a failure.
@@ -9,7 +11,17 @@ export function serverUrl(variable: 'STATGRAPH_TEST_POSTGRES_URL' | 'STATGRAPH_T
   return undefined
 }
 
-/** The tables a store on `table` makes, for cleaning up after a test. */
+/** The tables a store on `table` makes (and those older versions made), for cleaning up after a test. */
 export function storeTables(table: string): string[] {
-  return [table, `${table}_statgraph_import`, `${table}_statgraph_migration`, `${table}_statgraph_migration_lock`]
+  return [
+    table,
+    ...Object.values(rollupTableNames(table)),
+    `${table}_statgraph_import`,
+    `${table}_statgraph_migration`,
+    `${table}_statgraph_migration_lock`,
+    `${table}_rollup`,
+    `${table}_rollup_sketch`,
+    `${table}_visitor`,
+    `${table}_statgraph_lock`,
+  ]
 }

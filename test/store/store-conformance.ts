@@ -1,4 +1,6 @@
+import { type Kysely, sql } from 'kysely'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import type { SqlFlavor } from '../../src/store/kysely/sql-flavor.js'
 import { parseRequestsQuery } from '../../src/stats/requests-query.js'
 import { HISTOGRAM_RELATIVE_ERROR } from '../../src/stats/latency-histogram.js'
 import { parseStatsQuery, type StatsQuery } from '../../src/stats/stats-query.js'
@@ -7,9 +9,14 @@ import type { KyselyStore } from '../../src/store/kysely/kysely-store.js'
 import type { Store } from '../../src/store/store.js'
 import { expectedStats, ISO_BUCKET, percentileOf } from '../helpers/expected-stats.js'
 import { generateRecords, record } from '../helpers/records.js'
+import { makeVersion5Table } from '../helpers/version5-table.js'
+import type { RequestRecord } from '../../src/record/request-record.js'
 
 /** One engine as the conformance suite drives it. */
 export interface StoreEngine {
+  /** The engine's database through Kysely, past any store (to make tables as older versions did). */
+  kysely: Kysely<unknown>
+  flavor: SqlFlavor
   /** A store on `table` (a fresh one per test unless a test reuses the name). */
   open(table: string): KyselyStore
   /** Rows in `table`, counted past the store with the engine's own client. */
@@ -410,6 +417,82 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       const stats = await stores[0]?.stats(statsQuery('start=2026-01-15&end=2026-01-15'))
       expect(stats?.hits).toBe(2000)
       expect(stats?.bytes).toBe(batches.flat(2).reduce((sum, r) => sum + r.size, 0))
+    })
+
+    /** Checks an answer from rollups against counting `records` in JS: totals, points, routes, status codes. */
+    const expectExact = async (store: KyselyStore, search: string, records: RequestRecord[], bucket: 'day' | 'hour') => {
+      const stats = await store.stats(statsQuery(search))
+      const expected = expectedStats(records, bucket)
+      expect(stats).toMatchObject({ hits: expected.hits, uniqueHits: expected.uniqueHits, errors: expected.errors, bytes: expected.bytes })
+      expect(stats.responseTime.max).toBe(expected.responseTime.max)
+      expectTime(stats.responseTime.p95, expected.responseTime.p95, false)
+      for (const point of stats.timeseries) {
+        const want = expected.buckets.get(point.t.slice(0, ISO_BUCKET[bucket]))
+        expect(point).toMatchObject({ hits: want?.hits ?? 0, uniqueHits: want?.uniqueHits ?? 0, errors: want?.errors ?? 0 })
+      }
+      expect(new Map(stats.statusCodes.map((entry) => [entry.key, entry.count]))).toEqual(expected.statusCodes)
+      expect(new Map(stats.paths.map((entry) => [entry.key, entry.count]))).toEqual(new Map([...expected.paths].map(([key, path]) => [key, path.count])))
+      for (const route of stats.routes) {
+        const rows = records.filter((r) => r.route === route.key)
+        expect(route).toMatchObject({ count: rows.length, uniqueHits: new Set(rows.map((r) => r.remote_address)).size })
+        expectTime(route.p95ResponseTime, percentileOf(rows.flatMap((r) => (r.response_time === null ? [] : [r.response_time])), 95), false)
+      }
+    }
+
+    it('counts exactly with four writers sharing buckets, visitors and routes, and writes a batch sent again under its id once', async () => {
+      const table = newTable()
+      const stores = Array.from({ length: 4 }, () => open(table))
+      const records = generateRecords(800, JAN_10, 10, 7)
+      await Promise.all(
+        stores.map(async (store, writer) => {
+          const mine = records.filter((_, i) => i % 4 === writer)
+          for (let b = 0; b < mine.length; b += 50) {
+            const batch = mine.slice(b, b + 50)
+            const id = `w${writer}-${b}`
+            // Sent twice at once, then again as a retry after a lost answer would be: stored once.
+            await Promise.all([store.insertBatch(batch, { id }), store.insertBatch(batch, { id })])
+            await store.insertBatch(batch, { id })
+          }
+        }),
+      )
+      expect(await e.countRows(table)).toBe(800)
+      const inRange = (from: number, to: number) => records.filter((r) => r.date >= from && r.date < to)
+      await expectExact(stores[0] as KyselyStore, 'start=2026-01-12&end=2026-01-16', inRange(Date.UTC(2026, 0, 12), Date.UTC(2026, 0, 17)), 'day')
+      await expectExact(stores[1] as KyselyStore, 'from=2026-01-13T00:00Z&to=2026-01-15T00:00Z', inRange(Date.UTC(2026, 0, 13), Date.UTC(2026, 0, 15)), 'hour')
+    })
+
+    it('keeps values that differ only by trailing spaces apart: paths, referrers and client addresses', async () => {
+      const store = open()
+      await store.insertBatch([
+        record({ path: '/a', remote_address: '192.0.2.1' }),
+        record({ path: '/a ', remote_address: '192.0.2.1 ', referrer: 'https://example.com/ ' }),
+        record({ path: '/a ', remote_address: '192.0.2.1 ', referrer: 'https://example.com/' }),
+      ])
+      for (const { answer } of ANSWERS) {
+        const stats = await answer(store, statsQuery('start=2026-01-15&end=2026-01-15'))
+        expect(stats.uniqueHits).toBe(2)
+        expect(new Map(stats.paths.map((entry) => [entry.key, entry.count]))).toEqual(new Map([['/a ', 2], ['/a', 1]]))
+        expect(stats.referrers).toHaveLength(3)
+      }
+      expect((await store.stats(statsQuery('start=2026-01-15&end=2026-01-15&path=/a'))).hits).toBe(1)
+    })
+
+    it('upgrades a table of the previous version in place, rows and rollups, with four instances starting at once', async () => {
+      const table = newTable()
+      const before = generateRecords(600, JAN_10, 10, 3)
+      await makeVersion5Table(e.kysely, table, e.flavor, before)
+      // Raw rows before Jan 12 were pruned while their rollups stayed: the upgrade must carry the
+      // rollups over, since the raw rows cannot rebuild them.
+      await sql`delete from ${sql.table(table)} where date < ${e.flavor.toDate(Date.UTC(2026, 0, 12))}`.execute(e.kysely)
+      const kept = before.filter((r) => r.date >= Date.UTC(2026, 0, 12)).length
+      const stores = Array.from({ length: 4 }, () => open(table))
+      const after = generateRecords(400, JAN_10, 10, 4)
+      await Promise.all(stores.map((store, i) => store.insertBatch(after.filter((_, j) => j % 4 === i))))
+      expect(await e.countRows(table)).toBe(kept + 400)
+      await expectExact(stores[2] as KyselyStore, 'start=2026-01-10&end=2026-01-19', [...before, ...after], 'day')
+      const names = (await e.kysely.introspection.getTables()).map((found) => found.name)
+      expect(names).not.toContain(`${table}_rollup`)
+      expect(names).not.toContain(`${table}_statgraph_lock`)
     })
   })
 }

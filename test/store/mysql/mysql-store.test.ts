@@ -1,6 +1,8 @@
+import { Kysely, MysqlDialect } from 'kysely'
 import mysql from 'mysql2/promise'
 import { describe, expect, it } from 'vitest'
 import { parseStatsQuery } from '../../../src/stats/stats-query.js'
+import { mysqlFlavor } from '../../../src/store/mysql/mysql-flavor.js'
 import { MysqlStore } from '../../../src/store/mysql/mysql-store.js'
 import { record } from '../../helpers/records.js'
 import { serverUrl, storeTables } from '../../helpers/test-databases.js'
@@ -9,10 +11,13 @@ import { describeStoreConformance } from '../store-conformance.js'
 // The real MariaDB (or MySQL) server.
 const url = serverUrl('STATGRAPH_TEST_MYSQL_URL')
 const admin = url === undefined ? undefined : mysql.createPool({ uri: url, connectionLimit: 2 })
+const kysely = admin && new Kysely<unknown>({ dialect: new MysqlDialect({ pool: admin.pool }) })
 
 describeStoreConformance(
   'MySQL/MariaDB',
   admin && {
+    kysely: kysely as Kysely<unknown>,
+    flavor: mysqlFlavor,
     open: (table) => new MysqlStore({ database: url as string, table }),
     async countRows(table) {
       const [rows] = await admin.query<mysql.RowDataPacket[]>(`select count(*) as n from \`${table}\``)
@@ -24,7 +29,7 @@ describeStoreConformance(
     async run(statement) {
       await admin.query(statement)
     },
-    end: () => admin.end(),
+    end: () => (kysely as Kysely<unknown>).destroy(),
   },
 )
 

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
+import { postgresFlavor } from '../../../src/store/postgres/postgres-flavor.js'
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.js'
 import { storeTables } from '../../helpers/test-databases.js'
 import { describeStoreConformance } from '../store-conformance.js'
@@ -10,6 +11,8 @@ const pglite = new PGlite()
 const db = new Kysely<unknown>({ dialect: new PGliteDialect(pglite) })
 
 describeStoreConformance('PostgreSQL (PGlite)', {
+  kysely: db,
+  flavor: postgresFlavor,
   open: (table) => new PostgresStore({ database: db, table }),
   async countRows(table) {
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db)

@@ -1,5 +1,7 @@
+import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
+import { postgresFlavor } from '../../../src/store/postgres/postgres-flavor.js'
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.js'
 import { parseStatsQuery } from '../../../src/stats/stats-query.js'
 import { record } from '../../helpers/records.js'
@@ -9,10 +11,13 @@ import { describeStoreConformance } from '../store-conformance.js'
 // The real PostgreSQL server; the same suite runs on embedded PGlite in postgres-store.pglite.test.ts.
 const url = serverUrl('STATGRAPH_TEST_POSTGRES_URL')
 const admin = url === undefined ? undefined : new pg.Pool({ connectionString: url, max: 2 })
+const kysely = admin && new Kysely<unknown>({ dialect: new PostgresDialect({ pool: admin }) })
 
 describeStoreConformance(
   'PostgreSQL',
   admin && {
+    kysely: kysely as Kysely<unknown>,
+    flavor: postgresFlavor,
     open: (table) => new PostgresStore({ database: url as string, table }),
     async countRows(table) {
       const { rows } = await admin.query(`select count(*)::int as n from "${table}"`)
@@ -24,7 +29,7 @@ describeStoreConformance(
     async run(statement) {
       await admin.query(statement)
     },
-    end: () => admin.end(),
+    end: () => (kysely as Kysely<unknown>).destroy(),
   },
 )
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
+import { sqliteFlavor } from '../../../src/store/sqlite/sqlite-flavor.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseStatsQuery } from '../../../src/stats/stats-query.js'
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js'
@@ -30,7 +31,10 @@ function statsQuery(search: string) {
 
 // One file holds every conformance table, as an app's file would.
 const shared = join(dir, 'conformance.db')
+const sharedKysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: async () => new Database(shared, { timeout: 5000 }) }) })
 describeStoreConformance('SQLite', {
+  kysely: sharedKysely,
+  flavor: sqliteFlavor,
   open: (table) => new SqliteStore({ database: shared, table }),
   async countRows(table) {
     const db = new Database(shared)
@@ -50,6 +54,7 @@ describeStoreConformance('SQLite', {
     db.exec(statement)
     db.close()
   },
+  end: () => sharedKysely.destroy(),
 })
 
 describe('SqliteStore', () => {
