@@ -17,7 +17,7 @@ export interface InstanceProcess {
 
 /** Starts an instance writing to `database` / `table`; resolves once it listens. */
 export async function startInstance(
-  env: { DATABASE: string; TABLE: string; MAX_BUFFER?: string; FLUSH_ON_EXIT?: '1' },
+  env: { DATABASE: string; TABLE: string; MAX_BUFFER?: string; FLUSH_ON_EXIT?: '1'; TRUST_PROXY?: '1'; WRITE_TIMEOUT?: string },
   user?: { uid: number; gid: number },
 ): Promise<InstanceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', app], {
