@@ -6,6 +6,7 @@
 // the load generator and the server compete for the same cores); and the CPU time per request of
 // the app's own thread, which is what requests wait for (the writer thread runs beside it).
 // Usage: npm run bench [-- --frameworks express,fastify,koa,hono,node --seconds 10 --rounds 3 --modes plain,statgraph]
+// On PostgreSQL against a SQLite file (Express only): npm run bench -- --frameworks express --modes plain,statgraph,statgraph-postgres
 // Against the peers (Express only): npm run bench -- --frameworks express --modes plain,statgraph,swagger-stats,status-monitor,naive
 // The floor of writing a SQLite row per request at all (Fastify): npm run bench -- --frameworks fastify --modes plain,statgraph,rows-only
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -130,4 +131,4 @@ for (const framework of values.frameworks.split(',')) {
 
 console.log(`\nHello world, median of ${rounds} rounds × ${seconds} s, 50 connections; ratios: median of each round's ratio to plain:`)
 console.log(summary.join('\n'))
-console.log("(statgraph-discard: statgraph with a store that writes nothing; as with any store but a SQLite file, the records are built — user agents parsed — on the app's thread)")
+console.log("(statgraph-discard: statgraph with a store that writes nothing; as with any store the app passes in as an object, the records are built — user agents parsed — on the app's thread)")

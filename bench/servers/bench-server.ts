@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { StatgraphHandle, Store } from 'statgraph'
 
-/** How a hello world runs: bare, with statgraph (writing or not), or with a peer for comparison (Express; rows-only: Fastify). */
-export const MODES = ['plain', 'statgraph', 'statgraph-discard', 'swagger-stats', 'status-monitor', 'naive', 'rows-only'] as const
+/**
+ * How a hello world runs: bare, with statgraph (on a SQLite file, on PostgreSQL, or writing
+ * nothing), or with a peer for comparison (Express; rows-only: Fastify).
+ */
+export const MODES = ['plain', 'statgraph', 'statgraph-postgres', 'statgraph-discard', 'swagger-stats', 'status-monitor', 'naive', 'rows-only'] as const
 export type Mode = (typeof MODES)[number]
 
 const discardingStore: Store = {
@@ -22,14 +25,38 @@ const discardingStore: Store = {
   close: async () => {},
 }
 
-/** The mode from the command line, and the `database` option for it (undefined: no statgraph). */
-export function benchMode(peers: readonly Mode[] = []): { mode: Mode; database: string | Store | undefined } {
+/** The PostgreSQL server of `statgraph-postgres` (this machine's, unless the tests' variable names another). */
+const POSTGRES_URL = process.env.STATGRAPH_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+/**
+ * The mode from the command line, and the `database` and `table` options for it (database
+ * undefined: no statgraph).
+ */
+export function benchMode(peers: readonly Mode[] = []): { mode: Mode; database: string | Store | undefined; table?: string } {
   const mode = process.argv[2] as Mode
   if (mode === 'plain' || peers.includes(mode)) return { mode, database: mode === 'naive' || mode === 'rows-only' ? benchFile() : undefined }
   if (mode === 'statgraph') return { mode, database: benchFile() }
+  if (mode === 'statgraph-postgres') return { mode, database: POSTGRES_URL, table: postgresTable() }
   // Everything but the database: the request path, and the records built on the app's thread.
   if (mode === 'statgraph-discard') return { mode, database: discardingStore }
-  throw new Error(`usage: ${process.argv[1]} ${['plain', 'statgraph', 'statgraph-discard', ...peers].join('|')}`)
+  throw new Error(`usage: ${process.argv[1]} ${['plain', 'statgraph', 'statgraph-postgres', 'statgraph-discard', ...peers].join('|')}`)
+}
+
+/** A table of this server's own, dropped (with its rollups) when the bench ends the server. */
+function postgresTable(): string {
+  const table = `sg_overhead_${process.pid}`
+  process.once('SIGTERM', () => {
+    void (async () => {
+      const { default: pg } = await import('pg')
+      const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 })
+      for (const suffix of ['', '_statgraph_cell', '_statgraph_sketch', '_statgraph_visitor', '_statgraph_batch', '_statgraph_import', '_statgraph_migration', '_statgraph_migration_lock']) {
+        await pool.query(`drop table if exists ${table}${suffix}`).catch(() => undefined)
+      }
+      await pool.end()
+      process.exit(0)
+    })()
+  })
+  return table
 }
 
 function benchFile(): string {

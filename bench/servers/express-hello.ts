@@ -1,4 +1,4 @@
-// Express hello world for bench/overhead.ts: bare, with statgraph, or with a peer for comparison —
+// Express hello world for bench/overhead.ts: bare, with statgraph (on SQLite or PostgreSQL), or with a peer for comparison —
 // swagger-stats, express-status-monitor, or a naive recorder committing one INSERT per request to
 // SQLite with its default settings (Flask-Statgraph's way).
 import { createRequire } from 'node:module'
@@ -8,9 +8,9 @@ import { statgraph } from 'statgraph/express'
 import { benchMode, reportTo } from './bench-server.js'
 
 const require = createRequire(import.meta.url)
-const { mode, database } = benchMode(['swagger-stats', 'status-monitor', 'naive'])
+const { mode, database, table } = benchMode(['swagger-stats', 'status-monitor', 'naive'])
 const app = express()
-const stats = mode === 'statgraph' || mode === 'statgraph-discard' ? statgraph(app, { database }) : undefined
+const stats = mode.startsWith('statgraph') ? statgraph(app, { database, table }) : undefined
 if (mode === 'swagger-stats') app.use((require('swagger-stats') as { getMiddleware(options: object): RequestHandler }).getMiddleware({}))
 if (mode === 'status-monitor') app.use((require('express-status-monitor') as () => RequestHandler)())
 if (mode === 'naive') app.use(naiveRecorder(database as string))

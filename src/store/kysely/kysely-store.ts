@@ -16,7 +16,7 @@ import { INSERT_COLUMNS, type RequestDatabase } from './request-table.js'
 import { RollupReader } from './rollup-reader.js'
 import { pruneRollupTables, rollupTables, type RollupTables, type SqlRunner } from './rollup-tables.js'
 import { RollupWriter } from './rollup-writer.js'
-import type { SqlFlavor } from './sql-flavor.js'
+import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
 import { nullableNumber } from './sql-values.js'
 import { withTimeout } from './with-timeout.js'
 
@@ -54,8 +54,11 @@ const ROW_COLUMNS = INSERT_COLUMNS.filter((column) => column !== 'date')
 // Enough for a handful of instances starting at once to take turns: each round, one finishes.
 const MIGRATION_ATTEMPTS = 10
 
-// Rows per INSERT: 1000 rows × 15 columns stays under every engine's bound-parameter limit.
-const INSERT_CHUNK = 1000
+const COLUMN_REFS = sql.join(INSERT_COLUMNS.map((column) => sql.ref(column)))
+/** What each of {@link INSERT_COLUMNS} holds. */
+const INSERT_KINDS: ColumnKind[] = [
+  'real', 'date', 'text', 'integer', 'integer', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'boolean', 'text',
+]
 
 /**
  * A {@link Store} in plain SQL through Kysely: the same queries on every engine, with the engine's
@@ -175,31 +178,30 @@ export class KyselyStore implements Store {
   async #writeTransaction(id: string, records: readonly RequestRecord[], batch: RollupBatch): Promise<void> {
     let transaction = this.#db.transaction()
     if (this.#flavor.writeIsolation !== undefined) transaction = transaction.setIsolationLevel(this.#flavor.writeIsolation)
-    await transaction.execute(async (trx) => {
+    const committed = await transaction.execute(async (trx) => {
       const limits = this.#flavor.writeLimits?.(this.#limits)
       if (limits !== undefined) await limits.first.execute(trx)
       try {
-        if (!(await this.#batches.claim(trx, id))) return
+        if (!(await this.#batches.claim(trx, id))) return undefined
         await this.insertRows(trx, records)
-        await this.#rollupWriter.write(trx, batch)
+        return await this.#rollupWriter.write(trx, batch)
       } finally {
         if (limits?.last !== undefined) await limits.last.execute(trx).catch(() => undefined)
       }
     })
+    committed?.()
   }
 
-  /** Writes the raw rows, inside the batch's transaction. */
+  /** Writes the raw rows, inside the batch's transaction, in as few statements as the engine takes. */
   protected async insertRows(trx: Kysely<RequestDatabase>, records: readonly RequestRecord[]): Promise<void> {
-    const rows = records.map((record) => ({
-      ...record,
-      date: this.#flavor.toDate(record.date),
-      bot: this.#flavor.toBoolean(record.bot),
-    }))
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await trx
-        .insertInto(this.#table as 'request')
-        .values(rows.slice(i, i + INSERT_CHUNK))
-        .execute()
+    const flavor = this.#flavor
+    const rows = records.map((r) => [
+      r.response_time, flavor.toDate(r.date), r.method, r.size, r.status_code, r.path, r.user_agent, r.remote_address,
+      r.exception, r.referrer, r.browser, r.platform, r.mimetype, flavor.toBoolean(r.bot), r.route,
+    ])
+    const size = Math.floor(flavor.maxParameters / INSERT_COLUMNS.length)
+    for (let i = 0; i < rows.length; i += size) {
+      await sql`insert into ${this.#tableRef} (${COLUMN_REFS}) ${flavor.rowSource(rows.slice(i, i + size), INSERT_KINDS)}`.execute(trx)
     }
   }
 
@@ -245,6 +247,7 @@ export class KyselyStore implements Store {
 
   async pruneRollups(before: number): Promise<number> {
     await this.migrate()
+    this.#rollupWriter.forget()
     return pruneRollupTables(this.#db, this.#rollups, before)
   }
 

@@ -6,15 +6,19 @@ import { VisitorSketch } from '../../stats/visitor-sketch.js'
 import type { CellRow } from './cell-row.js'
 import { keyHash } from './key-hash.js'
 import type { RollupTables, SqlRunner } from './rollup-tables.js'
-import type { SqlFlavor } from './sql-flavor.js'
+import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
 
-/** Rows per statement: 500 rows × 13 columns stays under every engine's bound-parameter limit. */
+/** Keys of the sketch lookup per statement. */
 const CHUNK = 500
 
 const CELL_KEYS = ['grain', 'dim', 'bucket', 'kh', 'writer'] as const
+const KEY_KINDS: ColumnKind[] = ['integer', 'text', 'integer', 'text', 'text']
 const CELL_COLUMNS = [...CELL_KEYS, 'value', 'hits', 'errors', 'bytes', 'timed', 'time_sum', 'time_max', 'last_at']
+const CELL_KINDS: ColumnKind[] = [...KEY_KINDS, 'text', 'integer', 'integer', 'integer', 'integer', 'real', 'real', 'integer']
 const MERGE = { keys: CELL_KEYS, sums: ['hits', 'errors', 'bytes', 'timed', 'time_sum'], maxima: ['time_max', 'last_at'] }
 const SKETCH_VALUES = ['histogram', 'visitors'] as const
+const SKETCH_KINDS: ColumnKind[] = [...KEY_KINDS, 'text', 'text']
+const VISITOR_KINDS: ColumnKind[] = ['integer', 'integer', 'text', 'text']
 
 /**
  * Adds batches to the rollups as one writer. Every row it touches is its own (the writer is part
@@ -32,6 +36,12 @@ export class RollupWriter {
   readonly #tables: RollupTables
   readonly #flavor: SqlFlavor
   readonly #writer: string
+  /**
+   * The visitors this writer has stored, per grain and bucket, for the latest two buckets of each
+   * grain: a visitor seen again in the same hour or day is not sent again. Rows are the writer's
+   * own, so nobody else adds or removes them (but a prune: see {@link forget}).
+   */
+  readonly #storedVisitors = new Map<string, Set<string>>()
 
   constructor(tables: RollupTables, flavor: SqlFlavor, writer: string) {
     this.#tables = tables
@@ -39,28 +49,59 @@ export class RollupWriter {
     this.#writer = writer
   }
 
-  /** Adds `batch`; call inside the transaction that writes its raw rows. */
-  async write(db: SqlRunner, batch: RollupBatch): Promise<void> {
+  /**
+   * Adds `batch`; call inside the transaction that writes its raw rows. Returns what to call once
+   * that transaction has committed.
+   */
+  async write(db: SqlRunner, batch: RollupBatch): Promise<() => void> {
     const writer = this.#writer
     const visitors = batch
       .visitors()
-      .flatMap(({ grain, bucket, visitors: seen }) => [...seen].map((visitor) => ({ grain, bucket, visitor })))
+      .flatMap(({ grain, bucket, visitors: seen }) => {
+        const stored = this.#storedVisitors.get(`${grain}:${bucket}`)
+        return [...seen].flatMap((visitor) => (stored?.has(visitor) === true ? [] : [{ grain, bucket, visitor }]))
+      })
       .sort((a, b) => a.grain - b.grain || a.bucket - b.bucket || compare(a.visitor, b.visitor))
-    for (let i = 0; i < visitors.length; i += CHUNK) {
-      const rows = visitors.slice(i, i + CHUNK).map(({ grain, bucket, visitor }) => sql`(${grain}, ${bucket}, ${visitor}, ${writer})`)
-      await sql`insert into ${this.#tables.visitors} (grain, bucket, visitor, writer) values ${sql.join(rows)}
+    for (const rows of this.#chunks(visitors.map(({ grain, bucket, visitor }) => [grain, bucket, visitor, writer]), VISITOR_KINDS)) {
+      await sql`insert into ${this.#tables.visitors} (grain, bucket, visitor, writer) ${this.#flavor.rowSource(rows, VISITOR_KINDS)}
         ${this.#flavor.skipDuplicates(['grain', 'bucket', 'visitor', 'writer'])}`.execute(db)
     }
     const cells = batch
       .cells()
       .map((cell) => ({ cell, kh: keyHash(cell.key) }))
       .sort((a, b) => a.cell.grain - b.cell.grain || compare(a.cell.dim, b.cell.dim) || a.cell.bucket - b.cell.bucket || compare(a.kh, b.kh))
-    for (let i = 0; i < cells.length; i += CHUNK) {
-      const rows = cells.slice(i, i + CHUNK).map(({ cell, kh }) => sql`(${sql.join(counterValues(cell, kh, writer))})`)
-      await this.#flavor.accumulate(this.#tables.cells, CELL_COLUMNS, rows, MERGE).execute(db)
+    for (const rows of this.#chunks(cells.map(({ cell, kh }) => counterValues(cell, kh, writer)), CELL_KINDS)) {
+      await this.#flavor.accumulate(this.#tables.cells, CELL_COLUMNS, this.#flavor.rowSource(rows, CELL_KINDS), MERGE).execute(db)
     }
     const sketched = cells.filter(({ cell }) => cell.histogram !== undefined || cell.visitors !== undefined)
     for (let i = 0; i < sketched.length; i += CHUNK) await this.#mergeSketches(db, sketched.slice(i, i + CHUNK))
+    return () => this.#rememberVisitors(visitors)
+  }
+
+  /** Forgets what this writer remembers of its stored rows (after rollups were pruned). */
+  forget(): void {
+    this.#storedVisitors.clear()
+  }
+
+  #rememberVisitors(visitors: readonly { grain: number; bucket: number; visitor: string }[]): void {
+    const latest = new Map<number, number>()
+    for (const { grain, bucket, visitor } of visitors) {
+      const key = `${grain}:${bucket}`
+      let stored = this.#storedVisitors.get(key)
+      if (stored === undefined) this.#storedVisitors.set(key, (stored = new Set()))
+      stored.add(visitor)
+      latest.set(grain, Math.max(latest.get(grain) ?? bucket, bucket))
+    }
+    for (const key of this.#storedVisitors.keys()) {
+      const [grain, bucket] = key.split(':').map(Number) as [number, number]
+      if (bucket < (latest.get(grain) ?? bucket) - grain) this.#storedVisitors.delete(key)
+    }
+  }
+
+  /** `rows` in parts that fit one statement. */
+  *#chunks(rows: unknown[][], kinds: readonly ColumnKind[]): Generator<unknown[][]> {
+    const size = Math.min(rows.length, Math.floor(this.#flavor.maxParameters / kinds.length))
+    for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size)
   }
 
   /** Merges the cells' sketches into this writer's stored ones (rows nobody else writes). */
@@ -75,9 +116,9 @@ export class RollupWriter {
       const before = stored.get(`${cell.grain}:${cell.dim}:${cell.bucket}:${kh}`)
       if (before?.histogram != null) (cell.histogram ??= new LatencyHistogram()).merge(LatencyHistogram.decode(before.histogram))
       if (before?.visitors != null) (cell.visitors ??= new VisitorSketch()).merge(VisitorSketch.decode(before.visitors))
-      return sql`(${sql.join([cell.grain, cell.dim, cell.bucket, kh, writer, encoded(cell.histogram), encoded(cell.visitors)])})`
+      return [cell.grain, cell.dim, cell.bucket, kh, writer, encoded(cell.histogram), encoded(cell.visitors)]
     })
-    await sql`insert into ${this.#tables.sketches} (grain, dim, bucket, kh, writer, histogram, visitors) values ${sql.join(merged)}
+    await sql`insert into ${this.#tables.sketches} (grain, dim, bucket, kh, writer, histogram, visitors) ${this.#flavor.rowSource(merged, SKETCH_KINDS)}
       ${this.#flavor.upsert(CELL_KEYS, SKETCH_VALUES)}`.execute(db)
   }
 }

@@ -20,7 +20,7 @@ export function onConflictSkip(keys: readonly string[]): RawBuilder<unknown> {
 export function onConflictAccumulate(
   table: RawBuilder<unknown>,
   columns: readonly string[],
-  rows: readonly RawBuilder<unknown>[],
+  rows: RawBuilder<unknown>,
   merge: { keys: readonly string[]; sums: readonly string[]; maxima: readonly string[] },
 ): RawBuilder<unknown> {
   const set = [
@@ -30,11 +30,16 @@ export function onConflictAccumulate(
       return sql`${sql.ref(column)} = case when ${added} > ${stored} or ${stored} is null then ${added} else ${stored} end`
     }),
   ]
-  return sql`insert into ${table} as cur (${sql.join(columns.map((column) => sql.ref(column)))}) values ${sql.join(rows)}
+  return sql`insert into ${table} as cur (${sql.join(columns.map((column) => sql.ref(column)))}) ${rows}
     on conflict (${sql.join(merge.keys.map((key) => sql.ref(key)))}) do update set ${sql.join(set)}`
 }
 
 /** The flavour's `insertNew` as SQLite and PostgreSQL write it: `on conflict do nothing`. */
 export function insertOrNothing(table: RawBuilder<unknown>, columns: readonly string[], row: readonly unknown[]): RawBuilder<unknown> {
   return sql`insert into ${table} (${sql.join(columns.map((column) => sql.ref(column)))}) values (${sql.join(row)}) on conflict do nothing`
+}
+
+/** The flavour's `rowSource` as SQLite and MySQL write it: `values (…), (…)`. */
+export function valuesSource(rows: readonly (readonly unknown[])[]): RawBuilder<unknown> {
+  return sql`values ${sql.join(rows.map((row) => sql`(${sql.join(row)})`))}`
 }

@@ -5,6 +5,9 @@ import type { TimeBucket } from '../../stats/time-bucket.js'
 /** A column type: one Kysely names, or raw SQL such as `datetime(3)`. */
 type DataTypeExpression = ColumnDataType | Expression<unknown>
 
+/** What a column holds, for engines that need the type of a parameter (PostgreSQL's arrays). */
+export type ColumnKind = 'integer' | 'real' | 'text' | 'date' | 'boolean'
+
 /** The column types of the statistics table in one engine. */
 export interface ColumnTypes {
   /** The generated row id (`index`). */
@@ -49,14 +52,14 @@ export interface SqlFlavor {
    */
   upsert(keys: readonly string[], columns: readonly string[]): RawBuilder<unknown>
   /**
-   * `insert into table (columns) values rows`, where a row whose `keys` exist already adds its
+   * `insert into table (columns) rows` (rows from {@link rowSource}), where a row whose `keys` exist already adds its
    * `sums` to that row's and keeps the larger of its `maxima` (a null is no value): a write that
    * commutes with every other, so writers never read a cell before adding to it.
    */
   accumulate(
     table: RawBuilder<unknown>,
     columns: readonly string[],
-    rows: readonly RawBuilder<unknown>[],
+    rows: RawBuilder<unknown>,
     merge: { keys: readonly string[]; sums: readonly string[]; maxima: readonly string[] },
   ): RawBuilder<unknown>
   /**
@@ -77,6 +80,14 @@ export interface SqlFlavor {
    * was new.
    */
   insertNew(table: RawBuilder<unknown>, columns: readonly string[], row: readonly unknown[]): RawBuilder<unknown>
+  /**
+   * The rows of an INSERT, each of the columns' `kinds`: `values (…), (…)`, or PostgreSQL's
+   * `select * from unnest(…)` with one array parameter per column, which its server parses and
+   * plans as a short statement however many rows it carries.
+   */
+  rowSource(rows: readonly (readonly unknown[])[], kinds: readonly ColumnKind[]): RawBuilder<unknown>
+  /** Most parameters one statement may carry (rows per INSERT: this over its columns). */
+  maxParameters: number
   /** What ends an INSERT so that a row whose `keys` exist already is skipped. */
   skipDuplicates(keys: readonly string[]): RawBuilder<unknown>
   /**

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { rowsInList } from '../kysely/shared-clauses.js'
+import { rowsInList, valuesSource } from '../kysely/shared-clauses.js'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
 import type { TimeBucket } from '../../stats/time-bucket.js'
 import { fromUtcText, toUtcText } from '../../stats/utc-text.js'
@@ -30,8 +30,11 @@ export const mysqlFlavor: SqlFlavor = {
         return sql`${stored} = case when ${added} > ${stored} or ${stored} is null then ${added} else ${stored} end`
       }),
     ]
-    return sql`insert into ${table} (${sql.join(columns.map((column) => sql.ref(column)))}) values ${sql.join(rows)} on duplicate key update ${sql.join(set)}`
+    return sql`insert into ${table} (${sql.join(columns.map((column) => sql.ref(column)))}) ${rows} on duplicate key update ${sql.join(set)}`
   },
+  rowSource: valuesSource,
+  // The bound of a prepared statement's placeholders (mysql2 sends the values inline, but a pool may prepare).
+  maxParameters: 65_535,
   // Session settings (MySQL has no per-transaction ones), put back at the end; MariaDB alone (its
   // executable comments) limits statements and ends a transaction left idle.
   writeLimits: ({ statementMs, lockMs }) => ({

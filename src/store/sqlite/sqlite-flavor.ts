@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { insertOrNothing, onConflictAccumulate, onConflictSkip, onConflictUpdate } from '../kysely/shared-clauses.js'
+import { insertOrNothing, onConflictAccumulate, onConflictSkip, onConflictUpdate, valuesSource } from '../kysely/shared-clauses.js'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
 import { BUCKET_TEXT_LENGTH } from '../../stats/time-bucket.js'
 import { fromUtcText, toUtcText } from '../../stats/utc-text.js'
@@ -17,6 +17,9 @@ export const sqliteFlavor: SqlFlavor = {
   utcBucket: (bucket) => sql<string>`substr(date, 1, ${sql.lit(BUCKET_TEXT_LENGTH[bucket])})`,
   upsert: onConflictUpdate,
   accumulate: onConflictAccumulate,
+  rowSource: valuesSource,
+  // SQLite's bound on variables (since 3.32).
+  maxParameters: 32_766,
   insertNew: insertOrNothing,
   skipDuplicates: onConflictSkip,
   rowsIn: (columns, rows) => sql`(${columns}) in (values ${sql.join(rows)})`,
