@@ -1,6 +1,6 @@
 import { type CreateTableBuilder, type Kysely, type Migration, sql } from 'kysely'
 import type { SqlFlavor } from './sql-flavor.js'
-import { writerRollupsMigration } from './writer-rollups-migration.js'
+import { withCounters, writerRollupsMigration } from './writer-rollups-migration.js'
 
 /**
  * The statistics table's versions, the same steps on every engine in its own column types. Each
@@ -111,16 +111,9 @@ export function requestMigrations(
             .addColumn('kh', sql`varchar(24)`, (column) => column.notNull())
             .addPrimaryKeyConstraint(`${name}_pk`, order)
         await end(
-          cellTable(`${table}_rollup`, ['grain', 'dim', 'bucket', 'kh'])
-            .addColumn('value', types.text)
-            .addColumn('hits', types.integer, (column) => column.notNull())
-            .addColumn('errors', types.integer, (column) => column.notNull())
-            .addColumn('bytes', types.integer, (column) => column.notNull())
-            .addColumn('timed', types.integer, (column) => column.notNull())
-            .addColumn('time_sum', types.real, (column) => column.notNull())
-            .addColumn('time_max', types.real)
-            .addColumn('last_at', types.integer, (column) => column.notNull())
-            .addColumn('visitor_count', types.integer, (column) => column.notNull()),
+          withCounters(cellTable(`${table}_rollup`, ['grain', 'dim', 'bucket', 'kh']), types).addColumn('visitor_count', types.integer, (column) =>
+            column.notNull(),
+          ),
           true,
         ).execute()
         // The listed paths' counters over a range, without scanning every path's.

@@ -1,6 +1,19 @@
 import { type CreateTableBuilder, type Kysely, type Migration, type RawBuilder, sql } from 'kysely'
 import { rollupTableNames, rollupTables } from './rollup-tables.js'
-import type { SqlFlavor } from './sql-flavor.js'
+import type { ColumnTypes, SqlFlavor } from './sql-flavor.js'
+
+/** A rollup cell's value and counters, as 0005 and 0006 both define them. */
+export function withCounters(create: CreateTableBuilder<string>, types: ColumnTypes): CreateTableBuilder<string> {
+  return create
+    .addColumn('value', types.text)
+    .addColumn('hits', types.integer, (column) => column.notNull())
+    .addColumn('errors', types.integer, (column) => column.notNull())
+    .addColumn('bytes', types.integer, (column) => column.notNull())
+    .addColumn('timed', types.integer, (column) => column.notNull())
+    .addColumn('time_sum', types.real, (column) => column.notNull())
+    .addColumn('time_max', types.real)
+    .addColumn('last_at', types.integer, (column) => column.notNull())
+}
 
 /** What the migration needs of the set it belongs to. */
 export interface MigrationContext {
@@ -48,15 +61,7 @@ export function writerRollupsMigration(context: MigrationContext): Migration {
           .addColumn('writer', sql`varchar(24)`, (column) => column.notNull())
           .addPrimaryKeyConstraint(`${name}_pk`, order as never)
       await clustered(
-        cellTable(names.cells, ['grain', 'dim', 'bucket', 'kh', 'writer'])
-          .addColumn('value', types.text)
-          .addColumn('hits', types.integer, (column) => column.notNull())
-          .addColumn('errors', types.integer, (column) => column.notNull())
-          .addColumn('bytes', types.integer, (column) => column.notNull())
-          .addColumn('timed', types.integer, (column) => column.notNull())
-          .addColumn('time_sum', types.real, (column) => column.notNull())
-          .addColumn('time_max', types.real)
-          .addColumn('last_at', types.integer, (column) => column.notNull()),
+        withCounters(cellTable(names.cells, ['grain', 'dim', 'bucket', 'kh', 'writer']), types),
       ).execute()
       // The listed paths' counters over a range, without scanning every path's.
       await context.createIndex(db, `${names.cells}_value`, names.cells, ['grain', 'dim', 'kh', 'bucket'])
