@@ -20,19 +20,17 @@ interface Bucket {
   visitors: Set<string>
 }
 
+/** Which days (their first hour since the epoch) also get daily cells and visitors. */
+export type DayFilter = (day: number) => boolean
+
 /**
  * Requests summed into rollup cells and bucket visitors, in memory: what one write adds to the
  * store's rollups, or what raw rows at the edge of a range add to an answer read from rollups.
- * Requests are counted into hourly cells; daily cells are summed from those, once, at the end.
+ * Requests are counted into hourly cells; daily cells are summed from those, at the end, for the
+ * days asked for (a store keeps daily cells of a day once it is sealed: see `DaySealer`).
  */
 export class RollupBatch {
   readonly #hours = new Map<number, Bucket>()
-  readonly #withDays: boolean
-
-  /** `days`: also sum daily cells (a store's write), not only hourly ones (a range's edge). */
-  constructor({ days }: { days: boolean }) {
-    this.#withDays = days
-  }
 
   add(request: RollupSource): void {
     const hour = Math.floor(request.date / HOUR_MS)
@@ -57,31 +55,36 @@ export class RollupBatch {
     bucket.visitors.add(request.remote_address)
   }
 
-  /** Every cell: hourly ones, then (with `days`) daily ones summed from them. */
-  cells(): RollupCell[] {
+  /** The days the requests fell on, as their first hour since the epoch. */
+  days(): number[] {
+    return [...new Set([...this.#hours.keys()].map((hour) => hour - (hour % 24)))]
+  }
+
+  /** Every cell: hourly ones, then daily ones summed from them for the days `daily` picks. */
+  cells(daily: DayFilter): RollupCell[] {
     const hourly = [...this.#hours.values()].flatMap((bucket) => [...bucket.groups.values()].flatMap((group) => [...group.values()]))
-    if (!this.#withDays) return hourly
     const days = new Map<string, RollupCell>()
     for (const cell of hourly) {
       const day = cell.bucket - (cell.bucket % 24)
+      if (!daily(day)) continue
       const id = `${day}\0${cell.dim}\0${cell.key ?? '\u0001'}`
-      let daily = days.get(id)
-      if (daily === undefined) {
-        daily = emptyCell(24, day, cell.dim, cell.key)
-        days.set(id, daily)
+      let sum = days.get(id)
+      if (sum === undefined) {
+        sum = emptyCell(24, day, cell.dim, cell.key)
+        days.set(id, sum)
       }
-      mergeCell(daily, cell)
+      mergeCell(sum, cell)
     }
     return [...hourly, ...days.values()]
   }
 
-  /** The visitors of every bucket: hourly, then (with `days`) daily. */
-  visitors(): BucketVisitors[] {
+  /** The visitors of every bucket: hourly, then daily for the days `daily` picks. */
+  visitors(daily: DayFilter): BucketVisitors[] {
     const hourly = [...this.#hours].map(([hour, bucket]) => ({ grain: 1, bucket: hour, visitors: bucket.visitors }))
-    if (!this.#withDays) return hourly
     const days = new Map<number, Set<string>>()
     for (const { bucket, visitors } of hourly) {
       const day = bucket - (bucket % 24)
+      if (!daily(day)) continue
       const seen = days.get(day)
       if (seen === undefined) days.set(day, new Set(visitors))
       else for (const visitor of visitors) seen.add(visitor)

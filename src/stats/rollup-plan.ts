@@ -33,6 +33,29 @@ export function planRollupRead(from: number, to: number, bucket: 'hour' | 'day')
   return { days: [[firstDay, endDay]], hours, raw }
 }
 
+/**
+ * `plan` with the days that have no complete daily cells yet (not in `sealed`, by first hour) read
+ * from their hourly cells instead.
+ */
+export function withSealedDays(plan: RollupPlan, sealed: ReadonlySet<number>): RollupPlan {
+  const days: Span[] = []
+  const hours: Span[] = [...plan.hours]
+  for (const [start, end] of plan.days) for (let day = start; day < end; day += 24) (sealed.has(day) ? days : hours).push([day, day + 24])
+  return { days: joined(days), hours: joined(hours), raw: plan.raw }
+}
+
+/** Spans in order, neighbours joined into one. */
+function joined(spans: Span[]): Span[] {
+  const sorted = spans.toSorted((a, b) => a[0] - b[0])
+  const out: [number, number][] = []
+  for (const [start, end] of sorted) {
+    const last = out.at(-1)
+    if (last !== undefined && last[1] === start) last[1] = end
+    else out.push([start, end])
+  }
+  return out
+}
+
 /** The parts of `plan` inside [start, end) ms — one point of the time series. */
 export function clipPlan(plan: RollupPlan, start: number, end: number): RollupPlan {
   const clipHours = (spans: Span[]) => clip(spans, start / HOUR_MS, end / HOUR_MS)

@@ -1,7 +1,7 @@
 import { RollupAnswer } from '../stats/rollup-answer.js'
 import { RollupBatch, type RollupSource } from '../stats/rollup-batch.js'
 import type { RollupCell, RollupDimension } from '../stats/rollup-cell.js'
-import { clipPlan, planRollupRead, type RollupPlan, type Span } from '../stats/rollup-plan.js'
+import { clipPlan, planRollupRead, type RollupPlan, type Span, withSealedDays } from '../stats/rollup-plan.js'
 import type { StatsQuery } from '../stats/stats-query.js'
 import type { StoreStats } from '../stats/stats.js'
 import { BUCKET_MS, bucketStarts } from '../stats/time-bucket.js'
@@ -21,6 +21,8 @@ export interface RollupCells {
   sketches(plan: RollupPlan, dim: RollupDimension, values: readonly (string | null)[]): Promise<RollupCell[]>
   /** Distinct visitors over the plan's buckets and its raw spans together. */
   countVisitors(plan: RollupPlan): Promise<number>
+  /** The sealed days (by first hour) among those of `days` (hours): those with complete daily cells. */
+  sealedDays(days: Span): Promise<ReadonlySet<number>>
   /** The raw rows of a span (ms) at a range's edge, as rollups count them. */
   rawSources(span: Span): Promise<RollupSource[]>
 }
@@ -32,6 +34,9 @@ export interface RollupCells {
  */
 const EXACT_VISITOR_ROWS = 20_000
 
+/** Raw rows at a range's edge are parts of hours: they count into hourly cells alone. */
+const HOURS_ONLY = () => false
+
 /**
  * The dashboard's unfiltered answer summed from rollups — daily and hourly cells, raw rows only for
  * the parts of an hour at the range's edges — so it costs the same at any table size; percentiles
@@ -39,7 +44,9 @@ const EXACT_VISITOR_ROWS = 20_000
  * visitors once there are too many to count exactly at once.
  */
 export async function statsFromRollups(cells: RollupCells, query: StatsQuery & { bucket: 'hour' | 'day' }): Promise<StoreStats> {
-  const plan = planRollupRead(query.range.from, query.range.to, query.bucket)
+  const planned = planRollupRead(query.range.from, query.range.to, query.bucket)
+  const [first, last] = [planned.days[0], planned.days.at(-1)]
+  const plan = first === undefined || last === undefined ? planned : withSealedDays(planned, await cells.sealedDays([first[0], last[1]]))
   const answer = new RollupAnswer(query)
   for (const cell of await cells.sumByValue(plan)) answer.add(cell)
   // Rows the exact count of the range's visitors would go through (each bucket's own visitors).
@@ -48,13 +55,13 @@ export async function statsFromRollups(cells: RollupCells, query: StatsQuery & {
     visitorRows += cell.visitorCount
     answer.add(cell)
   }
-  const edges = new RollupBatch({ days: false })
+  const edges = new RollupBatch()
   for (const span of plan.raw) for (const source of await cells.rawSources(span)) edges.add(source)
-  const edgeCells = edges.cells()
+  const edgeCells = edges.cells(HOURS_ONLY)
   const edgePaths = edgeCells.flatMap((cell) => (cell.dim === 'path' && cell.key !== null ? [cell.key] : []))
   for (const cell of await cells.topPaths(plan, query.top, edgePaths)) answer.add(cell)
   for (const cell of edgeCells) answer.add(cell)
-  for (const seen of edges.visitors()) visitorRows += seen.visitors.size
+  for (const seen of edges.visitors(HOURS_ONLY)) visitorRows += seen.visitors.size
   for (const cell of await cells.sketches(plan, 'all', [null])) answer.add(cell)
   const routes = answer.top('route').map((cell) => cell.key)
   for (const cell of await cells.sketches(plan, 'route', routes)) answer.add(cell)

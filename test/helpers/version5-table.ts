@@ -29,11 +29,11 @@ export async function makeVersion5Table(db: Kysely<unknown>, table: string, flav
     sql`insert into ${sql.table(table)} (${refs}) values ${sql.join(chunk.map((r) => sql`(${sql.join(columns.map((column) => value(r, column)))})`))}`,
   )
 
-  const batch = new RollupBatch({ days: true })
+  const batch = new RollupBatch()
   for (const record of records) batch.add(record)
-  const visitors = batch.visitors()
+  const visitors = batch.visitors(() => true)
   const visitorCounts = new Map(visitors.map(({ grain, bucket, visitors: seen }) => [`${grain}:${bucket}`, seen.size]))
-  const cells = batch.cells()
+  const cells = batch.cells(() => true)
   await insertChunks(db, cells, (chunk) => {
     const rows = chunk.map((cell) => {
       const count = cell.dim === 'all' ? (visitorCounts.get(`${cell.grain}:${cell.bucket}`) ?? 0) : 0

@@ -443,8 +443,9 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       const table = newTable()
       const stores = Array.from({ length: 4 }, () => open(table))
       const records = generateRecords(800, JAN_10, 10, 7)
-      await Promise.all(
-        stores.map(async (store, writer) => {
+      let writing = true
+      await Promise.all([
+        ...stores.map(async (store, writer) => {
           const mine = records.filter((_, i) => i % 4 === writer)
           for (let b = 0; b < mine.length; b += 50) {
             const batch = mine.slice(b, b + 50)
@@ -454,11 +455,38 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
             await store.insertBatch(batch, { id })
           }
         }),
-      )
+        // Days sealed while the writers write to them.
+        (async () => {
+          while (writing) {
+            await stores[3]?.sealDays()
+            await new Promise((resolve) => setTimeout(resolve, 10))
+          }
+        })(),
+        Promise.all(stores.map((store) => store.migrate())).then(() => new Promise((resolve) => setTimeout(resolve, 200))).then(() => (writing = false)),
+      ])
       expect(await e.countRows(table)).toBe(800)
       const inRange = (from: number, to: number) => records.filter((r) => r.date >= from && r.date < to)
       await expectExact(stores[0] as KyselyStore, 'start=2026-01-12&end=2026-01-16', inRange(Date.UTC(2026, 0, 12), Date.UTC(2026, 0, 17)), 'day')
       await expectExact(stores[1] as KyselyStore, 'from=2026-01-13T00:00Z&to=2026-01-15T00:00Z', inRange(Date.UTC(2026, 0, 13), Date.UTC(2026, 0, 15)), 'hour')
+    })
+
+    it('seals a day from its hours, answers the same before and after, and counts late requests to a sealed day', async () => {
+      const table = newTable()
+      const store = open(table)
+      const first = generateRecords(400, JAN_10, 5, 11)
+      await store.insertBatch(first)
+      await expectExact(store, 'start=2026-01-10&end=2026-01-14', first, 'day')
+      // Sealing may have begun beside the write; every day is sealed once, whoever does it.
+      await store.sealDays()
+      expect(await store.sealDays()).toBe(0)
+      const { rows } = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(`${table}_statgraph_day`)} where sealed = ${sql.lit(true)}`.execute(e.kysely)
+      expect(Number(rows[0]?.n)).toBe(5)
+      await expectExact(store, 'start=2026-01-10&end=2026-01-14', first, 'day')
+      // Late requests for sealed days: their writer adds the daily cells itself.
+      const late = generateRecords(200, JAN_10, 5, 12)
+      await open(table).insertBatch(late)
+      await expectExact(store, 'start=2026-01-10&end=2026-01-14', [...first, ...late], 'day')
+      await expectExact(store, 'from=2026-01-11T00:00Z&to=2026-01-13T00:00Z', [...first, ...late].filter((r) => r.date >= Date.UTC(2026, 0, 11) && r.date < Date.UTC(2026, 0, 13)), 'hour')
     })
 
     it('keeps values that differ only by trailing spaces apart: paths, referrers and client addresses', async () => {

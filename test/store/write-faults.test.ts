@@ -59,6 +59,15 @@ const engines: [string, string | undefined, number, (url: string) => { countPath
   ],
 ]
 
+/** `promise`, or a failure naming `what` after 30 s. */
+function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 30_000)
+  })
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer))
+}
+
 const running: InstanceProcess[] = []
 const proxies: TcpProxy[] = []
 afterAll(async () => {
@@ -74,8 +83,11 @@ describe.each(engines)('%s written by four instances through faults', (_name, ur
       await db.drop()
       const server = new URL(url as string)
       const proxied: string[] = []
+      // This engine's proxies, one per instance (all of them are closed after the file).
+      const mine: TcpProxy[] = []
       for (let i = 0; i < INSTANCES; i++) {
         const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || defaultPort) })
+        mine.push(proxy)
         proxies.push(proxy)
         const through = new URL(server)
         through.host = `127.0.0.1:${proxy.port}`
@@ -111,15 +123,15 @@ describe.each(engines)('%s written by four instances through faults', (_name, ur
 
       await new Promise((resolve) => setTimeout(resolve, 2000))
       // (a) Every connection cut; new ones refused for a second.
-      for (const proxy of proxies) await proxy.cut()
+      for (const proxy of mine) await proxy.cut()
       await new Promise((resolve) => setTimeout(resolve, 1000))
-      for (const proxy of proxies) await proxy.restore()
+      for (const proxy of mine) await proxy.restore()
       // (b) Two COMMITs carried out whose answers never arrive.
-      await Promise.all([proxies[1]?.loseNextCommitAnswer(), proxies[2]?.loseNextCommitAnswer()])
+      await within(Promise.all([mine[1]?.loseNextCommitAnswer(), mine[2]?.loseNextCommitAnswer()]), 'two COMMITs to pass the proxies')
 
       // (c) Instance 0 held silent inside its write transaction, at its rollup upserts.
       const stalled = instances[0] as InstanceProcess
-      const { released } = await (proxies[0] as TcpProxy).holdConnection('_statgraph_cell', HOLD_MS)
+      const { released } = await within((mine[0] as TcpProxy).holdConnection('_statgraph_cell', HOLD_MS), 'a rollup write to pass the proxy')
       const heldAt = Date.now()
       // The others' requests show in the API within 3 s.
       const marks = [1, 2, 3].map((i) => `/during/${i}`)

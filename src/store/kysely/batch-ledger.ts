@@ -27,7 +27,7 @@ export class BatchLedger {
    * before (a transaction still holding it is waited for, up to the lock timeout).
    */
   async claim(db: SqlRunner, id: string): Promise<boolean> {
-    const result = await this.#flavor.insertNew(this.#table, ['id', 'at'], [id, Date.now()]).execute(db)
+    const result = await this.#flavor.insertNew(this.#table, ['id', 'at'], this.#flavor.rowSource([[id, Date.now()]], ['text', 'integer'])).execute(db)
     return Number(result.numAffectedRows ?? 0) > 0
   }
 

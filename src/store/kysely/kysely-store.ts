@@ -10,6 +10,7 @@ import type { StoreStats } from '../../stats/stats.js'
 import { statsFromRollups } from '../rollup-cells.js'
 import type { InsertOptions, RequestPage, RequestRow, Store } from '../store.js'
 import { BatchLedger } from './batch-ledger.js'
+import { DaySealer } from './day-sealer.js'
 import { RawStats } from './raw-stats.js'
 import { requestMigrations } from './request-migrations.js'
 import { INSERT_COLUMNS, type RequestDatabase } from './request-table.js'
@@ -19,6 +20,7 @@ import { RollupWriter } from './rollup-writer.js'
 import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
 import { nullableNumber } from './sql-values.js'
 import { withTimeout } from './with-timeout.js'
+import { writeTransaction } from './write-transaction.js'
 
 /** How long a write may take on a database server, in ms; see {@link KyselyStoreConfig.limits}. */
 export interface WriteLimits {
@@ -50,6 +52,12 @@ export interface KyselyStoreConfig {
 
 /** The columns a row lists besides `index` and `date`, which need their own handling. */
 const ROW_COLUMNS = INSERT_COLUMNS.filter((column) => column !== 'date')
+
+/** Every day: what the upgrade builds from raw rows is complete, day cells included. */
+const ALL_DAYS = () => true
+
+/** How often a store looks for days to seal. */
+const SEAL_EVERY_MS = 600_000
 
 // Enough for a handful of instances starting at once to take turns: each round, one finishes.
 const MIGRATION_ATTEMPTS = 10
@@ -85,6 +93,8 @@ export class KyselyStore implements Store {
   readonly #rollupReader: RollupReader
   readonly #raw: RawStats
   readonly #batches: BatchLedger
+  readonly #sealer: DaySealer
+  #sealedAt = 0
   readonly #limits: WriteLimits
   #sequence = 0
   /** This store's writes, one at a time: a writer's own rows are read and rewritten by one write only. */
@@ -109,6 +119,7 @@ export class KyselyStore implements Store {
     })
     this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#batches = new BatchLedger(this.#rollups.batches, config.flavor)
+    this.#sealer = new DaySealer(this.#db as Kysely<unknown>, this.#rollups, config.flavor, this.#limits.lockMs)
   }
 
   migrate(): Promise<void> {
@@ -164,11 +175,12 @@ export class KyselyStore implements Store {
     const id = options.id ?? `${this.#writer}:${this.#sequence++}`
     const write = async () => {
       await this.migrate()
-      const batch = new RollupBatch({ days: true })
+      const batch = new RollupBatch()
       for (const record of records) batch.add(record)
       const transaction = this.#writeTransaction(id, records, batch)
       await (this.#flavor.writeLimits === undefined ? transaction : withTimeout(transaction, this.#limits.writeMs, 'writing a batch'))
-      await this.#batches.forgetOld(this.#db).catch(() => undefined)
+      // In the background: the write is done, and a connection that hangs here must not hold it.
+      this.#batches.forgetOld(this.#db).catch(() => undefined)
     }
     const result = this.#turn.then(write, write)
     this.#turn = result.catch(() => undefined)
@@ -176,20 +188,31 @@ export class KyselyStore implements Store {
   }
 
   async #writeTransaction(id: string, records: readonly RequestRecord[], batch: RollupBatch): Promise<void> {
-    let transaction = this.#db.transaction()
-    if (this.#flavor.writeIsolation !== undefined) transaction = transaction.setIsolationLevel(this.#flavor.writeIsolation)
-    const committed = await transaction.execute(async (trx) => {
-      const limits = this.#flavor.writeLimits?.(this.#limits)
-      if (limits !== undefined) await limits.first.execute(trx)
-      try {
-        if (!(await this.#batches.claim(trx, id))) return undefined
-        await this.insertRows(trx, records)
-        return await this.#rollupWriter.write(trx, batch)
-      } finally {
-        if (limits?.last !== undefined) await limits.last.execute(trx).catch(() => undefined)
-      }
+    await this.#rollupWriter.prepare(this.#db, batch)
+    const committed = await writeTransaction(this.#db, this.#flavor, this.#limits, async (trx) => {
+      if (!(await this.#batches.claim(trx, id))) return undefined
+      await this.insertRows(trx, records)
+      return this.#rollupWriter.write(trx, batch)
     })
     committed?.()
+    this.#sealInBackground()
+  }
+
+  /**
+   * Seals the days that ended an hour ago or more (their daily cells summed from their hours), now
+   * and then, beside the writes: any instance may do it, once per day between them.
+   */
+  #sealInBackground(): void {
+    const now = Date.now()
+    if (now - this.#sealedAt < SEAL_EVERY_MS) return
+    this.#sealedAt = now
+    this.sealDays(now).catch(() => undefined)
+  }
+
+  /** Seals the days that ended an hour or more before `now`; how many it sealed. */
+  async sealDays(now = Date.now()): Promise<number> {
+    await this.migrate()
+    return this.#sealer.sealDue(now)
   }
 
   /** Writes the raw rows, inside the batch's transaction, in as few statements as the engine takes. */
@@ -323,9 +346,9 @@ export class KyselyStore implements Store {
     for (let after = -1; ; ) {
       const page = await this.#rollupSources(db, sql`1 = 1`, after, 20_000)
       if (page.length === 0) return
-      const batch = new RollupBatch({ days: true })
+      const batch = new RollupBatch()
       for (const source of page) batch.add(source)
-      await writer.write(db, batch)
+      await writer.write(db, batch, ALL_DAYS)
       after = page[page.length - 1]?.index as number
     }
   }

@@ -41,6 +41,12 @@ export class RollupReader implements RollupCells {
     this.#raw = raw
   }
 
+  async sealedDays([start, end]: Span): Promise<ReadonlySet<number>> {
+    const { rows } = await sql<{ day: number | string }>`select day from ${this.#tables.days}
+      where sealed = ${sql.lit(true)} and day >= ${start} and day < ${end}`.execute(this.#db)
+    return new Set(rows.map((row) => Number(row.day)))
+  }
+
   rawSources(span: Span): Promise<RollupSource[]> {
     return this.#raw.sources(span)
   }

@@ -13,13 +13,16 @@ export type SqlRunner = Parameters<RawBuilder<unknown>['execute']>[0]
  * - `sketches`: the latency histogram and visitor sketch of the cells that keep them;
  * - `visitors`: one row per grain × bucket × visitor × writer, for exact distinct counts;
  * - `batches`: the id of every batch written, so that a batch retried after an unknown outcome
- *   is found and skipped.
+ *   is found and skipped;
+ * - `days`: one row per day written to, and whether it is sealed — its daily cells complete, kept
+ *   up by every writer from then on (see `DaySealer`); before, a day is read from its hours.
  */
 export interface RollupTables {
   cells: RawBuilder<unknown>
   sketches: RawBuilder<unknown>
   visitors: RawBuilder<unknown>
   batches: RawBuilder<unknown>
+  days: RawBuilder<unknown>
 }
 
 /** The names of the rollup tables of `table`, each as {@link rollupTables} refers to it. */
@@ -29,6 +32,7 @@ export function rollupTableNames(table: string): Record<keyof RollupTables, stri
     sketches: `${table}_statgraph_sketch`,
     visitors: `${table}_statgraph_visitor`,
     batches: `${table}_statgraph_batch`,
+    days: `${table}_statgraph_day`,
   }
 }
 
@@ -40,6 +44,7 @@ export function rollupTables(table: string, qualified: (name: string) => RawBuil
     sketches: qualified(names.sketches),
     visitors: qualified(names.visitors),
     batches: qualified(names.batches),
+    days: qualified(names.days),
   }
 }
 
@@ -49,5 +54,6 @@ export async function pruneRollupTables(db: SqlRunner, tables: RollupTables, bef
   const result = await sql`delete from ${tables.cells} where bucket + grain <= ${hour}`.execute(db)
   await sql`delete from ${tables.sketches} where bucket + grain <= ${hour}`.execute(db)
   await sql`delete from ${tables.visitors} where bucket + grain <= ${hour}`.execute(db)
+  await sql`delete from ${tables.days} where day + 24 <= ${hour}`.execute(db)
   return Number(result.numAffectedRows ?? 0)
 }

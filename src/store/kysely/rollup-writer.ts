@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { LatencyHistogram } from '../../stats/latency-histogram.js'
-import type { RollupBatch } from '../../stats/rollup-batch.js'
+import type { DayFilter, RollupBatch } from '../../stats/rollup-batch.js'
 import type { RollupCell } from '../../stats/rollup-cell.js'
 import { VisitorSketch } from '../../stats/visitor-sketch.js'
 import type { CellRow } from './cell-row.js'
@@ -42,6 +42,8 @@ export class RollupWriter {
    * own, so nobody else adds or removes them (but a prune: see {@link forget}).
    */
   readonly #storedVisitors = new Map<string, Set<string>>()
+  /** Days whose row is known to exist in the days table. */
+  readonly #knownDays = new Set<number>()
 
   constructor(tables: RollupTables, flavor: SqlFlavor, writer: string) {
     this.#tables = tables
@@ -50,13 +52,36 @@ export class RollupWriter {
   }
 
   /**
-   * Adds `batch`; call inside the transaction that writes its raw rows. Returns what to call once
-   * that transaction has committed.
+   * Makes sure the days `batch` falls on have their row in the days table, outside any write's
+   * transaction: inserted there, a day's first row would hold up every other writer of that day
+   * until the transaction ends.
    */
-  async write(db: SqlRunner, batch: RollupBatch): Promise<() => void> {
+  async prepare(db: SqlRunner, batch: RollupBatch): Promise<void> {
+    const days = batch
+      .days()
+      .filter((day) => !this.#knownDays.has(day))
+      .sort((a, b) => a - b)
+    if (days.length === 0) return
+    const rows = this.#flavor.rowSource(
+      days.map((day) => [day, this.#flavor.toBoolean(false)]),
+      ['integer', 'boolean'],
+    )
+    // Existing rows are left alone: other writers hold them locked for reading meanwhile.
+    await this.#flavor.insertNew(this.#tables.days, ['day', 'sealed'], rows).execute(db)
+    if (this.#knownDays.size > 1000) this.#knownDays.clear()
+    for (const day of days) this.#knownDays.add(day)
+  }
+
+  /**
+   * Adds `batch` (after {@link prepare}); call inside the transaction that writes its raw rows.
+   * Daily cells go to the days `daily` picks, by default the sealed ones. Returns what to call
+   * once that transaction has committed.
+   */
+  async write(db: SqlRunner, batch: RollupBatch, daily?: DayFilter): Promise<() => void> {
     const writer = this.#writer
+    daily ??= await this.#sealedDays(db, batch.days())
     const visitors = batch
-      .visitors()
+      .visitors(daily)
       .flatMap(({ grain, bucket, visitors: seen }) => {
         const stored = this.#storedVisitors.get(`${grain}:${bucket}`)
         return [...seen].flatMap((visitor) => (stored?.has(visitor) === true ? [] : [{ grain, bucket, visitor }]))
@@ -67,7 +92,7 @@ export class RollupWriter {
         ${this.#flavor.skipDuplicates(['grain', 'bucket', 'visitor', 'writer'])}`.execute(db)
     }
     const cells = batch
-      .cells()
+      .cells(daily)
       .map((cell) => ({ cell, kh: keyHash(cell.key) }))
       .sort((a, b) => a.cell.grain - b.cell.grain || compare(a.cell.dim, b.cell.dim) || a.cell.bucket - b.cell.bucket || compare(a.kh, b.kh))
     for (const rows of this.#chunks(cells.map(({ cell, kh }) => counterValues(cell, kh, writer)), CELL_KINDS)) {
@@ -78,9 +103,21 @@ export class RollupWriter {
     return () => this.#rememberVisitors(visitors)
   }
 
+  /**
+   * The days of `days` that are sealed, whose daily cells this writer keeps up from now on; the
+   * shared lock on their rows keeps them from being sealed until this transaction ends.
+   */
+  async #sealedDays(db: SqlRunner, days: readonly number[]): Promise<DayFilter> {
+    const { rows } = await sql<{ day: number | string; sealed: unknown }>`select day, sealed from ${this.#tables.days}
+      where day in (${sql.join(days)}) order by day ${this.#flavor.forShare}`.execute(db)
+    const sealed = new Set(rows.filter((row) => isTrue(row.sealed)).map((row) => Number(row.day)))
+    return (day) => sealed.has(day)
+  }
+
   /** Forgets what this writer remembers of its stored rows (after rollups were pruned). */
   forget(): void {
     this.#storedVisitors.clear()
+    this.#knownDays.clear()
   }
 
   #rememberVisitors(visitors: readonly { grain: number; bucket: number; visitor: string }[]): void {
@@ -129,6 +166,11 @@ function counterValues(cell: RollupCell, kh: string, writer: string): unknown[] 
 
 function encoded(sketch: LatencyHistogram | VisitorSketch | undefined): string | null {
   return sketch?.encode() ?? null
+}
+
+/** A boolean as a driver reads it (true, 1, '1', 't'). */
+export function isTrue(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 't'
 }
 
 /** Code-unit order, the same in every process (unlike `localeCompare`). */

@@ -35,8 +35,8 @@ export function onConflictAccumulate(
 }
 
 /** The flavour's `insertNew` as SQLite and PostgreSQL write it: `on conflict do nothing`. */
-export function insertOrNothing(table: RawBuilder<unknown>, columns: readonly string[], row: readonly unknown[]): RawBuilder<unknown> {
-  return sql`insert into ${table} (${sql.join(columns.map((column) => sql.ref(column)))}) values (${sql.join(row)}) on conflict do nothing`
+export function insertOrNothing(table: RawBuilder<unknown>, columns: readonly string[], rows: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`insert into ${table} (${sql.join(columns.map((column) => sql.ref(column)))}) ${rows} on conflict do nothing`
 }
 
 /** The flavour's `rowSource` as SQLite and MySQL write it: `values (…), (…)`. */

@@ -67,6 +67,8 @@ export interface SqlFlavor {
    * idle-in-transaction limits, set for the transaction alone where the engine can, and restored.
    */
   writeLimits?: (limits: { statementMs: number; lockMs: number }) => { first: RawBuilder<unknown>; last?: RawBuilder<unknown> }
+  /** What ends a SELECT that takes a shared lock on the rows it reads (SQLite: nothing; its writer holds the file). */
+  forShare: RawBuilder<unknown>
   /** The isolation a write transaction asks for, where the engine's default locks ranges (InnoDB). */
   writeIsolation?: 'read committed'
   /**
@@ -75,11 +77,11 @@ export interface SqlFlavor {
    */
   keepTrailingSpaces?: (db: SqlRunner, tables: readonly RawBuilder<unknown>[]) => Promise<void>
   /**
-   * `insert into table (columns) values (row)` that skips the row when its key exists (waiting
-   * for a transaction that holds that key to end), so that the affected-row count says whether it
-   * was new.
+   * `insert into table (columns) rows` (rows from {@link rowSource}) that skips a row whose key
+   * exists (waiting for a transaction that holds that key to end) without locking it for writing,
+   * so that the affected-row count says how many were new.
    */
-  insertNew(table: RawBuilder<unknown>, columns: readonly string[], row: readonly unknown[]): RawBuilder<unknown>
+  insertNew(table: RawBuilder<unknown>, columns: readonly string[], rows: RawBuilder<unknown>): RawBuilder<unknown>
   /**
    * The rows of an INSERT, each of the columns' `kinds`: `values (…), (…)`, or PostgreSQL's
    * `select * from unnest(…)` with one array parameter per column, which its server parses and

@@ -30,7 +30,8 @@ export interface MigrationContext {
 
 /**
  * Rollups whose rows each belong to one writer, so that instances write without a shared lock,
- * and the ledger of batch ids that makes a retried batch count once. The cells of the tables made
+ * the ledger of batch ids that makes a retried batch count once, and the days table (which days
+ * have complete daily cells). The cells of the tables made
  * by 0005 move over as writer `''`; those tables, and the lock row every older writer took first,
  * are dropped — dropping the lock first waits for the older writers' transactions, and fails
  * their later ones whole (they keep their batches and retry until they are upgraded).
@@ -84,6 +85,12 @@ export function writerRollupsMigration(context: MigrationContext): Migration {
       if (flavor.createTableEnd !== undefined) ledger = ledger.modifyEnd(flavor.createTableEnd)
       await ledger.execute()
       await context.createIndex(db, `${names.batches}_at`, names.batches, ['at'])
+      await db.schema
+        .createTable(names.days)
+        .ifNotExists()
+        .addColumn('day', types.integer, (column) => column.primaryKey())
+        .addColumn('sealed', types.boolean, (column) => column.notNull())
+        .execute()
 
       if (await context.tableExists(db, old.cells)) {
         // Writer '' is the past: what this migration moves over or builds (a run cut short starts again).
@@ -101,8 +108,11 @@ export function writerRollupsMigration(context: MigrationContext): Migration {
           await context.buildRollups(db)
         }
         for (const name of [old.cells, old.sketches, old.visitors]) await sql`drop table if exists ${qualified(name)}`.execute(db)
+        // Every day with daily cells has them complete: sealed.
+        await sql`delete from ${tables.days}`.execute(db)
+        await sql`insert into ${tables.days} (day, sealed) select distinct bucket, ${sql.lit(true)} from ${tables.cells} where grain = 24`.execute(db)
       }
-      const texts = [table, `${table}_statgraph_import`, names.cells, names.sketches, names.visitors, names.batches]
+      const texts = [table, `${table}_statgraph_import`, names.cells, names.sketches, names.visitors, names.batches, names.days]
       await flavor.keepTrailingSpaces?.(db, texts.map(qualified))
     },
   }

@@ -54,11 +54,14 @@ export const mysqlFlavor: SqlFlavor = {
     if (collation === undefined) throw new Error('statgraph: this MySQL server has no binary utf8mb4 collation without padding; MySQL 8 or MariaDB 10.2 or later is needed')
     for (const table of tables) await sql`alter table ${table} convert to character set utf8mb4 collate ${sql.raw(collation)}`.execute(db)
   },
-  // IGNORE counts only new rows as affected (ON DUPLICATE KEY UPDATE may count an unchanged one);
-  // the rows given here are statgraph's own, so no other error can hide behind it.
-  insertNew: (table, columns, row) => sql`insert ignore into ${table} (${sql.join(columns.map((column) => sql.ref(column)))}) values (${sql.join(row)})`,
+  // IGNORE counts only new rows as affected, and locks an existing one for reading only (ON
+  // DUPLICATE KEY UPDATE may count an unchanged row, and locks it for writing); the rows given here
+  // are statgraph's own numbers and ids, so no other error can hide behind it.
+  insertNew: (table, columns, rows) => sql`insert ignore into ${table} (${sql.join(columns.map((column) => sql.ref(column)))}) ${rows}`,
   upsert: (_keys, columns) => sql`on duplicate key update ${sql.join(columns.map((column) => sql`${sql.ref(column)} = values(${sql.ref(column)})`))}`,
   // Not INSERT IGNORE, which would also turn real errors (a value too long) into warnings.
   skipDuplicates: (keys) => sql`on duplicate key update ${sql.ref(keys[0] as string)} = ${sql.ref(keys[0] as string)}`,
+  // MariaDB has no FOR SHARE; MySQL 8 takes both.
+  forShare: sql`lock in share mode`,
   rowsIn: rowsInList,
 }

@@ -31,5 +31,6 @@ export const postgresFlavor: SqlFlavor = {
       set_config('idle_in_transaction_session_timeout', ${String(statementMs)}, true)`,
   }),
   skipDuplicates: onConflictSkip,
+  forShare: sql`for share`,
   rowsIn: rowsInList,
 }

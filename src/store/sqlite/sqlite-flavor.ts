@@ -22,5 +22,6 @@ export const sqliteFlavor: SqlFlavor = {
   maxParameters: 32_766,
   insertNew: insertOrNothing,
   skipDuplicates: onConflictSkip,
+  forShare: sql``,
   rowsIn: (columns, rows) => sql`(${columns}) in (values ${sql.join(rows)})`,
 }

@@ -86,6 +86,10 @@ export class SqliteStore extends KyselyStore {
     return this.#file === undefined ? super.insertBatch(records, options) : takeTurn(this.#file, () => super.insertBatch(records, options))
   }
 
+  override sealDays(now?: number): Promise<number> {
+    return this.#file === undefined ? super.sealDays(now) : takeTurn(this.#file, () => super.sealDays(now))
+  }
+
   override pruneRollups(before: number): Promise<number> {
     return this.#file === undefined ? super.pruneRollups(before) : takeTurn(this.#file, () => super.pruneRollups(before))
   }
