@@ -8,6 +8,8 @@ import { writeTransaction } from './write-transaction.js'
 
 /** How long after its end a day is sealed: writes of its last requests have long committed by then. */
 const SEAL_AFTER_MS = HOUR_MS
+/** How often a store looks for days to seal. */
+const SEAL_EVERY_MS = 600_000
 const SKETCH_KINDS: ColumnKind[] = ['integer', 'text', 'integer', 'text', 'text', 'text', 'text']
 
 /**
@@ -25,12 +27,20 @@ export class DaySealer {
   readonly #tables: RollupTables
   readonly #flavor: SqlFlavor
   readonly #lockMs: number
+  #lookedAt = 0
 
   constructor(db: Kysely<unknown>, tables: RollupTables, flavor: SqlFlavor, lockMs: number) {
     this.#db = db
     this.#tables = tables
     this.#flavor = flavor
     this.#lockMs = lockMs
+  }
+
+  /** Whether it is time to look for days to seal again (every ten minutes); true counts as a look. */
+  due(now: number): boolean {
+    if (now - this.#lookedAt < SEAL_EVERY_MS) return false
+    this.#lookedAt = now
+    return true
   }
 
   /** Seals every open day that ended an hour or more before `now`; returns how many it sealed. */

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 import { type Kysely, Migrator, type RawBuilder, sql } from 'kysely'
 import type { RequestRecord } from '../../record/request-record.js'
 import { RollupBatch, type RollupSource } from '../../stats/rollup-batch.js'
-import type { Span } from '../../stats/rollup-plan.js'
 import type { StatsFilters } from '../../stats/query-params.js'
 import type { RequestsQuery } from '../../stats/requests-query.js'
 import type { StatsQuery } from '../../stats/stats-query.js'
@@ -21,6 +20,7 @@ import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
 import { nullableNumber } from './sql-values.js'
 import { withTimeout } from './with-timeout.js'
 import { writeTransaction } from './write-transaction.js'
+import { rowsWhere, spanWhere } from './rows-where.js'
 
 /** How long a write may take on a database server, in ms; see {@link KyselyStoreConfig.limits}. */
 export interface WriteLimits {
@@ -55,9 +55,6 @@ const ROW_COLUMNS = INSERT_COLUMNS.filter((column) => column !== 'date')
 
 /** Every day: what the upgrade builds from raw rows is complete, day cells included. */
 const ALL_DAYS = () => true
-
-/** How often a store looks for days to seal. */
-const SEAL_EVERY_MS = 600_000
 
 // Enough for a handful of instances starting at once to take turns: each round, one finishes.
 const MIGRATION_ATTEMPTS = 10
@@ -94,7 +91,6 @@ export class KyselyStore implements Store {
   readonly #raw: RawStats
   readonly #batches: BatchLedger
   readonly #sealer: DaySealer
-  #sealedAt = 0
   readonly #limits: WriteLimits
   #sequence = 0
   /** This store's writes, one at a time: a writer's own rows are read and rewritten by one write only. */
@@ -114,8 +110,8 @@ export class KyselyStore implements Store {
     this.#rollups = rollupTables(config.table, qualified)
     this.#rollupWriter = new RollupWriter(this.#rollups, config.flavor, this.#writer)
     this.#rollupReader = new RollupReader(this.#db, this.#rollups, {
-      sources: (span) => this.#rollupSources(this.#db, this.#spanWhere(span)),
-      visitors: (span) => sql`select remote_address as visitor from ${this.#tableRef} where ${this.#spanWhere(span)}`,
+      sources: (span) => this.#rollupSources(this.#db, spanWhere(this.#flavor, span)),
+      visitors: (span) => sql`select remote_address as visitor from ${this.#tableRef} where ${spanWhere(this.#flavor, span)}`,
     })
     this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#batches = new BatchLedger(this.#rollups.batches, config.flavor)
@@ -195,18 +191,8 @@ export class KyselyStore implements Store {
       return this.#rollupWriter.write(trx, batch)
     })
     committed?.()
-    this.#sealInBackground()
-  }
-
-  /**
-   * Seals the days that ended an hour ago or more (their daily cells summed from their hours), now
-   * and then, beside the writes: any instance may do it, once per day between them.
-   */
-  #sealInBackground(): void {
-    const now = Date.now()
-    if (now - this.#sealedAt < SEAL_EVERY_MS) return
-    this.#sealedAt = now
-    this.sealDays(now).catch(() => undefined)
+    // Now and then, beside the writes: any instance may seal a day, once.
+    if (this.#sealer.due(Date.now())) this.sealDays().catch(() => undefined)
   }
 
   /** Seals the days that ended an hour or more before `now`; how many it sealed. */
@@ -242,12 +228,12 @@ export class KyselyStore implements Store {
   /** The dashboard's answer from the raw rows alone, exactly: the reference for rollups in tests and benchmarks. */
   async statsFromRaw(query: StatsQuery): Promise<StoreStats> {
     await this.migrate()
-    return this.#raw.answer(query, this.#where(query))
+    return this.#raw.answer(query, rowsWhere(this.#flavor, query))
   }
 
   async requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage> {
     await this.migrate()
-    const where = this.#where(query)
+    const where = rowsWhere(this.#flavor, query)
     const t = this.#tableRef
     const total = (await sql<{ total: number | string }>`select count(*) as total from ${t} where ${where}`.execute(this.#db))
       .rows[0]?.total
@@ -290,7 +276,7 @@ export class KyselyStore implements Store {
    */
   async *eachPage(query: { range: { from: number; to: number }; filters: StatsFilters }, pageSize = 5000): AsyncGenerator<RequestRow[]> {
     await this.migrate()
-    const where = this.#where(query)
+    const where = rowsWhere(this.#flavor, query)
     const index = sql.ref('index')
     let after = -1
     for (;;) {
@@ -353,25 +339,6 @@ export class KyselyStore implements Store {
     }
   }
 
-  #spanWhere([from, to]: Span): RawBuilder<unknown> {
-    return sql`date >= ${this.#flavor.toDate(from)} and date < ${this.#flavor.toDate(to)}`
-  }
-
-  #where(query: { range: { from: number; to: number }; filters: StatsFilters }): RawBuilder<unknown> {
-    const { filters } = query
-    const parts = [this.#spanWhere([query.range.from, query.range.to])]
-    if (filters.path !== undefined) parts.push(sql`path = ${filters.path}`)
-    if (filters.route !== undefined) parts.push(sql`route = ${filters.route}`)
-    if (filters.method !== undefined) parts.push(sql`method = ${filters.method}`)
-    if (filters.status !== undefined) parts.push(sql`status_code between ${filters.status.min} and ${filters.status.max}`)
-    if (filters.browser !== undefined) parts.push(sql`browser = ${filters.browser}`)
-    if (filters.platform !== undefined) parts.push(sql`platform = ${filters.platform}`)
-    if (filters.referrer !== undefined) parts.push(sql`referrer = ${filters.referrer}`)
-    if (filters.exception !== undefined) parts.push(sql`exception = ${filters.exception}`)
-    if (filters.mimetype !== undefined) parts.push(sql`mimetype = ${filters.mimetype}`)
-    if (filters.bot !== undefined) parts.push(sql`bot = ${this.#flavor.toBoolean(filters.bot)}`)
-    return sql.join(parts, sql` and `)
-  }
 
   #toRow(row: Record<string, unknown>): RequestRow {
     return {

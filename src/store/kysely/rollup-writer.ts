@@ -20,6 +20,15 @@ const SKETCH_VALUES = ['histogram', 'visitors'] as const
 const SKETCH_KINDS: ColumnKind[] = [...KEY_KINDS, 'text', 'text']
 const VISITOR_KINDS: ColumnKind[] = ['integer', 'integer', 'text', 'text']
 
+/** A cell's sketches as this writer stored them. */
+interface StoredSketch {
+  id: string
+  grain: number
+  bucket: number
+  histogram: LatencyHistogram | undefined
+  visitors: VisitorSketch | undefined
+}
+
 /**
  * Adds batches to the rollups as one writer. Every row it touches is its own (the writer is part
  * of each key), so writers of many app instances never wait on each other's locks, and a writer
@@ -42,6 +51,8 @@ export class RollupWriter {
    * own, so nobody else adds or removes them (but a prune: see {@link forget}).
    */
   readonly #storedVisitors = new Map<string, Set<string>>()
+  /** This writer's stored sketches of the latest two buckets of each grain, as merged: not read again. */
+  readonly #storedSketches = new Map<string, StoredSketch>()
   /** Days whose row is known to exist in the days table. */
   readonly #knownDays = new Set<number>()
 
@@ -99,8 +110,12 @@ export class RollupWriter {
       await this.#flavor.accumulate(this.#tables.cells, CELL_COLUMNS, this.#flavor.rowSource(rows, CELL_KINDS), MERGE).execute(db)
     }
     const sketched = cells.filter(({ cell }) => cell.histogram !== undefined || cell.visitors !== undefined)
-    for (let i = 0; i < sketched.length; i += CHUNK) await this.#mergeSketches(db, sketched.slice(i, i + CHUNK))
-    return () => this.#rememberVisitors(visitors)
+    const sketches: StoredSketch[] = []
+    for (let i = 0; i < sketched.length; i += CHUNK) sketches.push(...(await this.#mergeSketches(db, sketched.slice(i, i + CHUNK))))
+    return () => {
+      this.#rememberVisitors(visitors)
+      this.#rememberSketches(sketches)
+    }
   }
 
   /**
@@ -117,7 +132,17 @@ export class RollupWriter {
   /** Forgets what this writer remembers of its stored rows (after rollups were pruned). */
   forget(): void {
     this.#storedVisitors.clear()
+    this.#storedSketches.clear()
     this.#knownDays.clear()
+  }
+
+  #rememberSketches(sketches: readonly StoredSketch[]): void {
+    const latest = new Map<number, number>()
+    for (const sketch of sketches) {
+      this.#storedSketches.set(sketch.id, sketch)
+      latest.set(sketch.grain, Math.max(latest.get(sketch.grain) ?? sketch.bucket, sketch.bucket))
+    }
+    for (const [key, sketch] of this.#storedSketches) if (sketch.bucket < (latest.get(sketch.grain) ?? sketch.bucket) - sketch.grain) this.#storedSketches.delete(key)
   }
 
   #rememberVisitors(visitors: readonly { grain: number; bucket: number; visitor: string }[]): void {
@@ -142,21 +167,34 @@ export class RollupWriter {
   }
 
   /** Merges the cells' sketches into this writer's stored ones (rows nobody else writes). */
-  async #mergeSketches(db: SqlRunner, cells: readonly { cell: RollupCell; kh: string }[]): Promise<void> {
+  async #mergeSketches(db: SqlRunner, cells: readonly { cell: RollupCell; kh: string }[]): Promise<StoredSketch[]> {
     const writer = this.#writer
-    const keys = cells.map(({ cell, kh }) => sql`(${cell.grain}, ${cell.dim}, ${cell.bucket}, ${kh})`)
-    const { rows } = await sql<CellRow & { kh: string }>`
-      select grain, dim, bucket, kh, histogram, visitors from ${this.#tables.sketches}
-      where writer = ${writer} and ${this.#flavor.rowsIn(sql.raw('grain, dim, bucket, kh'), keys)}`.execute(db)
-    const stored = new Map(rows.map((row) => [`${Number(row.grain)}:${row.dim}:${Number(row.bucket)}:${row.kh}`, row]))
-    const merged = cells.map(({ cell, kh }) => {
-      const before = stored.get(`${cell.grain}:${cell.dim}:${cell.bucket}:${kh}`)
-      if (before?.histogram != null) (cell.histogram ??= new LatencyHistogram()).merge(LatencyHistogram.decode(before.histogram))
-      if (before?.visitors != null) (cell.visitors ??= new VisitorSketch()).merge(VisitorSketch.decode(before.visitors))
+    const id = ({ cell, kh }: { cell: RollupCell; kh: string }) => `${cell.grain}:${cell.dim}:${cell.bucket}:${kh}`
+    // What this writer stored before: remembered for recent buckets, else read.
+    const unknown = cells.filter((cell) => !this.#storedSketches.has(id(cell)))
+    const read = new Map<string, { histogram?: LatencyHistogram; visitors?: VisitorSketch }>()
+    if (unknown.length > 0) {
+      const keys = unknown.map(({ cell, kh }) => sql`(${cell.grain}, ${cell.dim}, ${cell.bucket}, ${kh})`)
+      const { rows } = await sql<CellRow & { kh: string }>`
+        select grain, dim, bucket, kh, histogram, visitors from ${this.#tables.sketches}
+        where writer = ${writer} and ${this.#flavor.rowsIn(sql.raw('grain, dim, bucket, kh'), keys)}`.execute(db)
+      for (const row of rows) {
+        read.set(`${Number(row.grain)}:${row.dim}:${Number(row.bucket)}:${row.kh}`, {
+          ...(row.histogram == null ? {} : { histogram: LatencyHistogram.decode(row.histogram) }),
+          ...(row.visitors == null ? {} : { visitors: VisitorSketch.decode(row.visitors) }),
+        })
+      }
+    }
+    const merged = cells.map((entry) => {
+      const { cell, kh } = entry
+      const before = this.#storedSketches.get(id(entry)) ?? read.get(id(entry))
+      if (before?.histogram !== undefined) (cell.histogram ??= new LatencyHistogram()).merge(before.histogram)
+      if (before?.visitors !== undefined) (cell.visitors ??= new VisitorSketch()).merge(before.visitors)
       return [cell.grain, cell.dim, cell.bucket, kh, writer, encoded(cell.histogram), encoded(cell.visitors)]
     })
     await sql`insert into ${this.#tables.sketches} (grain, dim, bucket, kh, writer, histogram, visitors) ${this.#flavor.rowSource(merged, SKETCH_KINDS)}
       ${this.#flavor.upsert(CELL_KEYS, SKETCH_VALUES)}`.execute(db)
+    return cells.map((entry) => ({ id: id(entry), grain: entry.cell.grain, bucket: entry.cell.bucket, histogram: entry.cell.histogram, visitors: entry.cell.visitors }))
   }
 }
 

@@ -1,0 +1,26 @@
+import { type RawBuilder, sql } from 'kysely'
+import type { StatsFilters } from '../../stats/query-params.js'
+import type { Span } from '../../stats/rollup-plan.js'
+import type { SqlFlavor } from './sql-flavor.js'
+
+/** The raw rows of [from, to) (ms). */
+export function spanWhere(flavor: SqlFlavor, [from, to]: Span): RawBuilder<unknown> {
+  return sql`date >= ${flavor.toDate(from)} and date < ${flavor.toDate(to)}`
+}
+
+/** The raw rows of a query's range and filters. */
+export function rowsWhere(flavor: SqlFlavor, query: { range: { from: number; to: number }; filters: StatsFilters }): RawBuilder<unknown> {
+  const { filters } = query
+  const parts = [spanWhere(flavor, [query.range.from, query.range.to])]
+  if (filters.path !== undefined) parts.push(sql`path = ${filters.path}`)
+  if (filters.route !== undefined) parts.push(sql`route = ${filters.route}`)
+  if (filters.method !== undefined) parts.push(sql`method = ${filters.method}`)
+  if (filters.status !== undefined) parts.push(sql`status_code between ${filters.status.min} and ${filters.status.max}`)
+  if (filters.browser !== undefined) parts.push(sql`browser = ${filters.browser}`)
+  if (filters.platform !== undefined) parts.push(sql`platform = ${filters.platform}`)
+  if (filters.referrer !== undefined) parts.push(sql`referrer = ${filters.referrer}`)
+  if (filters.exception !== undefined) parts.push(sql`exception = ${filters.exception}`)
+  if (filters.mimetype !== undefined) parts.push(sql`mimetype = ${filters.mimetype}`)
+  if (filters.bot !== undefined) parts.push(sql`bot = ${flavor.toBoolean(filters.bot)}`)
+  return sql.join(parts, sql` and `)
+}
