@@ -1,5 +1,5 @@
 // One writer process of bench/ingest/ingest.ts: generates its share of a site's traffic, opens the
-// engine, says `ready`, and on `go` writes it — statgraph's batches of 5000 (raw rows, rollups and
+// engine, writes a warm-up of other requests (untimed), says `ready`, and on `go` writes its share — statgraph's batches of 5000 (raw rows, rollups and
 // batch ids in one transaction each), or the raw rows alone as statgraph inserts them, or one
 // committed INSERT per request (Flask-Statgraph's way) — then says `done`.
 // Arguments: engine mode table writer writers records
@@ -25,15 +25,23 @@ const engine = await openEngine(engineName, table)
 const store: Store = engine.store
 await store.migrate()
 
+async function write(records: readonly RequestRecord[], name: string): Promise<void> {
+  if (mode === 'statgraph') {
+    for (let i = 0; i < records.length; i += BATCH) await store.insertBatch(records.slice(i, i + BATCH), { id: `${name}:${process.pid}:${i}` })
+  } else if (mode === 'raw') {
+    for (let i = 0; i < records.length; i += BATCH) await engine.insertRaw(records.slice(i, i + BATCH))
+  } else {
+    for (const record of records) await engine.insertRaw([record])
+  }
+}
+
+// Warm first, untimed, as a running app's writer is: JIT-compiled code, open connections.
+const warmUp = pastRecords(mode === 'naive' ? 100 : 2 * BATCH, now - 7_200_000, now, seededRandom(100 + writer))
+await write(warmUp, 'warm-up')
+
 process.send?.('ready')
 process.once('message', async () => {
-  if (mode === 'statgraph') {
-    for (let i = 0; i < mine.length; i += BATCH) await store.insertBatch(mine.slice(i, i + BATCH), { id: `${process.pid}:${i}` })
-  } else if (mode === 'raw') {
-    for (let i = 0; i < mine.length; i += BATCH) await engine.insertRaw(mine.slice(i, i + BATCH))
-  } else {
-    for (const record of mine) await engine.insertRaw([record])
-  }
+  await write(mine, 'timed')
   process.send?.('done', () => {
     void engine.end().then(() => store.close()).then(() => process.exit(0))
   })

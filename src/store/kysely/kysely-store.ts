@@ -69,8 +69,8 @@ const INSERT_KINDS: ColumnKind[] = [
  * A {@link Store} in plain SQL through Kysely: the same queries on every engine, with the engine's
  * differences in a {@link SqlFlavor}.
  *
- * Writes commute: each store object is one writer of its own rollup rows, takes no lock another
- * instance waits on, and records each batch's id in the batch's transaction, so a batch retried
+ * Writes commute: each store object is one writer of its own rollup rows (on SQLite, where writers
+ * take turns on the file's lock anyway, all are one), takes no lock another instance waits on, and records each batch's id in the batch's transaction, so a batch retried
  * after an unknown outcome is skipped.
  */
 export class KyselyStore implements Store {
@@ -84,8 +84,8 @@ export class KyselyStore implements Store {
   readonly #flavor: SqlFlavor
   readonly #ownsDatabase: boolean
   readonly #rollups: RollupTables
-  /** This store's name as a writer of rollup rows and batch ids: random, one per store object. */
-  readonly #writer = randomBytes(12).toString('base64url')
+  /** The first part of the ids of batches given none: random, one per store object. */
+  readonly #idPrefix = randomBytes(12).toString('base64url')
   readonly #rollupWriter: RollupWriter
   readonly #rollupReader: RollupReader
   readonly #raw: RawStats
@@ -108,7 +108,9 @@ export class KyselyStore implements Store {
     this.#ownsDatabase = config.ownsDatabase
     this.#limits = { ...DEFAULT_WRITE_LIMITS, ...config.limits }
     this.#rollups = rollupTables(config.table, qualified)
-    this.#rollupWriter = new RollupWriter(this.#rollups, config.flavor, this.#writer)
+    // This store's name as a writer of rollup rows: random, one per store object, unless the
+    // engine's writers take turns on one lock anyway.
+    this.#rollupWriter = new RollupWriter(this.#rollups, config.flavor, config.flavor.oneWriter?.name ?? this.#idPrefix)
     this.#rollupReader = new RollupReader(this.#db, this.#rollups, {
       sources: (span) => this.#rollupSources(this.#db, spanWhere(this.#flavor, span)),
       visitors: (span) => sql`select remote_address as visitor from ${this.#tableRef} where ${spanWhere(this.#flavor, span)}`,
@@ -168,7 +170,7 @@ export class KyselyStore implements Store {
    */
   insertBatch(records: readonly RequestRecord[], options: InsertOptions = {}): Promise<void> {
     if (records.length === 0) return Promise.resolve()
-    const id = options.id ?? `${this.#writer}:${this.#sequence++}`
+    const id = options.id ?? `${this.#idPrefix}:${this.#sequence++}`
     const write = async () => {
       await this.migrate()
       const batch = new RollupBatch()
@@ -184,8 +186,8 @@ export class KyselyStore implements Store {
   }
 
   async #writeTransaction(id: string, records: readonly RequestRecord[], batch: RollupBatch): Promise<void> {
-    await this.#rollupWriter.prepare(this.#db, batch)
-    const committed = await writeTransaction(this.#db, this.#flavor, this.#limits, async (trx) => {
+    if (this.#flavor.oneWriter === undefined) await this.#rollupWriter.prepare(this.#db, batch)
+    const committed = await this.inWriteTransaction(this.#db, async (trx) => {
       if (!(await this.#batches.claim(trx, id))) return undefined
       await this.insertRows(trx, records)
       return this.#rollupWriter.write(trx, batch)
@@ -199,6 +201,11 @@ export class KyselyStore implements Store {
   async sealDays(now = Date.now()): Promise<number> {
     await this.migrate()
     return this.#sealer.sealDue(now)
+  }
+
+  /** Runs a batch's writes in one transaction on `db`, with the engine's write isolation and limits. */
+  protected inWriteTransaction<T>(db: Kysely<RequestDatabase>, body: (trx: Kysely<RequestDatabase>) => Promise<T>): Promise<T> {
+    return writeTransaction(db, this.#flavor, this.#limits, body)
   }
 
   /** Writes the raw rows, inside the batch's transaction, in as few statements as the engine takes. */

@@ -48,9 +48,18 @@ export function rollupTables(table: string, qualified: (name: string) => RawBuil
   }
 }
 
-/** Deletes the rollups of buckets that ended before `before` (ms); returns how many cell rows went. */
+/**
+ * Rollups younger than this are never pruned: writers remember which visitors they stored in the
+ * latest buckets (and need their days' rows), and would not store them again.
+ */
+export const ROLLUPS_KEPT_MS = 2 * 86_400_000
+
+/**
+ * Deletes the rollups of buckets that ended before `before` (ms), and at least two days ago;
+ * returns how many cell rows went.
+ */
 export async function pruneRollupTables(db: SqlRunner, tables: RollupTables, before: number): Promise<number> {
-  const hour = Math.floor(before / HOUR_MS)
+  const hour = Math.floor(Math.min(before, Date.now() - ROLLUPS_KEPT_MS) / HOUR_MS)
   const result = await sql`delete from ${tables.cells} where bucket + grain <= ${hour}`.execute(db)
   await sql`delete from ${tables.sketches} where bucket + grain <= ${hour}`.execute(db)
   await sql`delete from ${tables.visitors} where bucket + grain <= ${hour}`.execute(db)

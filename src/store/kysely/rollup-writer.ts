@@ -53,6 +53,8 @@ export class RollupWriter {
   readonly #storedVisitors = new Map<string, Set<string>>()
   /** This writer's stored sketches of the latest two buckets of each grain, as merged: not read again. */
   readonly #storedSketches = new Map<string, StoredSketch>()
+  /** With one writer for every connection: the data version this one saw when it last wrote. */
+  #dataVersion: number | undefined
   /** Days whose row is known to exist in the days table. */
   readonly #knownDays = new Set<number>()
 
@@ -65,7 +67,7 @@ export class RollupWriter {
   /**
    * Makes sure the days `batch` falls on have their row in the days table, outside any write's
    * transaction: inserted there, a day's first row would hold up every other writer of that day
-   * until the transaction ends.
+   * until the transaction ends. (With one writer for all, {@link write} does it itself.)
    */
   async prepare(db: SqlRunner, batch: RollupBatch): Promise<void> {
     const days = batch
@@ -90,6 +92,16 @@ export class RollupWriter {
    */
   async write(db: SqlRunner, batch: RollupBatch, daily?: DayFilter): Promise<() => void> {
     const writer = this.#writer
+    const shared = this.#flavor.oneWriter
+    if (shared !== undefined) {
+      // Another connection wrote as this writer since this one last did: the sketches it remembers
+      // may be stale (visitors only ever get added, so those it stored are still there).
+      const version = Number((await shared.dataVersion.execute(db)).rows[0]?.version)
+      if (version !== this.#dataVersion) this.#storedSketches.clear()
+      this.#dataVersion = version
+      // Under the one lock, the days' rows hold up nobody: made here, in the write.
+      await this.prepare(db, batch)
+    }
     daily ??= await this.#sealedDays(db, batch.days())
     const visitors = batch
       .visitors(daily)

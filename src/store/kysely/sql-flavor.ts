@@ -67,6 +67,13 @@ export interface SqlFlavor {
    * idle-in-transaction limits, set for the transaction alone where the engine can, and restored.
    */
   writeLimits?: (limits: { statementMs: number; lockMs: number }) => { first: RawBuilder<unknown>; last?: RawBuilder<unknown> }
+  /**
+   * For an engine whose writers take turns on one lock (SQLite's file), the one writer name they
+   * all write their rollup rows as — rows per cell as if there were one writer — and a query of a
+   * number that changes when another connection commits, which tells a writer that what it
+   * remembers of its rows may be stale.
+   */
+  oneWriter?: { name: string; dataVersion: RawBuilder<{ version: number }> }
   /** What ends a SELECT that takes a shared lock on the rows it reads (SQLite: nothing; its writer holds the file). */
   forShare: RawBuilder<unknown>
   /** The isolation a write transaction asks for, where the engine's default locks ranges (InnoDB). */

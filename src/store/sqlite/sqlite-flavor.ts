@@ -23,5 +23,7 @@ export const sqliteFlavor: SqlFlavor = {
   insertNew: insertOrNothing,
   skipDuplicates: onConflictSkip,
   forShare: sql``,
+  // Every connection writes under the file's one write lock: as one writer.
+  oneWriter: { name: 'file', dataVersion: sql<{ version: number }>`select data_version as version from pragma_data_version()` },
   rowsIn: (columns, rows) => sql`(${columns}) in (values ${sql.join(rows)})`,
 }
