@@ -1,7 +1,7 @@
 // Insert throughput per engine, writers in processes of their own as app instances are: statgraph's
 // batches of 5000 (raw rows, rollups and the batch's id in one transaction) by 1 writer and by 4 at
 // once, against the raw rows alone inserted as statgraph inserts them (the floor of any batched
-// recorder) and one committed INSERT per request (Flask-Statgraph's way), on the traffic of a site
+// recorder), by 1 and by 4 writers too, and one committed INSERT per request (Flask-Statgraph's way), on the traffic of a site
 // serving 10 million requests a month. Rounds alternate the modes; prints medians of records/s and
 // their ratios, all from the same run.
 // Usage: npm run bench:ingest [-- --records 60000 --naive 2000 --rounds 3 --engines sqlite,postgres,mysql]
@@ -72,22 +72,26 @@ const rate = (value: number) => value.toFixed(0).padStart(12)
 const ratio = (value: number) => `${value.toFixed(2)}×`.padStart(9)
 console.log(`ingest: ${records} records of a 10M-a-month site in batches of 5000, ${rounds} rounds, medians (records/s)`)
 console.log(
-  `engine    ${'raw rows'.padStart(12)} ${'statgraph 1'.padStart(12)} ${'statgraph 4'.padStart(12)} ${'naive'.padStart(12)}   ${'4 / 1'.padStart(9)} ${'4 / raw'.padStart(9)} ${'1 / raw'.padStart(9)} ${'1 / naive'.padStart(9)}`,
+  `engine    ${'raw 1'.padStart(12)} ${'raw 4'.padStart(12)} ${'statgraph 1'.padStart(12)} ${'statgraph 4'.padStart(12)} ${'naive'.padStart(12)}   ${'raw 4 / 1'.padStart(9)} ${'4 / 1'.padStart(9)} ${'4 / raw'.padStart(9)} ${'1 / raw'.padStart(9)} ${'1 / naive'.padStart(9)}`,
 )
 try {
   for (const engine of values.engines.split(',')) {
-    const results = { raw: [] as number[], one: [] as number[], four: [] as number[], naive: [] as number[] }
+    const results = { raw: [] as number[], rawFour: [] as number[], one: [] as number[], four: [] as number[], naive: [] as number[] }
     for (let round = 0; round < rounds; round++) {
       results.raw.push(await run(engine, 'raw', 1, records))
+      results.rawFour.push(await run(engine, 'raw', 4, records))
       results.one.push(await run(engine, 'statgraph', 1, records))
       results.four.push(await run(engine, 'statgraph', 4, records))
       results.naive.push(await run(engine, 'naive', 1, naiveRecords))
     }
-    const [raw, one, four, naive] = [results.raw, results.one, results.four, results.naive].map(median) as [number, number, number, number]
+    const [raw, rawFour, one, four, naive] = [results.raw, results.rawFour, results.one, results.four, results.naive].map(median) as number[] as [
+      number, number, number, number, number,
+    ]
     console.log(
-      `${engine.padEnd(9)} ${rate(raw)} ${rate(one)} ${rate(four)} ${rate(naive)}   ${ratio(four / one)} ${ratio(four / raw)} ${ratio(one / raw)} ${ratio(one / naive)}`,
+      `${engine.padEnd(9)} ${rate(raw)} ${rate(rawFour)} ${rate(one)} ${rate(four)} ${rate(naive)}   ${ratio(rawFour / raw)} ${ratio(four / one)} ${ratio(four / raw)} ${ratio(one / raw)} ${ratio(one / naive)}`,
     )
-    console.log(`          per round: 4 writers ${results.four.map((x) => x.toFixed(0)).join(' ')}; 1 writer ${results.one.map((x) => x.toFixed(0)).join(' ')}; raw ${results.raw.map((x) => x.toFixed(0)).join(' ')}`)
+    const each = (list: number[]) => list.map((x) => x.toFixed(0)).join(' ')
+    console.log(`          per round: statgraph 4 ${each(results.four)}; 1 ${each(results.one)}; raw 4 ${each(results.rawFour)}; 1 ${each(results.raw)}`)
   }
 } finally {
   rmSync(sqliteFile, { force: true })
