@@ -50,7 +50,7 @@ export class RollupWriter {
    * grain: a visitor seen again in the same hour or day is not sent again. Rows are the writer's
    * own, so nobody else adds or removes them (but a prune: see {@link forget}).
    */
-  readonly #storedVisitors = new Map<string, Set<string>>()
+  readonly #storedVisitors = new Map<string, { grain: number; bucket: number; visitors: Set<string> }>()
   /** This writer's stored sketches of the latest two buckets of each grain, as merged: not read again. */
   readonly #storedSketches = new Map<string, StoredSketch>()
   /** With one writer for every connection: the data version this one saw when it last wrote. */
@@ -107,7 +107,7 @@ export class RollupWriter {
       .visitors(daily)
       .flatMap(({ grain, bucket, visitors: seen }) => {
         const stored = this.#storedVisitors.get(`${grain}:${bucket}`)
-        return [...seen].flatMap((visitor) => (stored?.has(visitor) === true ? [] : [{ grain, bucket, visitor }]))
+        return [...seen].flatMap((visitor) => (stored?.visitors.has(visitor) === true ? [] : [{ grain, bucket, visitor }]))
       })
       .sort((a, b) => a.grain - b.grain || a.bucket - b.bucket || compare(a.visitor, b.visitor))
     for (const rows of this.#chunks(visitors.map(({ grain, bucket, visitor }) => [grain, bucket, visitor, writer]), VISITOR_KINDS)) {
@@ -149,27 +149,18 @@ export class RollupWriter {
   }
 
   #rememberSketches(sketches: readonly StoredSketch[]): void {
-    const latest = new Map<number, number>()
-    for (const sketch of sketches) {
-      this.#storedSketches.set(sketch.id, sketch)
-      latest.set(sketch.grain, Math.max(latest.get(sketch.grain) ?? sketch.bucket, sketch.bucket))
-    }
-    for (const [key, sketch] of this.#storedSketches) if (sketch.bucket < (latest.get(sketch.grain) ?? sketch.bucket) - sketch.grain) this.#storedSketches.delete(key)
+    for (const sketch of sketches) this.#storedSketches.set(sketch.id, sketch)
+    keepLatestBuckets(this.#storedSketches)
   }
 
   #rememberVisitors(visitors: readonly { grain: number; bucket: number; visitor: string }[]): void {
-    const latest = new Map<number, number>()
     for (const { grain, bucket, visitor } of visitors) {
       const key = `${grain}:${bucket}`
       let stored = this.#storedVisitors.get(key)
-      if (stored === undefined) this.#storedVisitors.set(key, (stored = new Set()))
-      stored.add(visitor)
-      latest.set(grain, Math.max(latest.get(grain) ?? bucket, bucket))
+      if (stored === undefined) this.#storedVisitors.set(key, (stored = { grain, bucket, visitors: new Set() }))
+      stored.visitors.add(visitor)
     }
-    for (const key of this.#storedVisitors.keys()) {
-      const [grain, bucket] = key.split(':').map(Number) as [number, number]
-      if (bucket < (latest.get(grain) ?? bucket) - grain) this.#storedVisitors.delete(key)
-    }
+    keepLatestBuckets(this.#storedVisitors)
   }
 
   /** `rows` in parts that fit one statement. */
@@ -210,6 +201,13 @@ export class RollupWriter {
   }
 }
 
+/** Drops what is remembered of buckets older than the latest two of their grain. */
+function keepLatestBuckets(remembered: Map<string, { grain: number; bucket: number }>): void {
+  const latest = new Map<number, number>()
+  for (const { grain, bucket } of remembered.values()) latest.set(grain, Math.max(latest.get(grain) ?? bucket, bucket))
+  for (const [key, { grain, bucket }] of remembered) if (bucket < (latest.get(grain) ?? bucket) - grain) remembered.delete(key)
+}
+
 function counterValues(cell: RollupCell, kh: string, writer: string): unknown[] {
   return [cell.grain, cell.dim, cell.bucket, kh, writer, cell.key, cell.hits, cell.errors, cell.bytes, cell.timed, cell.timeSum, cell.timeMax, cell.last]
 }
@@ -219,7 +217,7 @@ function encoded(sketch: LatencyHistogram | VisitorSketch | undefined): string |
 }
 
 /** A boolean as a driver reads it (true, 1, '1', 't'). */
-export function isTrue(value: unknown): boolean {
+function isTrue(value: unknown): boolean {
   return value === true || value === 1 || value === '1' || value === 't'
 }
 
