@@ -32,7 +32,7 @@ export interface WriteLimits {
   writeMs: number
 }
 
-export const DEFAULT_WRITE_LIMITS: WriteLimits = { statementMs: 5000, lockMs: 2000, writeMs: 10_000 }
+const DEFAULT_WRITE_LIMITS: WriteLimits = { statementMs: 5000, lockMs: 2000, writeMs: 10_000 }
 
 /** What {@link KyselyStore} is built from. */
 export interface KyselyStoreConfig {

@@ -52,7 +52,7 @@ export function rollupTables(table: string, qualified: (name: string) => RawBuil
  * Rollups younger than this are never pruned: writers remember which visitors they stored in the
  * latest buckets (and need their days' rows), and would not store them again.
  */
-export const ROLLUPS_KEPT_MS = 2 * 86_400_000
+const ROLLUPS_KEPT_MS = 2 * 86_400_000
 
 /**
  * Deletes the rollups of buckets that ended before `before` (ms), and at least two days ago;
