@@ -15,6 +15,7 @@ import { requestMigrations } from './request-migrations.js'
 import { INSERT_COLUMNS, type RequestDatabase } from './request-table.js'
 import { RollupReader } from './rollup-reader.js'
 import { pruneRollupTables, rollupTables, type RollupTables, type SqlRunner } from './rollup-tables.js'
+import { type InsertRows, multiRowInsert } from './insert-rows.js'
 import { RollupWriter } from './rollup-writer.js'
 import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
 import { nullableNumber } from './sql-values.js'
@@ -48,6 +49,8 @@ export interface KyselyStoreConfig {
    * reports failing). Not applied to migrations, nor to SQLite, whose writes run on their own thread.
    */
   limits?: Partial<WriteLimits> | undefined
+  /** How rollup rows are inserted; default multi-row statements. */
+  insertRows?: InsertRows | undefined
 }
 
 /** The columns a row lists besides `index` and `date`, which need their own handling. */
@@ -87,6 +90,7 @@ export class KyselyStore implements Store {
   /** The first part of the ids of batches given none: random, one per store object. */
   readonly #idPrefix = randomBytes(12).toString('base64url')
   readonly #rollupWriter: RollupWriter
+  readonly #insertRows: InsertRows
   readonly #rollupReader: RollupReader
   readonly #raw: RawStats
   readonly #batches: BatchLedger
@@ -110,7 +114,8 @@ export class KyselyStore implements Store {
     this.#rollups = rollupTables(config.table, qualified)
     // This store's name as a writer of rollup rows: random, one per store object, unless the
     // engine's writers take turns on one lock anyway.
-    this.#rollupWriter = new RollupWriter(this.#rollups, config.flavor, config.flavor.oneWriter?.name ?? this.#idPrefix)
+    this.#insertRows = config.insertRows ?? multiRowInsert(config.flavor)
+    this.#rollupWriter = new RollupWriter(this.#rollups, config.flavor, this.#insertRows, config.flavor.oneWriter?.name ?? this.#idPrefix)
     this.#rollupReader = new RollupReader(this.#db, this.#rollups, {
       sources: (span) => this.#rollupSources(this.#db, spanWhere(this.#flavor, span)),
       visitors: (span) => sql`select remote_address as visitor from ${this.#tableRef} where ${spanWhere(this.#flavor, span)}`,
@@ -335,7 +340,7 @@ export class KyselyStore implements Store {
 
   /** Builds the rollups of every raw row as writer `''`, a page at a time (the upgrade to rollups). */
   async #buildRollups(db: SqlRunner): Promise<void> {
-    const writer = new RollupWriter(this.#rollups, this.#flavor, '')
+    const writer = new RollupWriter(this.#rollups, this.#flavor, this.#insertRows, '')
     for (let after = -1; ; ) {
       const page = await this.#rollupSources(db, sql`1 = 1`, after, 20_000)
       if (page.length === 0) return

@@ -5,6 +5,7 @@ import type { RollupCell } from '../../stats/rollup-cell.js'
 import { VisitorSketch } from '../../stats/visitor-sketch.js'
 import type { CellRow } from './cell-row.js'
 import { keyHash } from './key-hash.js'
+import type { InsertRows } from './insert-rows.js'
 import type { RollupTables, SqlRunner } from './rollup-tables.js'
 import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
 
@@ -44,6 +45,7 @@ interface StoredSketch {
 export class RollupWriter {
   readonly #tables: RollupTables
   readonly #flavor: SqlFlavor
+  readonly #insertRows: InsertRows
   readonly #writer: string
   /**
    * The visitors this writer has stored, per grain and bucket, for the latest two buckets of each
@@ -58,9 +60,10 @@ export class RollupWriter {
   /** Days whose row is known to exist in the days table. */
   readonly #knownDays = new Set<number>()
 
-  constructor(tables: RollupTables, flavor: SqlFlavor, writer: string) {
+  constructor(tables: RollupTables, flavor: SqlFlavor, insertRows: InsertRows, writer: string) {
     this.#tables = tables
     this.#flavor = flavor
+    this.#insertRows = insertRows
     this.#writer = writer
   }
 
@@ -110,17 +113,22 @@ export class RollupWriter {
         return [...seen].flatMap((visitor) => (stored?.visitors.has(visitor) === true ? [] : [{ grain, bucket, visitor }]))
       })
       .sort((a, b) => a.grain - b.grain || a.bucket - b.bucket || compare(a.visitor, b.visitor))
-    for (const rows of this.#chunks(visitors.map(({ grain, bucket, visitor }) => [grain, bucket, visitor, writer]), VISITOR_KINDS)) {
-      await sql`insert into ${this.#tables.visitors} (grain, bucket, visitor, writer) ${this.#flavor.rowSource(rows, VISITOR_KINDS)}
-        ${this.#flavor.skipDuplicates(['grain', 'bucket', 'visitor', 'writer'])}`.execute(db)
-    }
+    await this.#insertRows(
+      db,
+      (rows) => sql`insert into ${this.#tables.visitors} (grain, bucket, visitor, writer) ${rows} ${this.#flavor.skipDuplicates(['grain', 'bucket', 'visitor', 'writer'])}`,
+      visitors.map(({ grain, bucket, visitor }) => [grain, bucket, visitor, writer]),
+      VISITOR_KINDS,
+    )
     const cells = batch
       .cells(daily)
       .map((cell) => ({ cell, kh: keyHash(cell.key) }))
       .sort((a, b) => a.cell.grain - b.cell.grain || compare(a.cell.dim, b.cell.dim) || a.cell.bucket - b.cell.bucket || compare(a.kh, b.kh))
-    for (const rows of this.#chunks(cells.map(({ cell, kh }) => counterValues(cell, kh, writer)), CELL_KINDS)) {
-      await this.#flavor.accumulate(this.#tables.cells, CELL_COLUMNS, this.#flavor.rowSource(rows, CELL_KINDS), MERGE).execute(db)
-    }
+    await this.#insertRows(
+      db,
+      (rows) => this.#flavor.accumulate(this.#tables.cells, CELL_COLUMNS, rows, MERGE),
+      cells.map(({ cell, kh }) => counterValues(cell, kh, writer)),
+      CELL_KINDS,
+    )
     const sketched = cells.filter(({ cell }) => cell.histogram !== undefined || cell.visitors !== undefined)
     const sketches: StoredSketch[] = []
     for (let i = 0; i < sketched.length; i += CHUNK) sketches.push(...(await this.#mergeSketches(db, sketched.slice(i, i + CHUNK))))
@@ -163,12 +171,6 @@ export class RollupWriter {
     keepLatestBuckets(this.#storedVisitors)
   }
 
-  /** `rows` in parts that fit one statement. */
-  *#chunks(rows: unknown[][], kinds: readonly ColumnKind[]): Generator<unknown[][]> {
-    const size = Math.min(rows.length, Math.floor(this.#flavor.maxParameters / kinds.length))
-    for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size)
-  }
-
   /** Merges the cells' sketches into this writer's stored ones (rows nobody else writes). */
   async #mergeSketches(db: SqlRunner, cells: readonly { cell: RollupCell; kh: string }[]): Promise<StoredSketch[]> {
     const writer = this.#writer
@@ -195,8 +197,12 @@ export class RollupWriter {
       if (before?.visitors !== undefined) (cell.visitors ??= new VisitorSketch()).merge(before.visitors)
       return [cell.grain, cell.dim, cell.bucket, kh, writer, encoded(cell.histogram), encoded(cell.visitors)]
     })
-    await sql`insert into ${this.#tables.sketches} (grain, dim, bucket, kh, writer, histogram, visitors) ${this.#flavor.rowSource(merged, SKETCH_KINDS)}
-      ${this.#flavor.upsert(CELL_KEYS, SKETCH_VALUES)}`.execute(db)
+    await this.#insertRows(
+      db,
+      (rows) => sql`insert into ${this.#tables.sketches} (grain, dim, bucket, kh, writer, histogram, visitors) ${rows} ${this.#flavor.upsert(CELL_KEYS, SKETCH_VALUES)}`,
+      merged,
+      SKETCH_KINDS,
+    )
     return cells.map((entry) => ({ id: id(entry), grain: entry.cell.grain, bucket: entry.cell.bucket, histogram: entry.cell.histogram, visitors: entry.cell.visitors }))
   }
 }

@@ -8,6 +8,7 @@ import { KyselyStore } from '../kysely/kysely-store.js'
 import { INSERT_COLUMNS, type RequestDatabase } from '../kysely/request-table.js'
 import { toUtcText } from '../../stats/utc-text.js'
 import type { InsertOptions } from '../store.js'
+import { preparedInsert } from './prepared-insert.js'
 import { sqliteFlavor } from './sqlite-flavor.js'
 
 /**
@@ -56,6 +57,7 @@ export class SqliteStore extends KyselyStore {
       table,
       flavor: sqliteFlavor,
       ownsDatabase: typeof options.database === 'string',
+      insertRows: sqlite === undefined ? undefined : preparedInsert(sqlite),
     })
     this.#sqlite = sqlite
     this.#table = table
