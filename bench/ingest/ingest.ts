@@ -1,5 +1,5 @@
 // Insert throughput per engine, writers in processes of their own as app instances are: statgraph's
-// batches of 5000 (raw rows, rollups and the batch's id in one transaction) by 1 writer and by 4 at
+// batches of 5000 (raw rows, rollups and the batch's id in one transaction) by 1, 2 and 4 writers at
 // once, against the raw rows alone inserted as statgraph inserts them (the floor of any batched
 // recorder), by 1 and by 4 writers too, and one committed INSERT per request (Flask-Statgraph's way), on the traffic of a site
 // serving 10 million requests a month. Rounds alternate the modes; prints medians of records/s and
@@ -72,26 +72,27 @@ const rate = (value: number) => value.toFixed(0).padStart(12)
 const ratio = (value: number) => `${value.toFixed(2)}×`.padStart(9)
 console.log(`ingest: ${records} records of a 10M-a-month site in batches of 5000, ${rounds} rounds, medians (records/s)`)
 console.log(
-  `engine    ${'raw 1'.padStart(12)} ${'raw 4'.padStart(12)} ${'statgraph 1'.padStart(12)} ${'statgraph 4'.padStart(12)} ${'naive'.padStart(12)}   ${'raw 4 / 1'.padStart(9)} ${'4 / 1'.padStart(9)} ${'4 / raw'.padStart(9)} ${'1 / raw'.padStart(9)} ${'1 / naive'.padStart(9)}`,
+  `engine    ${'raw 1'.padStart(12)} ${'raw 4'.padStart(12)} ${'statgraph 1'.padStart(12)} ${'statgraph 2'.padStart(12)} ${'statgraph 4'.padStart(12)} ${'naive'.padStart(12)}   ${'raw 4 / 1'.padStart(9)} ${'2 / 1'.padStart(9)} ${'4 / 1'.padStart(9)} ${'4 / raw'.padStart(9)} ${'1 / raw'.padStart(9)} ${'1 / naive'.padStart(9)}`,
 )
 try {
   for (const engine of values.engines.split(',')) {
-    const results = { raw: [] as number[], rawFour: [] as number[], one: [] as number[], four: [] as number[], naive: [] as number[] }
+    const results = { raw: [] as number[], rawFour: [] as number[], one: [] as number[], two: [] as number[], four: [] as number[], naive: [] as number[] }
     for (let round = 0; round < rounds; round++) {
       results.raw.push(await run(engine, 'raw', 1, records))
       results.rawFour.push(await run(engine, 'raw', 4, records))
       results.one.push(await run(engine, 'statgraph', 1, records))
+      results.two.push(await run(engine, 'statgraph', 2, records))
       results.four.push(await run(engine, 'statgraph', 4, records))
       results.naive.push(await run(engine, 'naive', 1, naiveRecords))
     }
-    const [raw, rawFour, one, four, naive] = [results.raw, results.rawFour, results.one, results.four, results.naive].map(median) as number[] as [
-      number, number, number, number, number,
+    const [raw, rawFour, one, two, four, naive] = [results.raw, results.rawFour, results.one, results.two, results.four, results.naive].map(median) as number[] as [
+      number, number, number, number, number, number,
     ]
     console.log(
-      `${engine.padEnd(9)} ${rate(raw)} ${rate(rawFour)} ${rate(one)} ${rate(four)} ${rate(naive)}   ${ratio(rawFour / raw)} ${ratio(four / one)} ${ratio(four / raw)} ${ratio(one / raw)} ${ratio(one / naive)}`,
+      `${engine.padEnd(9)} ${rate(raw)} ${rate(rawFour)} ${rate(one)} ${rate(two)} ${rate(four)} ${rate(naive)}   ${ratio(rawFour / raw)} ${ratio(two / one)} ${ratio(four / one)} ${ratio(four / raw)} ${ratio(one / raw)} ${ratio(one / naive)}`,
     )
     const each = (list: number[]) => list.map((x) => x.toFixed(0)).join(' ')
-    console.log(`          per round: statgraph 4 ${each(results.four)}; 1 ${each(results.one)}; raw 4 ${each(results.rawFour)}; 1 ${each(results.raw)}`)
+    console.log(`          per round: statgraph 4 ${each(results.four)}; 2 ${each(results.two)}; 1 ${each(results.one)}; raw 4 ${each(results.rawFour)}; 1 ${each(results.raw)}`)
   }
 } finally {
   rmSync(sqliteFile, { force: true })
