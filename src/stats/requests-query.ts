@@ -9,6 +9,12 @@ export interface RequestsQuery {
   format: 'json' | 'csv'
 }
 
+/** Which raw rows: an instant range (ms, end excluded) and filters. */
+export interface RowsQuery {
+  range: Pick<DateRange, 'from' | 'to'>
+  filters: StatsFilters
+}
+
 /** Largest page of raw rows one JSON call answers. */
 export const MAX_LIMIT = 1000
 /** Most rows one CSV export holds (the whole view, for a spreadsheet), and its default. */

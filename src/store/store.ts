@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../record/request-record.js'
-import type { RequestsQuery } from '../stats/requests-query.js'
+import type { RequestsQuery, RowsQuery } from '../stats/requests-query.js'
 import type { StatsQuery } from '../stats/stats-query.js'
 import type { StoreStats } from '../stats/stats.js'
 
@@ -38,6 +38,11 @@ export interface Store {
   stats(query: StatsQuery): Promise<StoreStats>
   /** Raw rows, newest first. */
   requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage>
+  /**
+   * The next `limit` rows in the order of {@link requests}, after the row `after` (the last one the
+   * previous call gave; none: from the newest): an export reads a page at a time, at any depth.
+   */
+  requestsAfter(query: RowsQuery, after: RequestRow | undefined, limit: number): Promise<RequestRow[]>
   /** Deletes raw rows that arrived before `before` (ms since the epoch); returns how many. Rollups stay. */
   prune(before: number): Promise<number>
   /** Deletes the rollups of buckets that ended before `before`; returns how many cells. */

@@ -296,6 +296,26 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       expect(filtered.total).toBe(records.filter((r) => r.status_code >= 500).length)
     })
 
+    it('reads every row of a view a page at a time after the last one, in the order the table view lists them', async () => {
+      const store = open()
+      const records = generateRecords(230, JAN_10, 2, 13)
+      // Rows sharing one instant: the cursor must tell them apart by row id.
+      const tied = records.slice(0, 40).map((record) => ({ ...record, date: records[0]?.date as number }))
+      await store.insertBatch([...tied, ...records.slice(40)])
+      const query = requestsQuery('start=2026-01-10&end=2026-01-11&limit=1000')
+      const listed = (await store.requests(query)).rows
+      const paged = []
+      for (let page = await store.requestsAfter(query, undefined, 17); page.length > 0; page = await store.requestsAfter(query, page.at(-1), 17)) {
+        expect(page.length).toBeLessThanOrEqual(17)
+        paged.push(...page)
+      }
+      expect(listed).toHaveLength(230)
+      expect(paged).toEqual(listed)
+      const errors = requestsQuery('start=2026-01-10&end=2026-01-11&status=5xx')
+      const firstErrors = await store.requestsAfter(errors, undefined, 1000)
+      expect(firstErrors.map((row) => row.index)).toEqual((await store.requests({ ...errors, limit: 1000 })).rows.map((row) => row.index))
+    })
+
     it('keeps unicode and very long values intact', async () => {
       const store = open()
       const values = {

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { type Kysely, Migrator, type RawBuilder, sql } from 'kysely'
 import type { RequestRecord } from '../../record/request-record.js'
 import { RollupBatch, type RollupSource } from '../../stats/rollup-batch.js'
-import type { StatsFilters } from '../../stats/query-params.js'
-import type { RequestsQuery } from '../../stats/requests-query.js'
+import type { RequestsQuery, RowsQuery } from '../../stats/requests-query.js'
 import type { StatsQuery } from '../../stats/stats-query.js'
 import type { StoreStats } from '../../stats/stats.js'
 import { statsFromRollups } from '../rollup-cells.js'
@@ -16,6 +15,7 @@ import { INSERT_COLUMNS, type RequestDatabase } from './request-table.js'
 import { RollupReader } from './rollup-reader.js'
 import { pruneRollupTables, rollupTables, type RollupTables, type SqlRunner } from './rollup-tables.js'
 import { type InsertRows, multiRowInsert } from './insert-rows.js'
+import { RequestRows } from './request-rows.js'
 import { RollupWriter } from './rollup-writer.js'
 import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
 import { nullableNumber } from './sql-values.js'
@@ -53,8 +53,6 @@ export interface KyselyStoreConfig {
   insertRows?: InsertRows | undefined
 }
 
-/** The columns a row lists besides `index` and `date`, which need their own handling. */
-const ROW_COLUMNS = INSERT_COLUMNS.filter((column) => column !== 'date')
 
 /** Every day: what the upgrade builds from raw rows is complete, day cells included. */
 const ALL_DAYS = () => true
@@ -93,6 +91,7 @@ export class KyselyStore implements Store {
   readonly #insertRows: InsertRows
   readonly #rollupReader: RollupReader
   readonly #raw: RawStats
+  readonly #rows: RequestRows
   readonly #batches: BatchLedger
   readonly #sealer: DaySealer
   readonly #limits: WriteLimits
@@ -121,6 +120,7 @@ export class KyselyStore implements Store {
       visitors: (span) => sql`select remote_address as visitor from ${this.#tableRef} where ${spanWhere(this.#flavor, span)}`,
     })
     this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
+    this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#batches = new BatchLedger(this.#rollups.batches, config.flavor)
     this.#sealer = new DaySealer(this.#db as Kysely<unknown>, this.#rollups, config.flavor, this.#limits.lockMs)
   }
@@ -245,16 +245,12 @@ export class KyselyStore implements Store {
 
   async requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage> {
     await this.migrate()
-    const where = rowsWhere(this.#flavor, query)
-    const t = this.#tableRef
-    const total = (await sql<{ total: number | string }>`select count(*) as total from ${t} where ${where}`.execute(this.#db))
-      .rows[0]?.total
-    const { rows } = await sql<Record<string, unknown>>`
-      select ${sql.ref('index')}, ${sql.join(ROW_COLUMNS.map((column) => sql.ref(column)))},
-        ${this.#flavor.readDate(sql.ref('date'))} as date
-      from ${t} where ${where}
-      order by date desc, ${sql.ref('index')} desc limit ${query.limit} offset ${query.offset}`.execute(this.#db)
-    return { total: Number(total ?? 0), rows: rows.map((row) => this.#toRow(row)) }
+    return this.#rows.page(query)
+  }
+
+  async requestsAfter(query: RowsQuery, after: RequestRow | undefined, limit: number): Promise<RequestRow[]> {
+    await this.migrate()
+    return this.#rows.after(query, after, limit)
   }
 
   async prune(before: number): Promise<number> {
@@ -282,25 +278,10 @@ export class KyselyStore implements Store {
     return tables.some((table) => table.name === this.#table && (this.#schema === undefined || table.schema === this.#schema))
   }
 
-  /**
-   * Every row of the range and filters, oldest first by row id, `pageSize` at a time: one short
-   * query per page (keyset, not offset), so memory stays flat at any table size.
-   */
-  async *eachPage(query: { range: { from: number; to: number }; filters: StatsFilters }, pageSize = 5000): AsyncGenerator<RequestRow[]> {
+  /** Every row of the range and filters, oldest first by row id, `pageSize` at a time (keyset pages). */
+  async *eachPage(query: RowsQuery, pageSize = 5000): AsyncGenerator<RequestRow[]> {
     await this.migrate()
-    const where = rowsWhere(this.#flavor, query)
-    const index = sql.ref('index')
-    let after = -1
-    for (;;) {
-      const { rows } = await sql<Record<string, unknown>>`
-        select ${index}, ${sql.join(ROW_COLUMNS.map((column) => sql.ref(column)))}, ${this.#flavor.readDate(sql.ref('date'))} as date
-        from ${this.#tableRef} where ${where} and ${index} > ${after}
-        order by ${index} limit ${pageSize}`.execute(this.#db)
-      if (rows.length === 0) return
-      const page = rows.map((row) => this.#toRow(row))
-      after = page[page.length - 1]?.index as number
-      yield page
-    }
+    yield* this.#rows.each(query, pageSize)
   }
 
   /** When and from where content with this fingerprint was imported, if it was. */
@@ -310,7 +291,7 @@ export class KyselyStore implements Store {
       select source, ${this.#flavor.readDate(sql.ref('imported_at'))} as imported_at from ${this.#ledgerRef}
       where fingerprint = ${fingerprint}`.execute(this.#db)
     const row = rows[0]
-    return row === undefined ? undefined : { source: row.source, importedAt: this.#isoDate(row.imported_at) }
+    return row === undefined ? undefined : { source: row.source, importedAt: this.#rows.isoDate(row.imported_at) }
   }
 
   /** Notes that content with this fingerprint was imported, so that importing it again is refused. */
@@ -349,23 +330,5 @@ export class KyselyStore implements Store {
       await writer.write(db, batch, ALL_DAYS)
       after = page[page.length - 1]?.index as number
     }
-  }
-
-
-  #toRow(row: Record<string, unknown>): RequestRow {
-    return {
-      ...(row as unknown as RequestRow),
-      index: Number(row.index),
-      // Some drivers read bigint and numeric columns as strings.
-      response_time: nullableNumber(row.response_time as number | string | null),
-      size: Number(row.size),
-      status_code: Number(row.status_code),
-      date: this.#isoDate(row.date),
-      bot: Boolean(Number(row.bot)),
-    }
-  }
-
-  #isoDate(value: unknown): string {
-    return new Date(this.#flavor.fromDate(value)).toISOString()
   }
 }

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
-import type { StatsFilters } from '../../stats/query-params.js'
+import type { RowsQuery } from '../../stats/requests-query.js'
 import type { Span } from '../../stats/rollup-plan.js'
 import type { SqlFlavor } from './sql-flavor.js'
 
@@ -9,7 +9,7 @@ export function spanWhere(flavor: SqlFlavor, [from, to]: Span): RawBuilder<unkno
 }
 
 /** The raw rows of a query's range and filters. */
-export function rowsWhere(flavor: SqlFlavor, query: { range: { from: number; to: number }; filters: StatsFilters }): RawBuilder<unknown> {
+export function rowsWhere(flavor: SqlFlavor, query: RowsQuery): RawBuilder<unknown> {
   const { filters } = query
   const parts = [spanWhere(flavor, [query.range.from, query.range.to])]
   if (filters.path !== undefined) parts.push(sql`path = ${filters.path}`)
