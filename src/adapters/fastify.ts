@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
@@ -46,7 +48,8 @@ async function statgraphPlugin(fastify: FastifyInstance, options: FastifyStatgra
     const response = await core.dashboard(toWebRequest(request.raw, request.url))
     reply.code(response.status)
     response.headers.forEach((value, name) => reply.header(name, value))
-    return reply.send(Buffer.from(await response.arrayBuffer()))
+    // Streamed as the client takes it: an export of any size holds one page in memory.
+    return reply.send(response.body === null ? undefined : Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>))
   }
   const preHandler = core.protect === undefined ? [] : [core.protect]
   for (const url of [core.prefix, `${core.prefix}/*`]) {

@@ -3,7 +3,7 @@ import { parseRequestsQuery } from '../stats/requests-query.js'
 import { parseStatsQuery } from '../stats/stats-query.js'
 import type { Stats } from '../stats/stats.js'
 import type { Store } from '../store/store.js'
-import { REQUEST_COLUMNS, toCsv } from './csv.js'
+import { exportStream } from './export-stream.js'
 import { authChallenge, authChecker, type DashboardAuth } from './dashboard-auth.js'
 import type { Health } from './health.js'
 import { assetVersion, webAssets } from './generated/web-assets.js'
@@ -72,17 +72,18 @@ export function createDashboard(options: DashboardOptions): Dashboard {
 
   async function requests(params: URLSearchParams): Promise<Response> {
     const query = parseRequestsQuery(params, { defaultDateSpan: options.defaultDateSpan, now: now() })
-    const found = await store.requests(query)
-    if (query.format === 'csv') {
-      return new Response(toCsv(REQUEST_COLUMNS, found.rows as unknown as Record<string, unknown>[]), {
+    if (query.format !== 'json') {
+      const { format } = query
+      return new Response(exportStream(store, query, format), {
         headers: {
           ...SECURITY_HEADERS,
-          'content-type': 'text/csv; charset=utf-8',
-          'content-disposition': `attachment; filename="requests-${query.range.start}-${query.range.end}.csv"`,
+          'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+          'content-disposition': `attachment; filename="requests-${query.range.start}-${query.range.end}.${format}"`,
           'cache-control': 'no-store',
         },
       })
     }
+    const found = await store.requests(query)
     return json(200, { start: query.range.start, end: query.range.end, limit: query.limit, offset: query.offset, ...found })
   }
 
@@ -124,9 +125,10 @@ export function createDashboard(options: DashboardOptions): Dashboard {
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  const text = JSON.stringify(body)
+  return new Response(text, {
     status,
-    headers: { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    headers: { ...SECURITY_HEADERS, ...length(text), 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
   })
 }
 
@@ -134,6 +136,7 @@ function html(body: string): Response {
   return new Response(body, {
     headers: {
       ...SECURITY_HEADERS,
+      ...length(body),
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
       'content-security-policy': PAGE_CSP,
@@ -145,5 +148,10 @@ function assetResponse(asset: { body: string; type: string }, request: Request):
   const etag = `"${assetVersion}"`
   const headers = { ...SECURITY_HEADERS, 'content-type': asset.type, 'cache-control': 'no-cache', etag }
   if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers })
-  return new Response(asset.body, { headers })
+  return new Response(asset.body, { headers: { ...headers, ...length(asset.body) } })
+}
+
+/** The length header of a body known whole; streamed answers (exports) go without one. */
+function length(body: string): { 'content-length': string } {
+  return { 'content-length': String(Buffer.byteLength(body)) }
 }

@@ -6,7 +6,8 @@ export interface RequestsQuery {
   filters: StatsFilters
   limit: number
   offset: number
-  format: 'json' | 'csv'
+  /** `json`: one page with the total; `csv`, `ndjson`: an export, streamed. */
+  format: 'json' | 'csv' | 'ndjson'
 }
 
 /** Which raw rows: an instant range (ms, end excluded) and filters. */
@@ -17,17 +18,17 @@ export interface RowsQuery {
 
 /** Largest page of raw rows one JSON call answers. */
 export const MAX_LIMIT = 1000
-/** Most rows one CSV export holds (the whole view, for a spreadsheet), and its default. */
-export const MAX_CSV_LIMIT = 100_000
+/** Most rows one export (CSV, NDJSON) holds (the whole view, for a spreadsheet), and its default. */
+export const MAX_EXPORT_LIMIT = 100_000
 
 /** The requests query in `params`, validated; throws a {@link QueryError} naming a bad parameter. */
 export function parseRequestsQuery(params: URLSearchParams, defaults: QueryDefaults): RequestsQuery {
   const reader = new QueryParams(params, ['limit', 'offset', 'format'])
-  const format = reader.choice('format', ['json', 'csv'] as const)
+  const format = reader.choice('format', ['json', 'csv', 'ndjson'] as const)
   return {
     range: reader.range(defaults),
     filters: reader.filters(),
-    limit: format === 'csv' ? reader.integer('limit', 1, MAX_CSV_LIMIT, MAX_CSV_LIMIT) : reader.integer('limit', 1, MAX_LIMIT, 100),
+    limit: format === 'json' ? reader.integer('limit', 1, MAX_LIMIT, 100) : reader.integer('limit', 1, MAX_EXPORT_LIMIT, MAX_EXPORT_LIMIT),
     offset: reader.integer('offset', 0, 10_000_000, 0),
     format,
   }

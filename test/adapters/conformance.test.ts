@@ -3,6 +3,8 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type AppOptions, LARGE_SIZE, type RunningServer, STREAM_CHUNKS } from './apps/app-setup.js'
 import { APP_SETUPS } from './apps/index.js'
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
+import { generateRecords } from '../helpers/records.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
 // One suite, every adapter: the same requests must give the same rows and the same API answers.
@@ -31,7 +33,7 @@ describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter 
     const file = join(dir, `conformance-${++fileNumber}.db`)
     const server = await setup.start({ database: file, ...options })
     running.push(server)
-    return { ...server, rows: () => rowsOf(file) }
+    return { ...server, file, rows: () => rowsOf(file) }
   }
 
   /** Sends a request and gives the status, body bytes and content type the client received. */
@@ -179,6 +181,28 @@ describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter 
       await app.stats.flush()
       expect(app.rows()).toEqual([])
     }
+  })
+
+  it('streams CSV and NDJSON exports of many pages, row for row as the API lists them', async () => {
+    const app = await start()
+    const store = new SqliteStore({ database: app.file })
+    const records = generateRecords(1300, Date.now() - 3 * 86_400_000, 3, 21)
+    await store.insertBatch(records.map((r, i) => ({ ...r, user_agent: i % 2 === 0 ? '＝cmd|"/c calc"' : r.user_agent })))
+    await store.close()
+    const listed: { index: number; user_agent: string }[] = []
+    for (let offset = 0; offset < 1300; offset += 1000) {
+      listed.push(...JSON.parse((await send(`${app.url}/statistics/api/requests?limit=1000&offset=${offset}`)).body.toString()).rows)
+    }
+    expect(listed).toHaveLength(1300)
+    const ndjson = await send(`${app.url}/statistics/api/requests?format=ndjson`)
+    expect(ndjson.type).toBe('application/x-ndjson; charset=utf-8')
+    expect(ndjson.body.toString().trim().split('\n').map((line) => JSON.parse(line))).toEqual(listed)
+    const csv = (await send(`${app.url}/statistics/api/requests?format=csv&limit=1200&offset=50`)).body.toString()
+    const lines = csv.trim().split('\r\n')
+    expect(lines.slice(1).map((line) => Number(line.split(',')[0]))).toEqual(listed.slice(50, 1250).map((row) => row.index))
+    const hostile = listed.slice(50, 1250).filter((row) => row.user_agent.startsWith('＝')).length
+    expect(hostile).toBeGreaterThan(500)
+    expect(lines.filter((line) => line.includes(`"'＝cmd|""/c calc"""`))).toHaveLength(hostile)
   })
 
   it('answers the same API for the same requests', async () => {

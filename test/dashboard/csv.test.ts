@@ -8,7 +8,7 @@ describe('toCsv', () => {
     )
   })
 
-  it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'])('neutralises the formula-looking text %j', (value) => {
+  it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '＝1+1', '＋1', '－1', '＠SUM(A1)'])('neutralises the formula-looking text %j', (value) => {
     const line = toCsv(['v'], [{ v: value }]).split('\r\n')[1] as string
     expect(line.replace(/^"|"$/g, '').startsWith("'")).toBe(true)
   })

@@ -1,4 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 
 /**
  * A body-less Web `Request` for a `node:http` request, enough for the dashboard (which only answers
@@ -16,11 +19,23 @@ export function toWebRequest(req: IncomingMessage, url: string): Request {
   return new Request(new URL(url, 'http://localhost'), { method, headers })
 }
 
-/** Sends a Web `Response` through a `node:http` response. */
+/**
+ * Sends a Web `Response` through a `node:http` response, its body streamed as the client takes it
+ * (an export of any size holds one page in memory). A body that fails midway, or a client that
+ * hangs up, ends the response there: its head is gone already.
+ */
 export async function sendWebResponse(response: Response, res: ServerResponse): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer())
   res.statusCode = response.status
   response.headers.forEach((value, name) => res.setHeader(name, value))
-  res.setHeader('content-length', body.byteLength)
-  res.end(body)
+  if (response.body === null) {
+    res.end()
+    return
+  }
+  await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), res).catch((error: unknown) => {
+    if (!isPrematureClose(error)) console.error(`statgraph: a dashboard answer was cut short: ${String(error)}`)
+  })
+}
+
+function isPrematureClose(error: unknown): boolean {
+  return (error as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE'
 }
