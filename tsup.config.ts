@@ -7,8 +7,9 @@ const adapters = readdirSync('src/adapters').filter((file) => file.endsWith('.ts
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
-    // Loaded by path as a worker thread, beside the chunk that starts it.
+    // Loaded by path as worker threads, beside the chunk that starts them.
     'writer-worker': 'src/recorder/writer-worker.ts',
+    'reader-worker': 'src/dashboard/reader-worker.ts',
     // The `statgraph` command (package.json "bin").
     cli: 'src/cli/cli.ts',
     ...Object.fromEntries(adapters.map((file) => [file.replace(/\.ts$/, ''), `src/adapters/${file}`])),

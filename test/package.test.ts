@@ -39,14 +39,18 @@ describe('the built package', () => {
     }
   })
 
-  it('writes a SQLite file through its writer thread from both builds', () => {
+  it('writes a SQLite file through its writer thread and reads it through its reader thread, from both builds', () => {
     const dir = mkdtempSync(join(tmpdir(), 'statgraph-package-'))
     const script = (load: string, file: string) => `
       ${load}
       const http = require('node:http')
       const listener = statgraph((req, res) => res.end('hi'), { database: ${JSON.stringify(file)} })
       const server = http.createServer(listener).listen(0, '127.0.0.1', async () => {
-        await (await fetch('http://127.0.0.1:' + server.address().port + '/written')).text()
+        const base = 'http://127.0.0.1:' + server.address().port
+        await (await fetch(base + '/written')).text()
+        await listener.flush()
+        const listed = await (await fetch(base + '/statistics/api/requests')).json()
+        console.log(JSON.stringify(listed.rows.map((row) => row.path)))
         server.closeAllConnections()
         server.close()
         await listener.close()
@@ -56,7 +60,7 @@ describe('the built package', () => {
     try {
       const cjs = node(['-e', script("const { statgraph } = require('statgraph/node')", join(dir, 'cjs.db'))])
       const esm = node(['--input-type=module', '-e', script("import { statgraph } from 'statgraph/node'; import { createRequire } from 'node:module'; const require = createRequire(import.meta.url)", join(dir, 'esm.db'))])
-      expect([cjs, esm]).toEqual(['[{"path":"/written"}]', '[{"path":"/written"}]'])
+      expect([cjs, esm]).toEqual(Array(2).fill('["/written"]\n[{"path":"/written"}]'))
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -1,11 +1,12 @@
 import { createDashboard, type Dashboard } from '../dashboard/dashboard.js'
+import { ReaderThread } from '../dashboard/reader-thread.js'
 import type { RequestFacts } from '../record/request-record.js'
 import { toRequestRecord } from '../record/to-request-record.js'
 import { Recorder, type RecorderCounts } from '../recorder/recorder.js'
 import { WorkerWriter } from '../recorder/worker-writer.js'
 import { type PackedFacts, packedFormat } from '../recorder/packed-facts.js'
 import type { Health } from '../dashboard/health.js'
-import { openStore, threadableDatabase } from '../store/open-store.js'
+import { openStore, sqliteFile, threadableDatabase } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
 import { flushOnExit } from './flush-on-exit.js'
 import { schedulePruning } from './prune-schedule.js'
@@ -54,6 +55,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly #pruneTimer: ReturnType<typeof setInterval> | undefined
   readonly #recorder: Recorder<RequestFacts, RequestFacts[]> | Recorder<RequestFacts, PackedFacts>
   readonly #writer: WorkerWriter | undefined
+  readonly #reader: ReaderThread | undefined
 
   constructor(options: ResolvedOptions<Req, Protect>) {
     const store = openStore(options.database, options)
@@ -66,6 +68,10 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
         ? undefined
         : new WorkerWriter({ database: threadable, table: options.table, schema: options.schema, limits: options.limits, record: recordOptions })
     this.#writer = writer
+    // A SQLite file is read from a worker thread too: better-sqlite3 would run the dashboard's
+    // queries and exports on the app's thread. A server answers asynchronously anyway.
+    const file = sqliteFile(options.database)
+    this.#reader = file === undefined ? undefined : new ReaderThread({ database: file, table: options.table })
     this.store = store
     this.prefix = options.prefix
     this.protect = options.protect
@@ -94,7 +100,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
             },
           })
     this.dashboard = createDashboard({
-      store,
+      store: this.#reader ?? store,
       prefix: options.prefix,
       defaultDateSpan: options.defaultDateSpan,
       access: options.access,
@@ -148,6 +154,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
       await this.#recorder.close()
     } finally {
       await this.#writer?.close()
+      await this.#reader?.close()
       await this.store.close()
     }
   }

@@ -2,16 +2,17 @@ import { QueryError } from '../stats/query-error.js'
 import { parseRequestsQuery } from '../stats/requests-query.js'
 import { parseStatsQuery } from '../stats/stats-query.js'
 import type { Stats } from '../stats/stats.js'
-import type { Store } from '../store/store.js'
 import { exportStream } from './export-stream.js'
 import { authChallenge, authChecker, type DashboardAuth } from './dashboard-auth.js'
 import type { Health } from './health.js'
 import { assetVersion, webAssets } from './generated/web-assets.js'
 import { PAGE_CSP, renderPage } from './page.js'
+import type { StoreReads } from './reader-thread.js'
 
 /** What a dashboard serves and from where. */
 export interface DashboardOptions {
-  store: Store
+  /** Where its answers are read: the store, or a {@link ReaderThread} reading its SQLite file. */
+  store: StoreReads
   /** Where the dashboard is mounted, e.g. `/statistics` (no trailing slash). */
   prefix: string
   defaultDateSpan: number

@@ -1,0 +1,90 @@
+import { Worker } from 'node:worker_threads'
+
+/** What a worker answers to a request: its id, and the error's message if it failed. */
+export interface WorkerReply {
+  id: number
+  error?: string
+}
+
+/**
+ * Requests to a worker thread of statgraph's and their answers, matched by id. The worker starts on
+ * first use and is `unref`'d, so it never keeps the process alive (but while an answer is awaited,
+ * so that `await stats.close()` at the end of a script completes). A worker that dies fails what it
+ * had; the next request starts a new one.
+ */
+export class WorkerChannel<Request extends { id: number }, Reply extends WorkerReply> {
+  readonly #file: URL
+  readonly #data: unknown
+  #worker: Worker | undefined
+  #nextId = 0
+  readonly #pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>()
+
+  /** `name`: the worker module's file name without extension, beside the module at `here` (its `import.meta.url`). */
+  constructor(name: string, here: string, data: unknown) {
+    // .js, .cjs, or .ts under a TS runner: the worker file has the extension of the module starting it.
+    const extension = /\.(c?js|ts)$/.exec(here)?.[0] ?? '.js'
+    this.#file = new URL(`./${name}${extension}`, here)
+    this.#data = data
+  }
+
+  /** Sends `message`, which the worker does not answer. */
+  post(message: unknown): void {
+    this.#started().postMessage(message)
+  }
+
+  /** Sends `request` (given an id here) and resolves with the worker's answer, or rejects with its error. */
+  request(request: DistributiveOmit<Request, 'id'>): Promise<Reply> {
+    const worker = this.#started()
+    const id = this.#nextId++
+    return new Promise((resolve, reject) => {
+      if (this.#pending.size === 0) worker.ref()
+      this.#pending.set(id, { resolve, reject })
+      worker.postMessage({ ...request, id })
+    })
+  }
+
+  /** Sends `last` (if the worker runs) and ends the worker, whatever its answer. */
+  async close(last: DistributiveOmit<Request, 'id'>): Promise<void> {
+    const worker = this.#worker
+    if (worker === undefined) return
+    try {
+      await this.request(last)
+    } finally {
+      this.#worker = undefined
+      await worker.terminate()
+    }
+  }
+
+  #started(): Worker {
+    this.#worker ??= this.#start()
+    return this.#worker
+  }
+
+  #start(): Worker {
+    // None of the app's Node flags: some (--input-type, loaders) would break a plain JavaScript worker.
+    const options = { workerData: this.#data, execArgv: [] }
+    // Straight from the TypeScript sources (the tests), the worker first registers tsx for itself.
+    const worker = this.#file.pathname.endsWith('.ts')
+      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(this.#file.href)}) })`, { ...options, eval: true })
+      : new Worker(this.#file, options)
+    worker.unref()
+    worker.on('message', (reply: Reply) => {
+      const pending = this.#pending.get(reply.id)
+      this.#pending.delete(reply.id)
+      if (this.#pending.size === 0) worker.unref()
+      if (reply.error === undefined) pending?.resolve(reply)
+      else pending?.reject(new Error(reply.error))
+    })
+    const fail = (error: Error) => {
+      if (this.#worker === worker) this.#worker = undefined
+      for (const pending of this.#pending.values()) pending.reject(error)
+      this.#pending.clear()
+    }
+    worker.on('error', fail)
+    worker.on('exit', (code) => fail(new Error(`statgraph: a worker thread stopped (exit code ${code})`)))
+    return worker
+  }
+}
+
+/** `Omit` applied to each member of a union. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
