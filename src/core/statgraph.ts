@@ -100,7 +100,8 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
             },
           })
     this.dashboard = createDashboard({
-      store: this.#reader ?? store,
+      store,
+      reads: this.#reader,
       prefix: options.prefix,
       defaultDateSpan: options.defaultDateSpan,
       access: options.access,

@@ -1,4 +1,5 @@
 import { QueryError } from '../stats/query-error.js'
+import type { Store } from '../store/store.js'
 import { parseRequestsQuery } from '../stats/requests-query.js'
 import { parseStatsQuery } from '../stats/stats-query.js'
 import type { Stats } from '../stats/stats.js'
@@ -7,12 +8,13 @@ import { authChallenge, authChecker, type DashboardAuth } from './dashboard-auth
 import type { Health } from './health.js'
 import { assetVersion, webAssets } from './generated/web-assets.js'
 import { PAGE_CSP, renderPage } from './page.js'
-import type { StoreReads } from './reader-thread.js'
+import { type DashboardReads, storeReads } from './dashboard-reads.js'
 
 /** What a dashboard serves and from where. */
 export interface DashboardOptions {
-  /** Where its answers are read: the store, or a {@link ReaderThread} reading its SQLite file. */
-  store: StoreReads
+  store: Store
+  /** Where its answers are read, if not straight from `store` (a reader thread of its SQLite file). */
+  reads?: DashboardReads | undefined
   /** Where the dashboard is mounted, e.g. `/statistics` (no trailing slash). */
   prefix: string
   defaultDateSpan: number
@@ -51,7 +53,8 @@ const SECURITY_HEADERS = {
  * const response = await dashboard(new Request('http://localhost/statistics/api/stats'))
  */
 export function createDashboard(options: DashboardOptions): Dashboard {
-  const { store, prefix } = options
+  const { prefix } = options
+  const store = options.reads ?? storeReads(options.store)
   const now = options.now ?? Date.now
   const page = renderPage({ prefix, defaultDateSpan: options.defaultDateSpan, assetVersion })
   // Request URLs arrive percent-encoded; compare like with like.

@@ -1,12 +1,11 @@
 import type { RequestsQuery } from '../stats/requests-query.js'
-import type { RequestRow, Store } from '../store/store.js'
-import { csvRows, REQUEST_COLUMNS, toCsv } from './csv.js'
+import type { RequestRow } from '../store/store.js'
+import { REQUEST_COLUMNS, toCsv } from './csv.js'
+import type { DashboardReads } from './dashboard-reads.js'
+import type { ExportFormat } from './export-page.js'
 
-/** Rows read per step of an export: a page of long, quote-filled rows stays a few megabytes. */
-const PAGE_ROWS = 500
-
-/** The formats an export streams in. */
-export type ExportFormat = 'csv' | 'ndjson'
+/** Rows read per step of an export: a page of long, quote-filled rows stays under half a megabyte. */
+const PAGE_ROWS = 50
 
 /**
  * The rows of `query` (its limit and offset too), newest first, as a CSV or NDJSON body read one
@@ -14,34 +13,23 @@ export type ExportFormat = 'csv' | 'ndjson'
  * only its own reads. A read that fails midway ends the body with an error (the client sees a cut
  * answer, never a short file that looks whole).
  */
-export function exportStream(store: Pick<Store, 'requests' | 'requestsAfter'>, query: Omit<RequestsQuery, 'format'>, format: ExportFormat): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder()
+export function exportStream(reads: Pick<DashboardReads, 'exportPage'>, query: Omit<RequestsQuery, 'format'>, format: ExportFormat): ReadableStream<Uint8Array> {
   let left = query.limit
   let last: RequestRow | undefined
-  let started = false
-  const nextPage = async (): Promise<RequestRow[]> => {
-    const size = Math.min(PAGE_ROWS, left)
-    if (size === 0) return []
-    // Skipping rows costs one offset query, at the start; every later page follows the last row.
-    if (last === undefined && query.offset > 0) return (await store.requests({ ...query, limit: size })).rows
-    return store.requestsAfter(query, last, size)
-  }
   return new ReadableStream<Uint8Array>(
     {
+      start(controller) {
+        if (format === 'csv') controller.enqueue(new TextEncoder().encode(toCsv(REQUEST_COLUMNS, [])))
+      },
       async pull(controller) {
-        const header = started || format !== 'csv' ? '' : toCsv(REQUEST_COLUMNS, [])
-        started = true
-        const rows = await nextPage()
-        if (rows.length === 0) {
-          if (header !== '') controller.enqueue(encoder.encode(header))
+        const page = left === 0 ? undefined : await reads.exportPage(query, last, Math.min(PAGE_ROWS, left), format)
+        if (page === undefined || page.count === 0) {
           controller.close()
           return
         }
-        left -= rows.length
-        last = rows[rows.length - 1]
-        const lines = rows as unknown as Record<string, unknown>[]
-        const text = format === 'csv' ? csvRows(REQUEST_COLUMNS, lines) : lines.map((row) => `${JSON.stringify(row)}\n`).join('')
-        controller.enqueue(encoder.encode(header + text))
+        left -= page.count
+        last = page.last
+        controller.enqueue(page.bytes)
       },
     },
     // One page ahead at most.

@@ -2,6 +2,7 @@
 // the SQLite file, so that no query, however long, runs on the app's thread.
 import { parentPort, workerData } from 'node:worker_threads'
 import { openStore, type TableName } from '../store/open-store.js'
+import { type ExportPage, readExportPage } from './export-page.js'
 import type { ReaderReply, ReaderRequest } from './reader-thread.js'
 
 const port = parentPort
@@ -15,11 +16,16 @@ port.on('message', (request: ReaderRequest) => {
       ? store.stats(request.stats)
       : 'requests' in request
         ? store.requests(request.requests)
-        : 'after' in request
-          ? store.requestsAfter(request.after.query, request.after.row, request.after.limit)
+        : 'exportPage' in request
+          ? readExportPage(store, request.exportPage.query, request.exportPage.after, request.exportPage.limit, request.exportPage.format)
           : store.close()
   answer.then(
-    (value) => port.postMessage({ id: request.id, value } satisfies ReaderReply),
+    // An export page's bytes move to the app's thread rather than being copied.
+    (value) => port.postMessage({ id: request.id, value } satisfies ReaderReply, isExportPage(value) ? [value.bytes.buffer as ArrayBuffer] : []),
     (error: unknown) => port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies ReaderReply),
   )
 })
+
+function isExportPage(value: unknown): value is ExportPage {
+  return (value as Partial<ExportPage> | undefined)?.bytes instanceof Uint8Array
+}

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads'
+import { type ResourceLimits, Worker } from 'node:worker_threads'
 
 /** What a worker answers to a request: its id, and the error's message if it failed. */
 export interface WorkerReply {
@@ -15,16 +15,21 @@ export interface WorkerReply {
 export class WorkerChannel<Request extends { id: number }, Reply extends WorkerReply> {
   readonly #file: URL
   readonly #data: unknown
+  readonly #limits: ResourceLimits
   #worker: Worker | undefined
   #nextId = 0
   readonly #pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>()
 
-  /** `name`: the worker module's file name without extension, beside the module at `here` (its `import.meta.url`). */
-  constructor(name: string, here: string, data: unknown) {
+  /**
+   * `name`: the worker module's file name without extension, beside the module at `here` (its
+   * `import.meta.url`); `data` its `workerData`; `limits` its heap's.
+   */
+  constructor(name: string, here: string, data: unknown, limits: ResourceLimits = {}) {
     // .js, .cjs, or .ts under a TS runner: the worker file has the extension of the module starting it.
     const extension = /\.(c?js|ts)$/.exec(here)?.[0] ?? '.js'
     this.#file = new URL(`./${name}${extension}`, here)
     this.#data = data
+    this.#limits = limits
   }
 
   /** Sends `message`, which the worker does not answer. */
@@ -62,7 +67,7 @@ export class WorkerChannel<Request extends { id: number }, Reply extends WorkerR
 
   #start(): Worker {
     // None of the app's Node flags: some (--input-type, loaders) would break a plain JavaScript worker.
-    const options = { workerData: this.#data, execArgv: [] }
+    const options = { workerData: this.#data, execArgv: [], resourceLimits: this.#limits }
     // Straight from the TypeScript sources (the tests), the worker first registers tsx for itself.
     const worker = this.#file.pathname.endsWith('.ts')
       ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(this.#file.href)}) })`, { ...options, eval: true })

@@ -19,8 +19,9 @@ export interface InstanceProcess {
 export async function startInstance(
   env: { DATABASE: string; TABLE: string; MAX_BUFFER?: string; FLUSH_ON_EXIT?: '1'; TRUST_PROXY?: '1'; WRITE_TIMEOUT?: string },
   user?: { uid: number; gid: number },
+  nodeOptions: readonly string[] = [],
 ): Promise<InstanceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', app], {
+  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', app], {
     ...user,
     cwd: root,
     env: { ...process.env, ...env, NODE_ENV: 'test' },
