@@ -2,12 +2,15 @@ import type { IncomingMessage } from 'node:http'
 import type { NextFunction, Request, Response } from 'express'
 import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
 import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
+import { routingRules } from '../record/path-matcher.js'
 import { type ConnectMiddleware, type Next, serveConnectDashboard } from './http/connect-dashboard.js'
 import { ResponseTracker } from './http/response-tracker.js'
 
 /** The parts of an Express 4 or 5 application statgraph uses. */
 export interface ExpressApp {
   use(...handlers: unknown[]): unknown
+  /** Whether a setting is on: `case sensitive routing`, `strict routing`. */
+  enabled?(setting: string): boolean
 }
 
 /** statgraph's options for Express: `protect` is Express middleware, `disable` gets Express's `req`. */
@@ -27,7 +30,10 @@ export type ExpressStatgraphOptions = StatgraphOptions<Request, ConnectMiddlewar
  */
 export function statgraph(app: ExpressApp, options?: ExpressStatgraphOptions): StatgraphHandle {
   if (typeof app?.use !== 'function') throw new TypeError('statgraph: the first argument must be an Express app')
-  const core = new Statgraph(resolveOptions(options))
+  // Express routes `/Health` and `/health/` as `/health` unless the app turns that off.
+  const core = new Statgraph(resolveOptions(options), () =>
+    routingRules(app.enabled?.('case sensitive routing') === true, app.enabled?.('strict routing') === true),
+  )
 
   // One middleware for both jobs: every layer costs each request of the app a router step.
   app.use(function statgraphMiddleware(req: Request, res: Response, next: NextFunction): void {

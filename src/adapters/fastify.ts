@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import fp from 'fastify-plugin'
 import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
 import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
+import { routingRules } from '../record/path-matcher.js'
 import { ResponseTracker } from './http/response-tracker.js'
 import { toWebRequest } from './http/web-bridge.js'
 
@@ -22,7 +23,10 @@ declare module 'fastify' {
 }
 
 async function statgraphPlugin(fastify: FastifyInstance, options: FastifyStatgraphOptions): Promise<void> {
-  const core = new Statgraph(resolveOptions(options))
+  // Fastify tells `/Health` and `/health/` from `/health` unless told not to.
+  const { caseSensitive, ignoreTrailingSlash } = fastify.initialConfig
+  const rules = routingRules(caseSensitive !== false, ignoreTrailingSlash !== true)
+  const core = new Statgraph(resolveOptions(options), () => rules)
   if (fastify.hasDecorator('statgraph')) {
     throw new Error('statgraph: the plugin is registered twice on this Fastify instance; register it once, at the root')
   }

@@ -1,6 +1,7 @@
 import type { Context, Middleware, Next } from 'koa'
 import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
 import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
+import { routingRules } from '../record/path-matcher.js'
 import { withHandle } from '../core/with-handle.js'
 import { ResponseTracker } from './http/response-tracker.js'
 import { sendWebResponse, toWebRequest } from './http/web-bridge.js'
@@ -27,7 +28,9 @@ const watchedApps = new WeakSet<KoaApp>()
  * app.use(stats)
  */
 export function statgraph(options?: KoaStatgraphOptions): StatgraphMiddleware {
-  const core = new Statgraph(resolveOptions(options))
+  // Koa routes with a router of the app's choosing; @koa/router's defaults ignore case and a trailing slash.
+  const rules = routingRules(false, false)
+  const core = new Statgraph(resolveOptions(options), () => rules)
 
   async function respond(ctx: Context): Promise<void> {
     const response = await core.dashboard(toWebRequest(ctx.req, ctx.url))

@@ -1,5 +1,5 @@
 import type { TrustProxy } from '../record/client-address.js'
-import { type PathPattern, pathMatcher } from '../record/path-matcher.js'
+import { type PathPattern, pathMatcher, type RoutingRules } from '../record/path-matcher.js'
 import { parseDuration } from './duration.js'
 import type { AddressPolicy } from '../record/visitor-address.js'
 import type { DashboardAuth } from '../dashboard/dashboard-auth.js'
@@ -100,7 +100,7 @@ export interface ResolvedOptions<Req, Protect> {
   flushOnExit: boolean
   /** Milliseconds: rows older than `raw` are deleted every `every`. */
   retention: Retention | undefined
-  ignore: ((url: string) => boolean) | undefined
+  ignore: ((url: string, rules: RoutingRules) => boolean) | undefined
   limits: Partial<WriteLimits>
   recorder: NonNullable<StatgraphOptions<Req, Protect>['recorder']>
 }

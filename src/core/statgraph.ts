@@ -6,6 +6,7 @@ import { Recorder, type RecorderCounts } from '../recorder/recorder.js'
 import { WorkerWriter } from '../recorder/worker-writer.js'
 import { type PackedFacts, packedFormat } from '../recorder/packed-facts.js'
 import type { Health } from '../dashboard/health.js'
+import { EXACT_ROUTING, type RoutingRules } from '../record/path-matcher.js'
 import { openStore, sqliteFile, threadableDatabase } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
 import { flushOnExit } from './flush-on-exit.js'
@@ -50,14 +51,16 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   /** The framework's middleware guarding the dashboard, if any. */
   readonly protect: Protect | undefined
   readonly #disable: ((req: Req) => boolean) | undefined
-  readonly #ignore: ((url: string) => boolean) | undefined
+  readonly #ignore: ((url: string, rules: RoutingRules) => boolean) | undefined
+  readonly #routing: () => RoutingRules
   readonly #removeExitHooks: () => void
   readonly #pruneTimer: ReturnType<typeof setInterval> | undefined
   readonly #recorder: Recorder<RequestFacts, RequestFacts[]> | Recorder<RequestFacts, PackedFacts>
   readonly #writer: WorkerWriter | undefined
   readonly #reader: ReaderThread | undefined
 
-  constructor(options: ResolvedOptions<Req, Protect>) {
+  /** `routing`: how the app's framework matches paths now (its settings may change after setup), for `ignore`. */
+  constructor(options: ResolvedOptions<Req, Protect>, routing: () => RoutingRules = () => EXACT_ROUTING) {
     const store = openStore(options.database, options)
     const threadable = threadableDatabase(options.database)
     const recordOptions = { trustProxy: options.trustProxy, address: options.address }
@@ -77,6 +80,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     this.protect = options.protect
     this.#disable = options.disable
     this.#ignore = options.ignore
+    this.#routing = routing
     this.#removeExitHooks = options.flushOnExit ? flushOnExit(() => this.#drain()) : () => {}
     // The writer thread deletes where there is one: a long DELETE never blocks the app's thread.
     this.#pruneTimer =
@@ -140,7 +144,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
 
   /** Queues one request's facts; O(1), never throws. */
   readonly record = (facts: RequestFacts): void => {
-    if (this.#ignore?.(facts.url) === true) return
+    if (this.#ignore?.(facts.url, this.#routing()) === true) return
     this.#recorder.push(facts)
   }
 

@@ -121,6 +121,26 @@ describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter 
     expect(app.rows().map((row) => [row.path, row.status_code])).toEqual([['/café/日本', 404]])
   })
 
+  it('ignores every form of an ignored path that the framework serves from the same handler, and stores none under its name', async () => {
+    const app = await start({ ignore: ['/users/7'] })
+    const variants = ['/users/7', '/users/7/', '/Users/7', '/USERS/7/', '/users/%37', '/u%73ers/7', '/users/7?x=1']
+    const served: string[] = []
+    for (const variant of variants) {
+      const got = await send(`${app.url}${variant}`)
+      if (got.status === 200 && got.body.toString() === '{"id":"7"}') served.push(variant)
+    }
+    await send(`${app.url}/users/8`)
+    await app.stats.flush()
+    const rows = app.rows()
+    const recorded = rows.map((row) => String(row.path))
+    expect(served.length).toBeGreaterThanOrEqual(2)
+    // Stored paths are decoded: none under the ignored name (what the dashboard would show), none
+    // that the users handler answered for 7; other forms the framework does not route there stay.
+    expect(recorded).not.toContain('/users/7')
+    for (const variant of served) expect(recorded).not.toContain(decodeURI(variant.split('?')[0] as string))
+    expect(recorded).toContain('/users/8')
+  })
+
   it('skips what disable picks', async () => {
     const app = await start({ disable: true })
     await send(`${app.url}/`, { headers: { cookie: 'a=1; disable_stat=True' } })

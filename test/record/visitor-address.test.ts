@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { anonymizeAddress, visitorAddress } from '../../src/record/visitor-address.js'
-import { pathMatcher } from '../../src/record/path-matcher.js'
+import { EXACT_ROUTING, pathMatcher, routingRules } from '../../src/record/path-matcher.js'
 
 const DAY = 86_400_000
 const NOON = Date.UTC(2026, 0, 15, 12)
@@ -32,9 +32,23 @@ describe('what is kept of a client address', () => {
 
 describe('ignored paths', () => {
   it('match exact paths, prefixes ending in *, and RegExps, never the query string', () => {
-    const ignored = pathMatcher(['/health', '/static/*', /\.map$/])
+    const matcher = pathMatcher(['/health', '/static/*', /\.map$/])
+    const ignored = (url: string) => matcher(url, EXACT_ROUTING)
     expect(['/health', '/health?full=1', '/static/app.js', '/static/', '/app.js.map'].map(ignored)).toEqual([true, true, true, true, true])
     expect(['/healthz', '/', '/statics', '/x?y=/health'].map(ignored)).toEqual([false, false, false, false])
     expect(() => pathMatcher(['health'])).toThrow('"ignore" takes paths')
+  })
+
+  it('match every form the framework routes alike: percent-encoded always, case and trailing slash where routing ignores them', () => {
+    const matcher = pathMatcher(['/health', '/Static/*', /^\/admin\/?$/])
+    const exact = (url: string) => matcher(url, routingRules(true, true))
+    const loose = (url: string) => matcher(url, routingRules(false, false))
+    // Decoded as stored: what the dashboard would show as /health.
+    expect(['/h%65alth', '/%68ealth?x=1', '/Static/%61pp.js'].map(exact)).toEqual([true, true, true])
+    expect(['/Health', '/health/', '/HEALTH/', '/static/app.js', '/ADMIN'].map(exact)).toEqual([false, false, false, false, false])
+    expect(['/Health', '/health/', '/HEALTH/', '/static/app.js', '/ADMIN', '/h%45alth/'].map(loose)).toEqual([true, true, true, true, true, true])
+    expect(['/healthy', '/health//', '/statics/x', '/%zz'].map(loose)).toEqual([false, false, false, false])
+    expect(matcher('/health/', routingRules(true, false))).toBe(true)
+    expect(matcher('/Health', routingRules(true, false))).toBe(false)
   })
 })

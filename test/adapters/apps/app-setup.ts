@@ -1,5 +1,6 @@
 import type { StatgraphHandle } from '../../../src/core/statgraph.js'
 import type { DashboardAuth } from '../../../src/dashboard/dashboard-auth.js'
+import type { PathPattern } from '../../../src/record/path-matcher.js'
 
 /** How `protect` behaves in a test app: let through, answer 401, or redirect to /login. */
 export type ProtectMode = 'allow' | 'deny' | 'redirect'
@@ -13,6 +14,7 @@ export interface AppOptions {
   /** Skip recording requests whose Cookie header contains `disable_stat=True`. */
   disable?: boolean
   trustProxy?: boolean
+  ignore?: PathPattern[]
 }
 
 /** A test app listening on 127.0.0.1, with statgraph on `options.database`. */

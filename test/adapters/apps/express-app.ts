@@ -53,6 +53,7 @@ function expressSetup(name: string, express: typeof express5): AppSetup {
       const stats = statgraph(app, {
         database: options.database,
         trustProxy: options.trustProxy,
+        ignore: options.ignore,
         protect: options.protect && expressProtect[options.protect],
         auth: options.auth,
         disable: options.disable ? (req) => isDisabledCookie(req.headers.cookie) : undefined,

@@ -26,6 +26,7 @@ function fastifySetup(name: string, factory: typeof Fastify): AppSetup {
       await app.register(statgraph, {
         database: options.database,
         trustProxy: options.trustProxy,
+        ignore: options.ignore,
         protect: options.protect && fastifyProtect[options.protect],
         auth: options.auth,
         disable: options.disable ? (request) => isDisabledCookie(request.headers.cookie) : undefined,

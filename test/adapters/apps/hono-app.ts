@@ -20,6 +20,7 @@ export const honoSetup: AppSetup = {
     const stats = statgraph({
       database: options.database,
       trustProxy: options.trustProxy,
+      ignore: options.ignore,
       protect: options.protect && protect[options.protect],
       auth: options.auth,
       disable: options.disable ? (c) => isDisabledCookie(c.req.header('cookie')) : undefined,

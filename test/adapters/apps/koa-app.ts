@@ -28,6 +28,7 @@ function koaSetup(name: string, KoaClass: typeof Koa): AppSetup {
       const stats = statgraph({
         database: options.database,
         trustProxy: options.trustProxy,
+        ignore: options.ignore,
         protect: options.protect && protect[options.protect],
         auth: options.auth,
         disable: options.disable ? (ctx) => isDisabledCookie(ctx.get('cookie')) : undefined,

@@ -97,6 +97,7 @@ export const nestExpressSetup: AppSetup = {
     const stats = expressStatgraph(app.getHttpAdapter().getInstance(), {
       database: options.database,
       trustProxy: options.trustProxy,
+      ignore: options.ignore,
       protect: options.protect && expressProtect[options.protect],
       auth: options.auth,
       disable: options.disable ? (req) => isDisabledCookie(req.headers.cookie) : undefined,
@@ -113,6 +114,7 @@ export const nestFastifySetup: AppSetup = {
     await app.register(fastifyStatgraph, {
       database: options.database,
       trustProxy: options.trustProxy,
+      ignore: options.ignore,
       protect: options.protect && fastifyProtect[options.protect],
       auth: options.auth,
       disable: options.disable ? (request) => isDisabledCookie(request.headers.cookie) : undefined,

@@ -46,6 +46,7 @@ export const nodeSetup: AppSetup = {
     const listener = statgraph(app, {
       database: options.database,
       trustProxy: options.trustProxy,
+      ignore: options.ignore,
       protect: options.protect && protect[options.protect],
       auth: options.auth,
       disable: options.disable ? (req) => isDisabledCookie(req.headers.cookie) : undefined,
