@@ -5,7 +5,7 @@ import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
 import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
 import { withHandle } from '../core/with-handle.js'
 import { describeError } from '../record/describe-error.js'
-import type { RequestFacts } from '../record/request-record.js'
+import { CLIENT_CLOSED_REQUEST, type RequestFacts } from '../record/request-record.js'
 import { ResponseTracker } from './http/response-tracker.js'
 import { meterResponse } from './web/meter-response.js'
 
@@ -64,7 +64,8 @@ export function statgraph(options?: HonoStatgraphOptions): HonoStatgraph {
     facts.status = c.res.status
     facts.contentType = c.res.headers.get('content-type') ?? undefined
     facts.exception = c.error === undefined ? null : describeError(c.error)
-    c.res = meterResponse(c.res, (size) => {
+    c.res = meterResponse(c.res, (size, whole) => {
+      if (!whole && facts.exception === null) facts.status = CLIENT_CLOSED_REQUEST
       facts.size = facts.method === 'HEAD' ? 0 : size
       facts.responseTime = performance.now() - start
       core.record(facts)

@@ -35,6 +35,12 @@ export interface RequestRecord {
 }
 
 /**
+ * The status of a request whose client hung up before its answer was sent, as nginx logs it
+ * ("client closed request"): counted apart from the answers the app gave.
+ */
+export const CLIENT_CLOSED_REQUEST = 499
+
+/**
  * What an adapter knows when a response ends: the raw facts, gathered on the request path with no
  * parsing. The recorder turns them into a {@link RequestRecord} off that path.
  */

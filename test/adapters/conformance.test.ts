@@ -1,11 +1,12 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { type AppOptions, LARGE_SIZE, type RunningServer, STREAM_CHUNKS } from './apps/app-setup.js'
+import { type AppOptions, LARGE_SIZE, type RunningServer, SLOW_MS, STREAM_CHUNKS } from './apps/app-setup.js'
 import { APP_SETUPS } from './apps/index.js'
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
 import { generateRecords } from '../helpers/records.js'
 import { tempDir } from '../helpers/temp-dir.js'
+import { poll } from '../helpers/wait-for.js'
 
 // One suite, every adapter: the same requests must give the same rows and the same API answers.
 // What differs between frameworks is only the app in ./apps/.
@@ -139,6 +140,37 @@ describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter 
     expect(recorded).not.toContain('/users/7')
     for (const variant of served) expect(recorded).not.toContain(decodeURI(variant.split('?')[0] as string))
     expect(recorded).toContain('/users/8')
+  })
+
+  it('records a request whose client hung up before the answer as 499, apart from answers given', async () => {
+    const app = await start()
+    await send(`${app.url}/`)
+    const hangUp = new AbortController()
+    const request = fetch(`${app.url}/slow`, { signal: hangUp.signal }).catch((error: unknown) => error)
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    hangUp.abort()
+    expect(await request).toBeInstanceOf(Error)
+    await poll(
+      async () => (await app.stats.flush(), app.rows()),
+      (rows) => rows.some((row) => row.path === '/slow'),
+      'the abandoned request to be recorded',
+    )
+    // The handler answers later, to a gone client: nothing more is recorded.
+    await new Promise((resolve) => setTimeout(resolve, SLOW_MS))
+    await app.stats.flush()
+    const rows = app.rows()
+    expect(rows.map((row) => [row.path, row.status_code])).toEqual([
+      ['/', 200],
+      ['/slow', 499],
+    ])
+    expect(rows[1]?.response_time).toBeGreaterThanOrEqual(100)
+    expect(rows[1]?.response_time).toBeLessThan(SLOW_MS)
+    const stats = JSON.parse((await send(`${app.url}/statistics/api/stats`)).body.toString())
+    expect(stats).toMatchObject({ hits: 2, errors: 0 })
+    expect(stats.statusCodes).toEqual([
+      { key: 200, count: 1 },
+      { key: 499, count: 1 },
+    ])
   })
 
   it('skips what disable picks', async () => {

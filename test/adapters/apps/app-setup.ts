@@ -32,6 +32,7 @@ export interface RunningServer {
  * - `GET /boom` → throws `Error: division by zero`; `GET /async-boom` → rejects `TypeError: lookup failed`
  * - `GET /stream` → three chunks of `text/plain`, written over time
  * - `GET /large` → 1 000 000 bytes of `application/octet-stream`
+ * - `GET /slow` → `done` as `text/plain` after {@link SLOW_MS}, long after a test's client hung up
  * - `GET /users/:id` → `{"id": …}`
  * - anything else → the framework's own 404
  */
@@ -44,6 +45,8 @@ export interface AppSetup {
 
 export const STREAM_CHUNKS = ['first chunk\n', 'second chunk, ünïcode\n', 'last\n']
 export const LARGE_SIZE = 1_000_000
+export const SLOW_MS = 1500
+export const slowly = () => new Promise((resolve) => setTimeout(resolve, SLOW_MS))
 
 export function isDisabledCookie(cookie: string | undefined): boolean {
   return cookie?.includes('disable_stat=True') ?? false

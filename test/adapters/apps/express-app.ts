@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import express5 from 'express'
 import { statgraph } from '../../../src/adapters/express.js'
 import type { ConnectMiddleware } from '../../../src/adapters/http/connect-dashboard.js'
-import { type AppOptions, type AppSetup, isDisabledCookie, LARGE_SIZE, STREAM_CHUNKS } from './app-setup.js'
+import { type AppOptions, type AppSetup, isDisabledCookie, LARGE_SIZE, slowly, STREAM_CHUNKS } from './app-setup.js'
 import { listen } from './listen.js'
 
 const express4 = createRequire(import.meta.url)('express4') as typeof express5
@@ -35,6 +35,10 @@ export function addRoutes(app: express5.Express, express: typeof express5): void
     let i = 0
     const write = () => (i < STREAM_CHUNKS.length - 1 ? (res.write(STREAM_CHUNKS[i++]), setTimeout(write, 10)) : res.end(STREAM_CHUNKS[i]))
     write()
+  })
+  app.get('/slow', async (_req, res) => {
+    await slowly()
+    res.type('text/plain').send('done')
   })
   app.get('/large', (_req, res) => {
     res.type('application/octet-stream').send(Buffer.alloc(LARGE_SIZE, 120))

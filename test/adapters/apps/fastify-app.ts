@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import { Readable } from 'node:stream'
 import Fastify, { type preHandlerHookHandler } from 'fastify'
 import { statgraph } from '../../../src/adapters/fastify.js'
-import { type AppOptions, type AppSetup, isDisabledCookie, LARGE_SIZE, STREAM_CHUNKS } from './app-setup.js'
+import { type AppOptions, type AppSetup, isDisabledCookie, LARGE_SIZE, slowly, STREAM_CHUNKS } from './app-setup.js'
 
 const Fastify4 = createRequire(import.meta.url)('fastify4') as typeof Fastify
 
@@ -52,6 +52,10 @@ function fastifySetup(name: string, factory: typeof Fastify): AppSetup {
           ),
         ),
       )
+      app.get('/slow', async (_request, reply) => {
+        await slowly()
+        return reply.type('text/plain').send('done')
+      })
       app.get('/large', async (_request, reply) => reply.type('application/octet-stream').send(Buffer.alloc(LARGE_SIZE, 120)))
       app.get<{ Params: { id: string } }>('/users/:id', async (request) => ({ id: request.params.id }))
       const url = await app.listen({ port: 0, host: '127.0.0.1' })

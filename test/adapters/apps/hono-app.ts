@@ -3,7 +3,7 @@ import { createAdaptorServer } from '@hono/node-server'
 import { Hono, type MiddlewareHandler } from 'hono'
 import { stream } from 'hono/streaming'
 import { statgraph } from '../../../src/adapters/hono.js'
-import { type AppOptions, type AppSetup, isDisabledCookie, LARGE_SIZE, STREAM_CHUNKS } from './app-setup.js'
+import { type AppOptions, type AppSetup, isDisabledCookie, LARGE_SIZE, slowly, STREAM_CHUNKS } from './app-setup.js'
 import { listen } from './listen.js'
 
 const protect: Record<string, MiddlewareHandler> = {
@@ -44,6 +44,10 @@ export const honoSetup: AppSetup = {
           await out.write(chunk)
         }
       })
+    })
+    app.get('/slow', async (c) => {
+      await slowly()
+      return c.text('done')
     })
     app.get('/large', (c) => c.body(Buffer.alloc(LARGE_SIZE, 120), 200, { 'content-type': 'application/octet-stream' }))
     app.get('/users/:id', (c) => c.json({ id: c.req.param('id') }))

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import Router from '@koa/router'
 import Koa, { type Middleware } from 'koa'
 import { statgraph } from '../../../src/adapters/koa.js'
-import { type AppOptions, type AppSetup, isDisabledCookie, LARGE_SIZE, STREAM_CHUNKS } from './app-setup.js'
+import { type AppOptions, type AppSetup, isDisabledCookie, LARGE_SIZE, slowly, STREAM_CHUNKS } from './app-setup.js'
 import { listen } from './listen.js'
 import { Readable } from 'node:stream'
 
@@ -62,6 +62,11 @@ function koaSetup(name: string, KoaClass: typeof Koa): AppSetup {
             }
           })(),
         )
+      })
+      router.get('/slow', async (ctx) => {
+        await slowly()
+        ctx.type = 'text/plain'
+        ctx.body = 'done'
       })
       router.get('/large', (ctx) => {
         ctx.type = 'application/octet-stream'

@@ -21,7 +21,7 @@ import { statgraph as expressStatgraph } from '../../../src/adapters/express.js'
 import { statgraph as fastifyStatgraph } from '../../../src/adapters/fastify.js'
 import { captureError } from '../../../src/adapters/http/capture-error.js'
 import type { StatgraphHandle } from '../../../src/core/statgraph.js'
-import { type AppOptions, type AppSetup, isDisabledCookie, LARGE_SIZE, STREAM_CHUNKS } from './app-setup.js'
+import { type AppOptions, type AppSetup, isDisabledCookie, LARGE_SIZE, slowly, STREAM_CHUNKS } from './app-setup.js'
 import { expressProtect } from './express-app.js'
 import { fastifyProtect } from './fastify-app.js'
 
@@ -58,6 +58,13 @@ class ConformanceController {
       }
     })()
     return new StreamableFile(Readable.from(chunks), { type: 'text/plain; charset=utf-8' })
+  }
+
+  @Get('slow')
+  @Header('content-type', 'text/plain')
+  async slow(): Promise<string> {
+    await slowly()
+    return 'done'
   }
 
   @Get('large')

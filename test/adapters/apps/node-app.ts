@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { statgraph } from '../../../src/adapters/node.js'
 import type { ConnectMiddleware } from '../../../src/adapters/http/connect-dashboard.js'
-import { type AppOptions, type AppSetup, isDisabledCookie, LARGE_SIZE, STREAM_CHUNKS } from './app-setup.js'
+import { type AppOptions, type AppSetup, isDisabledCookie, LARGE_SIZE, slowly, STREAM_CHUNKS } from './app-setup.js'
 import { listen } from './listen.js'
 
 const protect: Record<string, ConnectMiddleware> = {
@@ -26,6 +26,10 @@ async function app(req: IncomingMessage, res: ServerResponse): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 10))
       }
       return void res.end(STREAM_CHUNKS.at(-1))
+    }
+    if (path === '/slow') {
+      await slowly()
+      return void res.writeHead(200, { 'content-type': 'text/plain' }).end('done')
     }
     if (path === '/large') return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(LARGE_SIZE, 120))
     const user = /^\/users\/([^/]+)$/.exec(path ?? '')
