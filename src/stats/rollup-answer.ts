@@ -23,6 +23,8 @@ export class RollupAnswer {
   readonly #width: number
   readonly #points = new Map<number, RollupCell>()
   readonly #groups = new Map<RollupDimension, Map<string | null, RollupCell>>()
+  /** Requests of each group's folded tail (values past the store's bound): no entry, but counted. */
+  readonly #folded = new Map<RollupDimension, number>()
 
   constructor(query: StatsQuery) {
     this.#query = query
@@ -31,6 +33,10 @@ export class RollupAnswer {
 
   /** Counts `cell` in; the answer may change it, so it must not be used elsewhere afterwards. */
   add(cell: RollupCell): void {
+    if (cell.folded === true) {
+      this.#folded.set(cell.dim, (this.#folded.get(cell.dim) ?? 0) + cell.hits)
+      return
+    }
     if (cell.dim === 'all') {
       const start = Math.floor((cell.bucket * HOUR_MS) / this.#width) * this.#width
       mergeInto(this.#points, start, cell)
@@ -80,7 +86,8 @@ export class RollupAnswer {
       mimetypes: entries('mimetype'),
       exceptions: this.#exceptions(),
     }
-    const withException = [...(this.#groups.get('exception')?.values() ?? [])].reduce((sum, cell) => sum + cell.hits, 0)
+    const withException =
+      [...(this.#groups.get('exception')?.values() ?? [])].reduce((sum, cell) => sum + cell.hits, 0) + (this.#folded.get('exception') ?? 0)
     const listed = (list: readonly { count: number }[]) => list.reduce((sum, entry) => sum + entry.count, 0)
     const other = Object.fromEntries(
       Object.entries(lists).map(([name, list]) => [name, (name === 'exceptions' ? withException : total.hits) - listed(list)]),

@@ -43,6 +43,8 @@ export interface RollupCell {
   visitorCount: number
   histogram: LatencyHistogram | undefined
   visitors: VisitorSketch | undefined
+  /** The group's folded tail: the values past the store's bound per bucket, counted together (`key` null). */
+  folded?: boolean
 }
 
 /** An empty cell of `dim`, with a histogram and a sketch where that group keeps them. */

@@ -8,6 +8,7 @@ import { BUCKET_MS } from '../../src/stats/time-bucket.js'
 import type { KyselyStore } from '../../src/store/kysely/kysely-store.js'
 import type { Store } from '../../src/store/store.js'
 import { expectedStats, ISO_BUCKET, percentileOf } from '../helpers/expected-stats.js'
+import { seededRandom } from '../../src/cli/demo/seeded-random.js'
 import { generateRecords, record } from '../helpers/records.js'
 import { makeVersion5Table } from '../helpers/version5-table.js'
 import type { RequestRecord } from '../../src/record/request-record.js'
@@ -18,7 +19,7 @@ export interface StoreEngine {
   kysely: Kysely<unknown>
   flavor: SqlFlavor
   /** A store on `table` (a fresh one per test unless a test reuses the name). */
-  open(table: string): KyselyStore
+  open(table: string, options?: { maxValues?: number }): KyselyStore
   /** Rows in `table`, counted past the store with the engine's own client. */
   countRows(table: string): Promise<number>
   /** Removes `table` and its migration tables. */
@@ -72,8 +73,8 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       tables.add(table)
       return table
     }
-    const open = (table = newTable()) => {
-      const store = e.open(table)
+    const open = (table = newTable(), options?: { maxValues?: number }) => {
+      const store = e.open(table, options)
       opened.push(store)
       return store
     }
@@ -329,8 +330,8 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       const page = await store.requests(requestsQuery('start=2026-01-15&end=2026-01-15'))
       expect(page.rows.find((row) => row.exception !== null)).toMatchObject(values)
       const stats = await store.stats(statsQuery('start=2026-01-15&end=2026-01-15'))
-      // Case and accents make different paths.
-      expect(new Set(stats.paths.map((p) => p.key))).toEqual(new Set([values.path, '/A', '/a']))
+      // Case and accents make different paths; rollups keep 512 characters of a path (the raw row all of it).
+      expect(new Set(stats.paths.map((p) => p.key))).toEqual(new Set([`${values.path.slice(0, 511)}…`, '/A', '/a']))
       expect(stats.exceptions.map((entry) => entry.key)).toEqual([values.exception])
     })
 
@@ -489,6 +490,48 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       await expectExact(stores[0] as KyselyStore, 'start=2026-01-12&end=2026-01-16', inRange(Date.UTC(2026, 0, 12), Date.UTC(2026, 0, 17)), 'day')
       await expectExact(stores[1] as KyselyStore, 'from=2026-01-13T00:00Z&to=2026-01-15T00:00Z', inRange(Date.UTC(2026, 0, 13), Date.UTC(2026, 0, 15)), 'hour')
     })
+
+    it('keeps at most its bound of values per group and bucket, the busiest exact, the tail folded with exact totals', async () => {
+      const table = newTable()
+      const store = open(table)
+      const random = seededRandom(99)
+      const token = () => Math.floor(random() * 2 ** 52).toString(36)
+      // 100,000 requests over three hours of Jan 10: a scanner's distinct paths, referrers and user
+      // agents, a busy page among them, sent in batches.
+      const requests = Array.from({ length: 100_000 }, (_, i) =>
+        record({
+          date: JAN_10 + Math.floor((i / 100_000) * 3 * 3_600_000),
+          path: i % 10 === 0 ? '/busy' : `/scan/${token()}`,
+          referrer: `https://${token()}.example/`,
+          user_agent: `scanner ${token()}`,
+          exception: i % 7 === 0 ? `Error: ${token()}` : null,
+          status_code: i % 7 === 0 ? 500 : i % 3 === 0 ? 404 : 200,
+        }),
+      )
+      for (let i = 0; i < requests.length; i += 5000) await store.insertBatch(requests.slice(i, i + 5000))
+      await store.sealDays(Date.UTC(2026, 0, 12))
+      const cells = sql.table(`${table}_statgraph_cell`)
+      const { rows } = await sql<{ grain: number | string; dim: string; bucket: number | string; n: number | string; hits: number | string }>`
+        select grain, dim, bucket, count(distinct kh) as n, sum(hits) as hits from ${cells} group by grain, dim, bucket`.execute(e.kysely)
+      // Three hours and their day, every group: at most 1000 values and the folded tail; every request counted once.
+      for (const row of rows) {
+        expect(Number(row.n), `${row.dim} ${row.grain}`).toBeLessThanOrEqual(1001)
+        if (Number(row.grain) === 24 && ['all', 'path', 'referrer', 'status', 'method'].includes(row.dim)) expect(Number(row.hits)).toBe(100_000)
+      }
+      expect(rows.filter((row) => row.dim === 'path').map((row) => Number(row.n))).toContain(1001)
+      const perGrain = (dim: string, grain: number) => rows.filter((row) => row.dim === dim && Number(row.grain) === grain).reduce((sum, row) => sum + Number(row.hits), 0)
+      expect([perGrain('path', 1), perGrain('path', 24), perGrain('referrer', 1), perGrain('exception', 24)]).toEqual([100_000, 100_000, 100_000, requests.filter((r) => r.exception !== null).length])
+      const day = await store.stats(statsQuery('start=2026-01-10&end=2026-01-10'))
+      const exact = await store.statsFromRaw(statsQuery('start=2026-01-10&end=2026-01-10'))
+      expect([day.hits, day.errors, day.bytes]).toEqual([100_000, exact.errors, exact.bytes])
+      expect(day.statusCodes).toEqual(exact.statusCodes)
+      expect(day.paths[0]).toMatchObject({ key: '/busy', count: 10_000 })
+      const listed = (list: readonly { count: number }[]) => list.reduce((sum, entry) => sum + entry.count, 0)
+      expect(listed(day.paths) + day.other.paths).toBe(100_000)
+      expect(listed(day.referrers) + day.other.referrers).toBe(100_000)
+      expect(listed(day.exceptions) + day.other.exceptions).toBe(exact.errors)
+      expect(listed(exact.exceptions) + exact.other.exceptions).toBe(exact.errors)
+    }, 120_000)
 
     it('seals a day from its hours, answers the same before and after, and counts late requests to a sealed day', async () => {
       const table = newTable()

@@ -1,6 +1,7 @@
 import { LatencyHistogram } from '../../stats/latency-histogram.js'
 import { VisitorSketch } from '../../stats/visitor-sketch.js'
 import type { RollupCell, RollupDimension } from '../../stats/rollup-cell.js'
+import { OTHER_KEY_HASH } from './value-bound.js'
 
 /** A rollup row as a driver returns it (bigints may come back as strings). */
 export interface CellRow {
@@ -17,6 +18,8 @@ export interface CellRow {
   last_at: number | string
   histogram?: string | null
   visitors?: string | null
+  /** The key hash, where read: tells a group's folded tail. */
+  kh?: string
 }
 
 /** The cell a row holds; its exact visitor count, kept elsewhere, starts at 0. */
@@ -36,5 +39,6 @@ export function toCell(row: CellRow): RollupCell {
     visitorCount: 0,
     histogram: row.histogram == null ? undefined : LatencyHistogram.decode(row.histogram),
     visitors: row.visitors == null ? undefined : VisitorSketch.decode(row.visitors),
+    ...(row.kh === OTHER_KEY_HASH ? { folded: true } : {}),
   }
 }

@@ -4,6 +4,7 @@ import { HOUR_MS } from '../../stats/rollup-cell.js'
 import { VisitorSketch } from '../../stats/visitor-sketch.js'
 import type { RollupTables } from './rollup-tables.js'
 import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
+import { OTHER_KEY_HASH } from './value-bound.js'
 import { writeTransaction } from './write-transaction.js'
 
 /** How long after its end a day is sealed: writes of its last requests have long committed by then. */
@@ -27,13 +28,16 @@ export class DaySealer {
   readonly #tables: RollupTables
   readonly #flavor: SqlFlavor
   readonly #lockMs: number
+  readonly #maxValues: number
   #lookedAt = 0
 
-  constructor(db: Kysely<unknown>, tables: RollupTables, flavor: SqlFlavor, lockMs: number) {
+  /** `maxValues`: values kept per group in a day's cells, the rest folded (see ValueBound). */
+  constructor(db: Kysely<unknown>, tables: RollupTables, flavor: SqlFlavor, lockMs: number, maxValues: number) {
     this.#db = db
     this.#tables = tables
     this.#flavor = flavor
     this.#lockMs = lockMs
+    this.#maxValues = maxValues
   }
 
   /** Whether it is time to look for days to seal again (every ten minutes); true counts as a look. */
@@ -62,9 +66,22 @@ export class DaySealer {
       const marked = await sql`update ${days} set sealed = ${this.#flavor.toBoolean(true)}
         where day = ${day} and sealed = ${this.#flavor.toBoolean(false)}`.execute(trx)
       if (Number(marked.numAffectedRows ?? 0) === 0) return false
+      // The day's busiest values of each group keep cells of their own; the rest, and what the
+      // hours had folded already, make the day's folded tail (see ValueBound).
+      const ranked = sql`(select dim, kh, min(value) as value, sum(hits) as hits, sum(errors) as errors, sum(bytes) as bytes,
+          sum(timed) as timed, sum(time_sum) as time_sum, max(time_max) as time_max, max(last_at) as last_at,
+          row_number() over (partition by dim, kh = ${OTHER_KEY_HASH} order by sum(hits) desc, kh) as r
+        from ${cells} where ${hours} group by dim, kh) ranked`
+      const tail = sql`kh = ${OTHER_KEY_HASH} or r > ${this.#maxValues}`
       await sql`insert into ${cells} (grain, dim, bucket, kh, writer, value, hits, errors, bytes, timed, time_sum, time_max, last_at)
-        select 24, dim, ${bucket}, kh, '', min(value), sum(hits), sum(errors), sum(bytes), sum(timed), sum(time_sum), max(time_max), max(last_at)
-        from ${cells} where ${hours} group by dim, kh`.execute(trx)
+        select 24, dim, ${bucket}, kh, '', value, hits, errors, bytes, timed, time_sum, time_max, last_at
+        from ${ranked} where not (${tail})`.execute(trx)
+      await sql`insert into ${cells} (grain, dim, bucket, kh, writer, value, hits, errors, bytes, timed, time_sum, time_max, last_at)
+        select 24, dim, ${bucket}, ${OTHER_KEY_HASH}, '', null, sum(hits), sum(errors), sum(bytes), sum(timed), sum(time_sum), max(time_max), max(last_at)
+        from ${ranked} where ${tail} group by dim`.execute(trx)
+      const kept = await sql<{ dim: string; kh: string }>`select dim, kh from ${cells}
+        where grain = 24 and bucket = ${bucket} and writer = '' and kh <> ${OTHER_KEY_HASH}`.execute(trx)
+      const keptKeys = new Set(kept.rows.map((row) => `${row.dim}\0${row.kh}`))
       await sql`insert into ${visitors} (grain, bucket, visitor, writer)
         select distinct 24, ${bucket}, visitor, '' from ${visitors} where ${hours}`.execute(trx)
       const { rows } = await sql<{ dim: string; kh: string; histogram: string | null; visitors: string | null }>`
@@ -72,6 +89,8 @@ export class DaySealer {
       const merged = new Map<string, { dim: string; kh: string; histogram?: LatencyHistogram; visitors?: VisitorSketch }>()
       for (const row of rows) {
         const key = `${row.dim}\0${row.kh}`
+        // A folded value's sketch goes with it: the tail keeps counters alone.
+        if (!keptKeys.has(key)) continue
         const sum = merged.get(key) ?? { dim: row.dim, kh: row.kh }
         if (row.histogram !== null) (sum.histogram ??= new LatencyHistogram()).merge(LatencyHistogram.decode(row.histogram))
         if (row.visitors !== null) (sum.visitors ??= new VisitorSketch()).merge(VisitorSketch.decode(row.visitors))

@@ -17,6 +17,7 @@ import { pruneRollupTables, rollupTables, type RollupTables, type SqlRunner } fr
 import { type InsertRows, multiRowInsert } from './insert-rows.js'
 import { RequestRows } from './request-rows.js'
 import { RollupWriter } from './rollup-writer.js'
+import { DEFAULT_MAX_VALUES } from './value-bound.js'
 import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
 import { nullableNumber } from './sql-values.js'
 import { withTimeout } from './with-timeout.js'
@@ -51,6 +52,8 @@ export interface KyselyStoreConfig {
   limits?: Partial<WriteLimits> | undefined
   /** How rollup rows are inserted; default multi-row statements. */
   insertRows?: InsertRows | undefined
+  /** Values kept per group (paths, referrers, …) and bucket in the rollups, the rest folded; default 1000. */
+  maxValues?: number | undefined
 }
 
 
@@ -95,6 +98,7 @@ export class KyselyStore implements Store {
   readonly #batches: BatchLedger
   readonly #sealer: DaySealer
   readonly #limits: WriteLimits
+  readonly #maxValues: number
   #sequence = 0
   /** This store's writes, one at a time: a writer's own rows are read and rewritten by one write only. */
   #turn: Promise<unknown> = Promise.resolve()
@@ -110,11 +114,12 @@ export class KyselyStore implements Store {
     this.#flavor = config.flavor
     this.#ownsDatabase = config.ownsDatabase
     this.#limits = { ...DEFAULT_WRITE_LIMITS, ...config.limits }
+    this.#maxValues = config.maxValues ?? DEFAULT_MAX_VALUES
     this.#rollups = rollupTables(config.table, qualified)
     // This store's name as a writer of rollup rows: random, one per store object, unless the
     // engine's writers take turns on one lock anyway.
     this.#insertRows = config.insertRows ?? multiRowInsert(config.flavor)
-    this.#rollupWriter = new RollupWriter(this.#rollups, config.flavor, this.#insertRows, config.flavor.oneWriter?.name ?? this.#idPrefix)
+    this.#rollupWriter = new RollupWriter(this.#rollups, config.flavor, this.#insertRows, config.flavor.oneWriter?.name ?? this.#idPrefix, this.#maxValues)
     this.#rollupReader = new RollupReader(this.#db, this.#rollups, {
       sources: (span) => this.#rollupSources(this.#db, spanWhere(this.#flavor, span)),
       visitors: (span) => sql`select remote_address as visitor from ${this.#tableRef} where ${spanWhere(this.#flavor, span)}`,
@@ -122,7 +127,7 @@ export class KyselyStore implements Store {
     this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#batches = new BatchLedger(this.#rollups.batches, config.flavor)
-    this.#sealer = new DaySealer(this.#db as Kysely<unknown>, this.#rollups, config.flavor, this.#limits.lockMs)
+    this.#sealer = new DaySealer(this.#db as Kysely<unknown>, this.#rollups, config.flavor, this.#limits.lockMs, this.#maxValues)
   }
 
   migrate(): Promise<void> {
@@ -321,7 +326,7 @@ export class KyselyStore implements Store {
 
   /** Builds the rollups of every raw row as writer `''`, a page at a time (the upgrade to rollups). */
   async #buildRollups(db: SqlRunner): Promise<void> {
-    const writer = new RollupWriter(this.#rollups, this.#flavor, this.#insertRows, '')
+    const writer = new RollupWriter(this.#rollups, this.#flavor, this.#insertRows, '', this.#maxValues)
     for (let after = -1; ; ) {
       const page = await this.#rollupSources(db, sql`1 = 1`, after, 20_000)
       if (page.length === 0) return

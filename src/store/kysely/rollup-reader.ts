@@ -6,6 +6,7 @@ import { type CellRow, toCell } from './cell-row.js'
 import { keyHash } from './key-hash.js'
 import type { RollupCells } from '../rollup-cells.js'
 import type { RollupTables, SqlRunner } from './rollup-tables.js'
+import { OTHER_KEY_HASH } from './value-bound.js'
 
 /** Values per `in (…)` list. */
 const CHUNK = 500
@@ -57,7 +58,7 @@ export class RollupReader implements RollupCells {
    */
   async sumByValue(plan: RollupPlan): Promise<RollupCell[]> {
     const { rows } = await sql<CellRow>`
-      select 0 as grain, 0 as bucket, dim, min(value) as value, ${SUMS}
+      select 0 as grain, 0 as bucket, dim, kh, min(value) as value, ${SUMS}
       from ${this.#tables.cells} where ${inPlan(plan)} and dim in (${sql.join(FEW_VALUED)}) group by dim, kh`.execute(this.#db)
     return rows.map(toCell)
   }
@@ -69,7 +70,8 @@ export class RollupReader implements RollupCells {
    * their hits alone, and only the ranked ones are summed in full and come back.
    */
   async topPaths(plan: RollupPlan, top: number, also: readonly string[]): Promise<RollupCell[]> {
-    const paths = sql`${this.#tables.cells} where ${inPlan(plan)} and dim = 'path'`
+    // The folded tail is no path: it counts in `other` (the whole traffic minus the listed paths).
+    const paths = sql`${this.#tables.cells} where ${inPlan(plan)} and dim = 'path' and kh <> ${OTHER_KEY_HASH}`
     const ranked = await sql<{ kh: string }>`
       select kh from (select kh, rank() over (order by sum(hits) desc) as r from ${paths} group by kh) ranked
       where r <= ${top}`.execute(this.#db)

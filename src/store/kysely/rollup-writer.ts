@@ -1,16 +1,24 @@
 import { sql } from 'kysely'
 import { LatencyHistogram } from '../../stats/latency-histogram.js'
 import type { DayFilter, RollupBatch } from '../../stats/rollup-batch.js'
-import type { RollupCell } from '../../stats/rollup-cell.js'
+import type { RollupCell, RollupDimension } from '../../stats/rollup-cell.js'
 import { VisitorSketch } from '../../stats/visitor-sketch.js'
 import type { CellRow } from './cell-row.js'
 import { keyHash } from './key-hash.js'
+import { cap } from '../../record/field-caps.js'
 import type { InsertRows } from './insert-rows.js'
 import type { RollupTables, SqlRunner } from './rollup-tables.js'
 import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
+import { DEFAULT_MAX_VALUES, keepLatestBuckets, ValueBound } from './value-bound.js'
 
 /** Keys of the sketch lookup per statement. */
 const CHUNK = 500
+/**
+ * Longest path or referrer a rollup row keeps (its key hash is of the whole value): room for any
+ * a person reads, and a bound on what a stranger's 2 kB ones cost each cell.
+ */
+const MAX_VALUE_LENGTH = 512
+const CAPPED: ReadonlySet<RollupDimension> = new Set(['path', 'referrer'])
 
 const CELL_KEYS = ['grain', 'dim', 'bucket', 'kh', 'writer'] as const
 const KEY_KINDS: ColumnKind[] = ['integer', 'text', 'integer', 'text', 'text']
@@ -46,6 +54,7 @@ export class RollupWriter {
   readonly #tables: RollupTables
   readonly #flavor: SqlFlavor
   readonly #insertRows: InsertRows
+  readonly #bound: ValueBound
   readonly #writer: string
   /**
    * The visitors this writer has stored, per grain and bucket, for the latest two buckets of each
@@ -60,8 +69,9 @@ export class RollupWriter {
   /** Days whose row is known to exist in the days table. */
   readonly #knownDays = new Set<number>()
 
-  constructor(tables: RollupTables, flavor: SqlFlavor, insertRows: InsertRows, writer: string) {
+  constructor(tables: RollupTables, flavor: SqlFlavor, insertRows: InsertRows, writer: string, maxValues = DEFAULT_MAX_VALUES) {
     this.#tables = tables
+    this.#bound = new ValueBound(tables, maxValues)
     this.#flavor = flavor
     this.#insertRows = insertRows
     this.#writer = writer
@@ -119,10 +129,9 @@ export class RollupWriter {
       visitors.map(({ grain, bucket, visitor }) => [grain, bucket, visitor, writer]),
       VISITOR_KINDS,
     )
-    const cells = batch
-      .cells(daily)
-      .map((cell) => ({ cell, kh: keyHash(cell.key) }))
-      .sort((a, b) => a.cell.grain - b.cell.grain || compare(a.cell.dim, b.cell.dim) || a.cell.bucket - b.cell.bucket || compare(a.kh, b.kh))
+    const cells = (await this.#bound.fold(db, batch.cells(daily).map((cell) => ({ cell, kh: keyHash(cell.key) })), writer)).sort(
+      (a, b) => a.cell.grain - b.cell.grain || compare(a.cell.dim, b.cell.dim) || a.cell.bucket - b.cell.bucket || compare(a.kh, b.kh),
+    )
     await this.#insertRows(
       db,
       (rows) => this.#flavor.accumulate(this.#tables.cells, CELL_COLUMNS, rows, MERGE),
@@ -154,6 +163,7 @@ export class RollupWriter {
     this.#storedVisitors.clear()
     this.#storedSketches.clear()
     this.#knownDays.clear()
+    this.#bound.forget()
   }
 
   #rememberSketches(sketches: readonly StoredSketch[]): void {
@@ -207,15 +217,9 @@ export class RollupWriter {
   }
 }
 
-/** Drops what is remembered of buckets older than the latest two of their grain. */
-function keepLatestBuckets(remembered: Map<string, { grain: number; bucket: number }>): void {
-  const latest = new Map<number, number>()
-  for (const { grain, bucket } of remembered.values()) latest.set(grain, Math.max(latest.get(grain) ?? bucket, bucket))
-  for (const [key, { grain, bucket }] of remembered) if (bucket < (latest.get(grain) ?? bucket) - grain) remembered.delete(key)
-}
-
 function counterValues(cell: RollupCell, kh: string, writer: string): unknown[] {
-  return [cell.grain, cell.dim, cell.bucket, kh, writer, cell.key, cell.hits, cell.errors, cell.bytes, cell.timed, cell.timeSum, cell.timeMax, cell.last]
+  const value = cell.key !== null && CAPPED.has(cell.dim) ? cap(cell.key, MAX_VALUE_LENGTH) : cell.key
+  return [cell.grain, cell.dim, cell.bucket, kh, writer, value, cell.hits, cell.errors, cell.bytes, cell.timed, cell.timeSum, cell.timeMax, cell.last]
 }
 
 function encoded(sketch: LatencyHistogram | VisitorSketch | undefined): string | null {

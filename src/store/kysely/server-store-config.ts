@@ -17,6 +17,8 @@ export interface ServerStoreOptions<Pool> {
   schema?: string | undefined
   /** How long a statement, a lock wait and a whole write may take; see `WriteLimits`. */
   limits?: Partial<WriteLimits> | undefined
+  /** Values kept per group (paths, referrers, …) and bucket in the rollups, the rest folded into one; default 1000. */
+  maxValues?: number | undefined
 }
 
 /** A server store's {@link KyselyStoreConfig}: the app's Kysely instance, or one on `dialect`. */
@@ -34,5 +36,6 @@ export function serverStoreConfig<Pool>(
     flavor,
     ownsDatabase: typeof database === 'string',
     limits: options.limits,
+    maxValues: options.maxValues,
   }
 }

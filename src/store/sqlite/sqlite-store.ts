@@ -31,6 +31,8 @@ export interface SqliteStoreOptions {
   database: string | SqliteDatabase | KyselyInstance
   /** The table's name; default `request`. */
   table?: string
+  /** Values kept per group (paths, referrers, …) and bucket in the rollups, the rest folded into one; default 1000. */
+  maxValues?: number | undefined
 }
 
 /**
@@ -58,6 +60,7 @@ export class SqliteStore extends KyselyStore {
       flavor: sqliteFlavor,
       ownsDatabase: typeof options.database === 'string',
       insertRows: sqlite === undefined ? undefined : preparedInsert(sqlite),
+      maxValues: options.maxValues,
     })
     this.#sqlite = sqlite
     this.#table = table

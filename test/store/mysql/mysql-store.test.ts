@@ -18,7 +18,7 @@ describeStoreConformance(
   admin && {
     kysely: kysely as Kysely<unknown>,
     flavor: mysqlFlavor,
-    open: (table) => new MysqlStore({ database: url as string, table }),
+    open: (table, options) => new MysqlStore({ database: url as string, table, ...options }),
     async countRows(table) {
       const [rows] = await admin.query<mysql.RowDataPacket[]>(`select count(*) as n from \`${table}\``)
       return Number(rows[0]?.n)

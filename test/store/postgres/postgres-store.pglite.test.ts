@@ -13,7 +13,7 @@ const db = new Kysely<unknown>({ dialect: new PGliteDialect(pglite) })
 describeStoreConformance('PostgreSQL (PGlite)', {
   kysely: db,
   flavor: postgresFlavor,
-  open: (table) => new PostgresStore({ database: db, table }),
+  open: (table, options) => new PostgresStore({ database: db, table, ...options }),
   async countRows(table) {
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db)
     return rows[0]?.n ?? 0

@@ -18,7 +18,7 @@ describeStoreConformance(
   admin && {
     kysely: kysely as Kysely<unknown>,
     flavor: postgresFlavor,
-    open: (table) => new PostgresStore({ database: url as string, table }),
+    open: (table, options) => new PostgresStore({ database: url as string, table, ...options }),
     async countRows(table) {
       const { rows } = await admin.query(`select count(*)::int as n from "${table}"`)
       return rows[0].n

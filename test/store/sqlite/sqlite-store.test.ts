@@ -35,7 +35,7 @@ const sharedKysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database
 describeStoreConformance('SQLite', {
   kysely: sharedKysely,
   flavor: sqliteFlavor,
-  open: (table) => new SqliteStore({ database: shared, table }),
+  open: (table, options) => new SqliteStore({ database: shared, table, ...options }),
   async countRows(table) {
     const db = new Database(shared)
     try {
