@@ -49,6 +49,12 @@ export interface StatgraphOptions<Req, Protect> {
   /** Paths never recorded, e.g. `['/health', '/static/*', /\.map$/]`. */
   ignore?: PathPattern[]
   /**
+   * Values the rollups keep per group (paths, referrers, exceptions, …) and hour or day, the
+   * busiest first; the rest are counted together as `other`, so a scanner's random paths cannot
+   * grow them without end. Default 1000.
+   */
+  maxValues?: number
+  /**
    * Write what is buffered when the process is asked to stop (SIGTERM, SIGINT) or runs out of work,
    * then let it end as it would have. Default false: call `close()` yourself.
    */
@@ -101,6 +107,7 @@ export interface ResolvedOptions<Req, Protect> {
   /** Milliseconds: rows older than `raw` are deleted every `every`. */
   retention: Retention | undefined
   ignore: ((url: string, rules: RoutingRules) => boolean) | undefined
+  maxValues: number | undefined
   limits: Partial<WriteLimits>
   recorder: NonNullable<StatgraphOptions<Req, Protect>['recorder']>
 }
@@ -151,8 +158,17 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
     retention: options.retention === undefined ? undefined : resolveRetention(options.retention),
     ignore: options.ignore === undefined || options.ignore.length === 0 ? undefined : pathMatcher(options.ignore),
     limits: resolveTimeouts(options.timeouts),
+    maxValues: resolveMaxValues(options.maxValues),
     recorder: options.recorder ?? {},
   }
+}
+
+function resolveMaxValues(maxValues: unknown): number | undefined {
+  if (maxValues === undefined) return undefined
+  if (!Number.isInteger(maxValues) || (maxValues as number) < 10 || (maxValues as number) > 1_000_000) {
+    throw new TypeError(`statgraph: "maxValues" must be a whole number from 10 to 1000000 (values kept per group and bucket), got ${String(maxValues)}`)
+  }
+  return maxValues as number
 }
 
 function resolveTimeouts(timeouts: StatgraphOptions<unknown, unknown>['timeouts']): Partial<WriteLimits> {

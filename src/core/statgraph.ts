@@ -63,18 +63,19 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   constructor(options: ResolvedOptions<Req, Protect>, routing: () => RoutingRules = () => EXACT_ROUTING) {
     const store = openStore(options.database, options)
     const threadable = threadableDatabase(options.database)
+    const storeOptions = { table: options.table, schema: options.schema, limits: options.limits, maxValues: options.maxValues }
     const recordOptions = { trustProxy: options.trustProxy, address: options.address }
     // A SQLite file or a server's URL is written from a worker thread; a database handle the app
     // passed in, or an in-memory one, can only be written where it lives (asynchronously on a server).
     const writer =
       threadable === undefined
         ? undefined
-        : new WorkerWriter({ database: threadable, table: options.table, schema: options.schema, limits: options.limits, record: recordOptions })
+        : new WorkerWriter({ ...storeOptions, database: threadable, record: recordOptions })
     this.#writer = writer
     // A SQLite file is read from a worker thread too: better-sqlite3 would run the dashboard's
     // queries and exports on the app's thread. A server answers asynchronously anyway.
     const file = sqliteFile(options.database)
-    this.#reader = file === undefined ? undefined : new ReaderThread({ database: file, table: options.table })
+    this.#reader = file === undefined ? undefined : new ReaderThread({ ...storeOptions, database: file })
     this.store = store
     this.prefix = options.prefix
     this.protect = options.protect

@@ -13,35 +13,37 @@ import type { Store } from './store.js'
  */
 export type DatabaseOption = string | SqliteDatabase | PostgresPool | MysqlPool | MysqlPromisePool | KyselyInstance | Store
 
-/** Where in the database the table lives, and how long a write on a database server may take. */
+/** Where in the database the table lives, how long a write on a database server may take, and what rollups keep. */
 export interface TableName {
   table: string
   /** PostgreSQL schema or MySQL database; SQLite has none. */
   schema?: string | undefined
   limits?: Partial<WriteLimits> | undefined
+  /** Values kept per group and bucket in the rollups; default 1000. */
+  maxValues?: number | undefined
 }
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i
 const MYSQL_URL = /^(mysql|mariadb):\/\//i
 
 /** The store for a `database` option; throws a message naming the fix for anything else. */
-export function openStore(database: DatabaseOption, { table, schema, limits }: TableName): Store {
+export function openStore(database: DatabaseOption, { table, schema, limits, maxValues }: TableName): Store {
   if (typeof database === 'string') {
-    if (POSTGRES_URL.test(database)) return new PostgresStore({ database, table, schema, limits })
-    if (MYSQL_URL.test(database)) return new MysqlStore({ database: database.replace(MYSQL_URL, 'mysql://'), table, schema, limits })
+    if (POSTGRES_URL.test(database)) return new PostgresStore({ database, table, schema, limits, maxValues })
+    if (MYSQL_URL.test(database)) return new MysqlStore({ database: database.replace(MYSQL_URL, 'mysql://'), table, schema, limits, maxValues })
     if (database === '') throw new TypeError('statgraph: "database" is an empty string; pass a file path such as "./statistics.db"')
-    return new SqliteStore({ database, table })
+    return new SqliteStore({ database, table, maxValues })
   }
   if (isStore(database)) return database
   if (isKyselyInstance(database)) {
     const engine = kyselyEngine(database)
-    if (engine === 'postgres') return new PostgresStore({ database, table, schema, limits })
-    if (engine === 'mysql') return new MysqlStore({ database, table, schema, limits })
-    return new SqliteStore({ database, table })
+    if (engine === 'postgres') return new PostgresStore({ database, table, schema, limits, maxValues })
+    if (engine === 'mysql') return new MysqlStore({ database, table, schema, limits, maxValues })
+    return new SqliteStore({ database, table, maxValues })
   }
-  if (isPostgresPool(database)) return new PostgresStore({ database, table, schema, limits })
-  if (isMysqlPool(database)) return new MysqlStore({ database, table, schema, limits })
-  if (typeof database === 'object' && database !== null && 'prepare' in database) return new SqliteStore({ database, table })
+  if (isPostgresPool(database)) return new PostgresStore({ database, table, schema, limits, maxValues })
+  if (isMysqlPool(database)) return new MysqlStore({ database, table, schema, limits, maxValues })
+  if (typeof database === 'object' && database !== null && 'prepare' in database) return new SqliteStore({ database, table, maxValues })
   throw new TypeError(
     'statgraph: "database" must be a SQLite file path, a postgres:// or mysql:// URL, a better-sqlite3 Database, ' +
       'a pg.Pool, a mysql2 pool, a Kysely instance or a Store',

@@ -34,4 +34,10 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({ schema: 'a.b' })).toThrow('"schema" must be a plain SQL name')
     expect(resolveOptions({ schema: 'metrics' }).schema).toBe('metrics')
   })
+
+  it('takes a bound on the values rollups keep, and refuses one that is no sensible count', () => {
+    expect(resolveOptions({}).maxValues).toBeUndefined()
+    expect(resolveOptions({ maxValues: 200 }).maxValues).toBe(200)
+    for (const bad of [0, 5, 1.5, -1, 1e9, '100']) expect(() => resolveOptions({ maxValues: bad as number })).toThrow('"maxValues" must be a whole number')
+  })
 })
