@@ -54,7 +54,10 @@ async function fill(store: KyselyStore, rows: number): Promise<number> {
     if (process.stdout.isTTY) process.stdout.write(`\r  filling: ${done} / ${rows}`)
   }
   if (process.stdout.isTTY) process.stdout.write('\r')
-  return rows / ((performance.now() - started) / 1000)
+  const rate = rows / ((performance.now() - started) / 1000)
+  // As a running app's stores do in the background, an hour after each day ends.
+  await store.sealDays(END + 2 * 3_600_000)
+  return rate
 }
 
 async function medianMs(times: number, run: () => Promise<unknown>): Promise<number> {

@@ -84,6 +84,9 @@ export class DaySealer {
       const keptKeys = new Set(kept.rows.map((row) => `${row.dim}\0${row.kh}`))
       await sql`insert into ${visitors} (grain, bucket, visitor, writer)
         select distinct 24, ${bucket}, visitor, '' from ${visitors} where ${hours}`.execute(trx)
+      // The day's visitors as of now; readers add those of requests that come late (see RollupReader).
+      await sql`update ${days} set visitors = (select count(*) from ${visitors} where grain = 24 and bucket = ${bucket} and writer = '')
+        where day = ${day}`.execute(trx)
       const { rows } = await sql<{ dim: string; kh: string; histogram: string | null; visitors: string | null }>`
         select dim, kh, histogram, visitors from ${sketches} where ${hours}`.execute(trx)
       const merged = new Map<string, { dim: string; kh: string; histogram?: LatencyHistogram; visitors?: VisitorSketch }>()

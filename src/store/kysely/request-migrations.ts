@@ -1,5 +1,6 @@
 import { type CreateTableBuilder, type Kysely, type Migration, sql } from 'kysely'
 import type { SqlFlavor } from './sql-flavor.js'
+import { rollupTableNames } from './rollup-tables.js'
 import { withCounters, writerRollupsMigration } from './writer-rollups-migration.js'
 
 /**
@@ -33,7 +34,8 @@ export function requestMigrations(
     const tables = await db.introspection.getTables()
     return tables.find((candidate) => candidate.name === name && (schema === undefined || candidate.schema === schema))
   }
-  const hasColumn = async (db: Kysely<unknown>, column: string) => (await findTable(db, table))?.columns.some((existing) => existing.name === column) ?? false
+  const hasColumn = async (db: Kysely<unknown>, column: string, of = table) =>
+    (await findTable(db, of))?.columns.some((existing) => existing.name === column) ?? false
   const qualified = (name: string) => sql.table(schema === undefined ? name : `${schema}.${name}`)
   return {
     '0001_create_request_table': {
@@ -148,5 +150,28 @@ export function requestMigrations(
       createIndex,
       buildRollups,
     }),
+    '0007_day_visitors': {
+      // A sealed day's distinct visitors, counted once when it is sealed, and the days late requests
+      // added visitors to since: a month's answer reads 30 numbers (and counts the few late
+      // visitors) instead of counting hundreds of thousands of visitor rows.
+      async up(db: Kysely<unknown>) {
+        const names = rollupTableNames(table)
+        if (!(await hasColumn(db, 'visitors', names.days))) await db.schema.alterTable(names.days).addColumn('visitors', types.integer).execute()
+        let late = db.schema
+          .createTable(names.late)
+          .ifNotExists()
+          .addColumn('day', types.integer, (column) => column.notNull())
+          .addColumn('writer', sql`varchar(24)`, (column) => column.notNull())
+          .addPrimaryKeyConstraint(`${names.late}_pk`, ['day', 'writer'] as never)
+        if (flavor.createTableEnd !== undefined) late = late.modifyEnd(flavor.createTableEnd)
+        await late.execute()
+        const [days, visitors] = [qualified(names.days), qualified(names.visitors)]
+        await sql`update ${days} set visitors = (select count(*) from ${visitors} v
+          where v.grain = 24 and v.bucket = ${days}.day and v.writer = '') where sealed = ${flavor.toBoolean(true)}`.execute(db)
+        await sql`delete from ${qualified(names.late)}`.execute(db)
+        await sql`insert into ${qualified(names.late)} (day, writer)
+          select distinct bucket, writer from ${visitors} where grain = 24 and writer <> ''`.execute(db)
+      },
+    },
   }
 }

@@ -94,9 +94,36 @@ export class RollupReader implements RollupCells {
     const { rows } = await sql<CellRow>`
       select grain, bucket, 'all' as dim, null as value, ${SUMS} from ${this.#tables.cells}
       where ${inPlan(plan)} and dim = 'all' group by grain, bucket`.execute(this.#db)
-    const visitors = await sql<{ grain: number | string; bucket: number | string; n: number | string }>`
-      select grain, bucket, count(distinct visitor) as n from ${this.#tables.visitors} where ${inPlan(plan)} group by grain, bucket`.execute(this.#db)
-    const counts = new Map(visitors.rows.map((row) => [`${Number(row.grain)}:${Number(row.bucket)}`, Number(row.n)]))
+    const counts = new Map<string, number>()
+    const add = (grain: unknown, bucket: unknown, n: unknown) => {
+      const key = `${Number(grain)}:${Number(bucket)}`
+      counts.set(key, (counts.get(key) ?? 0) + Number(n))
+    }
+    // Sealed days have their count from sealing; only the visitors of late requests, if any, are
+    // counted now: those not among the day's own.
+    const { days, visitors, late } = this.#tables
+    const dayRange = plan.days.length === 0 ? sql`1 = 0` : sql.join(plan.days.map(([start, end]) => sql`(day >= ${start} and day < ${end})`), sql` or `)
+    const sealed = await sql<{ day: number | string; visitors: number | string }>`select day, visitors from ${days}
+      where (${dayRange}) and visitors is not null`.execute(this.#db)
+    for (const row of sealed.rows) add(24, row.day, row.visitors)
+    const counted = sealed.rows.map((row) => Number(row.day))
+    const lateDays =
+      counted.length === 0 ? [] : (await sql<{ day: number | string }>`select distinct day from ${late} where day in (${sql.join(counted)})`.execute(this.#db)).rows
+    for (const { day } of lateDays) {
+      const { rows: added } = await sql<{ n: number | string }>`
+        select count(distinct visitor) as n from ${visitors} v where grain = 24 and bucket = ${Number(day)} and writer <> ''
+          and not exists (select 1 from ${visitors} w where w.grain = 24 and w.bucket = v.bucket and w.visitor = v.visitor and w.writer = '')`.execute(
+        this.#db,
+      )
+      add(24, day, added[0]?.n ?? 0)
+    }
+    const done = new Set(counted)
+    const rest = { ...plan, days: plan.days.flatMap(([start, end]) => wholeDays(start, end).filter((day) => !done.has(day)).map((day): Span => [day, day + 24])) }
+    if (rest.days.length + rest.hours.length > 0) {
+      const others = await sql<{ grain: number | string; bucket: number | string; n: number | string }>`
+        select grain, bucket, count(distinct visitor) as n from ${visitors} where ${inPlan(rest)} group by grain, bucket`.execute(this.#db)
+      for (const row of others.rows) add(row.grain, row.bucket, row.n)
+    }
     return rows.map((row) => {
       const cell = toCell(row)
       cell.visitorCount = counts.get(`${cell.grain}:${cell.bucket}`) ?? 0
@@ -127,6 +154,11 @@ export class RollupReader implements RollupCells {
     const { rows } = await sql<{ n: number | string }>`select count(distinct visitor) as n from (${sql.join(parts, sql` union all `)}) u`.execute(this.#db)
     return Number(rows[0]?.n ?? 0)
   }
+}
+
+/** The first hours of the days of [start, end) (hours). */
+function wholeDays(start: number, end: number): number[] {
+  return Array.from({ length: (end - start) / 24 }, (_, i) => start + 24 * i)
 }
 
 /** The rows of the plan's whole days and whole hours. */

@@ -23,6 +23,8 @@ export interface RollupTables {
   visitors: RawBuilder<unknown>
   batches: RawBuilder<unknown>
   days: RawBuilder<unknown>
+  /** The sealed days a writer added daily visitors to afterwards (late requests), and which writer. */
+  late: RawBuilder<unknown>
 }
 
 /** The names of the rollup tables of `table`, each as {@link rollupTables} refers to it. */
@@ -33,6 +35,7 @@ export function rollupTableNames(table: string): Record<keyof RollupTables, stri
     visitors: `${table}_statgraph_visitor`,
     batches: `${table}_statgraph_batch`,
     days: `${table}_statgraph_day`,
+    late: `${table}_statgraph_late`,
   }
 }
 
@@ -45,6 +48,7 @@ export function rollupTables(table: string, qualified: (name: string) => RawBuil
     visitors: qualified(names.visitors),
     batches: qualified(names.batches),
     days: qualified(names.days),
+    late: qualified(names.late),
   }
 }
 
@@ -64,5 +68,6 @@ export async function pruneRollupTables(db: SqlRunner, tables: RollupTables, bef
   await sql`delete from ${tables.sketches} where bucket + grain <= ${hour}`.execute(db)
   await sql`delete from ${tables.visitors} where bucket + grain <= ${hour}`.execute(db)
   await sql`delete from ${tables.days} where day + 24 <= ${hour}`.execute(db)
+  await sql`delete from ${tables.late} where day + 24 <= ${hour}`.execute(db)
   return Number(result.numAffectedRows ?? 0)
 }

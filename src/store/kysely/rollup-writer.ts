@@ -66,6 +66,8 @@ export class RollupWriter {
   readonly #storedSketches = new Map<string, StoredSketch>()
   /** With one writer for every connection: the data version this one saw when it last wrote. */
   #dataVersion: number | undefined
+  /** Sealed days this writer has noted late visitors for. */
+  readonly #lateDays = new Set<number>()
   /** Days whose row is known to exist in the days table. */
   readonly #knownDays = new Set<number>()
 
@@ -129,6 +131,7 @@ export class RollupWriter {
       visitors.map(({ grain, bucket, visitor }) => [grain, bucket, visitor, writer]),
       VISITOR_KINDS,
     )
+    const late = await this.#markLate(db, visitors)
     const cells = (await this.#bound.fold(db, batch.cells(daily).map((cell) => ({ cell, kh: keyHash(cell.key) })), writer)).sort(
       (a, b) => a.cell.grain - b.cell.grain || compare(a.cell.dim, b.cell.dim) || a.cell.bucket - b.cell.bucket || compare(a.kh, b.kh),
     )
@@ -142,6 +145,8 @@ export class RollupWriter {
     const sketches: StoredSketch[] = []
     for (let i = 0; i < sketched.length; i += CHUNK) sketches.push(...(await this.#mergeSketches(db, sketched.slice(i, i + CHUNK))))
     return () => {
+      if (this.#lateDays.size > 1000) this.#lateDays.clear()
+      for (const day of late) this.#lateDays.add(day)
       this.#rememberVisitors(visitors)
       this.#rememberSketches(sketches)
     }
@@ -158,11 +163,28 @@ export class RollupWriter {
     return (day) => sealed.has(day)
   }
 
+  /**
+   * Notes the sealed days `visitors` adds daily visitors to (late requests): a reader counts those
+   * beside the day's count from sealing. Once per day and writer: returns the days noted, to
+   * remember once the transaction has committed.
+   */
+  async #markLate(db: SqlRunner, visitors: readonly { grain: number; bucket: number }[]): Promise<number[]> {
+    if (this.#writer === '') return []
+    const days = [...new Set(visitors.filter(({ grain, bucket }) => grain === 24 && !this.#lateDays.has(bucket)).map(({ bucket }) => bucket))]
+    if (days.length === 0) return []
+    await sql`insert into ${this.#tables.late} (day, writer) ${this.#flavor.rowSource(
+      days.map((day) => [day, this.#writer]),
+      ['integer', 'text'],
+    )} ${this.#flavor.skipDuplicates(['day', 'writer'])}`.execute(db)
+    return days
+  }
+
   /** Forgets what this writer remembers of its stored rows (after rollups were pruned). */
   forget(): void {
     this.#storedVisitors.clear()
     this.#storedSketches.clear()
     this.#knownDays.clear()
+    this.#lateDays.clear()
     this.#bound.forget()
   }
 
