@@ -47,5 +47,8 @@ describe('LatencyHistogram', () => {
     expect(Math.abs((histogram.percentile(99) as number) - 5)).toBeLessThanOrEqual(5 * HISTOGRAM_RELATIVE_ERROR)
     expect(() => LatencyHistogram.decode('x:1,2')).toThrow(/unreadable/)
     expect(() => LatencyHistogram.decode('3:1,-2')).toThrow(/unreadable/)
+    for (const text of ['3:1,,2', '3:1,2,', '3:,1', '3', '3:1.5', '3:1 2']) expect(() => LatencyHistogram.decode(text)).toThrow(/unreadable/)
+    expect(LatencyHistogram.decode('-141:').total).toBe(0)
+    expect(LatencyHistogram.decode('-141:0,12,3').total).toBe(15)
   })
 })
