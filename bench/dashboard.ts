@@ -40,7 +40,7 @@ const engines: Record<string, (rows: number) => KyselyStore> = {
 
 /** Whether the table holds the generated rows already (a run that stopped halfway left fewer). */
 async function filled(store: KyselyStore, rows: number): Promise<boolean> {
-  return (await store.exists()) && (await store.requests(parseRequestsQuery(new URLSearchParams({ start: '2000-01-01', end: isoDay(END), limit: '1' }), { defaultDateSpan: 1 }))).total === rows
+  return (await store.exists()) && (await store.requests(parseRequestsQuery(new URLSearchParams({ start: isoDay(END - 60 * DAY), end: isoDay(END), limit: '1' }), { defaultDateSpan: 1 }))).total === rows
 }
 
 async function fill(store: KyselyStore, rows: number): Promise<number> {

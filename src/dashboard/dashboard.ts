@@ -54,7 +54,7 @@ const SECURITY_HEADERS = {
  */
 export function createDashboard(options: DashboardOptions): Dashboard {
   const { prefix } = options
-  const store = options.reads ?? storeReads(options.store)
+  const reads = options.reads ?? storeReads(options.store)
   const now = options.now ?? Date.now
   const page = renderPage({ prefix, defaultDateSpan: options.defaultDateSpan, assetVersion })
   // Request URLs arrive percent-encoded; compare like with like.
@@ -69,7 +69,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       from: new Date(range.from).toISOString(),
       to: new Date(range.to).toISOString(),
       bucket: query.bucket,
-      ...(await store.stats(query)),
+      ...(await reads.stats(query)),
     }
     return json(200, answer)
   }
@@ -78,7 +78,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     const query = parseRequestsQuery(params, { defaultDateSpan: options.defaultDateSpan, now: now() })
     if (query.format !== 'json') {
       const { format } = query
-      return new Response(exportStream(store, query, format), {
+      return new Response(exportStream(reads, query, format), {
         headers: {
           ...SECURITY_HEADERS,
           'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
@@ -87,7 +87,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         },
       })
     }
-    const found = await store.requests(query)
+    const found = await reads.requests(query)
     return json(200, { start: query.range.start, end: query.range.end, limit: query.limit, offset: query.offset, ...found })
   }
 
