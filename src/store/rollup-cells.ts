@@ -48,27 +48,38 @@ export async function statsFromRollups(cells: RollupCells, query: StatsQuery & {
   const [first, last] = [planned.days[0], planned.days.at(-1)]
   const plan = first === undefined || last === undefined ? planned : withSealedDays(planned, await cells.sealedDays([first[0], last[1]]))
   const answer = new RollupAnswer(query)
-  for (const cell of await cells.sumByValue(plan)) answer.add(cell)
+  // The reads that need nothing of each other go out together: a server answers them on several
+  // connections at once (a SQLite connection takes them in turn).
+  const [byValue, whole, sources, allSketches, points] = await Promise.all([
+    cells.sumByValue(plan),
+    cells.wholeTraffic(plan),
+    Promise.all(plan.raw.map((span) => cells.rawSources(span))),
+    cells.sketches(plan, 'all', [null]),
+    visitorsOfPartialPoints(cells, query, plan),
+  ])
+  for (const cell of byValue) answer.add(cell)
   // Rows the exact count of the range's visitors would go through (each bucket's own visitors).
   let visitorRows = 0
-  for (const cell of await cells.wholeTraffic(plan)) {
+  for (const cell of whole) {
     visitorRows += cell.visitorCount
     answer.add(cell)
   }
   const edges = new RollupBatch()
-  for (const span of plan.raw) for (const source of await cells.rawSources(span)) edges.add(source)
+  for (const source of sources.flat()) edges.add(source)
   const edgeCells = edges.cells(HOURS_ONLY)
   const edgePaths = edgeCells.flatMap((cell) => (cell.dim === 'path' && cell.key !== null ? [cell.key] : []))
-  for (const cell of await cells.topPaths(plan, query.top, edgePaths)) answer.add(cell)
   for (const cell of edgeCells) answer.add(cell)
   for (const seen of edges.visitors(HOURS_ONLY)) visitorRows += seen.visitors.size
-  for (const cell of await cells.sketches(plan, 'all', [null])) answer.add(cell)
+  for (const cell of allSketches) answer.add(cell)
+  // Routes are ranked once the few-valued groups and the edges are in.
   const routes = answer.top('route').map((cell) => cell.key)
-  for (const cell of await cells.sketches(plan, 'route', routes)) answer.add(cell)
-  return answer.build({
-    total: visitorRows <= EXACT_VISITOR_ROWS ? await cells.countVisitors(plan) : undefined,
-    points: await visitorsOfPartialPoints(cells, query, plan),
-  })
+  const [paths, routeSketches, total] = await Promise.all([
+    cells.topPaths(plan, query.top, edgePaths),
+    cells.sketches(plan, 'route', routes),
+    visitorRows <= EXACT_VISITOR_ROWS ? cells.countVisitors(plan) : undefined,
+  ])
+  for (const cell of [...paths, ...routeSketches]) answer.add(cell)
+  return answer.build({ total, points })
 }
 
 /**
