@@ -1,5 +1,8 @@
 import { type ResourceLimits, Worker } from 'node:worker_threads'
 
+/** The longest {@link WorkerChannel.close} waits for the worker's last answer. */
+const CLOSE_WAIT_MS = 5000
+
 /** What a worker answers to a request: its id, and the error's message if it failed. */
 export interface WorkerReply {
   id: number
@@ -48,13 +51,21 @@ export class WorkerChannel<Request extends { id: number }, Reply extends WorkerR
     })
   }
 
-  /** Sends `last` (if the worker runs) and ends the worker, whatever its answer. */
+  /**
+   * Sends `last` (if the worker runs) and ends the worker, whatever its answer, and at the latest
+   * after {@link CLOSE_WAIT_MS}: a worker stuck in a long read must not hold up the app's shutdown.
+   */
   async close(last: DistributiveOmit<Request, 'id'>): Promise<void> {
     const worker = this.#worker
     if (worker === undefined) return
+    let timer: ReturnType<typeof setTimeout> | undefined
     try {
-      await this.request(last)
+      const answered = this.request(last)
+      // Past the wait, the worker's end fails the request: nobody awaits it then.
+      answered.catch(() => undefined)
+      await Promise.race([answered, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))])
     } finally {
+      clearTimeout(timer)
       this.#worker = undefined
       await worker.terminate()
     }

@@ -214,12 +214,14 @@ describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter 
     const good = `Basic ${Buffer.from('admin:pä55:word').toString('base64')}`
     for (const path of everything) {
       const no = await fetch(`${basic.url}${path}`, { headers: { authorization: `Basic ${Buffer.from('admin:wrong').toString('base64')}` } })
+      await no.arrayBuffer()
       expect({ path, status: no.status, challenge: no.headers.get('www-authenticate') }).toEqual({
         path,
         status: 401,
         challenge: 'Basic realm="statistics", charset="UTF-8"',
       })
       const yes = await fetch(`${basic.url}${path}`, { headers: { authorization: good } })
+      await yes.arrayBuffer()
       expect({ path, status: yes.status }).toEqual({ path, status: 200 })
       expect(yes.headers.get('x-content-type-options')).toBe('nosniff')
       expect(yes.headers.get('referrer-policy')).toBe('same-origin')
