@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import { LatencyHistogram } from '../../stats/latency-histogram.js'
 import { HOUR_MS } from '../../stats/rollup-cell.js'
 import { VisitorSketch } from '../../stats/visitor-sketch.js'
+import type { InsertRows } from './insert-rows.js'
 import type { RollupTables } from './rollup-tables.js'
 import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
 import { OTHER_KEY_HASH } from './value-bound.js'
@@ -29,15 +30,17 @@ export class DaySealer {
   readonly #flavor: SqlFlavor
   readonly #lockMs: number
   readonly #maxValues: number
+  readonly #insertRows: InsertRows
   #lookedAt = 0
 
   /** `maxValues`: values kept per group in a day's cells, the rest folded (see ValueBound). */
-  constructor(db: Kysely<unknown>, tables: RollupTables, flavor: SqlFlavor, lockMs: number, maxValues: number) {
+  constructor(db: Kysely<unknown>, tables: RollupTables, flavor: SqlFlavor, lockMs: number, maxValues: number, insertRows: InsertRows) {
     this.#db = db
     this.#tables = tables
     this.#flavor = flavor
     this.#lockMs = lockMs
     this.#maxValues = maxValues
+    this.#insertRows = insertRows
   }
 
   /** Whether it is time to look for days to seal again (every ten minutes); true counts as a look. */
@@ -100,11 +103,7 @@ export class DaySealer {
         merged.set(key, sum)
       }
       const all = [...merged.values()].map((sum) => [24, sum.dim, day, sum.kh, '', sum.histogram?.encode() ?? null, sum.visitors?.encode() ?? null])
-      const size = Math.floor(this.#flavor.maxParameters / SKETCH_KINDS.length)
-      for (let i = 0; i < all.length; i += size) {
-        await sql`insert into ${sketches} (grain, dim, bucket, kh, writer, histogram, visitors)
-          ${this.#flavor.rowSource(all.slice(i, i + size), SKETCH_KINDS)}`.execute(trx)
-      }
+      await this.#insertRows(trx, (rows) => sql`insert into ${sketches} (grain, dim, bucket, kh, writer, histogram, visitors) ${rows}`, all, SKETCH_KINDS)
       return true
     })
   }

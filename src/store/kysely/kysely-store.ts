@@ -127,7 +127,7 @@ export class KyselyStore implements Store {
     this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#batches = new BatchLedger(this.#rollups.batches, config.flavor)
-    this.#sealer = new DaySealer(this.#db as Kysely<unknown>, this.#rollups, config.flavor, this.#limits.lockMs, this.#maxValues)
+    this.#sealer = new DaySealer(this.#db as Kysely<unknown>, this.#rollups, config.flavor, this.#limits.lockMs, this.#maxValues, this.#insertRows)
   }
 
   migrate(): Promise<void> {
@@ -225,10 +225,7 @@ export class KyselyStore implements Store {
       r.response_time, flavor.toDate(r.date), r.method, r.size, r.status_code, r.path, r.user_agent, r.remote_address,
       r.exception, r.referrer, r.browser, r.platform, r.mimetype, flavor.toBoolean(r.bot), r.route,
     ])
-    const size = Math.floor(flavor.maxParameters / INSERT_COLUMNS.length)
-    for (let i = 0; i < rows.length; i += size) {
-      await sql`insert into ${this.#tableRef} (${COLUMN_REFS}) ${flavor.rowSource(rows.slice(i, i + size), INSERT_KINDS)}`.execute(trx)
-    }
+    await this.#insertRows(trx, (values) => sql`insert into ${this.#tableRef} (${COLUMN_REFS}) ${values}`, rows, INSERT_KINDS)
   }
 
   /**
