@@ -37,26 +37,23 @@ export class ValueBound {
    * stored rows (and the sealed days' of writer `''`) tell what each bucket holds already.
    */
   async fold(db: SqlRunner, cells: readonly HashedCell[], writer: string): Promise<HashedCell[]> {
+    // The whole traffic has one value: never bounded.
+    const kept = cells.filter(({ cell }) => cell.dim === 'all')
     const groups = new Map<string, HashedCell[]>()
     for (const entry of cells) {
+      if (entry.cell.dim === 'all') continue
       const id = groupId(entry.cell)
       const group = groups.get(id)
       if (group === undefined) groups.set(id, [entry])
       else group.push(entry)
     }
-    await this.#load(db, [...groups.keys()], writer)
-    const kept: HashedCell[] = []
+    await this.#load(db, groups, writer)
     for (const [id, group] of groups) {
-      const first = group[0] as HashedCell
-      if (first.cell.dim === 'all') {
-        kept.push(...group)
-        continue
-      }
-      const stored = this.#stored.get(id) as { hashes: Set<string> }
+      const stored = (this.#stored.get(id) as { hashes: Set<string> }).hashes
       let other: HashedCell | undefined
       for (const entry of [...group].sort((a, b) => b.cell.hits - a.cell.hits)) {
-        if (entry.kh !== OTHER_KEY_HASH && (stored.hashes.has(entry.kh) || stored.hashes.size < this.#maxValues)) {
-          stored.hashes.add(entry.kh)
+        if (entry.kh !== OTHER_KEY_HASH && (stored.has(entry.kh) || stored.size < this.#maxValues)) {
+          stored.add(entry.kh)
           kept.push(entry)
           continue
         }
@@ -75,19 +72,20 @@ export class ValueBound {
     this.#stored.clear()
   }
 
-  /** Reads the stored value hashes of the groups not known yet. */
-  async #load(db: SqlRunner, ids: readonly string[], writer: string): Promise<void> {
-    const missing = ids.filter((id) => !this.#stored.has(id))
-    if (missing.length === 0) return
-    for (const id of missing) {
-      const [grain, bucket] = id.split(':').map(Number) as [number, number]
+  /** Reads the stored value hashes of the groups not known yet (each group's cells share grain and bucket). */
+  async #load(db: SqlRunner, groups: ReadonlyMap<string, readonly HashedCell[]>, writer: string): Promise<void> {
+    const buckets = new Map<string, { grain: number; bucket: number }>()
+    for (const [id, [first]] of groups) {
+      if (this.#stored.has(id) || first === undefined) continue
+      const { grain, bucket } = first.cell
       this.#stored.set(id, { grain, bucket, hashes: new Set() })
+      buckets.set(`${grain}:${bucket}`, { grain, bucket })
     }
-    const buckets = [...new Set(missing.map((id) => id.split(':').slice(0, 2).join(':')))].map((pair) => pair.split(':').map(Number) as [number, number])
+    if (buckets.size === 0) return
     const { rows } = await sql<{ grain: number | string; bucket: number | string; dim: string; kh: string }>`
       select grain, bucket, dim, kh from ${this.#tables.cells}
       where writer in (${writer}, '') and dim <> 'all' and kh <> ${OTHER_KEY_HASH}
-        and (${sql.join(buckets.map(([grain, bucket]) => sql`(grain = ${grain} and bucket = ${bucket})`), sql` or `)})`.execute(db)
+        and (${sql.join([...buckets.values()].map(({ grain, bucket }) => sql`(grain = ${grain} and bucket = ${bucket})`), sql` or `)})`.execute(db)
     for (const row of rows) this.#stored.get(`${Number(row.grain)}:${Number(row.bucket)}:${row.dim}`)?.hashes.add(row.kh)
   }
 }
