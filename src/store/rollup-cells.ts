@@ -1,7 +1,7 @@
 import { RollupAnswer } from '../stats/rollup-answer.js'
 import { RollupBatch, type RollupSource } from '../stats/rollup-batch.js'
 import type { RollupCell, RollupDimension } from '../stats/rollup-cell.js'
-import { clipPlan, planRollupRead, type RollupPlan, type Span, withSealedDays } from '../stats/rollup-plan.js'
+import { clipPlan, planRollupRead, type RollupPlan, type Span, withSealedDays, withWeeks } from '../stats/rollup-plan.js'
 import type { StatsQuery } from '../stats/stats-query.js'
 import type { StoreStats } from '../stats/stats.js'
 import { BUCKET_MS, bucketStarts } from '../stats/time-bucket.js'
@@ -23,6 +23,8 @@ export interface RollupCells {
   countVisitors(plan: RollupPlan): Promise<number>
   /** The sealed days (by first hour) among those of `days` (hours): those with complete daily cells. */
   sealedDays(days: Span): Promise<ReadonlySet<number>>
+  /** The weeks (by first hour) among those of `days` (hours) whose weekly cells are complete and exact. */
+  usableWeeks(days: Span): Promise<ReadonlySet<number>>
   /** The raw rows of a span (ms) at a range's edge, as rollups count them. */
   rawSources(span: Span): Promise<RollupSource[]>
 }
@@ -46,12 +48,17 @@ const HOURS_ONLY = () => false
 export async function statsFromRollups(cells: RollupCells, query: StatsQuery & { bucket: 'hour' | 'day' }): Promise<StoreStats> {
   const planned = planRollupRead(query.range.from, query.range.to, query.bucket)
   const [first, last] = [planned.days[0], planned.days.at(-1)]
-  const plan = first === undefined || last === undefined ? planned : withSealedDays(planned, await cells.sealedDays([first[0], last[1]]))
+  const span: Span | undefined = first === undefined || last === undefined ? undefined : [first[0], last[1]]
+  const [sealedDays, weeks] = span === undefined ? [] : await Promise.all([cells.sealedDays(span), cells.usableWeeks(span)])
+  const plan = sealedDays === undefined ? planned : withSealedDays(planned, sealedDays)
+  // Sums over the whole range read whole weeks where they can; time-series points and visitor
+  // counts need the days.
+  const summed = weeks === undefined ? plan : withWeeks(plan, weeks)
   const answer = new RollupAnswer(query)
   // The reads that need nothing of each other go out together: a server answers them on several
   // connections at once (a SQLite connection takes them in turn).
   const [byValue, whole, sources, allSketches, points] = await Promise.all([
-    cells.sumByValue(plan),
+    cells.sumByValue(summed),
     cells.wholeTraffic(plan),
     Promise.all(plan.raw.map((span) => cells.rawSources(span))),
     cells.sketches(plan, 'all', [null]),
@@ -74,8 +81,8 @@ export async function statsFromRollups(cells: RollupCells, query: StatsQuery & {
   // Routes are ranked once the few-valued groups and the edges are in.
   const routes = answer.top('route').map((cell) => cell.key)
   const [paths, routeSketches, total] = await Promise.all([
-    cells.topPaths(plan, query.top, edgePaths),
-    cells.sketches(plan, 'route', routes),
+    cells.topPaths(summed, query.top, edgePaths),
+    cells.sketches(summed, 'route', routes),
     visitorRows <= EXACT_VISITOR_ROWS ? cells.countVisitors(plan) : undefined,
   ])
   for (const cell of [...paths, ...routeSketches]) answer.add(cell)

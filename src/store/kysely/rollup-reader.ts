@@ -1,12 +1,13 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { RollupSource } from '../../stats/rollup-batch.js'
 import type { RollupCell, RollupDimension } from '../../stats/rollup-cell.js'
-import type { RollupPlan, Span } from '../../stats/rollup-plan.js'
+import { type RollupPlan, type Span, WEEK_HOURS } from '../../stats/rollup-plan.js'
 import { type CellRow, toCell } from './cell-row.js'
 import { keyHash } from './key-hash.js'
 import type { RollupCells } from '../rollup-cells.js'
 import type { RollupTables, SqlRunner } from './rollup-tables.js'
 import { OTHER_KEY_HASH } from './value-bound.js'
+import { usableWeeks } from './week-sealer.js'
 
 /** Values per `in (…)` list. */
 const CHUNK = 500
@@ -46,6 +47,10 @@ export class RollupReader implements RollupCells {
     const { rows } = await sql<{ day: number | string }>`select day from ${this.#tables.days}
       where sealed = ${sql.lit(true)} and day >= ${start} and day < ${end}`.execute(this.#db)
     return new Set(rows.map((row) => Number(row.day)))
+  }
+
+  usableWeeks(span: Span): Promise<ReadonlySet<number>> {
+    return usableWeeks(this.#db, this.#tables, span)
   }
 
   rawSources(span: Span): Promise<RollupSource[]> {
@@ -161,9 +166,10 @@ function wholeDays(start: number, end: number): number[] {
   return Array.from({ length: (end - start) / 24 }, (_, i) => start + 24 * i)
 }
 
-/** The rows of the plan's whole days and whole hours. */
+/** The rows of the plan's whole weeks, days and hours. */
 function inPlan(plan: RollupPlan): RawBuilder<unknown> {
   const spans = [
+    ...plan.weeks.map(([start, end]) => sql`(grain = ${WEEK_HOURS} and bucket >= ${start} and bucket < ${end})`),
     ...plan.days.map(([start, end]) => sql`(grain = 24 and bucket >= ${start} and bucket < ${end})`),
     ...plan.hours.map(([start, end]) => sql`(grain = 1 and bucket >= ${start} and bucket < ${end})`),
   ]
