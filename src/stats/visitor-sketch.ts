@@ -21,6 +21,11 @@ export const SKETCH_STANDARD_ERROR = 1.04 / Math.sqrt(REGISTERS)
  */
 export class VisitorSketch {
   #exact: Set<number> | undefined = new Set()
+  /**
+   * Exact hashes as decoded (two 32-bit words each, distinct: written from a set), put in a set
+   * only once this sketch changes — a long range's answer decodes thousands and merges each once.
+   */
+  #words: Uint32Array | undefined
   #registers: Uint8Array | undefined
 
   add(visitor: string): void {
@@ -34,12 +39,16 @@ export class VisitorSketch {
       const theirs = other.#registers
       // A plain loop: merging is most of the cost of a long range's answer.
       for (let i = 0; i < REGISTERS; i++) if ((theirs[i] as number) > (mine[i] as number)) mine[i] = theirs[i] as number
+    } else if (other.#words !== undefined) {
+      const words = other.#words
+      for (let i = 0; i < words.length; i += 2) this.#addHash((words[i] as number) * 2 ** 32 + (words[i + 1] as number))
     } else {
       for (const hash of other.#exact ?? []) this.#addHash(hash)
     }
   }
 
   count(): number {
+    if (this.#words !== undefined) return this.#words.length / 2
     if (this.#exact !== undefined) return this.#exact.size
     const registers = this.#registers as Uint8Array
     let sum = 0
@@ -56,6 +65,7 @@ export class VisitorSketch {
 
   /** `e:` and the hashes, or `d:` and the registers, in base 64. */
   encode(): string {
+    if (this.#words !== undefined) return `e:${Buffer.from(this.#words.buffer, this.#words.byteOffset, this.#words.byteLength).toString('base64')}`
     if (this.#exact !== undefined) {
       // Each hash as two 32-bit halves: far cheaper than a number's base-36 text.
       const words = new Uint32Array(this.#exact.size * 2)
@@ -75,8 +85,8 @@ export class VisitorSketch {
     if (text.startsWith('e:')) {
       const bytes = Buffer.from(body, 'base64')
       if (bytes.length % 8 !== 0) throw new Error(`statgraph: a stored visitor sketch is unreadable: ${JSON.stringify(text.slice(0, 40))}`)
-      const words = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))
-      for (let i = 0; i < words.length; i += 2) sketch.#addHash((words[i] as number) * 2 ** 32 + (words[i + 1] as number))
+      sketch.#exact = undefined
+      sketch.#words = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))
       return sketch
     }
     const registers = text.startsWith('d:') ? Buffer.from(body, 'base64') : undefined
@@ -89,6 +99,7 @@ export class VisitorSketch {
   }
 
   #addHash(hash: number): void {
+    this.#unpack()
     if (this.#exact !== undefined) {
       this.#exact.add(hash)
       if (this.#exact.size <= EXACT_LIMIT) return
@@ -100,10 +111,21 @@ export class VisitorSketch {
 
   #densify(): void {
     if (this.#registers !== undefined) return
+    this.#unpack()
     const registers = new Uint8Array(REGISTERS)
     for (const hash of this.#exact ?? []) setRegister(registers, hash)
     this.#registers = registers
     this.#exact = undefined
+  }
+
+  /** The decoded hashes into the set, before this sketch changes. */
+  #unpack(): void {
+    const words = this.#words
+    if (words === undefined) return
+    this.#words = undefined
+    const exact = new Set<number>()
+    for (let i = 0; i < words.length; i += 2) exact.add((words[i] as number) * 2 ** 32 + (words[i + 1] as number))
+    this.#exact = exact
   }
 }
 

@@ -173,5 +173,32 @@ export function requestMigrations(
           select distinct bucket, writer from ${visitors} where grain = 24 and writer <> ''`.execute(db)
       },
     },
+    '0008_sketches_apart': {
+      // Where the engine keeps large rows better apart (see SqlFlavor.largeRowsApart), the sketch
+      // table 0006 made clustered is made again in insertion order, with a unique index on its key.
+      async up(db: Kysely<unknown>) {
+        if (flavor.largeRowsApart !== true) return
+        const { sketches } = rollupTableNames(table)
+        const rebuilt = `${sketches}_apart`
+        await sql`drop table if exists ${qualified(rebuilt)}`.execute(db)
+        let create = db.schema
+          .createTable(rebuilt)
+          .addColumn('grain', types.integer, (column) => column.notNull())
+          .addColumn('dim', sql`varchar(16)`, (column) => column.notNull())
+          .addColumn('bucket', types.integer, (column) => column.notNull())
+          .addColumn('kh', sql`varchar(24)`, (column) => column.notNull())
+          .addColumn('writer', sql`varchar(24)`, (column) => column.notNull())
+          .addColumn('histogram', types.text)
+          .addColumn('visitors', types.text)
+        if (flavor.createTableEnd !== undefined) create = create.modifyEnd(flavor.createTableEnd)
+        await create.execute()
+        await sql`insert into ${qualified(rebuilt)} (grain, dim, bucket, kh, writer, histogram, visitors)
+          select grain, dim, bucket, kh, writer, histogram, visitors from ${qualified(sketches)}`.execute(db)
+        await db.schema.dropTable(sketches).execute()
+        await db.schema.alterTable(rebuilt).renameTo(sketches).execute()
+        // Unique: writers' upserts name the key as their conflict target.
+        await db.schema.createIndex(`${sketches}_key`).on(sketches).columns(['grain', 'dim', 'kh', 'bucket', 'writer']).unique().execute()
+      },
+    },
   }
 }

@@ -33,6 +33,12 @@ export interface SqlFlavor {
    * read from neighbouring pages (SQLite's `without rowid`; InnoDB always does so).
    */
   clusteredTableEnd?: RawBuilder<unknown>
+  /**
+   * Whether a table of large rows (sketches, kilobytes each) is kept in insertion order with a
+   * unique index on its key rather than clustered on it: SQLite's `without rowid` tables are meant
+   * for small rows, and sought a month's route sketches five times slower.
+   */
+  largeRowsApart?: boolean
   /** The value stored in the `date` column for an instant (ms since the epoch). */
   toDate(ms: number): unknown
   /** An expression reading a `date` value in the form {@link fromDate} takes. */

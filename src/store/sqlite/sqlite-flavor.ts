@@ -9,6 +9,7 @@ export const sqliteFlavor: SqlFlavor = {
   columns: { id: 'integer', real: 'real', integer: 'integer', text: 'text', date: 'text', boolean: 'integer' },
   indexIfNotExists: true,
   clusteredTableEnd: sql`without rowid`,
+  largeRowsApart: true,
   autoIncrement: true,
   toDate: toUtcText,
   readDate: (date) => date,

@@ -79,6 +79,22 @@ describe('SqliteStore', () => {
     expect(stats.routes.map((r) => r.key)).toEqual([null])
   })
 
+  it('keeps sketches apart from their key (a rowid table, a unique index), one row per key however often written', async () => {
+    const file = newFile()
+    const store = openStore(file)
+    for (let i = 0; i < 3; i++) await store.insertBatch([record({ route: '/users/:id', remote_address: `192.0.2.${i}` })])
+    await store.close()
+    const db = new Database(file, { readonly: true })
+    const schema = db.prepare(`select name, sql from sqlite_master where tbl_name = 'request_statgraph_sketch'`).all() as { name: string; sql: string }[]
+    const keys = db.prepare(`select count(*) as n, count(distinct grain || ' ' || dim || ' ' || kh || ' ' || bucket || ' ' || writer) as k
+      from request_statgraph_sketch`).get() as { n: number; k: number }
+    db.close()
+    expect(schema.find((entry) => entry.name === 'request_statgraph_sketch')?.sql).not.toMatch(/without rowid/i)
+    expect(schema.find((entry) => entry.name === 'request_statgraph_sketch_key')?.sql).toMatch(/create unique index/i)
+    expect(keys.n).toBeGreaterThan(0)
+    expect(keys.n).toBe(keys.k)
+  })
+
   it('works on the app’s own better-sqlite3 database and Kysely instance, and leaves them open', async () => {
     const own = new Database(newFile())
     const store = new SqliteStore({ database: own })
