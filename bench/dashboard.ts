@@ -77,7 +77,7 @@ for (const engine of values.engines.split(',')) {
     try {
       if (!(await filled(store, rows))) console.log(`  ${engine} ${rows}: filled at ${Math.round(await fill(store, rows))} records/s (batches of 20 000, rollups included)`)
       // As a running app's stores do in the background: days sealed an hour after they end, then
-      // complete weeks summed (nothing left to do on a table kept from an earlier run).
+      // blocks of days summed (nothing left to do on a table kept from an earlier run).
       await store.sealDays(END + 2 * 3_600_000)
       for (const days of [7, 30]) {
         const query = parseStatsQuery(new URLSearchParams({ start: isoDay(END - days * DAY), end: isoDay(END - DAY) }), { defaultDateSpan: days })

@@ -3,16 +3,22 @@ import { HOUR_MS } from './rollup-cell.js'
 /** A half-open range [start, end): hours since the epoch for cells, ms for raw rows. */
 export type Span = readonly [start: number, end: number]
 
-/** Hours in a week: the grain of weekly cells, whose buckets start where the epoch's did (Thursday, 00:00 UTC). */
-export const WEEK_HOURS = 168
+/**
+ * The grains (hours) of block cells: runs of 2, 4, 8 … 512 days, each starting on a multiple of its
+ * length in days since the epoch, so that any run of days is a few blocks and a few days.
+ */
+export const BLOCK_GRAINS: readonly number[] = Array.from({ length: 9 }, (_, level) => 24 * 2 ** (level + 1))
+
+/** A block cell's place: its grain and first hour. */
+export type Block = readonly [grain: number, start: number]
 
 /**
- * Where the parts of a range are read from: whole weeks from weekly cells (for breakdowns only:
- * see {@link withWeeks}), whole days from daily cells, whole hours from hourly cells, and only
- * what is left — parts of an hour at either edge — from raw rows.
+ * Where the parts of a range are read from: blocks of whole days from block cells (for sums over
+ * the range only: see {@link withBlocks}), whole days from daily cells, whole hours from hourly
+ * cells, and only what is left — parts of an hour at either edge — from raw rows.
  */
 export interface RollupPlan {
-  weeks: Span[]
+  blocks: Block[]
   days: Span[]
   hours: Span[]
   raw: Span[]
@@ -25,17 +31,17 @@ export interface RollupPlan {
 export function planRollupRead(from: number, to: number, bucket: 'hour' | 'day'): RollupPlan {
   const firstHour = Math.ceil(from / HOUR_MS)
   const endHour = Math.floor(to / HOUR_MS)
-  if (firstHour >= endHour) return { weeks: [], days: [], hours: [], raw: from < to ? [[from, to]] : [] }
+  if (firstHour >= endHour) return { blocks: [], days: [], hours: [], raw: from < to ? [[from, to]] : [] }
   const raw: Span[] = []
   if (from < firstHour * HOUR_MS) raw.push([from, firstHour * HOUR_MS])
   if (endHour * HOUR_MS < to) raw.push([endHour * HOUR_MS, to])
   const firstDay = Math.ceil(firstHour / 24) * 24
   const endDay = Math.floor(endHour / 24) * 24
-  if (bucket === 'hour' || firstDay >= endDay) return { weeks: [], days: [], hours: [[firstHour, endHour]], raw }
+  if (bucket === 'hour' || firstDay >= endDay) return { blocks: [], days: [], hours: [[firstHour, endHour]], raw }
   const hours: Span[] = []
   if (firstHour < firstDay) hours.push([firstHour, firstDay])
   if (endDay < endHour) hours.push([endDay, endHour])
-  return { weeks: [], days: [[firstDay, endDay]], hours, raw }
+  return { blocks: [], days: [[firstDay, endDay]], hours, raw }
 }
 
 /**
@@ -46,27 +52,31 @@ export function withSealedDays(plan: RollupPlan, sealed: ReadonlySet<number>): R
   const days: Span[] = []
   const hours: Span[] = [...plan.hours]
   for (const [start, end] of plan.days) for (let day = start; day < end; day += 24) (sealed.has(day) ? days : hours).push([day, day + 24])
-  return { weeks: plan.weeks, days: joined(days), hours: joined(hours), raw: plan.raw }
+  return { blocks: plan.blocks, days: joined(days), hours: joined(hours), raw: plan.raw }
 }
 
 /**
- * `plan` with the whole weeks of its days that are in `usable` (by first hour) read from weekly
- * cells. Only for what is summed over the whole range: a time-series point is a day at most.
+ * `plan` with its days read, where they can be, from the fewest `usable` blocks (`grain:start`):
+ * the largest that fits at each day, smaller ones where a larger is not usable. Only for what is
+ * summed over the whole range: a time-series point is a day at most.
  */
-export function withWeeks(plan: RollupPlan, usable: ReadonlySet<number>): RollupPlan {
-  const weeks: Span[] = [...plan.weeks]
+export function withBlocks(plan: RollupPlan, usable: ReadonlySet<string>): RollupPlan {
+  const blocks: Block[] = [...plan.blocks]
   const days: Span[] = []
   for (const [start, end] of plan.days) {
-    let from = start
-    for (let week = Math.ceil(start / WEEK_HOURS) * WEEK_HOURS; week + WEEK_HOURS <= end; week += WEEK_HOURS) {
-      if (!usable.has(week)) continue
-      if (from < week) days.push([from, week])
-      weeks.push([week, week + WEEK_HOURS])
-      from = week + WEEK_HOURS
+    let day = start
+    while (day < end) {
+      const grain = BLOCK_GRAINS.findLast((width) => day % width === 0 && day + width <= end && usable.has(`${width}:${day}`))
+      if (grain === undefined) {
+        days.push([day, day + 24])
+        day += 24
+      } else {
+        blocks.push([grain, day])
+        day += grain
+      }
     }
-    if (from < end) days.push([from, end])
   }
-  return { weeks: joined(weeks), days, hours: plan.hours, raw: plan.raw }
+  return { blocks, days: joined(days), hours: plan.hours, raw: plan.raw }
 }
 
 /** Spans in order, neighbours joined into one. */
@@ -81,10 +91,10 @@ function joined(spans: Span[]): Span[] {
   return out
 }
 
-/** The parts of `plan` inside [start, end) ms — one point of the time series. */
+/** The parts of `plan` (one without blocks) inside [start, end) ms — one point of the time series. */
 export function clipPlan(plan: RollupPlan, start: number, end: number): RollupPlan {
   const clipHours = (spans: Span[]) => clip(spans, start / HOUR_MS, end / HOUR_MS)
-  return { weeks: clipHours(plan.weeks), days: clipHours(plan.days), hours: clipHours(plan.hours), raw: clip(plan.raw, start, end) }
+  return { blocks: [], days: clipHours(plan.days), hours: clipHours(plan.hours), raw: clip(plan.raw, start, end) }
 }
 
 function clip(spans: readonly Span[], start: number, end: number): Span[] {

@@ -53,7 +53,8 @@ export class VisitorSketch {
     const registers = this.#registers as Uint8Array
     let sum = 0
     let zeros = 0
-    for (const rank of registers) {
+    for (let i = 0; i < REGISTERS; i++) {
+      const rank = registers[i] as number
       sum += INVERSE_POWERS[rank] as number
       if (rank === 0) zeros++
     }
@@ -94,7 +95,8 @@ export class VisitorSketch {
       throw new Error(`statgraph: a stored visitor sketch is unreadable: ${JSON.stringify(text.slice(0, 40))}`)
     }
     sketch.#exact = undefined
-    sketch.#registers = new Uint8Array(registers)
+    // The decoded bytes are this sketch's alone: no copy.
+    sketch.#registers = registers
     return sketch
   }
 

@@ -1,7 +1,7 @@
 import { RollupAnswer } from '../stats/rollup-answer.js'
 import { RollupBatch, type RollupSource } from '../stats/rollup-batch.js'
 import type { RollupCell, RollupDimension } from '../stats/rollup-cell.js'
-import { clipPlan, planRollupRead, type RollupPlan, type Span, withSealedDays, withWeeks } from '../stats/rollup-plan.js'
+import { clipPlan, planRollupRead, type RollupPlan, type Span, withBlocks, withSealedDays } from '../stats/rollup-plan.js'
 import type { StatsQuery } from '../stats/stats-query.js'
 import type { StoreStats } from '../stats/stats.js'
 import { BUCKET_MS, bucketStarts } from '../stats/time-bucket.js'
@@ -23,8 +23,8 @@ export interface RollupCells {
   countVisitors(plan: RollupPlan): Promise<number>
   /** The sealed days (by first hour) among those of `days` (hours): those with complete daily cells. */
   sealedDays(days: Span): Promise<ReadonlySet<number>>
-  /** The weeks (by first hour) among those of `days` (hours) whose weekly cells are complete and exact. */
-  usableWeeks(days: Span): Promise<ReadonlySet<number>>
+  /** The blocks (`grain:start`, hours) among those of `days` (hours) whose cells are complete and exact. */
+  usableBlocks(days: Span): Promise<ReadonlySet<string>>
   /** The raw rows of a span (ms) at a range's edge, as rollups count them. */
   rawSources(span: Span): Promise<RollupSource[]>
 }
@@ -49,11 +49,11 @@ export async function statsFromRollups(cells: RollupCells, query: StatsQuery & {
   const planned = planRollupRead(query.range.from, query.range.to, query.bucket)
   const [first, last] = [planned.days[0], planned.days.at(-1)]
   const span: Span | undefined = first === undefined || last === undefined ? undefined : [first[0], last[1]]
-  const [sealedDays, weeks] = span === undefined ? [] : await Promise.all([cells.sealedDays(span), cells.usableWeeks(span)])
+  const [sealedDays, blocks] = span === undefined ? [] : await Promise.all([cells.sealedDays(span), cells.usableBlocks(span)])
   const plan = sealedDays === undefined ? planned : withSealedDays(planned, sealedDays)
-  // Sums over the whole range read whole weeks where they can; time-series points and visitor
+  // Sums over the whole range read blocks of days where they can; time-series points and visitor
   // counts need the days.
-  const summed = weeks === undefined ? plan : withWeeks(plan, weeks)
+  const summed = blocks === undefined ? plan : withBlocks(plan, blocks)
   const answer = new RollupAnswer(query)
   // The reads that need nothing of each other go out together: a server answers them on several
   // connections at once (a SQLite connection takes them in turn).

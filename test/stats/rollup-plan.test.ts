@@ -1,36 +1,54 @@
 import { describe, expect, it } from 'vitest'
-import { planRollupRead, WEEK_HOURS, withSealedDays, withWeeks } from '../../src/stats/rollup-plan.js'
+import { BLOCK_GRAINS, planRollupRead, withBlocks, withSealedDays } from '../../src/stats/rollup-plan.js'
 
 const HOUR = 3_600_000
-/** Thursday, Jan 8, 2026: a week's first hour (weeks start where the epoch did). */
-const WEEK = Date.UTC(2026, 0, 8) / HOUR
+/** Jan 27, 2026, 00:00 UTC, in hours: day 20,480 since the epoch, where blocks of every length start. */
+const BASE = 20_480 * 24
 
-describe('withWeeks', () => {
-  it('reads the usable whole weeks inside the days from weekly cells, and the rest from days', () => {
-    // Jan 6 00:00 to Jan 27 12:30: days Jan 6–26, then hours, then raw minutes.
-    const plan = planRollupRead(Date.UTC(2026, 0, 6), Date.UTC(2026, 0, 27, 12, 30), 'day')
-    const sealed = withSealedDays(plan, new Set(Array.from({ length: 21 }, (_, i) => WEEK - 48 + 24 * i)))
-    const summed = withWeeks(sealed, new Set([WEEK, WEEK + WEEK_HOURS, WEEK + 2 * WEEK_HOURS]))
-    // The week of Jan 22 ends past the days read: it is not whole in the range.
-    expect(summed.weeks).toEqual([[WEEK, WEEK + 2 * WEEK_HOURS]])
-    expect(summed.days).toEqual([
-      [WEEK - 48, WEEK],
-      [WEEK + 2 * WEEK_HOURS, WEEK + 2 * WEEK_HOURS + 120],
+/** Every block inside [from, to) (hours), as `grain:start`. */
+function blocksIn(from: number, to: number): Set<string> {
+  const blocks = new Set<string>()
+  for (const grain of BLOCK_GRAINS) for (let start = Math.ceil(from / grain) * grain; start + grain <= to; start += grain) blocks.add(`${grain}:${start}`)
+  return blocks
+}
+
+describe('withBlocks', () => {
+  it('reads whole days from the fewest blocks, largest first, and the edges as before', () => {
+    // Jan 25 00:00 to Feb 26 12:30: 32 whole days, then hours, then raw minutes.
+    const plan = planRollupRead((BASE - 48) * HOUR, (BASE + 30 * 24 + 12.5) * HOUR, 'day')
+    const sealed = withSealedDays(plan, new Set(Array.from({ length: 32 }, (_, i) => BASE - 48 + 24 * i)))
+    const summed = withBlocks(sealed, blocksIn(BASE - 48, BASE + 30 * 24))
+    expect(summed.blocks).toEqual([
+      [48, BASE - 48],
+      [384, BASE],
+      [192, BASE + 384],
+      [96, BASE + 576],
+      [48, BASE + 672],
     ])
-    expect(summed.hours).toEqual(sealed.hours)
-    expect(summed.raw).toEqual([[Date.UTC(2026, 0, 27, 12), Date.UTC(2026, 0, 27, 12, 30)]])
+    expect(summed.days).toEqual([])
+    expect(summed.hours).toEqual([[BASE + 720, BASE + 732]])
+    expect(summed.raw).toEqual([[(BASE + 732) * HOUR, (BASE + 732.5) * HOUR]])
   })
 
-  it('leaves a week that is not usable, or not wholly sealed, to its days and hours', () => {
-    const plan = planRollupRead(Date.UTC(2026, 0, 8), Date.UTC(2026, 0, 22), 'day')
-    // Jan 10 is not sealed: its hours are read, so the first week is not read whole though summed.
-    const sealedDays = new Set(Array.from({ length: 14 }, (_, i) => WEEK + 24 * i).filter((day) => day !== WEEK + 48))
-    const summed = withWeeks(withSealedDays(plan, sealedDays), new Set([WEEK, WEEK + WEEK_HOURS]))
-    expect(summed.weeks).toEqual([[WEEK + WEEK_HOURS, WEEK + 2 * WEEK_HOURS]])
-    expect(summed.days).toEqual([
-      [WEEK, WEEK + 48],
-      [WEEK + 72, WEEK + WEEK_HOURS],
+  it('reads around a block that is not usable, and a day that is not sealed from its hours', () => {
+    const plan = planRollupRead(BASE * HOUR, (BASE + 16 * 24) * HOUR, 'day')
+    // Day 3 is not sealed; the 16-day block is not usable (a request came late, say).
+    const sealedDays = new Set(Array.from({ length: 16 }, (_, i) => BASE + 24 * i).filter((day) => day !== BASE + 72))
+    const usable = blocksIn(BASE, BASE + 16 * 24)
+    usable.delete(`384:${BASE}`)
+    const summed = withBlocks(withSealedDays(plan, sealedDays), usable)
+    expect(summed.blocks).toEqual([
+      [48, BASE],
+      [96, BASE + 96],
+      [192, BASE + 192],
     ])
-    expect(summed.hours).toEqual([[WEEK + 48, WEEK + 72]])
+    expect(summed.days).toEqual([[BASE + 48, BASE + 72]])
+    expect(summed.hours).toEqual([[BASE + 72, BASE + 96]])
+  })
+
+  it('reads days alone where no block is usable', () => {
+    const plan = planRollupRead(BASE * HOUR, (BASE + 4 * 24) * HOUR, 'day')
+    const summed = withBlocks(withSealedDays(plan, new Set([BASE, BASE + 24, BASE + 48, BASE + 72])), new Set())
+    expect(summed).toEqual({ blocks: [], days: [[BASE, BASE + 96]], hours: [], raw: [] })
   })
 })

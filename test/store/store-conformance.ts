@@ -552,32 +552,34 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       await expectExact(store, 'from=2026-01-11T00:00Z&to=2026-01-13T00:00Z', [...first, ...late].filter((r) => r.date >= Date.UTC(2026, 0, 11) && r.date < Date.UTC(2026, 0, 13)), 'hour')
     })
 
-    it('sums complete weeks, reads a week with a late request from its days, and prunes a week begun before the cutoff', async () => {
+    it('sums sealed days into blocks, reads around a day with a late request, and prunes a block begun before the cutoff', async () => {
       const table = newTable()
       const store = open(table)
-      // Jan 5–28, 2026: weeks start on Thursdays (as the epoch did), so Jan 8, 15 and 22 are whole.
       const records = generateRecords(1200, Date.UTC(2026, 0, 5), 24, 21)
       await store.insertBatch(records)
       await store.sealDays()
       await store.sealDays()
-      const weekly = async () => {
-        const { rows } = await sql<{ bucket: number | string }>`select distinct bucket from ${sql.table(`${table}_statgraph_cell`)}
-          where grain = 168 order by bucket`.execute(e.kysely)
-        return rows.map((row) => new Date(Number(row.bucket) * 3_600_000).toISOString().slice(0, 10))
+      const blocks = async () => {
+        const { rows } = await sql<{ grain: number | string; bucket: number | string }>`select distinct grain, bucket from ${sql.table(`${table}_statgraph_cell`)}
+          where grain > 24 order by grain, bucket`.execute(e.kysely)
+        return rows.map((row) => `${Number(row.grain) / 24}d ${new Date(Number(row.bucket) * 3_600_000).toISOString().slice(0, 10)}`)
       }
-      expect(await weekly()).toEqual(['2026-01-08', '2026-01-15', '2026-01-22'])
+      // Jan 5–28 is days 20,458–20,481 since the epoch; a block of n days starts on a multiple of n.
+      const summed = await blocks()
+      expect(summed).toEqual(expect.arrayContaining(['2d 2026-01-05', '2d 2026-01-27', '4d 2026-01-07', '4d 2026-01-23', '8d 2026-01-11', '8d 2026-01-19', '16d 2026-01-11']))
+      expect(summed).toHaveLength(12 + 5 + 2 + 1)
       const between = (rows: RequestRecord[], from: number, to: number) => rows.filter((r) => r.date >= from && r.date < to)
       await expectExact(store, 'start=2026-01-06&end=2026-01-27', between(records, Date.UTC(2026, 0, 6), Date.UTC(2026, 0, 28)), 'day')
-      // A late request to Jan 16: its week is read from its days from then on, and stays exact.
+      // A late request to Jan 16: the blocks around it are read from their days from then on.
       const late = generateRecords(100, Date.UTC(2026, 0, 16), 1, 22)
       await open(table).insertBatch(late)
       await store.sealDays()
       const all = [...records, ...late]
       await expectExact(store, 'start=2026-01-06&end=2026-01-27', between(all, Date.UTC(2026, 0, 6), Date.UTC(2026, 0, 28)), 'day')
-      // Rollups pruned before Jan 18: the week of Jan 15 goes whole, so no range counts its pruned days.
+      // Rollups pruned before Jan 18: a block begun before goes whole, so no range counts pruned days.
       await store.pruneRollups(Date.UTC(2026, 0, 18))
-      expect(await weekly()).toEqual(['2026-01-22'])
-      await expectExact(store, 'start=2026-01-15&end=2026-01-28', between(all, Date.UTC(2026, 0, 18), Date.UTC(2026, 0, 29)), 'day')
+      expect(await blocks()).toEqual(['2d 2026-01-19', '2d 2026-01-21', '2d 2026-01-23', '2d 2026-01-25', '2d 2026-01-27', '4d 2026-01-19', '4d 2026-01-23', '8d 2026-01-19'])
+      await expectExact(store, 'start=2026-01-11&end=2026-01-28', between(all, Date.UTC(2026, 0, 18), Date.UTC(2026, 0, 29)), 'day')
     })
 
     it('keeps values that differ only by trailing spaces apart: paths, referrers and client addresses', async () => {

@@ -9,7 +9,7 @@ import { statsFromRollups } from '../rollup-cells.js'
 import type { InsertOptions, RequestPage, RequestRow, Store } from '../store.js'
 import { BatchLedger } from './batch-ledger.js'
 import { DaySealer } from './day-sealer.js'
-import { WeekSealer } from './week-sealer.js'
+import { BlockSealer } from './block-sealer.js'
 import { RawStats } from './raw-stats.js'
 import { requestMigrations } from './request-migrations.js'
 import { INSERT_COLUMNS, type RequestDatabase } from './request-table.js'
@@ -98,7 +98,7 @@ export class KyselyStore implements Store {
   readonly #rows: RequestRows
   readonly #batches: BatchLedger
   readonly #sealer: DaySealer
-  readonly #weekSealer: WeekSealer
+  readonly #blockSealer: BlockSealer
   readonly #limits: WriteLimits
   readonly #maxValues: number
   #sequence = 0
@@ -130,7 +130,7 @@ export class KyselyStore implements Store {
     this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#batches = new BatchLedger(this.#rollups.batches, config.flavor)
     this.#sealer = new DaySealer(this.#db as Kysely<unknown>, this.#rollups, config.flavor, this.#limits.lockMs, this.#maxValues, this.#insertRows)
-    this.#weekSealer = new WeekSealer(this.#db as Kysely<unknown>, this.#rollups, config.flavor, this.#limits.lockMs, this.#maxValues, this.#insertRows)
+    this.#blockSealer = new BlockSealer(this.#db as Kysely<unknown>, this.#rollups, config.flavor, this.#limits.lockMs, this.#maxValues, this.#insertRows)
   }
 
   migrate(): Promise<void> {
@@ -210,11 +210,11 @@ export class KyselyStore implements Store {
     if (this.#sealer.due(Date.now())) this.sealDays().catch(() => undefined)
   }
 
-  /** Seals the days that ended an hour or more before `now`, then sums their complete weeks; how many days it sealed. */
+  /** Seals the days that ended an hour or more before `now`, then sums them into blocks; how many days it sealed. */
   async sealDays(now = Date.now()): Promise<number> {
     await this.migrate()
     const sealed = await this.#sealer.sealDue(now)
-    await this.#weekSealer.sealDue()
+    await this.#blockSealer.sealDue()
     return sealed
   }
 

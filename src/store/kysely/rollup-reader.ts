@@ -1,13 +1,13 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { RollupSource } from '../../stats/rollup-batch.js'
 import type { RollupCell, RollupDimension } from '../../stats/rollup-cell.js'
-import { type RollupPlan, type Span, WEEK_HOURS } from '../../stats/rollup-plan.js'
+import type { RollupPlan, Span } from '../../stats/rollup-plan.js'
 import { type CellRow, toCell } from './cell-row.js'
 import { keyHash } from './key-hash.js'
 import type { RollupCells } from '../rollup-cells.js'
 import type { RollupTables, SqlRunner } from './rollup-tables.js'
 import { OTHER_KEY_HASH } from './value-bound.js'
-import { usableWeeks } from './week-sealer.js'
+import { usableBlocks } from './block-sealer.js'
 
 /** Values per `in (…)` list. */
 const CHUNK = 500
@@ -49,8 +49,8 @@ export class RollupReader implements RollupCells {
     return new Set(rows.map((row) => Number(row.day)))
   }
 
-  usableWeeks(span: Span): Promise<ReadonlySet<number>> {
-    return usableWeeks(this.#db, this.#tables, span)
+  usableBlocks(span: Span): Promise<ReadonlySet<string>> {
+    return usableBlocks(this.#db, this.#tables, span)
   }
 
   rawSources(span: Span): Promise<RollupSource[]> {
@@ -166,10 +166,10 @@ function wholeDays(start: number, end: number): number[] {
   return Array.from({ length: (end - start) / 24 }, (_, i) => start + 24 * i)
 }
 
-/** The rows of the plan's whole weeks, days and hours. */
+/** The rows of the plan's blocks, whole days and whole hours. */
 function inPlan(plan: RollupPlan): RawBuilder<unknown> {
   const spans = [
-    ...plan.weeks.map(([start, end]) => sql`(grain = ${WEEK_HOURS} and bucket >= ${start} and bucket < ${end})`),
+    ...plan.blocks.map(([grain, start]) => sql`(grain = ${grain} and bucket = ${start})`),
     ...plan.days.map(([start, end]) => sql`(grain = 24 and bucket >= ${start} and bucket < ${end})`),
     ...plan.hours.map(([start, end]) => sql`(grain = 1 and bucket >= ${start} and bucket < ${end})`),
   ]

@@ -1,6 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
 import { HOUR_MS } from '../../stats/rollup-cell.js'
-import { WEEK_HOURS } from '../../stats/rollup-plan.js'
 
 /** Anything raw SQL runs on: a Kysely instance or a transaction, of any table types. */
 export type SqlRunner = Parameters<RawBuilder<unknown>['execute']>[0]
@@ -65,8 +64,8 @@ const ROLLUPS_KEPT_MS = 2 * 86_400_000
  */
 export async function pruneRollupTables(db: SqlRunner, tables: RollupTables, before: number): Promise<number> {
   const hour = Math.floor(Math.min(before, Date.now() - ROLLUPS_KEPT_MS) / HOUR_MS)
-  // A week that began before the cutoff goes whole: its weekly cells would count pruned days.
-  const ended = sql`bucket + grain <= ${hour} or (grain = ${WEEK_HOURS} and bucket < ${hour})`
+  // A block of days begun before the cutoff goes whole: its cells would count pruned days.
+  const ended = sql`bucket + grain <= ${hour} or (grain > 24 and bucket < ${hour})`
   const result = await sql`delete from ${tables.cells} where ${ended}`.execute(db)
   await sql`delete from ${tables.sketches} where ${ended}`.execute(db)
   await sql`delete from ${tables.visitors} where bucket + grain <= ${hour}`.execute(db)
