@@ -1,9 +1,8 @@
-import { type Kysely, sql } from 'kysely'
+import { sql } from 'kysely'
 import { BLOCK_GRAINS, type Span } from '../../stats/rollup-plan.js'
 import { writeCoarserCells } from './coarser-cells.js'
-import type { InsertRows } from './insert-rows.js'
 import type { RollupTables, SqlRunner } from './rollup-tables.js'
-import type { SqlFlavor } from './sql-flavor.js'
+import type { SealerContext } from './sealer-context.js'
 import { writeTransaction } from './write-transaction.js'
 
 /**
@@ -15,30 +14,21 @@ import { writeTransaction } from './write-transaction.js'
  * that day (see {@link usableBlocks}), which stays exact.
  */
 export class BlockSealer {
-  readonly #db: Kysely<unknown>
-  readonly #tables: RollupTables
-  readonly #flavor: SqlFlavor
-  readonly #lockMs: number
-  readonly #maxValues: number
-  readonly #insertRows: InsertRows
+  readonly #context: SealerContext
 
-  constructor(db: Kysely<unknown>, tables: RollupTables, flavor: SqlFlavor, lockMs: number, maxValues: number, insertRows: InsertRows) {
-    this.#db = db
-    this.#tables = tables
-    this.#flavor = flavor
-    this.#lockMs = lockMs
-    this.#maxValues = maxValues
-    this.#insertRows = insertRows
+  constructor(context: SealerContext) {
+    this.#context = context
   }
 
   /** Sums every block whose halves are there and whose days none came late to; returns how many. */
   async sealDue(): Promise<number> {
-    const { rows } = await sql<{ day: number | string }>`select day from ${this.#tables.days}
-      where sealed = ${this.#flavor.toBoolean(true)}`.execute(this.#db)
+    const { db, tables, flavor } = this.#context
+    const { rows } = await sql<{ day: number | string }>`select day from ${tables.days}
+      where sealed = ${flavor.toBoolean(true)}`.execute(db)
     if (rows.length === 0) return 0
     let below = new Set(rows.map((row) => Number(row.day)))
     const span: Span = [Math.min(...below), Math.max(...below) + 24]
-    const summed = await usableBlocks(this.#db, this.#tables, span, true)
+    const summed = await usableBlocks(db, tables, span, true)
     let sealed = 0
     for (const grain of BLOCK_GRAINS) {
       const half = grain / 2
@@ -56,12 +46,13 @@ export class BlockSealer {
 
   /** Sums the block of `grain` hours from `start` from its halves, unless it is there or a day came late. */
   async #seal(grain: number, start: number): Promise<'summed' | 'there' | 'late'> {
-    const { days, late, cells } = this.#tables
+    const { db, tables, flavor, lockMs } = this.#context
+    const { days, late, cells } = tables
     const daysOfBlock = sql`day >= ${start} and day < ${start + grain}`
-    return writeTransaction(this.#db, this.#flavor, { statementMs: 60_000, lockMs: this.#lockMs }, async (trx) => {
+    return writeTransaction(db, flavor, { statementMs: 60_000, lockMs }, async (trx) => {
       // The days' rows locked, as a writer's late request to a day would read them: it waits, or
       // came before and is seen here. Another instance summing the same block waits too, then finds it done.
-      await sql`update ${days} set sealed = ${this.#flavor.toBoolean(true)} where ${daysOfBlock}`.execute(trx)
+      await sql`update ${days} set sealed = ${flavor.toBoolean(true)} where ${daysOfBlock}`.execute(trx)
       const { rows } = await sql<{ late: number | string; there: number | string }>`select
         (select count(*) from ${late} where ${daysOfBlock}) as late,
         (select count(*) from ${cells} where grain = ${grain} and bucket = ${start} and dim = 'all') as there`.execute(trx)
@@ -69,7 +60,7 @@ export class BlockSealer {
       if (Number(rows[0]?.there ?? 0) > 0) return 'there'
       const half = grain / 2
       const where = sql`grain = ${half} and bucket in (${start}, ${start + half})`
-      await writeCoarserCells(trx, this.#tables, this.#insertRows, { where, grain, bucket: start, maxValues: this.#maxValues })
+      await writeCoarserCells(trx, this.#context, { where, grain, bucket: start })
       return 'summed'
     })
   }

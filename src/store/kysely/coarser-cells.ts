@@ -1,8 +1,8 @@
 import { type RawBuilder, sql } from 'kysely'
 import { LatencyHistogram } from '../../stats/latency-histogram.js'
 import { VisitorSketch } from '../../stats/visitor-sketch.js'
-import type { InsertRows } from './insert-rows.js'
-import type { RollupTables, SqlRunner } from './rollup-tables.js'
+import type { SqlRunner } from './rollup-tables.js'
+import type { SealerContext } from './sealer-context.js'
 import type { ColumnKind } from './sql-flavor.js'
 import { OTHER_KEY_HASH } from './value-bound.js'
 
@@ -13,8 +13,6 @@ export interface CoarserCells {
   where: RawBuilder<unknown>
   grain: number
   bucket: number
-  /** Values kept per group, the rest folded (see ValueBound). */
-  maxValues: number
 }
 
 /**
@@ -22,9 +20,10 @@ export interface CoarserCells {
  * `maxValues` values of each group keep cells of their own; the rest, and what the finer cells had
  * folded already, make the bucket's folded tail, which keeps counters alone.
  */
-export async function writeCoarserCells(trx: SqlRunner, tables: RollupTables, insertRows: InsertRows, target: CoarserCells): Promise<void> {
+export async function writeCoarserCells(trx: SqlRunner, context: SealerContext, target: CoarserCells): Promise<void> {
+  const { tables, insertRows, maxValues } = context
   const { cells, sketches } = tables
-  const { where, grain, bucket, maxValues } = target
+  const { where, grain, bucket } = target
   const ranked = sql`(select dim, kh, min(value) as value, sum(hits) as hits, sum(errors) as errors, sum(bytes) as bytes,
       sum(timed) as timed, sum(time_sum) as time_sum, max(time_max) as time_max, max(last_at) as last_at,
       row_number() over (partition by dim, kh = ${OTHER_KEY_HASH} order by sum(hits) desc, kh) as r

@@ -1,9 +1,7 @@
-import { type Kysely, sql } from 'kysely'
+import { sql } from 'kysely'
 import { HOUR_MS } from '../../stats/rollup-cell.js'
 import { writeCoarserCells } from './coarser-cells.js'
-import type { InsertRows } from './insert-rows.js'
-import type { RollupTables } from './rollup-tables.js'
-import type { SqlFlavor } from './sql-flavor.js'
+import type { SealerContext } from './sealer-context.js'
 import { writeTransaction } from './write-transaction.js'
 
 /** How long after its end a day is sealed: writes of its last requests have long committed by then. */
@@ -22,22 +20,11 @@ const SEAL_EVERY_MS = 600_000
  * sealer sums them; one that comes after sees it sealed and adds its daily cells itself.
  */
 export class DaySealer {
-  readonly #db: Kysely<unknown>
-  readonly #tables: RollupTables
-  readonly #flavor: SqlFlavor
-  readonly #lockMs: number
-  readonly #maxValues: number
-  readonly #insertRows: InsertRows
+  readonly #context: SealerContext
   #lookedAt = 0
 
-  /** `maxValues`: values kept per group in a day's cells, the rest folded (see ValueBound). */
-  constructor(db: Kysely<unknown>, tables: RollupTables, flavor: SqlFlavor, lockMs: number, maxValues: number, insertRows: InsertRows) {
-    this.#db = db
-    this.#tables = tables
-    this.#flavor = flavor
-    this.#lockMs = lockMs
-    this.#maxValues = maxValues
-    this.#insertRows = insertRows
+  constructor(context: SealerContext) {
+    this.#context = context
   }
 
   /** Whether it is time to look for days to seal again (every ten minutes); true counts as a look. */
@@ -50,23 +37,25 @@ export class DaySealer {
   /** Seals every open day that ended an hour or more before `now`; returns how many it sealed. */
   async sealDue(now: number): Promise<number> {
     const endHour = Math.floor((now - SEAL_AFTER_MS) / HOUR_MS)
-    const { rows } = await sql<{ day: number | string }>`select day from ${this.#tables.days}
-      where sealed = ${this.#flavor.toBoolean(false)} and day + 24 <= ${endHour} order by day`.execute(this.#db)
+    const { db, tables, flavor } = this.#context
+    const { rows } = await sql<{ day: number | string }>`select day from ${tables.days}
+      where sealed = ${flavor.toBoolean(false)} and day + 24 <= ${endHour} order by day`.execute(db)
     let sealed = 0
     for (const { day } of rows) if (await this.#seal(Number(day))) sealed++
     return sealed
   }
 
   async #seal(day: number): Promise<boolean> {
-    const { visitors, days } = this.#tables
+    const { db, tables, flavor, lockMs } = this.#context
+    const { visitors, days } = tables
     const hours = sql`grain = 1 and bucket >= ${day} and bucket < ${day + 24}`
     const bucket = sql.lit(day)
     // A writer stalled with the day's row locked makes this fail on its lock limit: tried again next round.
-    return writeTransaction(this.#db, this.#flavor, { statementMs: 60_000, lockMs: this.#lockMs }, async (trx) => {
-      const marked = await sql`update ${days} set sealed = ${this.#flavor.toBoolean(true)}
-        where day = ${day} and sealed = ${this.#flavor.toBoolean(false)}`.execute(trx)
+    return writeTransaction(db, flavor, { statementMs: 60_000, lockMs }, async (trx) => {
+      const marked = await sql`update ${days} set sealed = ${flavor.toBoolean(true)}
+        where day = ${day} and sealed = ${flavor.toBoolean(false)}`.execute(trx)
       if (Number(marked.numAffectedRows ?? 0) === 0) return false
-      await writeCoarserCells(trx, this.#tables, this.#insertRows, { where: hours, grain: 24, bucket: day, maxValues: this.#maxValues })
+      await writeCoarserCells(trx, this.#context, { where: hours, grain: 24, bucket: day })
       await sql`insert into ${visitors} (grain, bucket, visitor, writer)
         select distinct 24, ${bucket}, visitor, '' from ${visitors} where ${hours}`.execute(trx)
       // The day's visitors as of now; readers add those of requests that come late (see RollupReader).

@@ -129,8 +129,9 @@ export class KyselyStore implements Store {
     this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#batches = new BatchLedger(this.#rollups.batches, config.flavor)
-    this.#sealer = new DaySealer(this.#db as Kysely<unknown>, this.#rollups, config.flavor, this.#limits.lockMs, this.#maxValues, this.#insertRows)
-    this.#blockSealer = new BlockSealer(this.#db as Kysely<unknown>, this.#rollups, config.flavor, this.#limits.lockMs, this.#maxValues, this.#insertRows)
+    const sealing = { db: this.#db as Kysely<unknown>, tables: this.#rollups, flavor: config.flavor, lockMs: this.#limits.lockMs, maxValues: this.#maxValues, insertRows: this.#insertRows }
+    this.#sealer = new DaySealer(sealing)
+    this.#blockSealer = new BlockSealer(sealing)
   }
 
   migrate(): Promise<void> {
