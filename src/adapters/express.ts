@@ -40,7 +40,11 @@ export function statgraph(app: ExpressApp, options?: ExpressStatgraphOptions): S
     const url = req.url ?? '/'
     // The dashboard's own requests are served here and never recorded.
     if (core.isDashboardUrl(url)) return serveConnectDashboard(core, req, res, next)
-    if (core.shouldRecord(req)) new ResponseTracker(req, res, core.record, req.originalUrl ?? url, expressRoute)
+    if (core.shouldRecord(req)) {
+      const tracker = new ResponseTracker(req, res, core.record, req.originalUrl ?? url, expressRoute)
+      // `req.ip` follows the app's `trust proxy` setting.
+      if (core.frameworkAddress) tracker.remoteAddress = req.ip
+    }
     next()
   })
   captureErrors(app)

@@ -38,7 +38,10 @@ async function statgraphPlugin(fastify: FastifyInstance, options: FastifyStatgra
     const route = request.routeOptions
     // The dashboard's own requests and routes with `config: { statgraph: false }` are not recorded.
     if ((route.config as { statgraph?: boolean } | undefined)?.statgraph !== false && !core.isDashboardUrl(request.url) && core.shouldRecord(request)) {
-      new ResponseTracker(request.raw, reply.raw, core.record, request.url).route = route.url
+      const tracker = new ResponseTracker(request.raw, reply.raw, core.record, request.url)
+      tracker.route = route.url
+      // `request.ip` follows the instance's `trustProxy` option.
+      if (core.frameworkAddress) tracker.remoteAddress = request.ip
     }
     done()
   })

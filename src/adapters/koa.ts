@@ -48,6 +48,8 @@ export function statgraph(options?: KoaStatgraphOptions): StatgraphMiddleware {
     if (!core.shouldRecord(ctx)) return next()
     watchErrors(ctx.app)
     const tracker = new ResponseTracker(ctx.req, ctx.res, core.record, ctx.originalUrl)
+    // `ctx.ip` follows `app.proxy`, `app.proxyIpHeader` and `app.maxIpsCount`.
+    if (core.frameworkAddress) tracker.remoteAddress = ctx.ip
     try {
       await next()
     } catch (error) {

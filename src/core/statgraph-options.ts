@@ -37,7 +37,13 @@ export interface StatgraphOptions<Req, Protect> {
   public?: boolean
   /** Opt-out: a request for which this returns true is not recorded. */
   disable?: (req: Req) => boolean
-  /** Which `X-Forwarded-For` entries to believe for the client address. Default false (the socket's peer). */
+  /**
+   * Which `X-Forwarded-For` entries statgraph believes for the client address, overriding the
+   * framework: `true` (all), `false` (none: the socket's peer) or the number of proxies in front of
+   * the app. Unset (the default), Express, Fastify and Koa apps get the address their framework
+   * gives (`req.ip`, `request.ip`, `ctx.ip`, which follow `trust proxy`, `trustProxy`, `app.proxy`);
+   * Hono and `node:http` apps, which have no such setting, get the socket's peer.
+   */
   trustProxy?: TrustProxy
   /** Store the client's address with its last IPv4 octet (last 80 bits of IPv6) zeroed. Default false. */
   anonymizeIp?: boolean
@@ -101,7 +107,8 @@ export interface ResolvedOptions<Req, Protect> {
   auth: DashboardAuth | undefined
   access: 'open' | 'forbidden'
   disable: ((req: Req) => boolean) | undefined
-  trustProxy: TrustProxy
+  /** Undefined: the framework's own proxy setting decides, where it has one. */
+  trustProxy: TrustProxy | undefined
   address: AddressPolicy
   flushOnExit: boolean
   /** Milliseconds: rows older than `raw` are deleted every `every`. */
@@ -134,8 +141,8 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
   if (options.disable !== undefined && typeof options.disable !== 'function') {
     throw new TypeError('statgraph: "disable" must be a function (req) => boolean')
   }
-  const trustProxy = options.trustProxy ?? false
-  if (typeof trustProxy !== 'boolean' && !(Number.isInteger(trustProxy) && trustProxy >= 0)) {
+  const trustProxy = options.trustProxy
+  if (trustProxy !== undefined && typeof trustProxy !== 'boolean' && !(Number.isInteger(trustProxy) && trustProxy >= 0)) {
     throw new TypeError(`statgraph: "trustProxy" must be true, false or a number of proxies, got ${String(trustProxy)}`)
   }
   // `process` is missing on some runtimes (Workers); there, no NODE_ENV means not production.

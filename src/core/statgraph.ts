@@ -50,6 +50,8 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly prefix: string
   /** The framework's middleware guarding the dashboard, if any. */
   readonly protect: Protect | undefined
+  /** Whether adapters give the client address their framework resolved (statgraph's `trustProxy` unset). */
+  readonly frameworkAddress: boolean
   readonly #disable: ((req: Req) => boolean) | undefined
   readonly #ignore: ((url: string, rules: RoutingRules) => boolean) | undefined
   readonly #routing: () => RoutingRules
@@ -78,6 +80,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     this.#reader = file === undefined ? undefined : new ReaderThread({ ...storeOptions, database: file })
     this.store = store
     this.prefix = options.prefix
+    this.frameworkAddress = options.trustProxy === undefined
     this.protect = options.protect
     this.#disable = options.disable
     this.#ignore = options.ignore

@@ -6,7 +6,8 @@ import { type AddressPolicy, visitorAddress } from './visitor-address.js'
 
 /** How facts become a record; fixed once at setup. */
 export interface RecordOptions {
-  trustProxy: TrustProxy
+  /** Undefined: the address the adapter gave (the framework's), else the socket's peer. */
+  trustProxy: TrustProxy | undefined
   /** What is kept of the client's address; default `store`. */
   address?: AddressPolicy
 }
@@ -28,7 +29,7 @@ export function toRequestRecord(facts: RequestFacts, options: RecordOptions): Re
     route: facts.route ? cap(facts.route, FIELD_CAPS.path) : null,
     user_agent: userAgent,
     remote_address: cap(
-      visitorAddress(clientAddress(facts.remoteAddress, facts.forwardedFor, options.trustProxy), userAgent, facts.date, options.address ?? 'store'),
+      visitorAddress(clientAddress(facts.remoteAddress, facts.forwardedFor, options.trustProxy ?? false), userAgent, facts.date, options.address ?? 'store'),
       FIELD_CAPS.remote_address,
     ),
     exception: facts.exception === null ? null : cap(facts.exception, FIELD_CAPS.exception),

@@ -1,9 +1,11 @@
+import { request } from 'node:http'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type AppOptions, LARGE_SIZE, type RunningServer, SLOW_MS, STREAM_CHUNKS } from './apps/app-setup.js'
 import { APP_SETUPS } from './apps/index.js'
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
+import { hasNginx, startNginx } from '../helpers/nginx.js'
 import { generateRecords } from '../helpers/records.js'
 import { tempDir } from '../helpers/temp-dir.js'
 import { poll } from '../helpers/wait-for.js'
@@ -14,6 +16,7 @@ import { poll } from '../helpers/wait-for.js'
 const dir = tempDir()
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:72.0) Gecko/20100101 Firefox/72.0'
 let fileNumber = 0
+const nginxHere = hasNginx('the reverse-proxy tests')
 const running: RunningServer[] = []
 afterEach(async () => {
   vi.restoreAllMocks()
@@ -257,6 +260,46 @@ describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter 
     const hostile = listed.slice(50, 1250).filter((row) => row.user_agent.startsWith('＝')).length
     expect(hostile).toBeGreaterThan(500)
     expect(lines.filter((line) => line.includes(`"'＝cmd|""/c calc"""`))).toHaveLength(hostile)
+  })
+
+  /** Sends a GET through nginx at `port` from the local address `client`, with a forged X-Forwarded-For if given. */
+  function viaProxy(port: number, client: string, forged?: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const headers = { 'user-agent': FIREFOX, ...(forged === undefined ? {} : { 'x-forwarded-for': forged }) }
+      request({ host: '127.0.0.1', port, path: '/', localAddress: client, headers }, (response) => {
+        response.resume().on('end', () => resolve(response.statusCode ?? 0))
+      })
+        .on('error', reject)
+        .end()
+    })
+  }
+
+  /** The client addresses recorded for requests from 127.0.0.2 (once with a forged entry) and 127.0.0.3 through a real nginx. */
+  async function throughNginx(options: Omit<AppOptions, 'database'>) {
+    const app = await start(options)
+    const nginx = await startNginx(dir, `location / { proxy_pass ${app.url}; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; }`)
+    try {
+      for (const [client, forged] of [['127.0.0.2', '203.0.113.7'], ['127.0.0.3'], ['127.0.0.2']] as const) expect(await viaProxy(nginx.port, client, forged)).toBe(200)
+    } finally {
+      await nginx.stop()
+    }
+    await app.stats.flush()
+    const stats = JSON.parse((await send(`${app.url}/statistics/api/stats`)).body.toString()) as { uniqueHits: number }
+    return { addresses: app.rows().map((row) => row.remote_address), uniqueHits: stats.uniqueHits }
+  }
+
+  it.skipIf(!nginxHere)('behind a real nginx, tells clients apart by the proxy setting and believes no forged entry', async () => {
+    // The framework's own setting where it has one (Express `trust proxy`, Fastify `trustProxy`, Koa
+    // `app.proxy`), statgraph's `trustProxy` on Hono and node:http: one proxy trusted.
+    const behind = await throughNginx(setup.frameworkProxy ? { frameworkProxy: true } : { trustProxy: 1 })
+    expect(behind).toEqual({ addresses: ['127.0.0.2', '127.0.0.3', '127.0.0.2'], uniqueHits: 2 })
+    // Trusting no proxy, every client is nginx.
+    expect((await throughNginx({})).addresses).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1'])
+  })
+
+  it.skipIf(!nginxHere || !setup.frameworkProxy)('lets statgraph\'s trustProxy override the framework\'s setting', async () => {
+    expect((await throughNginx({ frameworkProxy: true, trustProxy: false })).addresses).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1'])
+    expect((await throughNginx({ trustProxy: true })).addresses).toEqual(['203.0.113.7', '127.0.0.3', '127.0.0.2'])
   })
 
   it('answers the same API for the same requests', async () => {

@@ -1,28 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
+import { hasNginx, startNginx } from '../helpers/nginx.js'
 import { runCli } from '../helpers/run-cli.js'
 import { tempDir } from '../helpers/temp-dir.js'
-import { poll } from '../helpers/wait-for.js'
-import { freePort } from '../helpers/free-port.js'
 
-const NGINX = '/usr/sbin/nginx'
-const hasNginx = existsSync(NGINX)
-if (!hasNginx && process.env.CI) {
-  throw new Error(`the import test needs Debian's nginx at ${NGINX} (apt-get install nginx-light); under CI=true that is a failure, not a skip`)
-}
-
+const nginxHere = hasNginx('the import test')
 const dir = tempDir()
-let nginx: ChildProcess | undefined
-afterAll(async () => {
-  if (nginx !== undefined && nginx.exitCode === null) {
-    nginx.kill('SIGQUIT')
-    await once(nginx, 'exit')
-  }
-})
 
 /** What the test sends: the path, the status nginx is told to answer, and the user agent. */
 const SENT = [
@@ -34,56 +19,36 @@ const SENT = [
   { path: '/created', status: 201, agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' },
 ]
 
-describe.skipIf(!hasNginx)('statgraph import of a log a real nginx wrote', () => {
+describe.skipIf(!nginxHere)('statgraph import of a log a real nginx wrote', () => {
   it('gives back the hits, statuses, paths and user agents that were sent', async () => {
-    const port = await freePort()
     const logs = join(dir, 'logs')
     mkdirSync(logs)
     const log = join(logs, 'access.log')
-    // nginx in the foreground as this user, everything in the test's folder; the combined format
-    // with $request_time appended, as many nginx setups log it.
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      `daemon off;
-master_process off;
-pid ${join(dir, 'nginx.pid')};
-error_log ${join(logs, 'error.log')};
-events {}
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  log_format timed '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time';
-  server {
-    listen 127.0.0.1:${port};
-    access_log ${log} timed;
+    // The combined format with $request_time appended, as many nginx setups log it.
+    const nginx = await startNginx(
+      dir,
+      `access_log ${log} timed;
     location = /missing { return 404; }
     location = /broken { return 500; }
     location = /created { return 201 "made"; }
-    location / { return 200 "hello"; }
-  }
-}
-`,
+    location / { return 200 "hello"; }`,
+      `log_format timed '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time';`,
     )
-    nginx = spawn(NGINX, ['-c', join(dir, 'nginx.conf'), '-e', join(logs, 'error.log')], { stdio: 'inherit' })
-    await poll(
-      () => fetch(`http://127.0.0.1:${port}/`, { headers: { 'user-agent': 'warm-up' } }).then(() => true, () => false),
-      (up) => up,
-      'nginx to answer',
-    )
-
-    for (const [i, sent] of SENT.entries()) {
-      for (let repeat = 0; repeat <= i; repeat++) {
-        const response = await fetch(`http://127.0.0.1:${port}${encodeURI(sent.path)}?n=${repeat}`, {
-          headers: { 'user-agent': sent.agent, referer: 'https://referrer.example/page' },
-        })
-        await response.text()
-        expect(response.status).toBe(sent.status)
+    const port = nginx.port
+    try {
+      for (const [i, sent] of SENT.entries()) {
+        for (let repeat = 0; repeat <= i; repeat++) {
+          const response = await fetch(`http://127.0.0.1:${port}${encodeURI(sent.path)}?n=${repeat}`, {
+            headers: { 'user-agent': sent.agent, referer: 'https://referrer.example/page' },
+          })
+          await response.text()
+          expect(response.status).toBe(sent.status)
+        }
       }
+    } finally {
+      await nginx.stop()
     }
-    nginx.kill('SIGQUIT')
-    await once(nginx, 'exit')
-    expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(1 + SENT.reduce((sum, _, i) => sum + i + 1, 0))
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(SENT.reduce((sum, _, i) => sum + i + 1, 0))
 
     const database = join(dir, 'imported.db')
     const result = await runCli(['import', log, '--database', database])
@@ -93,10 +58,9 @@ http {
     for await (const page of store.eachPage({ range: { from: 0, to: Date.now() + 60_000 }, filters: {} })) rows.push(...page)
     await store.close()
 
-    const requests = rows.filter((row) => row.user_agent !== 'warm-up')
-    expect(requests).toHaveLength(SENT.reduce((sum, _, i) => sum + i + 1, 0))
+    expect(rows).toHaveLength(SENT.reduce((sum, _, i) => sum + i + 1, 0))
     for (const [i, sent] of SENT.entries()) {
-      const mine = requests.filter((row) => row.path === sent.path)
+      const mine = rows.filter((row) => row.path === sent.path)
       expect({ path: sent.path, hits: mine.length }).toEqual({ path: sent.path, hits: i + 1 })
       for (const row of mine) {
         expect(row).toMatchObject({ status_code: sent.status, user_agent: sent.agent, method: 'GET', remote_address: '127.0.0.1', referrer: 'https://referrer.example/page' })
@@ -104,7 +68,7 @@ http {
         expect(Math.abs(Date.parse(row.date) - Date.now())).toBeLessThan(120_000)
       }
     }
-    expect(requests.find((row) => row.path === '/')).toMatchObject({ browser: 'firefox 132.0', platform: 'linux', bot: false })
-    expect(requests.find((row) => row.path === '/broken')?.bot).toBe(true)
+    expect(rows.find((row) => row.path === '/')).toMatchObject({ browser: 'firefox 132.0', platform: 'linux', bot: false })
+    expect(rows.find((row) => row.path === '/broken')?.bot).toBe(true)
   }, 60_000)
 })

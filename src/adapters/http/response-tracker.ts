@@ -30,6 +30,10 @@ export class ResponseTracker implements RequestFacts {
   size = 0
   userAgent: string | undefined = undefined
   referrer: string | undefined = undefined
+  /**
+   * The client's address as the framework resolved it (by its proxy setting), if an adapter sets
+   * it; otherwise the socket's peer and `X-Forwarded-For` are read when the response ends.
+   */
   remoteAddress: string | undefined = undefined
   forwardedFor: string | undefined = undefined
   contentType: string | undefined = undefined
@@ -81,9 +85,11 @@ export class ResponseTracker implements RequestFacts {
     if (this.route === undefined && this.#routeOf !== undefined) this.route = this.#routeOf(req)
     this.userAgent = req.headers['user-agent']
     this.referrer = req.headers.referer
-    this.remoteAddress = req.socket.remoteAddress
-    const forwarded = req.headers['x-forwarded-for']
-    this.forwardedFor = Array.isArray(forwarded) ? forwarded.join(',') : forwarded
+    if (this.remoteAddress === undefined) {
+      this.remoteAddress = req.socket.remoteAddress
+      const forwarded = req.headers['x-forwarded-for']
+      this.forwardedFor = Array.isArray(forwarded) ? forwarded.join(',') : forwarded
+    }
     const contentType = res.getHeader('content-type') ?? contentTypeSent(res)
     this.contentType = contentType === undefined ? undefined : String(contentType)
     this.#sink(this)

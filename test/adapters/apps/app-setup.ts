@@ -1,5 +1,6 @@
 import type { StatgraphHandle } from '../../../src/core/statgraph.js'
 import type { DashboardAuth } from '../../../src/dashboard/dashboard-auth.js'
+import type { TrustProxy } from '../../../src/record/client-address.js'
 import type { PathPattern } from '../../../src/record/path-matcher.js'
 
 /** How `protect` behaves in a test app: let through, answer 401, or redirect to /login. */
@@ -13,7 +14,10 @@ export interface AppOptions {
   auth?: DashboardAuth
   /** Skip recording requests whose Cookie header contains `disable_stat=True`. */
   disable?: boolean
-  trustProxy?: boolean
+  /** statgraph's own `trustProxy`, which overrides the framework's. */
+  trustProxy?: TrustProxy
+  /** The framework's own proxy setting on, trusting one proxy (where it has one: see AppSetup). */
+  frameworkProxy?: boolean
   ignore?: PathPattern[]
 }
 
@@ -40,6 +44,8 @@ export interface AppSetup {
   name: string
   /** Whether the framework tells the matched route pattern (plain node:http has no routes). */
   knowsRoutes: boolean
+  /** Whether the framework has a proxy setting of its own that tells the client address. */
+  frameworkProxy: boolean
   start(options: AppOptions): Promise<RunningServer>
 }
 

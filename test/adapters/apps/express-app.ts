@@ -52,8 +52,10 @@ function expressSetup(name: string, express: typeof express5): AppSetup {
   return {
     name,
     knowsRoutes: true,
+    frameworkProxy: true,
     async start(options: AppOptions) {
       const app = express()
+      if (options.frameworkProxy) app.set('trust proxy', 1)
       const stats = statgraph(app, {
         database: options.database,
         trustProxy: options.trustProxy,

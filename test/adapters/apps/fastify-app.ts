@@ -21,8 +21,9 @@ function fastifySetup(name: string, factory: typeof Fastify): AppSetup {
   return {
     name,
     knowsRoutes: true,
+    frameworkProxy: true,
     async start(options: AppOptions) {
-      const app = factory()
+      const app = factory(options.frameworkProxy ? { trustProxy: 1 } : {})
       await app.register(statgraph, {
         database: options.database,
         trustProxy: options.trustProxy,

@@ -15,6 +15,7 @@ const protect: Record<string, MiddlewareHandler> = {
 export const honoSetup: AppSetup = {
   name: 'Hono 4',
   knowsRoutes: true,
+  frameworkProxy: false,
   async start(options: AppOptions) {
     const app = new Hono()
     const stats = statgraph({

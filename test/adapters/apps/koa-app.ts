@@ -22,8 +22,9 @@ function koaSetup(name: string, KoaClass: typeof Koa): AppSetup {
   return {
     name,
     knowsRoutes: true,
+    frameworkProxy: true,
     async start(options: AppOptions) {
-      const app = new KoaClass()
+      const app = new KoaClass(options.frameworkProxy ? { proxy: true, maxIpsCount: 1 } : {})
       app.silent = true
       const stats = statgraph({
         database: options.database,

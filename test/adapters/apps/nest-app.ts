@@ -99,8 +99,10 @@ async function listen(app: INestApplication, stats: StatgraphHandle) {
 export const nestExpressSetup: AppSetup = {
   name: 'NestJS express',
   knowsRoutes: true,
+  frameworkProxy: true,
   async start(options: AppOptions) {
     const app = await NestFactory.create<NestExpressApplication>(ConformanceModule, { logger: false })
+    if (options.frameworkProxy) app.set('trust proxy', 1)
     const stats = expressStatgraph(app.getHttpAdapter().getInstance(), {
       database: options.database,
       trustProxy: options.trustProxy,
@@ -116,8 +118,9 @@ export const nestExpressSetup: AppSetup = {
 export const nestFastifySetup: AppSetup = {
   name: 'NestJS fastify',
   knowsRoutes: true,
+  frameworkProxy: true,
   async start(options: AppOptions) {
-    const app = await NestFactory.create<NestFastifyApplication>(ConformanceModule, new FastifyAdapter(), { logger: false })
+    const app = await NestFactory.create<NestFastifyApplication>(ConformanceModule, new FastifyAdapter(options.frameworkProxy ? { trustProxy: 1 } : {}), { logger: false })
     await app.register(fastifyStatgraph, {
       database: options.database,
       trustProxy: options.trustProxy,

@@ -46,6 +46,7 @@ async function app(req: IncomingMessage, res: ServerResponse): Promise<void> {
 export const nodeSetup: AppSetup = {
   name: 'node:http',
   knowsRoutes: false,
+  frameworkProxy: false,
   async start(options: AppOptions) {
     const listener = statgraph(app, {
       database: options.database,
