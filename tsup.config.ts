@@ -1,8 +1,9 @@
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { defineConfig } from 'tsup'
 
 // One entry per adapter file: `src/adapters/express.ts` → `statgraph/express`.
 const adapters = readdirSync('src/adapters').filter((file) => file.endsWith('.ts'))
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
 
 export default defineConfig({
   entry: {
@@ -23,4 +24,6 @@ export default defineConfig({
   splitting: true,
   // import.meta.url in the CommonJS build too (the writer thread's file is found from it).
   shims: true,
+  // `statgraph --version`, fixed at build time: the command reads no file to know it.
+  define: { STATGRAPH_VERSION: JSON.stringify(version) },
 })

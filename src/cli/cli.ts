@@ -11,6 +11,9 @@ import { serveCommand } from './serve-command.js'
 
 const DATABASE_HELP = 'a SQLite file, or a postgres:// or mysql:// URL'
 
+/** The package's version, put in by the build (tsup.config.ts). */
+declare const STATGRAPH_VERSION: string
+
 /** The options every command that reads a database takes. */
 function withDatabaseOptions(command: Command): Command {
   return command
@@ -31,6 +34,7 @@ export function program(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .showHelpAfterError()
+    .version(STATGRAPH_VERSION, '-v, --version', 'print the version')
 
   withDatabaseOptions(
     cli

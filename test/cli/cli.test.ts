@@ -37,6 +37,11 @@ describe('statgraph, run as a command', () => {
     expect(bad.stderr).toContain("unknown option '--colour'")
   })
 
+  it('prints the package version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    for (const flag of ['--version', '-v']) expect(await runCli([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' })
+  })
+
   it('refuses a missing or foreign database clearly, with exit code 2, and creates nothing', async () => {
     const missing = await runCli(['report', join(dir, 'nope.db')])
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('no database file at') })

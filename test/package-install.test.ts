@@ -1,0 +1,87 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { freePort } from './helpers/free-port.js'
+import { tempDir } from './helpers/temp-dir.js'
+import { poll } from './helpers/wait-for.js'
+
+// What a user gets from the registry: the package packed from a clean checkout of what is
+// committed (`prepack` builds it), unpacked into scratch apps beside their own node_modules.
+
+const root = new URL('..', import.meta.url).pathname
+const dir = tempDir()
+const children: ChildProcess[] = []
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL')
+})
+
+/** Packs a fresh clone of the committed tree; the unpacked package's folder. */
+function packFromCleanCheckout(): string {
+  const clone = join(dir, 'clone')
+  execFileSync('git', ['clone', '--quiet', root, clone])
+  // The clone has no dist/: only prepack can make what the tarball ships. Its tools are this checkout's.
+  symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'))
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as {
+    filename: string
+    files: { path: string }[]
+  }[]
+  const files = packed?.files.map((file) => file.path) ?? []
+  expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/index.js', 'dist/index.cjs', 'dist/express.d.ts', 'dist/writer-worker.js', 'dist/cli.js']))
+  execFileSync('tar', ['-xzf', join(dir, packed?.filename ?? ''), '-C', dir])
+  return join(dir, 'package')
+}
+
+/**
+ * Scratch apps under one folder whose node_modules holds the unpacked package and, linked, what
+ * this checkout installed (statgraph's dependencies, Express, TypeScript and the types).
+ */
+function scratchApps(unpacked: string): string {
+  const apps = join(dir, 'apps')
+  const modules = join(apps, 'node_modules')
+  mkdirSync(modules, { recursive: true })
+  for (const name of readdirSync(join(root, 'node_modules'))) if (!name.startsWith('.')) symlinkSync(join(root, 'node_modules', name), join(modules, name))
+  renameSync(unpacked, join(modules, 'statgraph'))
+  return apps
+}
+
+/** Runs the app in `folder`, sends it a request, and gives the paths its dashboard lists. */
+async function recordedBy(folder: string, main: string): Promise<string[]> {
+  const port = await freePort()
+  const child = spawn(process.execPath, [main], { cwd: folder, env: { ...process.env, PORT: String(port), ADMIN_TOKEN: 'secret' }, stdio: ['ignore', 'ignore', 'inherit'] })
+  children.push(child)
+  const base = `http://127.0.0.1:${port}`
+  const home = await poll(() => fetch(`${base}/`).then((response) => response.text(), () => undefined), (text) => text !== undefined, `${folder} to answer`)
+  expect(home).toBe('Hello World!')
+  const listed = await poll(
+    () => fetch(`${base}/statistics/api/requests`, { headers: { authorization: 'Bearer secret' } }).then((response) => response.json() as Promise<{ rows: { path: string }[] }>),
+    (answer) => answer.rows.length > 0,
+    'the request on the dashboard',
+  )
+  child.kill('SIGTERM')
+  await once(child, 'exit')
+  return listed.rows.map((row) => row.path)
+}
+
+describe('the package as published', () => {
+  it('packs from a clean checkout, and its README snippet runs as ES module, as CommonJS, and type-checks strictly', async () => {
+    const apps = scratchApps(packFromCleanCheckout())
+    const app = (name: string, files: Record<string, string>) => {
+      const folder = join(apps, name)
+      mkdirSync(folder)
+      for (const [file, text] of Object.entries(files)) writeFileSync(join(folder, file), text)
+      return folder
+    }
+    const snippet = readFileSync(join(root, 'examples/snippets/express.ts'), 'utf8')
+    const esm = app('esm', { 'package.json': '{ "type": "module" }', 'index.js': snippet })
+    const cjs = app('cjs', { 'package.json': '{}', 'index.js': readFileSync(join(root, 'examples/snippets/express.cjs'), 'utf8') })
+    expect(await recordedBy(esm, 'index.js')).toEqual(['/'])
+    expect(await recordedBy(cjs, 'index.js')).toEqual(['/'])
+    // A consumer's strictest settings: declarations checked too, and every type they import found.
+    const compilerOptions = { strict: true, module: 'node16', moduleResolution: 'node16', target: 'es2022', skipLibCheck: false, noEmit: true, types: ['node'] }
+    const typed = app('ts', { 'package.json': '{ "type": "module" }', 'tsconfig.json': JSON.stringify({ compilerOptions, files: ['index.ts'] }), 'index.ts': snippet })
+    const tsc = join(root, 'node_modules/typescript/bin/tsc')
+    expect(execFileSync(process.execPath, [tsc, '-p', typed], { encoding: 'utf8' })).toBe('')
+  }, 300_000)
+})
