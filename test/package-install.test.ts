@@ -23,7 +23,9 @@ function packFromCleanCheckout(): string {
   execFileSync('git', ['clone', '--quiet', root, clone])
   // The clone has no dist/: only prepack can make what the tarball ships. Its tools are this checkout's.
   symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'))
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as {
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+  // The build prepack runs prints to stdout too; npm's JSON comes last.
+  const [packed] = JSON.parse(out.slice(out.lastIndexOf('\n[\n') + 1)) as {
     filename: string
     files: { path: string }[]
   }[]
@@ -31,6 +33,29 @@ function packFromCleanCheckout(): string {
   expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/index.js', 'dist/index.cjs', 'dist/express.d.ts', 'dist/writer-worker.js', 'dist/cli.js']))
   execFileSync('tar', ['-xzf', join(dir, packed?.filename ?? ''), '-C', dir])
   return join(dir, 'package')
+}
+
+/**
+ * The modules the published declarations import that a consumer would not get types for: each must
+ * be the package's own, Node's, a peer the consumer installs, or a dependency with types — its own
+ * or an `@types/` package that is a dependency too (else TS7016 with skipLibCheck false).
+ */
+function untypedImports(unpacked: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>
+  const dependencies = manifest.dependencies ?? {}
+  const imported = new Set<string>()
+  for (const file of readdirSync(join(unpacked, 'dist')).filter((name) => /\.d\.c?ts$/.test(name))) {
+    for (const [, name] of readFileSync(join(unpacked, 'dist', file), 'utf8').matchAll(/(?:from|import) '([^.'][^']*)'/g)) imported.add(name as string)
+  }
+  const hasOwnTypes = (name: string) => {
+    const own = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { types?: string; typings?: string; exports?: unknown }
+    return own.types !== undefined || own.typings !== undefined || JSON.stringify(own.exports ?? '').includes('"types"')
+  }
+  return [...imported].filter((name) => {
+    if (name.startsWith('node:') || name.startsWith('statgraph/') || manifest.peerDependencies?.[name] !== undefined) return false
+    if (dependencies[name] === undefined) return true
+    return !hasOwnTypes(name) && dependencies[`@types/${name}`] === undefined
+  })
 }
 
 /**
@@ -66,7 +91,9 @@ async function recordedBy(folder: string, main: string): Promise<string[]> {
 
 describe('the package as published', () => {
   it('packs from a clean checkout, and its README snippet runs as ES module, as CommonJS, and type-checks strictly', async () => {
-    const apps = scratchApps(packFromCleanCheckout())
+    const unpacked = packFromCleanCheckout()
+    expect(untypedImports(unpacked)).toEqual([])
+    const apps = scratchApps(unpacked)
     const app = (name: string, files: Record<string, string>) => {
       const folder = join(apps, name)
       mkdirSync(folder)
