@@ -32,6 +32,11 @@ async function tryFetch(url: string, init?: RequestInit): Promise<Response | und
   }
 }
 
+it('has the CommonJS form of the Express snippet in the README as written (the package test runs it)', () => {
+  const readme = readFileSync(new URL('README.md', root), 'utf8')
+  expect(readme).toContain(`<!-- snippet: examples/snippets/express.cjs -->\n\`\`\`js\n${readFileSync(new URL('examples/snippets/express.cjs', root), 'utf8')}\`\`\``)
+})
+
 describe.each(SNIPPETS)('the README snippet for %s', (name) => {
   const file = new URL(`examples/snippets/${name}.ts`, root).pathname
 
