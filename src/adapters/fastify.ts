@@ -26,7 +26,8 @@ async function statgraphPlugin(fastify: FastifyInstance, options: FastifyStatgra
   // Fastify tells `/Health` and `/health/` from `/health` unless told not to.
   const { caseSensitive, ignoreTrailingSlash } = fastify.initialConfig
   const rules = routingRules(caseSensitive !== false, ignoreTrailingSlash !== true)
-  const core = new Statgraph(resolveOptions(options), () => rules)
+  // Fastify's own logger unless the app names another.
+  const core = new Statgraph(resolveOptions({ logger: fastify.log, ...options }), () => rules)
   if (fastify.hasDecorator('statgraph')) {
     throw new Error('statgraph: the plugin is registered twice on this Fastify instance; register it once, at the root')
   }

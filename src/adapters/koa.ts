@@ -36,7 +36,7 @@ export function statgraph(options?: KoaStatgraphOptions): StatgraphMiddleware {
     const response = await core.dashboard(toWebRequest(ctx.req, ctx.url))
     // The answer is complete; Koa's own body handling would only convert it again.
     ctx.respond = false
-    await sendWebResponse(response, ctx.res)
+    await sendWebResponse(response, ctx.res, core.logger)
   }
 
   async function statgraphMiddleware(ctx: Context, next: Next): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Logger } from '../log/logger.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
 import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
@@ -34,24 +35,25 @@ export function statgraph(listener: RequestListener, options?: NodeStatgraphOpti
   function statgraphListener(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/'
     if (core.isDashboardUrl(url)) {
-      serveConnectDashboard(core, req, res, (error) => (error === undefined ? notFound(res) : fail(req, res, error)))
+      serveConnectDashboard(core, req, res, (error) => (error === undefined ? notFound(res) : fail(req, res, error, core.logger)))
       return
     }
     if (core.shouldRecord(req)) new ResponseTracker(req, res, core.record)
     try {
       const result = listener(req, res) as { then?: unknown } | undefined
-      if (typeof result?.then === 'function') (result as Promise<unknown>).then(undefined, (error: unknown) => fail(req, res, error))
+      if (typeof result?.then === 'function') (result as Promise<unknown>).then(undefined, (error: unknown) => fail(req, res, error, core.logger))
     } catch (error) {
-      fail(req, res, error)
+      fail(req, res, error, core.logger)
     }
   }
 
   return withHandle(statgraphListener, core)
 }
 
-function fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+function fail(req: IncomingMessage, res: ServerResponse, error: unknown, logger: Logger): void {
   ResponseTracker.captureError(req, error)
-  console.error(error)
+  // The app's own error, which node:http would have left uncaught: reported where statgraph reports.
+  logger.error(`statgraph: the request handler threw: ${error instanceof Error ? (error.stack ?? String(error)) : String(error)}`)
   if (res.headersSent) {
     res.destroy()
     return

@@ -1,3 +1,4 @@
+import { CONSOLE_LOGGER } from '../log/logger.js'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { sendWebResponse, toWebRequest } from '../adapters/http/web-bridge.js'
@@ -29,7 +30,7 @@ export async function serveCommand(database: string, options: ServeOptions): Pro
       return
     }
     dashboard(toWebRequest(req, url))
-      .then((response) => sendWebResponse(response, res))
+      .then((response) => sendWebResponse(response, res, CONSOLE_LOGGER))
       .catch(() => {
         res.statusCode = 500
         res.end()

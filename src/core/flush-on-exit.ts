@@ -1,3 +1,5 @@
+import type { Logger } from '../log/logger.js'
+
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const
 
 /**
@@ -7,9 +9,9 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const
  * statgraph — unless the app listens for it too, in which case ending is the app's call.
  * Returns the function that removes the hooks.
  */
-export function flushOnExit(drain: () => Promise<void>): () => void {
+export function flushOnExit(drain: () => Promise<void>, logger: Logger): () => void {
   if (typeof process === 'undefined' || typeof process.once !== 'function') return () => {}
-  const drained = () => drain().catch((error: unknown) => console.error(`statgraph: writing the last requests failed (${String(error)})`))
+  const drained = () => drain().catch((error: unknown) => logger.error(`statgraph: writing the last requests failed (${String(error)})`))
   const onSignal = (signal: NodeJS.Signals) => {
     void drained().then(() => {
       if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)

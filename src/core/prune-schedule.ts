@@ -1,3 +1,4 @@
+import type { Logger } from '../log/logger.js'
 import type { Retention } from './statgraph-options.js'
 
 /** What deletes old rows: a store, or the writer thread that owns a SQLite file. */
@@ -11,14 +12,14 @@ export interface Pruner {
  * `retention.every` ms, in the background: the timer never keeps the process alive, and a failure is
  * logged and tried again at the next turn. Returns the timer, for `clearInterval` on close.
  */
-export function schedulePruning(pruner: Pruner, retention: Retention): ReturnType<typeof setInterval> {
+export function schedulePruning(pruner: Pruner, retention: Retention, logger: Logger): ReturnType<typeof setInterval> {
   const timer = setInterval(() => {
     const now = Date.now()
     const raw = retention.raw === undefined ? 0 : pruner.prune(now - retention.raw)
     Promise.resolve(raw)
       .then(() => (retention.rollups === undefined ? 0 : pruner.pruneRollups(now - retention.rollups)))
       .catch((error: unknown) => {
-        console.error(`statgraph: deleting old statistics failed (${String(error)}); will try again in ${retention.every / 1000} s`)
+        logger.error(`statgraph: deleting old statistics failed (${String(error)}); will try again in ${retention.every / 1000} s`)
       })
   }, retention.every)
   timer.unref?.()

@@ -1,3 +1,4 @@
+import { CONSOLE_LOGGER, checkedLogger, type Logger } from '../log/logger.js'
 import type { TrustProxy } from '../record/client-address.js'
 import { type PathPattern, pathMatcher, type RoutingRules } from '../record/path-matcher.js'
 import { parseDuration } from './duration.js'
@@ -45,6 +46,12 @@ export interface StatgraphOptions<Req, Protect> {
    * Hono and `node:http` apps, which have no such setting, get the socket's peer.
    */
   trustProxy?: TrustProxy
+  /**
+   * Where statgraph reports what goes wrong (a failed write, a failed read) and what recovered:
+   * pino, or any object with `error`, `warn` and `info`. Default: the console; Fastify's plugin
+   * defaults to `app.log`.
+   */
+  logger?: Logger
   /** Store the client's address with its last IPv4 octet (last 80 bits of IPv6) zeroed. Default false. */
   anonymizeIp?: boolean
   /**
@@ -109,6 +116,7 @@ export interface ResolvedOptions<Req, Protect> {
   disable: ((req: Req) => boolean) | undefined
   /** Undefined: the framework's own proxy setting decides, where it has one. */
   trustProxy: TrustProxy | undefined
+  logger: Logger
   address: AddressPolicy
   flushOnExit: boolean
   /** Milliseconds: rows older than `raw` are deleted every `every`. */
@@ -160,6 +168,7 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
     access: open ? 'open' : 'forbidden',
     disable: options.disable,
     trustProxy,
+    logger: options.logger === undefined ? CONSOLE_LOGGER : checkedLogger(options.logger),
     address: options.storeIp === false ? 'hash' : options.anonymizeIp === true ? 'anonymize' : 'store',
     flushOnExit: options.flushOnExit === true,
     retention: options.retention === undefined ? undefined : resolveRetention(options.retention),

@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js'
 import { flushOnExit } from './flush-on-exit.js'
 import { schedulePruning } from './prune-schedule.js'
 import type { ResolvedOptions } from './statgraph-options.js'
+import type { Logger } from '../log/logger.js'
 
 const SLASH = 47
 const QUESTION_MARK = 63
@@ -52,6 +53,8 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly protect: Protect | undefined
   /** Whether adapters give the client address their framework resolved (statgraph's `trustProxy` unset). */
   readonly frameworkAddress: boolean
+  /** Where statgraph reports what goes wrong (the `logger` option). */
+  readonly logger: Logger
   readonly #disable: ((req: Req) => boolean) | undefined
   readonly #ignore: ((url: string, rules: RoutingRules) => boolean) | undefined
   readonly #routing: () => RoutingRules
@@ -81,24 +84,27 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     this.store = store
     this.prefix = options.prefix
     this.frameworkAddress = options.trustProxy === undefined
+    this.logger = options.logger
     this.protect = options.protect
     this.#disable = options.disable
     this.#ignore = options.ignore
     this.#routing = routing
-    this.#removeExitHooks = options.flushOnExit ? flushOnExit(() => this.#drain()) : () => {}
+    this.#removeExitHooks = options.flushOnExit ? flushOnExit(() => this.#drain(), options.logger) : () => {}
     // The writer thread deletes where there is one: a long DELETE never blocks the app's thread.
     this.#pruneTimer =
       options.retention === undefined
         ? undefined
-        : schedulePruning(writer ?? store, options.retention)
+        : schedulePruning(writer ?? store, options.retention, options.logger)
     // The writer thread gets the facts packed; any other store gets records built here.
     this.#recorder =
       writer === undefined
         ? new Recorder<RequestFacts>({
+            logger: options.logger,
             ...options.recorder,
             write: (batch, id) => store.insertBatch(batch.map((facts) => toRequestRecord(facts, recordOptions)), { id }),
           })
         : new Recorder<RequestFacts, PackedFacts>({
+            logger: options.logger,
             ...options.recorder,
             format: packedFormat,
             // The table is created here first, so the worker's connection finds it.
@@ -115,6 +121,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
       access: options.access,
       auth: options.auth,
       health: () => this.health(),
+      logger: options.logger,
     })
     // Create the table now, so the first dashboard visit and the first write find it; then start
     // the writer thread, so the first batch does not wait for it (should that fail, so does the
@@ -122,7 +129,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     store.migrate().then(
       () => writer?.open().catch(() => undefined),
       (error: unknown) => {
-        console.error(`statgraph: preparing the statistics table failed (${String(error)}); will retry on the next write`)
+        options.logger.error(`statgraph: preparing the statistics table failed (${String(error)}); will retry on the next write`)
       },
     )
   }

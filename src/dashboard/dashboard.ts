@@ -1,3 +1,4 @@
+import { CONSOLE_LOGGER, type Logger } from '../log/logger.js'
 import { QueryError } from '../stats/query-error.js'
 import type { Store } from '../store/store.js'
 import { parseRequestsQuery } from '../stats/requests-query.js'
@@ -24,6 +25,8 @@ export interface DashboardOptions {
   auth?: DashboardAuth | undefined
   /** How recording is doing, served at `{prefix}/api/health`; absent when nothing records (`statgraph serve`). */
   health?: (() => Health) | undefined
+  /** Where a failed read is reported. Default: the console. */
+  logger?: Logger | undefined
   /** The current instant; tests pin it. */
   now?: () => number
 }
@@ -122,7 +125,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       return json(404, { error: `nothing at ${prefix}${path}; the API is at ${prefix}/api/stats and ${prefix}/api/requests` })
     } catch (error) {
       if (error instanceof QueryError) return json(400, { error: error.message })
-      console.error(`statgraph: the dashboard could not read the statistics: ${String(error)}`)
+      ;(options.logger ?? CONSOLE_LOGGER).error(`statgraph: the dashboard could not read the statistics: ${String(error)}`)
       return json(503, { error: 'the statistics database could not be read; see the server log' })
     }
   }

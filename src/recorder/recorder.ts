@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { CONSOLE_LOGGER, type Logger } from '../log/logger.js'
 
 /**
  * How a {@link Recorder} holds items until they are written: an array by default; another format
@@ -42,9 +43,11 @@ export interface RecorderOptions<T, B = T[]> {
   flushInterval?: number
   /** First and longest wait after a failed write, in ms; the wait doubles in between. Default 100 and 5000. */
   retryDelay?: { min: number; max: number }
-  /** Told of a failed write (once per outage) and of the recovery; default: one line on stderr each. */
+  /** Told of a failed write (once per outage) and of the recovery; default: one line each to `logger`. */
   onWriteError?: (error: unknown, info: { retryInMs: number; buffered: number }) => void
   onRecovered?: (info: { dropped: number }) => void
+  /** Where the default `onWriteError` and `onRecovered` write. Default: the console. */
+  logger?: Logger
 }
 
 /** What a recorder has done so far. */
@@ -109,8 +112,12 @@ export class Recorder<T, B = T[]> {
     const flushInterval = positive('flushInterval', options.flushInterval ?? 1000)
     this.#retryMin = positive('retryDelay.min', options.retryDelay?.min ?? 100)
     this.#retryMax = Math.max(this.#retryMin, options.retryDelay?.max ?? 5000)
-    this.#onWriteError = options.onWriteError ?? logWriteError
-    this.#onRecovered = options.onRecovered ?? logRecovered
+    const logger = options.logger ?? CONSOLE_LOGGER
+    this.#onWriteError =
+      options.onWriteError ??
+      ((error, info) =>
+        logger.error(`statgraph: writing request statistics failed (${String(error)}); ${info.buffered} kept in memory, retrying in ${info.retryInMs} ms`))
+    this.#onRecovered = options.onRecovered ?? ((info) => logger.warn(`statgraph: writing request statistics works again (${info.dropped} dropped so far)`))
     this.#timer = setInterval(() => this.#writeInBackground(), flushInterval).unref()
   }
 
@@ -225,12 +232,3 @@ function positive(name: string, value: number): number {
   return value
 }
 
-function logWriteError(error: unknown, info: { retryInMs: number; buffered: number }): void {
-  console.error(
-    `statgraph: writing request statistics failed (${String(error)}); ${info.buffered} kept in memory, retrying in ${info.retryInMs} ms`,
-  )
-}
-
-function logRecovered(info: { dropped: number }): void {
-  console.error(`statgraph: writing request statistics works again (${info.dropped} dropped so far)`)
-}

@@ -26,7 +26,7 @@ export function serveConnectDashboard<Req extends IncomingMessage, Res extends S
   const respond = () => {
     core
       .dashboard(toWebRequest(req, req.url ?? '/'))
-      .then((response) => sendWebResponse(response, res))
+      .then((response) => sendWebResponse(response, res, core.logger))
       .catch(next)
   }
   if (core.protect === undefined) return respond()

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
+import type { Logger } from '../../log/logger.js'
 
 /**
  * A body-less Web `Request` for a `node:http` request, enough for the dashboard (which only answers
@@ -24,7 +25,7 @@ export function toWebRequest(req: IncomingMessage, url: string): Request {
  * (an export of any size holds one page in memory). A body that fails midway, or a client that
  * hangs up, ends the response there: its head is gone already.
  */
-export async function sendWebResponse(response: Response, res: ServerResponse): Promise<void> {
+export async function sendWebResponse(response: Response, res: ServerResponse, logger: Logger): Promise<void> {
   res.statusCode = response.status
   response.headers.forEach((value, name) => res.setHeader(name, value))
   if (response.body === null) {
@@ -32,7 +33,7 @@ export async function sendWebResponse(response: Response, res: ServerResponse): 
     return
   }
   await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), res).catch((error: unknown) => {
-    if (!isPrematureClose(error)) console.error(`statgraph: a dashboard answer was cut short: ${String(error)}`)
+    if (!isPrematureClose(error)) logger.error(`statgraph: a dashboard answer was cut short: ${String(error)}`)
   })
 }
 
