@@ -27,7 +27,7 @@ async function statgraphPlugin(fastify: FastifyInstance, options: FastifyStatgra
   const { caseSensitive, ignoreTrailingSlash } = fastify.initialConfig
   const rules = routingRules(caseSensitive !== false, ignoreTrailingSlash !== true)
   // Fastify's own logger unless the app names another.
-  const core = new Statgraph(resolveOptions({ logger: fastify.log, ...options }), () => rules)
+  const core = new Statgraph(resolveOptions({ logger: fastify.log, ...withoutRegisterOptions(options) }), () => rules)
   if (fastify.hasDecorator('statgraph')) {
     throw new Error('statgraph: the plugin is registered twice on this Fastify instance; register it once, at the root')
   }
@@ -63,6 +63,13 @@ async function statgraphPlugin(fastify: FastifyInstance, options: FastifyStatgra
   for (const url of [core.prefix, `${core.prefix}/*`]) {
     fastify.route({ method: 'GET', url, config: { statgraph: false }, preHandler, handler: dashboard })
   }
+}
+
+/** Fastify's own options of `register`, which it hands the plugin along with statgraph's. */
+const REGISTER_OPTIONS = new Set(['logLevel', 'logSerializers'])
+
+function withoutRegisterOptions(options: FastifyStatgraphOptions): FastifyStatgraphOptions {
+  return Object.fromEntries(Object.entries(options).filter(([name]) => !REGISTER_OPTIONS.has(name))) as FastifyStatgraphOptions
 }
 
 /**

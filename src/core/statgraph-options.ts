@@ -1,3 +1,4 @@
+import { closestName, StatgraphError } from '../errors/statgraph-error.js'
 import { CONSOLE_LOGGER, checkedLogger, type Logger } from '../log/logger.js'
 import type { TrustProxy } from '../record/client-address.js'
 import { type PathPattern, pathMatcher, type RoutingRules } from '../record/path-matcher.js'
@@ -128,30 +129,46 @@ export interface ResolvedOptions<Req, Protect> {
 }
 
 /** Checks options once, at setup, with messages that name the option and the fix. */
+/** Every option, each once (the type sees to it): an option not here is refused, as a typo would otherwise be ignored. */
+const KNOWN_OPTIONS: Record<keyof StatgraphOptions<unknown, unknown>, true> = {
+  database: true, table: true, schema: true, prefix: true, defaultDateSpan: true, protect: true, auth: true, public: true,
+  disable: true, trustProxy: true, logger: true, anonymizeIp: true, storeIp: true, ignore: true, maxValues: true,
+  flushOnExit: true, retention: true, timeouts: true, recorder: true,
+}
+const OPTION_NAMES = Object.keys(KNOWN_OPTIONS)
+
 export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Protect> = {}): ResolvedOptions<Req, Protect> {
-  if (typeof options !== 'object' || options === null) throw new TypeError('statgraph: options must be an object')
+  if (typeof options !== 'object' || options === null) throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: options must be an object')
+  for (const name of Object.keys(options)) {
+    if (Object.hasOwn(KNOWN_OPTIONS, name)) continue
+    const closest = closestName(name, OPTION_NAMES)
+    throw new StatgraphError(
+      'STATGRAPH_UNKNOWN_OPTION',
+      `statgraph: there is no option "${name}"${closest === undefined ? '' : `; did you mean "${closest}"?`} (the options: ${OPTION_NAMES.join(', ')})`,
+    )
+  }
   const prefix = options.prefix ?? '/statistics'
   if (typeof prefix !== 'string' || !/^\/[^?#\s]*[^/?#\s]$/.test(prefix)) {
-    throw new TypeError(`statgraph: "prefix" must be a path such as "/statistics" (leading "/", no trailing "/"), got ${JSON.stringify(prefix)}`)
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "prefix" must be a path such as "/statistics" (leading "/", no trailing "/"), got ${JSON.stringify(prefix)}`)
   }
   const table = sqlName('table', options.table ?? 'request')
   const schema = options.schema === undefined ? undefined : sqlName('schema', options.schema)
   const span = options.defaultDateSpan ?? 7
   if (!Number.isInteger(span) || span < 1 || span > 3660) {
-    throw new TypeError(`statgraph: "defaultDateSpan" must be a whole number of days from 1 to 3660, got ${String(span)}`)
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "defaultDateSpan" must be a whole number of days from 1 to 3660, got ${String(span)}`)
   }
   if (options.protect !== undefined && typeof options.protect !== 'function') {
-    throw new TypeError('statgraph: "protect" must be middleware (a function)')
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "protect" must be middleware (a function)')
   }
   if (options.ignore !== undefined && !Array.isArray(options.ignore)) {
-    throw new TypeError('statgraph: "ignore" must be a list of paths ("/health", "/static/*") and RegExps')
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "ignore" must be a list of paths ("/health", "/static/*") and RegExps')
   }
   if (options.disable !== undefined && typeof options.disable !== 'function') {
-    throw new TypeError('statgraph: "disable" must be a function (req) => boolean')
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "disable" must be a function (req) => boolean')
   }
   const trustProxy = options.trustProxy
   if (trustProxy !== undefined && typeof trustProxy !== 'boolean' && !(Number.isInteger(trustProxy) && trustProxy >= 0)) {
-    throw new TypeError(`statgraph: "trustProxy" must be true, false or a number of proxies, got ${String(trustProxy)}`)
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "trustProxy" must be true, false or a number of proxies, got ${String(trustProxy)}`)
   }
   // `process` is missing on some runtimes (Workers); there, no NODE_ENV means not production.
   const nodeEnv = typeof process === 'undefined' ? undefined : process.env?.NODE_ENV
@@ -182,14 +199,14 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
 function resolveMaxValues(maxValues: unknown): number | undefined {
   if (maxValues === undefined) return undefined
   if (!Number.isInteger(maxValues) || (maxValues as number) < 10 || (maxValues as number) > 1_000_000) {
-    throw new TypeError(`statgraph: "maxValues" must be a whole number from 10 to 1000000 (values kept per group and bucket), got ${String(maxValues)}`)
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "maxValues" must be a whole number from 10 to 1000000 (values kept per group and bucket), got ${String(maxValues)}`)
   }
   return maxValues as number
 }
 
 function resolveTimeouts(timeouts: StatgraphOptions<unknown, unknown>['timeouts']): Partial<WriteLimits> {
   if (timeouts === undefined) return {}
-  if (typeof timeouts !== 'object' || timeouts === null) throw new TypeError("statgraph: \"timeouts\" must be an object such as { statement: '5s', lock: '2s', write: '10s' }")
+  if (typeof timeouts !== 'object' || timeouts === null) throw new StatgraphError('STATGRAPH_INVALID_OPTION', "statgraph: \"timeouts\" must be an object such as { statement: '5s', lock: '2s', write: '10s' }")
   const limits: Partial<WriteLimits> = {}
   if (timeouts.statement !== undefined) limits.statementMs = parseDuration(timeouts.statement, '"timeouts.statement"')
   if (timeouts.lock !== undefined) limits.lockMs = parseDuration(timeouts.lock, '"timeouts.lock"')
@@ -201,16 +218,16 @@ function resolveRetention(retention: NonNullable<StatgraphOptions<unknown, unkno
   const optional = (value: string | undefined, name: string) => (value === undefined ? undefined : parseDuration(value, name))
   const raw = optional(retention.raw, '"retention.raw"')
   const rollups = optional(retention.rollups, '"retention.rollups"')
-  if (raw === undefined && rollups === undefined) throw new TypeError('statgraph: "retention" needs "raw" or "rollups" (or both), e.g. { raw: \'30d\', rollups: \'400d\' }')
+  if (raw === undefined && rollups === undefined) throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "retention" needs "raw" or "rollups" (or both), e.g. { raw: \'30d\', rollups: \'400d\' }')
   if (raw !== undefined && rollups !== undefined && rollups < raw) {
-    throw new TypeError('statgraph: "retention.rollups" must be at least "retention.raw": the dashboard reads rollups, which keep history after raw rows are gone')
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "retention.rollups" must be at least "retention.raw": the dashboard reads rollups, which keep history after raw rows are gone')
   }
   return { raw, rollups, every: parseDuration(retention.every ?? '1h', '"retention.every"') }
 }
 
 function sqlName(option: string, name: unknown): string {
   if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
-    throw new TypeError(`statgraph: "${option}" must be a plain SQL name (letters, digits, _), got ${JSON.stringify(name)}`)
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "${option}" must be a plain SQL name (letters, digits, _), got ${JSON.stringify(name)}`)
   }
   return name
 }
@@ -223,5 +240,5 @@ function checkedAuth(auth: unknown): DashboardAuth | undefined {
   if (text('username') && text('password') && given.token === undefined && !(given.username as string).includes(':')) {
     return { username: given.username as string, password: given.password as string }
   }
-  throw new TypeError('statgraph: "auth" must be { username, password } (non-empty, no ":" in the username) or { token } (non-empty)')
+  throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "auth" must be { username, password } (non-empty, no ":" in the username) or { token } (non-empty)')
 }

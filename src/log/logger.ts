@@ -1,3 +1,4 @@
+import { StatgraphError } from '../errors/statgraph-error.js'
 /**
  * Where statgraph says what went wrong (and what recovered): pino-shaped, so pino, Fastify's
  * `app.log` or any logger with these three methods fits. Messages are whole lines, starting with
@@ -20,7 +21,7 @@ export const CONSOLE_LOGGER: Logger = {
 export function checkedLogger(logger: unknown): Logger {
   const missing = ['error', 'warn', 'info'].filter((method) => typeof (logger as Record<string, unknown> | null)?.[method] !== 'function')
   if (missing.length > 0) {
-    throw new TypeError(`statgraph: "logger" must have error, warn and info methods (like pino or Fastify's app.log); it lacks ${missing.join(', ')}`)
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "logger" must have error, warn and info methods (like pino or Fastify's app.log); it lacks ${missing.join(', ')}`)
   }
   return logger as Logger
 }

@@ -1,3 +1,4 @@
+import { StatgraphError } from '../errors/statgraph-error.js'
 import { urlPath } from './to-request-record.js'
 
 /** Paths not to record: `'/health'` (that path), `'/static/*'` (everything under it), or a RegExp tested on the path. */
@@ -41,7 +42,7 @@ export function pathMatcher(patterns: readonly PathPattern[]): (url: string, rul
     else if (typeof pattern === 'string' && pattern.startsWith('/')) {
       if (pattern.endsWith('*')) prefixes.push(pattern.slice(0, -1))
       else exact.push(pattern)
-    } else throw new TypeError(`statgraph: "ignore" takes paths such as "/health" or "/static/*" and RegExps, not ${JSON.stringify(pattern)}`)
+    } else throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "ignore" takes paths such as "/health" or "/static/*" and RegExps, not ${JSON.stringify(pattern)}`)
   }
   const forms = (rules: RoutingRules) => {
     const fold = (path: string) => withoutSlash(rules.caseSensitive ? path : path.toLowerCase(), rules)

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { resolveOptions } from '../../src/core/statgraph-options.js'
+import Fastify from 'fastify'
+import { statgraph as fastifyStatgraph } from '../../src/adapters/fastify.js'
+import { resolveOptions, type StatgraphOptions } from '../../src/core/statgraph-options.js'
+import type { StatgraphError } from '../../src/errors/statgraph-error.js'
 
 afterEach(() => {
   vi.unstubAllEnvs()
@@ -27,6 +30,28 @@ describe('resolveOptions', () => {
     [null],
   ])('refuses auth %j with a message saying what it takes', (auth) => {
     expect(() => resolveOptions({ auth: auth as never })).toThrow('"auth" must be { username, password }')
+  })
+
+  it('refuses an option it does not know, naming the closest one, with a stable code', () => {
+    const refused = (options: Record<string, unknown>) => {
+      try {
+        resolveOptions(options as StatgraphOptions<unknown, unknown>)
+      } catch (error) {
+        return { code: (error as StatgraphError).code, message: (error as Error).message, isTypeError: error instanceof TypeError }
+      }
+      return undefined
+    }
+    expect(refused({ databse: './stats.db' })).toMatchObject({ code: 'STATGRAPH_UNKNOWN_OPTION', message: expect.stringContaining('no option "databse"; did you mean "database"?'), isTypeError: true })
+    expect(refused({ trust_proxy: 1 })?.message).toContain('did you mean "trustProxy"?')
+    expect(refused({ colour: 'blue' })?.message).not.toContain('did you mean')
+    expect(refused({ prefix: 'stats/' })).toMatchObject({ code: 'STATGRAPH_INVALID_OPTION', isTypeError: true })
+    expect(refused({ database: './stats.db', trustProxy: 1, logger: console })).toBeUndefined()
+  })
+
+  it('takes Fastify’s register options beside its own', async () => {
+    const app = Fastify()
+    await app.register(fastifyStatgraph, { database: ':memory:', logLevel: 'warn' } as never)
+    await app.close()
   })
 
   it('refuses table and schema names that are not plain SQL names', () => {

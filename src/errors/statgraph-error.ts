@@ -1,0 +1,44 @@
+/**
+ * The stable codes statgraph's errors carry, for programs to tell them apart (the messages, written
+ * for people, may change between versions).
+ */
+export type StatgraphErrorCode =
+  /** An option has a value statgraph cannot use. */
+  | 'STATGRAPH_INVALID_OPTION'
+  /** An option statgraph does not know: a typo, most likely; the message names the closest one. */
+  | 'STATGRAPH_UNKNOWN_OPTION'
+
+/** An error of statgraph's setup, with a stable `code`; a TypeError, as the wrong options are. */
+export class StatgraphError extends TypeError {
+  readonly code: StatgraphErrorCode
+
+  constructor(code: StatgraphErrorCode, message: string) {
+    super(message)
+    this.name = 'StatgraphError'
+    this.code = code
+  }
+}
+
+/** The name among `known` closest to `name` by edit distance, if it is close enough to be a typo. */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase())
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance]
+  }
+  return best
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length] as number
+}
