@@ -59,6 +59,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const { prefix } = options
   const reads = options.reads ?? storeReads(options.store)
   const now = options.now ?? Date.now
+  const logger = options.logger ?? CONSOLE_LOGGER
   const page = renderPage({ prefix, defaultDateSpan: options.defaultDateSpan, assetVersion })
   // Request URLs arrive percent-encoded; compare like with like.
   const urlPrefix = new URL(prefix, 'http://localhost').pathname
@@ -125,7 +126,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       return json(404, { error: `nothing at ${prefix}${path}; the API is at ${prefix}/api/stats and ${prefix}/api/requests` })
     } catch (error) {
       if (error instanceof QueryError) return json(400, { error: error.message })
-      ;(options.logger ?? CONSOLE_LOGGER).error(`statgraph: the dashboard could not read the statistics: ${String(error)}`)
+      logger.error(`statgraph: the dashboard could not read the statistics: ${String(error)}`)
       return json(503, { error: 'the statistics database could not be read; see the server log' })
     }
   }
