@@ -1,16 +1,17 @@
 import { createDashboard, type Dashboard } from '../dashboard/dashboard.js'
-import { ReaderThread } from '../dashboard/reader-thread.js'
+import type { ReaderThread } from '../dashboard/reader-thread.js'
 import type { RequestFacts } from '../record/request-record.js'
 import { toRequestRecord } from '../record/to-request-record.js'
 import { Recorder, type RecorderCounts } from '../recorder/recorder.js'
-import { WorkerWriter } from '../recorder/worker-writer.js'
+import type { WorkerWriter } from '../recorder/worker-writer.js'
 import { type PackedFacts, packedFormat } from '../recorder/packed-facts.js'
 import type { Health } from '../dashboard/health.js'
 import { EXACT_ROUTING, type RoutingRules } from '../record/path-matcher.js'
-import { openStore, sqliteFile, threadableDatabase } from '../store/open-store.js'
+import { openStore } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
 import { flushOnExit } from './flush-on-exit.js'
 import { schedulePruning } from './prune-schedule.js'
+import { statgraphThreads } from './statgraph-threads.js'
 import type { ResolvedOptions } from './statgraph-options.js'
 import type { Logger } from '../log/logger.js'
 
@@ -67,20 +68,11 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   /** `routing`: how the app's framework matches paths now (its settings may change after setup), for `ignore`. */
   constructor(options: ResolvedOptions<Req, Protect>, routing: () => RoutingRules = () => EXACT_ROUTING) {
     const store = openStore(options.database, options)
-    const threadable = threadableDatabase(options.database)
     const storeOptions = { table: options.table, schema: options.schema, limits: options.limits, maxValues: options.maxValues }
     const recordOptions = { trustProxy: options.trustProxy, address: options.address }
-    // A SQLite file or a server's URL is written from a worker thread; a database handle the app
-    // passed in, or an in-memory one, can only be written where it lives (asynchronously on a server).
-    const writer =
-      threadable === undefined
-        ? undefined
-        : new WorkerWriter({ ...storeOptions, database: threadable, record: recordOptions })
+    const { writer, reader } = statgraphThreads(options.database, storeOptions, recordOptions, options.logger)
     this.#writer = writer
-    // A SQLite file is read from a worker thread too: better-sqlite3 would run the dashboard's
-    // queries and exports on the app's thread. A server answers asynchronously anyway.
-    const file = sqliteFile(options.database)
-    this.#reader = file === undefined ? undefined : new ReaderThread({ ...storeOptions, database: file })
+    this.#reader = reader
     this.store = store
     this.prefix = options.prefix
     this.frameworkAddress = options.trustProxy === undefined

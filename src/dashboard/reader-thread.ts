@@ -4,6 +4,7 @@ import type { StoreStats } from '../stats/stats.js'
 import type { TableName } from '../store/open-store.js'
 import type { RequestPage, RequestRow } from '../store/store.js'
 import { WorkerChannel, type WorkerReply } from '../thread/worker-channel.js'
+import { findWorkerFile } from '../thread/worker-file.js'
 import type { DashboardReads } from './dashboard-reads.js'
 import type { ExportFormat, ExportPage } from './export-page.js'
 
@@ -27,10 +28,16 @@ export interface ReaderReply extends WorkerReply {
 export class ReaderThread implements DashboardReads {
   readonly #channel: WorkerChannel<ReaderRequest, ReaderReply>
 
-  constructor(data: TableName & { database: string }) {
+  /** The worker module's file, if it can be found (see `findWorkerFile`). */
+  static file(): URL | undefined {
+    return findWorkerFile('reader-worker', import.meta.url)
+  }
+
+  /** `file`: from {@link ReaderThread.file}. */
+  constructor(file: URL, data: TableName & { database: string }) {
     // A small young generation: an export's pages are garbage at once, collected early rather than
     // grown into (an export of 100,000 long rows grew the app by 90 MB with V8's default, 55 with this).
-    this.#channel = new WorkerChannel('reader-worker', import.meta.url, data, { maxYoungGenerationSizeMb: 4 })
+    this.#channel = new WorkerChannel(file, data, { maxYoungGenerationSizeMb: 4 })
   }
 
   async stats(query: StatsQuery): Promise<StoreStats> {

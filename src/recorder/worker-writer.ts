@@ -1,4 +1,5 @@
 import { WorkerChannel } from '../thread/worker-channel.js'
+import { findWorkerFile } from '../thread/worker-file.js'
 import type { FactsPart, PackedFacts } from './packed-facts.js'
 import type { WriterPart, WriterReply, WriterRequest, WriterWorkerData } from './writer-worker.js'
 
@@ -10,8 +11,14 @@ import type { WriterPart, WriterReply, WriterRequest, WriterWorkerData } from '.
 export class WorkerWriter {
   readonly #channel: WorkerChannel<WriterRequest, WriterReply>
 
-  constructor(data: WriterWorkerData) {
-    this.#channel = new WorkerChannel('writer-worker', import.meta.url, data)
+  /** The worker module's file, if it can be found (see `findWorkerFile`). */
+  static file(): URL | undefined {
+    return findWorkerFile('writer-worker', import.meta.url)
+  }
+
+  /** `file`: from {@link WorkerWriter.file}. */
+  constructor(file: URL, data: WriterWorkerData) {
+    this.#channel = new WorkerChannel(file, data)
   }
 
   /**

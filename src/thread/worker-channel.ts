@@ -23,14 +23,9 @@ export class WorkerChannel<Request extends { id: number }, Reply extends WorkerR
   #nextId = 0
   readonly #pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>()
 
-  /**
-   * `name`: the worker module's file name without extension, beside the module at `here` (its
-   * `import.meta.url`); `data` its `workerData`; `limits` its heap's.
-   */
-  constructor(name: string, here: string, data: unknown, limits: ResourceLimits = {}) {
-    // .js, .cjs, or .ts under a TS runner: the worker file has the extension of the module starting it.
-    const extension = /\.(c?js|ts)$/.exec(here)?.[0] ?? '.js'
-    this.#file = new URL(`./${name}${extension}`, here)
+  /** `file`: the worker module (see `findWorkerFile`); `data` its `workerData`; `limits` its heap's. */
+  constructor(file: URL, data: unknown, limits: ResourceLimits = {}) {
+    this.#file = file
     this.#data = data
     this.#limits = limits
   }

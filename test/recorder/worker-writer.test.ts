@@ -48,7 +48,7 @@ function packed(list: RequestFacts[]): PackedFacts {
 describe('WorkerWriter', () => {
   it('writes batches of any size, sent in parts, each once and in order', async () => {
     const file = tempFile()
-    const writer = new WorkerWriter({ database: file, table: 'request', record: { trustProxy: false } })
+    const writer = new WorkerWriter(WorkerWriter.file() as URL, { database: file, table: 'request', record: { trustProxy: false } })
     let sent = 0
     for (const [i, size] of [1, 500, 501, 1000, 2345].entries()) {
       await writer.write(packed(facts(size, sent)), `batch-${i}`)
