@@ -201,8 +201,8 @@ function fileOpener(path: string): () => Promise<SqliteDatabase> {
  * the native addon, and a runtime that cannot load it (Bun, Deno, Workers) gets a message that says so.
  */
 async function openFile(path: string): Promise<SqliteDatabase> {
-  const { default: Sqlite } = await importDriver(
-    () => import('better-sqlite3'),
+  const { default: Sqlite } = await importDriver<{ default: typeof import('better-sqlite3') }>(
+    'better-sqlite3',
     'the default SQLite store needs better-sqlite3, a Node.js native addon, which could not be loaded here. ' +
       'Install it with npm on Node.js 20 or later, or pass `database` a Store of your own',
   )
