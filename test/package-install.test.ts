@@ -1,8 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { build } from 'esbuild'
 import { freePort } from './helpers/free-port.js'
 import { tempDir } from './helpers/temp-dir.js'
 import { poll } from './helpers/wait-for.js'
@@ -61,11 +62,13 @@ function scratchApps(unpacked: string): string {
   return apps
 }
 
-/** Runs the app in `folder`, sends it a request, and gives the paths its dashboard lists. */
-async function recordedBy(folder: string, main: string): Promise<string[]> {
+/** Runs the app in `folder`, sends it a request, and gives the paths its dashboard lists and what it wrote to stderr. */
+async function run(folder: string, main: string): Promise<{ paths: string[]; stderr: string }> {
   const port = await freePort()
-  const child = spawn(process.execPath, [main], { cwd: folder, env: { ...process.env, PORT: String(port), ADMIN_TOKEN: 'secret' }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(process.execPath, [main], { cwd: folder, env: { ...process.env, PORT: String(port), ADMIN_TOKEN: 'secret' }, stdio: ['ignore', 'ignore', 'pipe'] })
   children.push(child)
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const base = `http://127.0.0.1:${port}`
   const home = await poll(() => fetch(`${base}/`).then((response) => response.text(), () => undefined), (text) => text !== undefined, `${folder} to answer`)
   expect(home).toBe('Hello World!')
@@ -76,27 +79,66 @@ async function recordedBy(folder: string, main: string): Promise<string[]> {
   )
   child.kill('SIGTERM')
   await once(child, 'exit')
-  return listed.rows.map((row) => row.path)
+  return { paths: listed.rows.map((row) => row.path), stderr }
+}
+
+async function recordedBy(folder: string, main: string): Promise<string[]> {
+  const { paths, stderr } = await run(folder, main)
+  expect(stderr).toBe('')
+  return paths
+}
+
+/** A scratch app folder under `parent` holding `files`. */
+function app(parent: string, name: string, files: Record<string, string>): string {
+  const folder = join(parent, name)
+  mkdirSync(folder, { recursive: true })
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(folder, file), text)
+  return folder
 }
 
 describe('the package as published', () => {
+  let apps = ''
+  beforeAll(() => {
+    apps = scratchApps(packFromCleanCheckout())
+  }, 300_000)
+
   it('packs from a clean checkout, and its README snippet runs as ES module, as CommonJS, and type-checks strictly', async () => {
-    const apps = scratchApps(packFromCleanCheckout())
-    const app = (name: string, files: Record<string, string>) => {
-      const folder = join(apps, name)
-      mkdirSync(folder)
-      for (const [file, text] of Object.entries(files)) writeFileSync(join(folder, file), text)
-      return folder
-    }
     const snippet = readFileSync(join(root, 'examples/snippets/express.ts'), 'utf8')
-    const esm = app('esm', { 'package.json': '{ "type": "module" }', 'index.js': snippet })
-    const cjs = app('cjs', { 'package.json': '{}', 'index.js': readFileSync(join(root, 'examples/snippets/express.cjs'), 'utf8') })
+    const esm = app(apps, 'esm', { 'package.json': '{ "type": "module" }', 'index.js': snippet })
+    const cjs = app(apps, 'cjs', { 'package.json': '{}', 'index.js': readFileSync(join(root, 'examples/snippets/express.cjs'), 'utf8') })
     expect(await recordedBy(esm, 'index.js')).toEqual(['/'])
     expect(await recordedBy(cjs, 'index.js')).toEqual(['/'])
     // A consumer's strictest settings: the declarations are checked too, and every type they import must be installed.
     const compilerOptions = { strict: true, module: 'node16', moduleResolution: 'node16', target: 'es2022', skipLibCheck: false, noEmit: true, types: ['node'] }
-    const typed = app('ts', { 'package.json': '{ "type": "module" }', 'tsconfig.json': JSON.stringify({ compilerOptions, files: ['index.ts'] }), 'index.ts': snippet })
+    const typed = app(apps, 'ts', { 'package.json': '{ "type": "module" }', 'tsconfig.json': JSON.stringify({ compilerOptions, files: ['index.ts'] }), 'index.ts': snippet })
     const tsc = join(root, 'node_modules/typescript/bin/tsc')
     expect(execFileSync(process.execPath, [tsc, '-p', typed], { encoding: 'utf8' })).toBe('')
   }, 300_000)
+  it('records when bundled with esbuild: its workers found in the installed package, or its work on the app thread with one warning', async () => {
+    const source = app(apps, 'bundled', {
+      'package.json': '{}',
+      'index.cjs': readFileSync(join(root, 'examples/snippets/express.cjs'), 'utf8'),
+      'index.mjs': readFileSync(join(root, 'examples/snippets/express.ts'), 'utf8'),
+    })
+    // esbuild's defaults for Node, nothing marked external: CommonJS out, whatever the module system
+    // in (from ES modules, statgraph has no `import.meta.url` at all); pg and mysql2 are not installed.
+    const bundles = ['cjs.js', 'esm.js']
+    for (const [bundle, entry] of [['cjs.js', 'index.cjs'], ['esm.js', 'index.mjs']]) {
+      await build({ entryPoints: [join(source, `${entry}`)], outfile: join(source, 'out', `${bundle}`), bundle: true, platform: 'node', logLevel: 'silent' })
+    }
+    expect(readdirSync(join(source, 'out')).sort()).toEqual(bundles)
+    // Deployed with nothing but the bundle and the native addon (which no bundler can carry), statgraph works on the app's thread and says so once.
+    const deployed = join(dir, 'deployed')
+    mkdirSync(join(deployed, 'node_modules'), { recursive: true })
+    symlinkSync(join(root, 'node_modules/better-sqlite3'), join(deployed, 'node_modules/better-sqlite3'))
+    for (const bundle of bundles) {
+      // Where statgraph is installed beside the bundle, its worker threads start from the package.
+      expect(await recordedBy(join(source, 'out'), bundle)).toEqual(['/'])
+      const alone = app(deployed, bundle.replace('.js', ''), { 'index.js': readFileSync(join(source, 'out', bundle), 'utf8') })
+      const { paths, stderr } = await run(alone, 'index.js')
+      expect(paths).toEqual(['/'])
+      expect(stderr.match(/statgraph: its worker thread files were not found/g)).toHaveLength(1)
+      expect(stderr).toContain('--external:statgraph')
+    }
+  }, 120_000)
 })
