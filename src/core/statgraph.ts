@@ -64,6 +64,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly #recorder: Recorder<RequestFacts, RequestFacts[]> | Recorder<RequestFacts, PackedFacts>
   readonly #writer: WorkerWriter | undefined
   readonly #reader: ReaderThread | undefined
+  #closing: Promise<void> | undefined
 
   /** `routing`: how the app's framework matches paths now (its settings may change after setup), for `ignore`. */
   constructor(options: ResolvedOptions<Req, Protect>, routing: () => RoutingRules = () => EXACT_ROUTING) {
@@ -155,7 +156,13 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     return this.#recorder.flush()
   }
 
-  async close(): Promise<void> {
+  /** Once: the app may close statgraph itself and through its framework (Fastify's onClose, Nest's shutdown hook). */
+  close(): Promise<void> {
+    this.#closing ??= this.#close()
+    return this.#closing
+  }
+
+  async #close(): Promise<void> {
     this.#removeExitHooks()
     clearInterval(this.#pruneTimer)
     try {

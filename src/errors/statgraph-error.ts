@@ -7,6 +7,8 @@ export type StatgraphErrorCode =
   | 'STATGRAPH_INVALID_OPTION'
   /** An option statgraph does not know: a typo, most likely; the message names the closest one. */
   | 'STATGRAPH_UNKNOWN_OPTION'
+  /** What statgraph was given to attach to is not an app of the adapter's framework. */
+  | 'STATGRAPH_INVALID_APP'
 
 /** An error of statgraph's setup, with a stable `code`; a TypeError, as the wrong options are. */
 export class StatgraphError extends TypeError {

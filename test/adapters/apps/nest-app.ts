@@ -1,25 +1,11 @@
 import 'reflect-metadata'
 import { Readable } from 'node:stream'
-import {
-  type ArgumentsHost,
-  Body,
-  Catch,
-  Controller,
-  Get,
-  Header,
-  HttpException,
-  type INestApplication,
-  Module,
-  Param,
-  Post,
-  StreamableFile,
-} from '@nestjs/common'
-import { BaseExceptionFilter, NestFactory } from '@nestjs/core'
+import { Body, Controller, type DynamicModule, Get, Header, type INestApplication, Module, Param, Post, StreamableFile } from '@nestjs/common'
+import { NestFactory } from '@nestjs/core'
 import type { NestExpressApplication } from '@nestjs/platform-express'
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify'
-import { statgraph as expressStatgraph } from '../../../src/adapters/express.js'
-import { statgraph as fastifyStatgraph } from '../../../src/adapters/fastify.js'
-import { captureError } from '../../../src/adapters/http/capture-error.js'
+import type { FastifyRequest } from 'fastify'
+import { STATGRAPH, StatgraphModule } from '../../../src/adapters/nest.js'
 import type { StatgraphHandle } from '../../../src/core/statgraph.js'
 import { type AppOptions, type AppSetup, isDisabledCookie, LARGE_SIZE, slowly, STREAM_CHUNKS } from './app-setup.js'
 import { expressProtect } from './express-app.js'
@@ -78,22 +64,23 @@ class ConformanceController {
   }
 }
 
-@Module({ controllers: [ConformanceController] })
-class ConformanceModule {}
-
-@Catch()
-class StatgraphExceptionFilter extends BaseExceptionFilter {
-  override catch(error: unknown, host: ArgumentsHost): void {
-    if (!(error instanceof HttpException) || error.getStatus() >= 500) captureError(host.switchToHttp().getRequest(), error)
-    super.catch(error, host)
-  }
+/** The app's root module, with statgraph's as given. */
+function appModule(statgraph: DynamicModule) {
+  @Module({ imports: [statgraph], controllers: [ConformanceController] })
+  class AppModule {}
+  return AppModule
 }
 
-async function listen(app: INestApplication, stats: StatgraphHandle) {
-  app.useGlobalFilters(new StatgraphExceptionFilter(app.getHttpAdapter()))
+/** The options both platforms share; `protect` and `disable` are each platform's. */
+function shared(options: AppOptions) {
+  return { database: options.database, trustProxy: options.trustProxy, ignore: options.ignore, auth: options.auth }
+}
+
+async function listen(app: INestApplication) {
   await app.listen(0, '127.0.0.1')
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1')
-  return { url, stats, close: async () => (await app.close(), await stats.close().catch(() => undefined)) }
+  // The module's shutdown hook closes statgraph.
+  return { url, stats: app.get<StatgraphHandle>(STATGRAPH), close: () => app.close() }
 }
 
 export const nestExpressSetup: AppSetup = {
@@ -101,17 +88,14 @@ export const nestExpressSetup: AppSetup = {
   knowsRoutes: true,
   frameworkProxy: true,
   async start(options: AppOptions) {
-    const app = await NestFactory.create<NestExpressApplication>(ConformanceModule, { logger: false })
-    if (options.frameworkProxy) app.set('trust proxy', 1)
-    const stats = expressStatgraph(app.getHttpAdapter().getInstance(), {
-      database: options.database,
-      trustProxy: options.trustProxy,
-      ignore: options.ignore,
+    const statgraph = StatgraphModule.forRoot({
+      ...shared(options),
       protect: options.protect && expressProtect[options.protect],
-      auth: options.auth,
       disable: options.disable ? (req) => isDisabledCookie(req.headers.cookie) : undefined,
     })
-    return listen(app, stats)
+    const app = await NestFactory.create<NestExpressApplication>(appModule(statgraph), { logger: false })
+    if (options.frameworkProxy) app.set('trust proxy', 1)
+    return listen(app)
   },
 }
 
@@ -120,15 +104,15 @@ export const nestFastifySetup: AppSetup = {
   knowsRoutes: true,
   frameworkProxy: true,
   async start(options: AppOptions) {
-    const app = await NestFactory.create<NestFastifyApplication>(ConformanceModule, new FastifyAdapter(options.frameworkProxy ? { trustProxy: 1 } : {}), { logger: false })
-    await app.register(fastifyStatgraph, {
-      database: options.database,
-      trustProxy: options.trustProxy,
-      ignore: options.ignore,
-      protect: options.protect && fastifyProtect[options.protect],
-      auth: options.auth,
-      disable: options.disable ? (request) => isDisabledCookie(request.headers.cookie) : undefined,
+    // Options from a factory, as apps that read them from a config service do.
+    const statgraph = StatgraphModule.forRootAsync({
+      useFactory: async () => ({
+        ...shared(options),
+        protect: options.protect && fastifyProtect[options.protect],
+        disable: options.disable ? (request: FastifyRequest) => isDisabledCookie(request.headers.cookie) : undefined,
+      }),
     })
-    return listen(app, app.getHttpAdapter().getInstance().statgraph)
+    const adapter = new FastifyAdapter(options.frameworkProxy ? { trustProxy: 1 } : {})
+    return listen(await NestFactory.create<NestFastifyApplication>(appModule(statgraph), adapter, { logger: false }))
   },
 }
