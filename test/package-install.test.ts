@@ -65,7 +65,7 @@ function scratchApps(unpacked: string): string {
 /** Runs the app in `folder`, sends it a request, and gives the paths its dashboard lists and what it wrote to stderr. */
 async function run(folder: string, main: string): Promise<{ paths: string[]; stderr: string }> {
   const port = await freePort()
-  const child = spawn(process.execPath, [main], { cwd: folder, env: { ...process.env, PORT: String(port), ADMIN_TOKEN: 'secret' }, stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, [main], { cwd: folder, env: { ...process.env, PORT: String(port), ADMIN_PASSWORD: 'secret' }, stdio: ['ignore', 'ignore', 'pipe'] })
   children.push(child)
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
@@ -73,7 +73,7 @@ async function run(folder: string, main: string): Promise<{ paths: string[]; std
   const home = await poll(() => fetch(`${base}/`).then((response) => response.text(), () => undefined), (text) => text !== undefined, `${folder} to answer`)
   expect(home).toBe('Hello World!')
   const listed = await poll(
-    () => fetch(`${base}/statistics/api/requests`, { headers: { authorization: 'Bearer secret' } }).then((response) => response.json() as Promise<{ rows: { path: string }[] }>),
+    () => fetch(`${base}/statistics/api/requests`, { headers: { authorization: `Basic ${Buffer.from('admin:secret').toString('base64')}` } }).then((response) => response.json() as Promise<{ rows: { path: string }[] }>),
     (answer) => answer.rows.length > 0,
     'the request on the dashboard',
   )

@@ -3,7 +3,7 @@ import { statgraph } from 'statgraph/express'
 
 const app = express()
 const stats = statgraph(app, {
-  protect: (req, res, next) => (req.headers.authorization === `Bearer ${process.env.ADMIN_TOKEN}` ? next() : res.redirect('/login')),
+  auth: { username: 'admin', password: process.env.ADMIN_PASSWORD },
   disable: (req) => req.headers.cookie?.includes('disable_stat=True') ?? false,
 })
 app.get('/', (req, res) => {

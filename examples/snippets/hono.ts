@@ -3,9 +3,7 @@ import { Hono } from 'hono'
 import { statgraph } from 'statgraph/hono'
 
 const app = new Hono()
-const stats = statgraph({
-  protect: async (c, next) => (c.req.header('authorization') === `Bearer ${process.env.ADMIN_TOKEN}` ? next() : c.redirect('/login')),
-})
+const stats = statgraph({ auth: { username: 'admin', password: process.env.ADMIN_PASSWORD } })
 app.use(stats.middleware)
 app.route('/statistics', stats.app)
 app.get('/', (c) => c.text('Hello World!'))

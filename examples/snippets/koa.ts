@@ -3,9 +3,7 @@ import Koa from 'koa'
 import { statgraph } from 'statgraph/koa'
 
 const app = new Koa()
-const stats = statgraph({
-  protect: async (ctx, next) => (ctx.get('authorization') === `Bearer ${process.env.ADMIN_TOKEN}` ? next() : ctx.redirect('/login')),
-})
+const stats = statgraph({ auth: { username: 'admin', password: process.env.ADMIN_PASSWORD } })
 app.use(stats)
 const router = new Router()
 router.get('/', (ctx) => {

@@ -1,9 +1,7 @@
 import 'reflect-metadata'
-import { type ArgumentsHost, Catch, Controller, Get, HttpException, Module } from '@nestjs/common'
-import { BaseExceptionFilter, NestFactory } from '@nestjs/core'
-import type { NestExpressApplication } from '@nestjs/platform-express'
-import { captureError } from 'statgraph'
-import { statgraph } from 'statgraph/express'
+import { Controller, Get, Module } from '@nestjs/common'
+import { NestFactory } from '@nestjs/core'
+import { StatgraphModule } from 'statgraph/nest'
 
 @Controller()
 class AppController {
@@ -13,23 +11,13 @@ class AppController {
   }
 }
 
-@Module({ controllers: [AppController] })
+@Module({
+  imports: [StatgraphModule.forRoot({ auth: { username: 'admin', password: process.env.ADMIN_PASSWORD } })],
+  controllers: [AppController],
+})
 class AppModule {}
 
-// Nest answers errors itself: let statgraph see the failures among them.
-@Catch()
-class StatgraphExceptionFilter extends BaseExceptionFilter {
-  override catch(error: unknown, host: ArgumentsHost): void {
-    if (!(error instanceof HttpException) || error.getStatus() >= 500) captureError(host.switchToHttp().getRequest(), error)
-    super.catch(error, host)
-  }
-}
-
-const app = await NestFactory.create<NestExpressApplication>(AppModule)
-// On Nest's Express instance, before Nest adds its routes. (Fastify platform: app.register(statgraph) from statgraph/fastify.)
-const stats = statgraph(app.getHttpAdapter().getInstance(), {
-  protect: (req, res, next) => (req.headers.authorization === `Bearer ${process.env.ADMIN_TOKEN}` ? next() : res.redirect('/login')),
-})
-app.useGlobalFilters(new StatgraphExceptionFilter(app.getHttpAdapter()))
+const app = await NestFactory.create(AppModule)
+// On SIGTERM, Nest closes the app, and statgraph writes what it holds.
+app.enableShutdownHooks()
 await app.listen(Number(process.env.PORT ?? 3000))
-process.on('SIGTERM', () => app.close().then(() => stats.close()))

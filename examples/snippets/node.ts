@@ -6,10 +6,7 @@ const listener = statgraph(
     res.setHeader('content-type', 'text/plain')
     res.end('Hello World!')
   },
-  {
-    protect: (req, res, next) =>
-      req.headers.authorization === `Bearer ${process.env.ADMIN_TOKEN}` ? next() : res.writeHead(302, { location: '/login' }).end(),
-  },
+  { auth: { username: 'admin', password: process.env.ADMIN_PASSWORD } },
 )
 const server = createServer(listener).listen(Number(process.env.PORT ?? 3000))
 process.on('SIGTERM', () => server.close(() => listener.close()))

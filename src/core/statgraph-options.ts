@@ -4,7 +4,7 @@ import type { TrustProxy } from '../record/client-address.js'
 import { type PathPattern, pathMatcher, type RoutingRules } from '../record/path-matcher.js'
 import { parseDuration } from './duration.js'
 import type { AddressPolicy } from '../record/visitor-address.js'
-import type { DashboardAuth } from '../dashboard/dashboard-auth.js'
+import type { DashboardAuth, DashboardAuthOption } from '../dashboard/dashboard-auth.js'
 import type { WriteLimits } from '../store/kysely/kysely-store.js'
 import type { DatabaseOption } from '../store/open-store.js'
 
@@ -34,7 +34,7 @@ export interface StatgraphOptions<Req, Protect> {
    * Built-in protection for apps without their own login: HTTP Basic `{ username, password }`, or
    * `{ token }` sent as `Authorization: Bearer <token>`. Checked after `protect`, if both are given.
    */
-  auth?: DashboardAuth
+  auth?: DashboardAuthOption
   /** Open the dashboard without `protect` or `auth` even when `NODE_ENV` is `production`. Default false. */
   public?: boolean
   /** Opt-out: a request for which this returns true is not recorded. */
@@ -236,6 +236,12 @@ function checkedAuth(auth: unknown): DashboardAuth | undefined {
   if (auth === undefined) return undefined
   const given = (auth ?? {}) as Record<string, unknown>
   const text = (key: string) => typeof given[key] === 'string' && given[key] !== ''
+  // Secrets come from the environment: an unset variable is named as such, not as a wrong shape.
+  for (const secret of ['password', 'token']) {
+    if (secret in given && !text(secret)) {
+      throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "auth.${secret}" is unset or empty; set it (is its environment variable set?)`)
+    }
+  }
   if (text('token') && given.username === undefined) return { token: given.token as string }
   if (text('username') && text('password') && given.token === undefined && !(given.username as string).includes(':')) {
     return { username: given.username as string, password: given.password as string }

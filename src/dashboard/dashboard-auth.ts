@@ -4,6 +4,9 @@
  */
 export type DashboardAuth = { username: string; password: string } | { token: string }
 
+/** The `auth` option: its secret may come straight from `process.env`; unset, statgraph refuses to start. */
+export type DashboardAuthOption = { username: string; password: string | undefined } | { token: string | undefined }
+
 /**
  * Checks an `Authorization` header against `auth` in constant time: both sides are hashed first and
  * the digests compared without an early exit, so neither the length nor the first differing byte

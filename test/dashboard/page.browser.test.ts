@@ -1,17 +1,14 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import express from 'express'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Stats } from '../../src/stats/stats.js'
+import { hasChromium, launchChromium } from '../helpers/chromium.js'
 import { startApp, type RunningApp } from '../helpers/express-app.js'
 import { generateRecords, record } from '../helpers/records.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
-if (!hasChromium && process.env.CI) {
-  throw new Error(`browser tests need Debian's chromium at ${CHROMIUM} (apt-get install chromium); under CI=true that is a failure, not a skip`)
-}
+const chromiumHere = hasChromium('the dashboard page tests')
 // The README links to these.
 const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname
 
@@ -24,7 +21,7 @@ const XSS = {
   exception: 'Error: </title><script>alert(5)</script><img src=x onerror=alert(6)>',
 }
 
-describe.skipIf(!hasChromium)('the dashboard page in headless Chromium', () => {
+describe.skipIf(!chromiumHere)('the dashboard page in headless Chromium', () => {
   let browser: Browser
   let app: RunningApp
 
@@ -39,10 +36,7 @@ describe.skipIf(!hasChromium)('the dashboard page in headless Chromium', () => {
     // Five days of traffic up to 10 minutes ago, and the hostile request just now.
     const past = generateRecords(800, today - 4 * 86_400_000, 5).filter((r) => r.date < now - 600_000)
     await app.stats.store.insertBatch([...past, record({ date: now - 1000, status_code: 500, ...XSS })])
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
+    browser = await launchChromium()
   })
 
   afterAll(async () => {
