@@ -2,7 +2,9 @@ import type { IncomingMessage } from 'node:http'
 import type { NextFunction, Request, Response } from 'express'
 import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
 import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
+import { StatgraphError } from '../errors/statgraph-error.js'
 import { routingRules } from '../record/path-matcher.js'
+import { checkPlacement } from './express/check-placement.js'
 import { type ConnectMiddleware, type Next, serveConnectDashboard } from './http/connect-dashboard.js'
 import { ResponseTracker } from './http/response-tracker.js'
 
@@ -29,7 +31,8 @@ export type ExpressStatgraphOptions = StatgraphOptions<Request, ConnectMiddlewar
  * app.get('/', (req, res) => res.send('Hello World!'))
  */
 export function statgraph(app: ExpressApp, options?: ExpressStatgraphOptions): StatgraphHandle {
-  if (typeof app?.use !== 'function') throw new TypeError('statgraph: the first argument must be an Express app')
+  if (typeof app?.use !== 'function') throw new StatgraphError('STATGRAPH_INVALID_APP', 'statgraph: the first argument must be an Express app')
+  checkPlacement(app)
   // Express routes `/Health` and `/health/` as `/health` unless the app turns that off.
   const core = new Statgraph(resolveOptions(options), () =>
     routingRules(app.enabled?.('case sensitive routing') === true, app.enabled?.('strict routing') === true),
@@ -74,7 +77,7 @@ function captureErrors(app: ExpressApp): void {
   const router = appWithRouter._router ?? appWithRouter.router
   const layer = router?.stack?.[0]
   if (router === undefined || layer === undefined || typeof router.handle !== 'function') {
-    throw new TypeError('statgraph: this does not look like an Express 4 or 5 app (no router after app.use)')
+    throw new StatgraphError('STATGRAPH_INVALID_APP', 'statgraph: this does not look like an Express 4 or 5 app (no router after app.use)')
   }
   const layerPrototype = Object.getPrototypeOf(layer) as Layer
   for (const name of ['handleError', 'handle_error']) {

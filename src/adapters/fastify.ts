@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import fp from 'fastify-plugin'
 import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
 import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
+import { StatgraphError } from '../errors/statgraph-error.js'
 import { routingRules } from '../record/path-matcher.js'
 import { ResponseTracker } from './http/response-tracker.js'
 import { toWebRequest } from './http/web-bridge.js'
@@ -29,7 +30,14 @@ async function statgraphPlugin(fastify: FastifyInstance, options: FastifyStatgra
   // Fastify's own logger unless the app names another.
   const core = new Statgraph(resolveOptions({ logger: fastify.log, ...withoutRegisterOptions(options) }), () => rules)
   if (fastify.hasDecorator('statgraph')) {
-    throw new Error('statgraph: the plugin is registered twice on this Fastify instance; register it once, at the root')
+    throw new StatgraphError('STATGRAPH_MISPLACED', 'statgraph: the plugin is registered twice on this Fastify instance; register it once, at the root')
+  }
+  // The root instance is a plain object; each encapsulated scope inherits from its parent's.
+  if (Object.getPrototypeOf(fastify) !== Object.prototype) {
+    throw new StatgraphError(
+      'STATGRAPH_MISPLACED',
+      `statgraph: register the plugin on the app itself (await app.register(statgraph) on what Fastify() returned), not inside another plugin's scope${fastify.prefix === '' ? '' : ` (prefix "${fastify.prefix}")`}: there it would record only that scope's requests and serve the dashboard under its prefix`,
+    )
   }
   fastify.decorate('statgraph', core)
   fastify.addHook('onClose', async () => core.close())

@@ -74,7 +74,8 @@ export function statgraph(options?: HonoStatgraphOptions): HonoStatgraph {
 
   const app = new Hono()
   if (core.protect !== undefined) app.use(core.protect)
-  app.all('*', (c) => core.dashboard(c.req.raw))
+  // `c.req.path` is the whole path: mounted by `app.route()` at another path than the prefix, it shows.
+  app.all('*', (c) => (core.isDashboardUrl(c.req.path) ? core.dashboard(c.req.raw) : core.misplacedDashboard(c.req.path)))
 
   return withHandle({ middleware, app }, core)
 }

@@ -3,6 +3,7 @@ import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
 import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
 import { routingRules } from '../record/path-matcher.js'
 import { withHandle } from '../core/with-handle.js'
+import type { Logger } from '../log/logger.js'
 import { ResponseTracker } from './http/response-tracker.js'
 import { sendWebResponse, toWebRequest } from './http/web-bridge.js'
 
@@ -33,20 +34,22 @@ export function statgraph(options?: KoaStatgraphOptions): StatgraphMiddleware {
   const core = new Statgraph(resolveOptions(options), () => rules)
 
   async function respond(ctx: Context): Promise<void> {
-    const response = await core.dashboard(toWebRequest(ctx.req, ctx.url))
+    // Under koa-mount, `ctx.url` lost the mount path that `originalUrl` keeps.
+    const response = core.isDashboardUrl(ctx.originalUrl) ? await core.dashboard(toWebRequest(ctx.req, ctx.url)) : core.misplacedDashboard(ctx.originalUrl)
     // The answer is complete; Koa's own body handling would only convert it again.
     ctx.respond = false
     await sendWebResponse(response, ctx.res, core.logger)
   }
 
   async function statgraphMiddleware(ctx: Context, next: Next): Promise<void> {
+    // On the dashboard's requests too: routers before statgraph let those through.
+    watchApp(ctx.app, statgraphMiddleware, core.logger)
     if (core.isDashboardUrl(ctx.url)) {
       // The dashboard's own requests are answered here and never recorded.
       if (core.protect === undefined) return respond(ctx)
       return void (await core.protect(ctx, () => respond(ctx)))
     }
     if (!core.shouldRecord(ctx)) return next()
-    watchErrors(ctx.app)
     const tracker = new ResponseTracker(ctx.req, ctx.res, core.record, ctx.originalUrl)
     // `ctx.ip` follows `app.proxy`, `app.proxyIpHeader` and `app.maxIpsCount`.
     if (core.frameworkAddress) tracker.remoteAddress = ctx.ip
@@ -70,13 +73,21 @@ function matchedRoute(ctx: Context): string | undefined {
 }
 
 /**
- * Errors that an error-handling middleware placed after statgraph catches never pass through
- * statgraph's `try`; Koa apps report those with `app.emit('error', error, ctx)`, so listen there too.
+ * Once per app: errors that an error-handling middleware placed after statgraph catches never pass
+ * through statgraph's `try`; Koa apps report those with `app.emit('error', error, ctx)`, so listen
+ * there too. And a router used before statgraph answers its requests before statgraph sees them:
+ * Koa cannot tell at `app.use`, so the first request says so.
  */
-function watchErrors(app: KoaApp): void {
+function watchApp(app: KoaApp, middleware: Middleware, logger: Logger): void {
   if (watchedApps.has(app)) return
   watchedApps.add(app)
   app.on('error', (error: unknown, ctx?: Context) => {
     if (ctx?.req !== undefined) ResponseTracker.captureError(ctx.req, error)
   })
+  const stack = (app as KoaApp & { middleware?: unknown[] }).middleware ?? []
+  // @koa/router's `routes()` middleware carries its router.
+  const routers = stack.slice(0, Math.max(0, stack.indexOf(middleware))).filter((earlier) => (earlier as { router?: unknown }).router !== undefined)
+  if (routers.length > 0) {
+    logger.warn(`statgraph: app.use(stats) comes after ${routers.length} router(s), and the requests they answer are not recorded; app.use(stats) first, before the routers`)
+  }
 }

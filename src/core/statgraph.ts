@@ -65,6 +65,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly #writer: WorkerWriter | undefined
   readonly #reader: ReaderThread | undefined
   #closing: Promise<void> | undefined
+  #misplacedSaid = false
 
   /** `routing`: how the app's framework matches paths now (its settings may change after setup), for `ignore`. */
   constructor(options: ResolvedOptions<Req, Protect>, routing: () => RoutingRules = () => EXACT_ROUTING) {
@@ -133,6 +134,20 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     if (!url.startsWith(prefix)) return false
     const next = url.charCodeAt(prefix.length)
     return Number.isNaN(next) || next === SLASH || next === QUESTION_MARK
+  }
+
+  /**
+   * The answer for a dashboard reached outside its prefix, at `path`: mounted under another path
+   * (a Koa mount, Hono's `app.route`), where its links would break. A 500 that says how to fix it,
+   * and one line in the log.
+   */
+  misplacedDashboard(path: string): Response {
+    const message =
+      `statgraph: the dashboard was reached at "${path}", outside its prefix "${this.prefix}": it is mounted under another path, ` +
+      `where its links would break. Mount it at "${this.prefix}", or set the prefix option to the path it is mounted at.`
+    if (!this.#misplacedSaid) this.logger.error(message)
+    this.#misplacedSaid = true
+    return new Response(`${message}\n`, { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } })
   }
 
   /** Whether `req` is to be recorded: the `disable` opt-out did not pick it. */
