@@ -1,7 +1,7 @@
 export { Statgraph, type StatgraphHandle } from './core/statgraph.js'
 export { resolveOptions, type StatgraphOptions } from './core/statgraph-options.js'
 export { createDashboard, type Dashboard, type DashboardOptions } from './dashboard/dashboard.js'
-export type { DashboardAuth } from './dashboard/dashboard-auth.js'
+export type { DashboardAuth, DashboardAuthOption } from './dashboard/dashboard-auth.js'
 export type { DashboardReads } from './dashboard/dashboard-reads.js'
 export type { ExportFormat, ExportPage } from './dashboard/export-page.js'
 export type { Health } from './dashboard/health.js'

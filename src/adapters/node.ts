@@ -5,6 +5,7 @@ import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options
 import { withHandle } from '../core/with-handle.js'
 import { type ConnectMiddleware, serveConnectDashboard } from './http/connect-dashboard.js'
 import { ResponseTracker } from './http/response-tracker.js'
+import { StatgraphError } from '../errors/statgraph-error.js'
 
 /** A plain `node:http` request listener, sync or async. */
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => unknown
@@ -29,7 +30,7 @@ export type StatgraphListener = ((req: IncomingMessage, res: ServerResponse) => 
  * http.createServer(listener).listen(3000)
  */
 export function statgraph(listener: RequestListener, options?: NodeStatgraphOptions): StatgraphListener {
-  if (typeof listener !== 'function') throw new TypeError('statgraph: the first argument must be a (req, res) listener')
+  if (typeof listener !== 'function') throw new StatgraphError('STATGRAPH_INVALID_APP', 'statgraph: the first argument must be a (req, res) listener')
   const core = new Statgraph(resolveOptions(options))
 
   function statgraphListener(req: IncomingMessage, res: ServerResponse): void {

@@ -2,6 +2,7 @@
 // the SQLite file, so that no query, however long, runs on the app's thread.
 import { parentPort, workerData } from 'node:worker_threads'
 import { openStore, type TableName } from '../store/open-store.js'
+import { errorReply } from '../thread/worker-channel.js'
 import { type ExportPage, readExportPage } from './export-page.js'
 import type { ReaderReply, ReaderRequest } from './reader-thread.js'
 
@@ -22,7 +23,7 @@ port.on('message', (request: ReaderRequest) => {
   answer.then(
     // An export page's bytes move to the app's thread rather than being copied.
     (value) => port.postMessage({ id: request.id, value } satisfies ReaderReply, isExportPage(value) ? [value.bytes.buffer as ArrayBuffer] : []),
-    (error: unknown) => port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies ReaderReply),
+    (error: unknown) => port.postMessage(errorReply(request.id, error) satisfies ReaderReply),
   )
 })
 

@@ -9,13 +9,27 @@ export type StatgraphErrorCode =
   | 'STATGRAPH_UNKNOWN_OPTION'
   /** What statgraph was given to attach to is not an app of the adapter's framework. */
   | 'STATGRAPH_INVALID_APP'
+  /** statgraph is set up where it would miss requests or break its dashboard: after routes, in a sub-app, in a scope. */
+  | 'STATGRAPH_MISPLACED'
+  /** The database's driver package is not installed, or cannot load here: the message names it. */
+  | 'STATGRAPH_DRIVER_MISSING'
+  /** The database server or the runtime lacks something statgraph needs (a collation, node:crypto). */
+  | 'STATGRAPH_UNSUPPORTED'
+  /** Creating or upgrading statgraph's tables failed; the cause is the database's error. */
+  | 'STATGRAPH_MIGRATION_FAILED'
+  /** The database did not answer within the `timeouts` set for it. */
+  | 'STATGRAPH_DATABASE_TIMEOUT'
+  /** A stored rollup value (a visitor sketch, a latency histogram) cannot be read back. */
+  | 'STATGRAPH_CORRUPT_ROLLUP'
+  /** One of statgraph's worker threads stopped; what it had is retried. */
+  | 'STATGRAPH_WORKER_STOPPED'
 
-/** An error of statgraph's setup, with a stable `code`; a TypeError, as the wrong options are. */
-export class StatgraphError extends TypeError {
+/** An error of statgraph's, with a stable `code` to tell it by. */
+export class StatgraphError extends Error {
   readonly code: StatgraphErrorCode
 
-  constructor(code: StatgraphErrorCode, message: string) {
-    super(message)
+  constructor(code: StatgraphErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options)
     this.name = 'StatgraphError'
     this.code = code
   }

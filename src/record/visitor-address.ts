@@ -1,4 +1,5 @@
 import type { Hash } from 'node:crypto'
+import { StatgraphError } from '../errors/statgraph-error.js'
 
 /**
  * What is stored of the client's address: `store` it as is, `anonymize` it (the last IPv4 octet,
@@ -48,6 +49,6 @@ function hashedVisitor(address: string, userAgent: string, date: number): string
 
 function nodeCrypto(): typeof import('node:crypto') {
   const crypto = typeof process === 'undefined' ? undefined : process.getBuiltinModule?.('node:crypto')
-  if (crypto === undefined) throw new Error('statgraph: `storeIp: false` needs node:crypto, which this runtime lacks; use `anonymizeIp: true` instead')
+  if (crypto === undefined) throw new StatgraphError('STATGRAPH_UNSUPPORTED', 'statgraph: `storeIp: false` needs node:crypto, which this runtime lacks; use `anonymizeIp: true` instead')
   return crypto
 }

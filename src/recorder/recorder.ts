@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { CONSOLE_LOGGER, type Logger } from '../log/logger.js'
+import { StatgraphError } from '../errors/statgraph-error.js'
 
 /**
  * How a {@link Recorder} holds items until they are written: an array by default; another format
@@ -227,7 +228,7 @@ export class Recorder<T, B = T[]> {
 
 function positive(name: string, value: number): number {
   if (!(Number.isFinite(value) && value > 0)) {
-    throw new TypeError(`statgraph: "${name}" must be a positive number, got ${String(value)}`)
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "${name}" must be a positive number, got ${String(value)}`)
   }
   return value
 }

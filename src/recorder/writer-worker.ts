@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import type { RequestFacts } from '../record/request-record.js'
 import { type RecordOptions, toRequestRecord } from '../record/to-request-record.js'
 import { openStore, sqliteFile, type TableName } from '../store/open-store.js'
+import { errorReply } from '../thread/worker-channel.js'
 import { type FactsPart, unpackFacts } from './packed-facts.js'
 
 /** What the worker is started with: the database as a file path or URL, and the store's options. */
@@ -106,6 +107,6 @@ port.on('message', (request: WriterPart | WriterRequest) => {
             : writeBatch(request.batch, request.parts, request.batchId)
   done.then(
     (count) => port.postMessage({ id: request.id, ...(typeof count === 'number' ? { count } : {}) } satisfies WriterReply),
-    (error: unknown) => port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies WriterReply),
+    (error: unknown) => port.postMessage(errorReply(request.id, error) satisfies WriterReply),
   )
 })

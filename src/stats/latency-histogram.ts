@@ -1,4 +1,5 @@
 import { nearestRank } from './percentile.js'
+import { StatgraphError } from '../errors/statgraph-error.js'
 
 /** Ratio between the bounds of one bin: each bin is 5% wide. */
 const GAMMA = 1.05
@@ -64,7 +65,7 @@ export class LatencyHistogram {
   }
 
   static decode(text: string): LatencyHistogram {
-    const unreadable = () => new Error(`statgraph: a stored latency histogram is unreadable: ${JSON.stringify(text.slice(0, 40))}`)
+    const unreadable = () => new StatgraphError('STATGRAPH_CORRUPT_ROLLUP', `statgraph: a stored latency histogram is unreadable: ${JSON.stringify(text.slice(0, 40))}`)
     const colon = text.indexOf(':')
     const offset = Number(text.slice(0, colon))
     if (colon === -1 || !Number.isInteger(offset)) throw unreadable()

@@ -1,3 +1,5 @@
+import { StatgraphError } from '../errors/statgraph-error.js'
+
 /** Registers of the dense form: 2^11. */
 const INDEX_BITS = 11
 const REGISTERS = 1 << INDEX_BITS
@@ -85,14 +87,14 @@ export class VisitorSketch {
     const body = text.slice(2)
     if (text.startsWith('e:')) {
       const bytes = Buffer.from(body, 'base64')
-      if (bytes.length % 8 !== 0) throw new Error(`statgraph: a stored visitor sketch is unreadable: ${JSON.stringify(text.slice(0, 40))}`)
+      if (bytes.length % 8 !== 0) throw new StatgraphError('STATGRAPH_CORRUPT_ROLLUP', `statgraph: a stored visitor sketch is unreadable: ${JSON.stringify(text.slice(0, 40))}`)
       sketch.#exact = undefined
       sketch.#words = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))
       return sketch
     }
     const registers = text.startsWith('d:') ? Buffer.from(body, 'base64') : undefined
     if (registers?.length !== REGISTERS) {
-      throw new Error(`statgraph: a stored visitor sketch is unreadable: ${JSON.stringify(text.slice(0, 40))}`)
+      throw new StatgraphError('STATGRAPH_CORRUPT_ROLLUP', `statgraph: a stored visitor sketch is unreadable: ${JSON.stringify(text.slice(0, 40))}`)
     }
     sketch.#exact = undefined
     // The decoded bytes are this sketch's alone: no copy.

@@ -1,3 +1,5 @@
+import { StatgraphError } from '../errors/statgraph-error.js'
+
 /**
  * Loads the database driver `name` only when a store needs it, so an app installs only its own
  * engine's driver; a missing or unloadable one fails with `hint`, which names the package to install.
@@ -9,6 +11,6 @@ export async function importDriver<T>(name: string, hint: string): Promise<T> {
   try {
     return (await import(name)) as T
   } catch (error) {
-    throw new Error(`statgraph: ${hint} (${String(error)})`, { cause: error })
+    throw new StatgraphError('STATGRAPH_DRIVER_MISSING', `statgraph: ${hint} (${String(error)})`, { cause: error })
   }
 }

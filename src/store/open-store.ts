@@ -5,6 +5,7 @@ import { type MysqlPromisePool, MysqlStore } from './mysql/mysql-store.js'
 import { PostgresStore } from './postgres/postgres-store.js'
 import { type SqliteDatabase, SqliteStore } from './sqlite/sqlite-store.js'
 import type { Store } from './store.js'
+import { StatgraphError } from '../errors/statgraph-error.js'
 
 /**
  * Where statgraph keeps its rows: a SQLite file path (default `./statistics.db`), a `postgres://`
@@ -31,7 +32,7 @@ export function openStore(database: DatabaseOption, { table, schema, limits, max
   if (typeof database === 'string') {
     if (POSTGRES_URL.test(database)) return new PostgresStore({ database, table, schema, limits, maxValues })
     if (MYSQL_URL.test(database)) return new MysqlStore({ database: database.replace(MYSQL_URL, 'mysql://'), table, schema, limits, maxValues })
-    if (database === '') throw new TypeError('statgraph: "database" is an empty string; pass a file path such as "./statistics.db"')
+    if (database === '') throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "database" is an empty string; pass a file path such as "./statistics.db"')
     return new SqliteStore({ database, table, maxValues })
   }
   if (isStore(database)) return database
@@ -44,7 +45,8 @@ export function openStore(database: DatabaseOption, { table, schema, limits, max
   if (isPostgresPool(database)) return new PostgresStore({ database, table, schema, limits, maxValues })
   if (isMysqlPool(database)) return new MysqlStore({ database, table, schema, limits, maxValues })
   if (typeof database === 'object' && database !== null && 'prepare' in database) return new SqliteStore({ database, table, maxValues })
-  throw new TypeError(
+  throw new StatgraphError(
+    'STATGRAPH_INVALID_OPTION',
     'statgraph: "database" must be a SQLite file path, a postgres:// or mysql:// URL, a better-sqlite3 Database, ' +
       'a pg.Pool, a mysql2 pool, a Kysely instance or a Store',
   )

@@ -1,4 +1,5 @@
 import { type ResourceLimits, Worker } from 'node:worker_threads'
+import { StatgraphError, type StatgraphErrorCode } from '../errors/statgraph-error.js'
 
 /** The longest {@link WorkerChannel.close} waits for the worker's last answer. */
 const CLOSE_WAIT_MS = 5000
@@ -7,6 +8,13 @@ const CLOSE_WAIT_MS = 5000
 export interface WorkerReply {
   id: number
   error?: string
+  /** The error's code, if it was a StatgraphError: it crosses the thread with the message. */
+  code?: StatgraphErrorCode
+}
+
+/** The reply a worker sends when request `id` failed with `error`. */
+export function errorReply(id: number, error: unknown): WorkerReply {
+  return { id, error: error instanceof Error ? error.message : String(error), code: error instanceof StatgraphError ? error.code : undefined }
 }
 
 /**
@@ -84,7 +92,7 @@ export class WorkerChannel<Request extends { id: number }, Reply extends WorkerR
       this.#pending.delete(reply.id)
       if (this.#pending.size === 0) worker.unref()
       if (reply.error === undefined) pending?.resolve(reply)
-      else pending?.reject(new Error(reply.error))
+      else pending?.reject(reply.code === undefined ? new Error(reply.error) : new StatgraphError(reply.code, reply.error))
     })
     const fail = (error: Error) => {
       if (this.#worker === worker) this.#worker = undefined
@@ -92,7 +100,7 @@ export class WorkerChannel<Request extends { id: number }, Reply extends WorkerR
       this.#pending.clear()
     }
     worker.on('error', fail)
-    worker.on('exit', (code) => fail(new Error(`statgraph: a worker thread stopped (exit code ${code})`)))
+    worker.on('exit', (code) => fail(new StatgraphError('STATGRAPH_WORKER_STOPPED', `statgraph: a worker thread stopped (exit code ${code})`)))
     return worker
   }
 }

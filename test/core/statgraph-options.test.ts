@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import Fastify from 'fastify'
 import { statgraph as fastifyStatgraph } from '../../src/adapters/fastify.js'
 import { resolveOptions, type StatgraphOptions } from '../../src/core/statgraph-options.js'
-import type { StatgraphError } from '../../src/errors/statgraph-error.js'
+import { StatgraphError } from '../../src/errors/statgraph-error.js'
 
 afterEach(() => {
   vi.unstubAllEnvs()
@@ -22,7 +22,6 @@ describe('resolveOptions', () => {
 
   it.each([
     [{}],
-    [{ token: '' }],
     [{ username: 'a' }],
     [{ username: '', password: 'b' }],
     [{ username: 'a:b', password: 'c' }],
@@ -32,19 +31,26 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({ auth: auth as never })).toThrow('"auth" must be { username, password }')
   })
 
+  it.each([[{ token: '' }], [{ token: undefined }], [{ username: 'admin', password: undefined }], [{ username: 'admin', password: '' }]])(
+    'refuses auth %j naming the unset secret, as an environment variable leaves it',
+    (auth) => {
+      expect(() => resolveOptions({ auth })).toThrow(/"auth\.(token|password)" is unset or empty; set it/)
+    },
+  )
+
   it('refuses an option it does not know, naming the closest one, with a stable code', () => {
     const refused = (options: Record<string, unknown>) => {
       try {
         resolveOptions(options as StatgraphOptions<unknown, unknown>)
       } catch (error) {
-        return { code: (error as StatgraphError).code, message: (error as Error).message, isTypeError: error instanceof TypeError }
+        return { code: (error as StatgraphError).code, message: (error as Error).message, isStatgraphError: error instanceof StatgraphError }
       }
       return undefined
     }
-    expect(refused({ databse: './stats.db' })).toMatchObject({ code: 'STATGRAPH_UNKNOWN_OPTION', message: expect.stringContaining('no option "databse"; did you mean "database"?'), isTypeError: true })
+    expect(refused({ databse: './stats.db' })).toMatchObject({ code: 'STATGRAPH_UNKNOWN_OPTION', message: expect.stringContaining('no option "databse"; did you mean "database"?'), isStatgraphError: true })
     expect(refused({ trust_proxy: 1 })?.message).toContain('did you mean "trustProxy"?')
     expect(refused({ colour: 'blue' })?.message).not.toContain('did you mean')
-    expect(refused({ prefix: 'stats/' })).toMatchObject({ code: 'STATGRAPH_INVALID_OPTION', isTypeError: true })
+    expect(refused({ prefix: 'stats/' })).toMatchObject({ code: 'STATGRAPH_INVALID_OPTION', isStatgraphError: true })
     expect(refused({ database: './stats.db', trustProxy: 1, logger: console })).toBeUndefined()
   })
 

@@ -1,5 +1,6 @@
 import { type Kysely, MysqlAdapter, PostgresAdapter, type QueryExecutor, SqliteAdapter } from 'kysely'
 import type { RequestDatabase } from './request-table.js'
+import { StatgraphError } from '../../errors/statgraph-error.js'
 
 /** Any `Kysely<DB>` instance, whatever its `DB` type: all statgraph asks of it is its executor. */
 export interface KyselyInstance {
@@ -30,7 +31,8 @@ export function kyselyEngine(db: KyselyInstance): Engine | undefined {
 export function checkedKysely(db: KyselyInstance, engine: Engine): Kysely<RequestDatabase> {
   const actual = kyselyEngine(db)
   if (actual !== engine) {
-    throw new TypeError(
+    throw new StatgraphError(
+      'STATGRAPH_INVALID_OPTION',
       `statgraph: the Kysely instance passed as "database" talks to ${actual ?? 'an engine statgraph has no store for'}, not ${engine}; ` +
         'statgraph stores statistics in SQLite, PostgreSQL or MySQL/MariaDB',
     )

@@ -24,6 +24,7 @@ import { nullableNumber } from './sql-values.js'
 import { withTimeout } from './with-timeout.js'
 import { writeTransaction } from './write-transaction.js'
 import { rowsWhere, spanWhere } from './rows-where.js'
+import { StatgraphError } from '../../errors/statgraph-error.js'
 
 /** How long a write may take on a database server, in ms; see {@link KyselyStoreConfig.limits}. */
 export interface WriteLimits {
@@ -172,7 +173,7 @@ export class KyselyStore implements Store {
     if (error !== undefined) {
       // statgraph's own errors already say what to do.
       if (error instanceof Error && error.message.startsWith('statgraph:')) throw error
-      throw new Error(`statgraph: migrating table "${this.#table}" failed: ${String(error)}`, { cause: error })
+      throw new StatgraphError('STATGRAPH_MIGRATION_FAILED', `statgraph: migrating table "${this.#table}" failed: ${String(error)}`, { cause: error })
     }
   }
 

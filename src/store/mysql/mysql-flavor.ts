@@ -3,6 +3,7 @@ import { rowsInList } from '../kysely/shared-clauses.js'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
 import type { TimeBucket } from '../../stats/time-bucket.js'
 import { fromUtcText, toUtcText } from '../../stats/utc-text.js'
+import { StatgraphError } from '../../errors/statgraph-error.js'
 
 const BUCKET_FORMAT: Record<TimeBucket, string> = { day: '%Y-%m-%d', hour: '%Y-%m-%d %H', minute: '%Y-%m-%d %H:%i' }
 
@@ -53,7 +54,7 @@ export const mysqlFlavor: SqlFlavor = {
     const { rows } = await sql<{ name: string }>`select collation_name as name from information_schema.collations
       where collation_name in ('utf8mb4_0900_bin', 'utf8mb4_nopad_bin')`.execute(db)
     const collation = rows[0]?.name
-    if (collation === undefined) throw new Error('statgraph: this MySQL server has no binary utf8mb4 collation without padding; MySQL 8 or MariaDB 10.2 or later is needed')
+    if (collation === undefined) throw new StatgraphError('STATGRAPH_UNSUPPORTED', 'statgraph: this MySQL server has no binary utf8mb4 collation without padding; MySQL 8 or MariaDB 10.2 or later is needed')
     for (const table of tables) await sql`alter table ${table} convert to character set utf8mb4 collate ${sql.raw(collation)}`.execute(db)
   },
   // IGNORE counts only new rows as affected, and locks an existing one for reading only (ON
