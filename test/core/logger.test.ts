@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import { join } from 'node:path'
 import Fastify from 'fastify'
+import pino from 'pino'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { statgraph as fastifyStatgraph } from '../../src/adapters/fastify.js'
 import { statgraph as nodeStatgraph } from '../../src/adapters/node.js'
@@ -51,6 +52,21 @@ describe('the logger option', () => {
       'the failed write in the app’s log',
     )
     // pino's level for error.
+    expect(line?.level).toBe(50)
+  })
+
+  it('takes a pino logger as it is, as the README shows', async () => {
+    const logged: string[] = []
+    const stream = { write: (line: string) => void logged.push(line) }
+    const listener = nodeStatgraph((_req, res) => res.end('hi'), { database: unwritable, logger: pino({}, stream), recorder: { flushInterval: 50 } })
+    const server = await listen(createServer(listener))
+    closers.push(() => server.close(), () => listener.close())
+    await fetch(`${server.url}/`)
+    const line = await poll(
+      async () => logged.map((text) => JSON.parse(text) as { level: number; msg: string }).find((entry) => entry.msg.startsWith('statgraph: writing request statistics failed')),
+      (entry) => entry !== undefined,
+      'the failed write in pino’s output',
+    )
     expect(line?.level).toBe(50)
   })
 
