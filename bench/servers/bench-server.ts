@@ -20,6 +20,7 @@ const discardingStore: Store = {
   insertBatch: async () => {},
   stats: () => Promise.reject(new Error('the discarding store keeps nothing')),
   requests: () => Promise.reject(new Error('the discarding store keeps nothing')),
+  search: () => Promise.reject(new Error('the discarding store keeps nothing')),
   requestsAfter: () => Promise.reject(new Error('the discarding store keeps nothing')),
   prune: async () => 0,
   pruneRollups: async () => 0,

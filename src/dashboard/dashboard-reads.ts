@@ -3,7 +3,7 @@ import type { RequestRow, Store } from '../store/store.js'
 import { type ExportFormat, type ExportPage, readExportPage } from './export-page.js'
 
 /** What the dashboard reads: the store's answers, and exports a page at a time. */
-export interface DashboardReads extends Pick<Store, 'stats' | 'requests'> {
+export interface DashboardReads extends Pick<Store, 'stats' | 'requests' | 'search'> {
   exportPage(query: Omit<RequestsQuery, 'format'>, after: RequestRow | undefined, limit: number, format: ExportFormat): Promise<ExportPage>
 }
 
@@ -12,6 +12,7 @@ export function storeReads(store: Store): DashboardReads {
   return {
     stats: (query) => store.stats(query),
     requests: (query) => store.requests(query),
+    search: (query) => store.search(query),
     exportPage: (query, after, limit, format) => readExportPage(store, query, after, limit, format),
   }
 }

@@ -2,6 +2,7 @@ import { CONSOLE_LOGGER, type Logger } from '../log/logger.js'
 import { QueryError } from '../stats/query-error.js'
 import type { Store } from '../store/store.js'
 import { parseRequestsQuery } from '../stats/requests-query.js'
+import { parseSearchQuery, type SearchAnswer } from '../stats/search-query.js'
 import { parseStatsQuery } from '../stats/stats-query.js'
 import type { Stats } from '../stats/stats.js'
 import { exportStream } from './export-stream.js'
@@ -48,7 +49,7 @@ const SECURITY_HEADERS = {
 
 /**
  * The dashboard's page, assets and JSON API under `prefix`:
- * `GET {prefix}` (the page), `GET {prefix}/api/stats`, `GET {prefix}/api/requests` (JSON or CSV).
+ * `GET {prefix}` (the page), `GET {prefix}/api/stats`, `GET {prefix}/api/requests` (JSON or CSV), `GET {prefix}/api/search`.
  * A bad parameter answers 400 with `{ "error": … }`; a database failure 503; never a stack trace.
  *
  * @example
@@ -76,6 +77,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       ...(await reads.stats(query)),
     }
     return json(200, answer)
+  }
+
+  async function search(params: URLSearchParams): Promise<Response> {
+    const query = parseSearchQuery(params, { defaultDateSpan: options.defaultDateSpan, now: now() })
+    return json(200, { field: query.field, q: query.text, rows: await reads.search(query) } satisfies SearchAnswer)
   }
 
   async function requests(params: URLSearchParams): Promise<Response> {
@@ -114,6 +120,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       if (path === '' || path === '/') return html(page)
       if (path === '/api/stats') return await stats(url.searchParams)
       if (path === '/api/requests') return await requests(url.searchParams)
+      if (path === '/api/search') return await search(url.searchParams)
       if (path === '/api/health') {
         // 503 while writes fail, so that a load balancer's or Kubernetes' probe sees it.
         const health = options.health?.() ?? null

@@ -1,6 +1,7 @@
 import type { RequestsQuery } from '../stats/requests-query.js'
 import type { StatsQuery } from '../stats/stats-query.js'
-import type { StoreStats } from '../stats/stats.js'
+import type { SearchQuery } from '../stats/search-query.js'
+import type { BreakdownEntry, StoreStats } from '../stats/stats.js'
 import type { TableName } from '../store/open-store.js'
 import type { RequestPage, RequestRow } from '../store/store.js'
 import { WorkerChannel, type WorkerReply } from '../thread/worker-channel.js'
@@ -12,6 +13,7 @@ import type { ExportFormat, ExportPage } from './export-page.js'
 export type ReaderRequest =
   | { id: number; stats: StatsQuery }
   | { id: number; requests: Omit<RequestsQuery, 'format'> }
+  | { id: number; search: SearchQuery }
   | { id: number; exportPage: { query: Omit<RequestsQuery, 'format'>; after: RequestRow | undefined; limit: number; format: ExportFormat } }
   | { id: number; close: true }
 
@@ -42,6 +44,10 @@ export class ReaderThread implements DashboardReads {
 
   async stats(query: StatsQuery): Promise<StoreStats> {
     return (await this.#channel.request({ stats: query })).value as StoreStats
+  }
+
+  async search(query: SearchQuery): Promise<BreakdownEntry<string>[]> {
+    return (await this.#channel.request({ search: query })).value as BreakdownEntry<string>[]
   }
 
   async requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage> {

@@ -17,9 +17,11 @@ port.on('message', (request: ReaderRequest) => {
       ? store.stats(request.stats)
       : 'requests' in request
         ? store.requests(request.requests)
-        : 'exportPage' in request
-          ? readExportPage(store, request.exportPage.query, request.exportPage.after, request.exportPage.limit, request.exportPage.format)
-          : store.close()
+        : 'search' in request
+          ? store.search(request.search)
+          : 'exportPage' in request
+            ? readExportPage(store, request.exportPage.query, request.exportPage.after, request.exportPage.limit, request.exportPage.format)
+            : store.close()
   answer.then(
     // An export page's bytes move to the app's thread rather than being copied.
     (value) => port.postMessage({ id: request.id, value } satisfies ReaderReply, isExportPage(value) ? [value.bytes.buffer as ArrayBuffer] : []),

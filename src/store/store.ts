@@ -1,7 +1,8 @@
 import type { RequestRecord } from '../record/request-record.js'
 import type { RequestsQuery, RowsQuery } from '../stats/requests-query.js'
+import type { SearchQuery } from '../stats/search-query.js'
 import type { StatsQuery } from '../stats/stats-query.js'
-import type { StoreStats } from '../stats/stats.js'
+import type { BreakdownEntry, StoreStats } from '../stats/stats.js'
 
 /** A stored request as the API lists it: the record, its row id, and its date as ISO 8601. */
 export interface RequestRow extends Omit<RequestRecord, 'date'> {
@@ -36,6 +37,8 @@ export interface Store {
   insertBatch(records: readonly RequestRecord[], options?: InsertOptions): Promise<void>
   /** Answers the dashboard's stats query. */
   stats(query: StatsQuery): Promise<StoreStats>
+  /** The values of a column that contain a text, the most requested first (the page's table search). */
+  search(query: SearchQuery): Promise<BreakdownEntry<string>[]>
   /** Raw rows, newest first. */
   requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage>
   /**

@@ -244,6 +244,9 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
       requests: async () => {
         throw new Error('disk full')
       },
+      search: async () => {
+        throw new Error('disk full')
+      },
       requestsAfter: async () => {
         throw new Error('disk full')
       },

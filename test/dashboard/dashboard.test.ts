@@ -23,6 +23,24 @@ describe('createDashboard', () => {
     await store.close()
   })
 
+  it('answers the search API with matching values, and a bad search with a 400 that says why', async () => {
+    const { store, handle } = dashboard()
+    await store.insertBatch([record({ path: '/Docs/a', date: Date.UTC(2026, 0, 15, 1) }), record({ path: '/docs/b', date: Date.UTC(2026, 0, 14) })])
+    const found = await handle(get('/api/search?field=path&q=docs'))
+    expect(await found.json()).toEqual({ field: 'path', q: 'docs', rows: [{ key: '/Docs/a', count: 1 }, { key: '/docs/b', count: 1 }] })
+    for (const [query, message] of [
+      ['field=path', '"q" is the text to look for'],
+      ['q=docs', '"field" is needed'],
+      ['field=password&q=x', '"field" must be one of path, route'],
+      [`field=path&q=${'x'.repeat(201)}`, '"q" must be at most 200 characters'],
+    ]) {
+      const refused = await handle(get(`/api/search?${query}`))
+      expect(refused.status).toBe(400)
+      expect(((await refused.json()) as { error: string }).error).toContain(message)
+    }
+    await store.close()
+  })
+
   it('answers 403 with a hint everywhere when closed', async () => {
     const { store, handle } = dashboard('forbidden')
     for (const path of ['', '/api/stats', '/assets/app.js']) {

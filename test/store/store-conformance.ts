@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import type { SqlFlavor } from '../../src/store/kysely/sql-flavor.js'
 import { parseRequestsQuery } from '../../src/stats/requests-query.js'
+import { parseSearchQuery } from '../../src/stats/search-query.js'
 import { HISTOGRAM_RELATIVE_ERROR } from '../../src/stats/latency-histogram.js'
 import { parseStatsQuery, type StatsQuery } from '../../src/stats/stats-query.js'
 import { BUCKET_MS } from '../../src/stats/time-bucket.js'
@@ -270,6 +271,34 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       expect(stats.paths.find((p) => p.key === '/untimed')).toMatchObject({ count: 1, avgResponseTime: null, p95ResponseTime: null })
       const rows = await store.requests(requestsQuery('start=2026-01-15&end=2026-01-15&path=/untimed'))
       expect(rows.rows[0]?.response_time).toBeNull()
+    })
+
+    it('finds the values of a column that contain a text, case aside, wildcards as plain text, in the range and filters', async () => {
+      const store = open()
+      const day = Date.UTC(2026, 0, 15, 12)
+      const at = (path: string, times: number, extra: Partial<RequestRecord> = {}) =>
+        Array.from({ length: times }, (_, i) => record({ path, date: day + i, ...extra }))
+      await store.insertBatch([
+        ...at('/Users/1', 3),
+        ...at('/users/2', 5),
+        ...at('/users/3', 1, { method: 'POST' }),
+        ...at('/100%_off', 2),
+        ...at('/100 percent', 1),
+        ...at('/users/old', 4, { date: Date.UTC(2026, 0, 2) }),
+        ...at('/a!b', 1, { referrer: 'https://Example.com/x' }),
+      ])
+      const search = (params: string) => store.search(parseSearchQuery(new URLSearchParams(`start=2026-01-15&end=2026-01-15&${params}`), { defaultDateSpan: 7 }))
+      expect(await search('field=path&q=USERS')).toEqual([
+        { key: '/users/2', count: 5 },
+        { key: '/Users/1', count: 3 },
+        { key: '/users/3', count: 1 },
+      ])
+      expect(await search('field=path&q=users&limit=1')).toEqual([{ key: '/users/2', count: 5 }])
+      expect(await search('field=path&q=users&method=POST')).toEqual([{ key: '/users/3', count: 1 }])
+      expect(await search('field=path&q=0%_')).toEqual([{ key: '/100%_off', count: 2 }])
+      expect(await search('field=path&q=!')).toEqual([{ key: '/a!b', count: 1 }])
+      expect(await search('field=referrer&q=example.COM')).toEqual([{ key: 'https://Example.com/x', count: 1 }])
+      expect(await search('field=path&q=nothing-like-it')).toEqual([])
     })
 
     it('answers an empty range with zeros and nulls, not errors', async () => {

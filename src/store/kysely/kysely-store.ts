@@ -3,8 +3,9 @@ import { type Kysely, Migrator, type RawBuilder, sql } from 'kysely'
 import type { RequestRecord } from '../../record/request-record.js'
 import { RollupBatch, type RollupSource } from '../../stats/rollup-batch.js'
 import type { RequestsQuery, RowsQuery } from '../../stats/requests-query.js'
+import type { SearchQuery } from '../../stats/search-query.js'
 import type { StatsQuery } from '../../stats/stats-query.js'
-import type { StoreStats } from '../../stats/stats.js'
+import type { BreakdownEntry, StoreStats } from '../../stats/stats.js'
 import { statsFromRollups } from '../rollup-cells.js'
 import type { InsertOptions, RequestPage, RequestRow, Store } from '../store.js'
 import { BatchLedger } from './batch-ledger.js'
@@ -17,6 +18,7 @@ import { RollupReader } from './rollup-reader.js'
 import { pruneRollupTables, rollupTables, type RollupTables, type SqlRunner } from './rollup-tables.js'
 import { type InsertRows, multiRowInsert } from './insert-rows.js'
 import { RequestRows } from './request-rows.js'
+import { ValueSearch } from './value-search.js'
 import { RollupWriter } from './rollup-writer.js'
 import { DEFAULT_MAX_VALUES } from './value-bound.js'
 import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
@@ -97,6 +99,7 @@ export class KyselyStore implements Store {
   readonly #rollupReader: RollupReader
   readonly #raw: RawStats
   readonly #rows: RequestRows
+  readonly #search: ValueSearch
   readonly #batches: BatchLedger
   readonly #sealer: DaySealer
   readonly #blockSealer: BlockSealer
@@ -129,6 +132,7 @@ export class KyselyStore implements Store {
     })
     this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
+    this.#search = new ValueSearch(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#batches = new BatchLedger(this.#rollups.batches, config.flavor)
     const sealing = { db: this.#db as Kysely<unknown>, tables: this.#rollups, flavor: config.flavor, lockMs: this.#limits.lockMs, maxValues: this.#maxValues, insertRows: this.#insertRows }
     this.#sealer = new DaySealer(sealing)
@@ -250,6 +254,11 @@ export class KyselyStore implements Store {
   async statsFromRaw(query: StatsQuery): Promise<StoreStats> {
     await this.migrate()
     return this.#raw.answer(query, rowsWhere(this.#flavor, query))
+  }
+
+  async search(query: SearchQuery): Promise<BreakdownEntry<string>[]> {
+    await this.migrate()
+    return this.#search.find(query)
   }
 
   async requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage> {
