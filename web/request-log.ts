@@ -1,12 +1,20 @@
 // The raw request log of the view, newest first, a page at a time — the seed's per-path table.
-import type { RequestRow } from '../src/store/store.js'
+import type { RequestPage, RequestRow } from '../src/store/store.js'
 import { DataTable } from './data-table.js'
 import { el } from './dom.js'
 import { bytes, count, ms, when } from './format.js'
 
 const PAGE = 50
 
-type Fetch = (params: URLSearchParams) => Promise<{ total: number; rows: RequestRow[] }>
+type Fetch = (params: URLSearchParams) => Promise<RequestPage>
+
+/** The API parameters of the log's page at `offset` for the view's `params`. */
+export function logParams(params: URLSearchParams, offset = 0): URLSearchParams {
+  const page = new URLSearchParams(params)
+  page.set('limit', String(PAGE))
+  page.set('offset', String(Math.max(0, offset)))
+  return page
+}
 
 export class RequestLog {
   readonly element: HTMLElement
@@ -27,14 +35,14 @@ export class RequestLog {
       columns: [
         { label: 'Date (UTC)', value: (row) => when(row.date) },
         { label: 'Path', value: (row) => row.path, clip: true },
-        { label: 'Method', value: (row) => row.method },
+        { label: 'Method', value: (row) => row.method, optional: true },
         { label: 'Status', value: (row) => row.status_code, numeric: true },
-        { label: 'Mimetype', value: (row) => row.mimetype },
-        { label: 'Size', value: (row) => row.size, render: (row) => bytes(row.size), numeric: true },
+        { label: 'Mimetype', value: (row) => row.mimetype, clip: true, optional: true },
+        { label: 'Size', value: (row) => row.size, render: (row) => bytes(row.size), numeric: true, optional: true },
         { label: 'Duration', value: (row) => row.response_time, render: (row) => ms(row.response_time), numeric: true },
-        { label: 'Browser', value: (row) => row.browser },
-        { label: 'Referrer', value: (row) => row.referrer, clip: true },
-        { label: 'User agent', value: (row) => row.user_agent, clip: true },
+        { label: 'Browser', value: (row) => row.browser, optional: true },
+        { label: 'Referrer', value: (row) => row.referrer, clip: true, optional: true },
+        { label: 'User agent', value: (row) => row.user_agent, clip: true, optional: true },
       ],
     })
     this.#previous.addEventListener('click', () => void this.#go(this.#offset - PAGE))
@@ -42,19 +50,27 @@ export class RequestLog {
     this.element = el('div', { className: 'log' }, this.#table.element, el('nav', { className: 'pager', ariaLabel: 'Request pages' }, this.#previous, this.#position, this.#next))
   }
 
-  /** Shows the page at the current offset for `params` (the view's range and filters). */
-  async update(params: URLSearchParams): Promise<void> {
+  /**
+   * Shows `page`, read for `params` (the view's range and filters) at the offset the log is at: the
+   * first page, or, on a live refresh, the one the reader turned to.
+   */
+  show(params: URLSearchParams, page: RequestPage): void {
     this.#params = params
-    await this.#go(this.#offset)
+    this.#showPage(page)
+  }
+
+  get offset(): number {
+    return this.#offset
   }
 
   async #go(offset: number): Promise<void> {
     if (this.#params === undefined) return
-    const params = new URLSearchParams(this.#params)
-    params.set('limit', String(PAGE))
-    params.set('offset', String(Math.max(0, offset)))
-    const page = await this.#fetch(params)
+    const page = await this.#fetch(logParams(this.#params, offset))
     this.#offset = Math.max(0, offset)
+    this.#showPage(page)
+  }
+
+  #showPage(page: RequestPage): void {
     this.#table.update(page.rows)
     const first = page.total === 0 ? 0 : this.#offset + 1
     this.#position.textContent = `${count(first)}–${count(this.#offset + page.rows.length)} of ${count(page.total)}`

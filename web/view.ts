@@ -10,9 +10,14 @@ export const FILTER_KEYS = ['route', 'path', 'status', 'method', 'browser', 'pla
 export type FilterKey = (typeof FILTER_KEYS)[number] & keyof StatsFilters
 export type Filters = Partial<Record<FilterKey, string>>
 
+/** Which requests count: all, people only, or bots only (the API's `bot=`). */
+export const AUDIENCES = { all: 'All traffic', humans: 'People', bots: 'Bots' } as const
+export type Audience = keyof typeof AUDIENCES
+
 export interface View {
   range: { preset: Preset } | { start: string; end: string }
   filters: Filters
+  audience: Audience
   /** The routes table groups by literal path or by the route pattern the framework matched. */
   group: 'path' | 'route'
   /** Refresh every few seconds. */
@@ -47,7 +52,14 @@ export function readView(search: string, defaultSpan: number): View {
     const value = params.get(key)
     if (value !== null && value !== '') filters[key] = value
   }
-  return { range, filters, group: params.get('group') === 'route' ? 'route' : 'path', live: params.get('live') === '1' }
+  const audience = params.get('audience')
+  return {
+    range,
+    filters,
+    audience: audience === 'humans' || audience === 'bots' ? audience : 'all',
+    group: params.get('group') === 'route' ? 'route' : 'path',
+    live: params.get('live') === '1',
+  }
 }
 
 export function toSearch(view: View): string {
@@ -61,19 +73,29 @@ export function toSearch(view: View): string {
     const value = view.filters[key]
     if (value !== undefined) params.set(key, value)
   }
+  if (view.audience !== 'all') params.set('audience', view.audience)
   if (view.group === 'route') params.set('group', 'route')
   if (view.live) params.set('live', '1')
   return `?${params}`
 }
 
-/** The API parameters for the view's filters. */
+/** The API parameters for the view's filters and audience. */
 function filterParams(view: View): URLSearchParams {
   const params = new URLSearchParams()
   for (const key of FILTER_KEYS) {
     const value = view.filters[key]
     if (value !== undefined) params.set(key, value)
   }
+  if (view.audience !== 'all') params.set('bot', String(view.audience === 'bots'))
   return params
+}
+
+/** The UTC days the view's range spans at instant `now`, for the From / To inputs. */
+export function rangeDays(view: View, now: number): { start: string; end: string } {
+  if ('start' in view.range) return view.range
+  const params = apiParams(view, now)
+  const day = (key: string) => (params.get(key) ?? '').slice(0, 10)
+  return params.has('start') ? { start: day('start'), end: day('end') } : { start: day('from'), end: day('to') }
 }
 
 /** The API parameters for the view's range and filters, at instant `now`. */
@@ -92,6 +114,18 @@ export function apiParams(view: View, now: number): URLSearchParams {
     params.set('end', new Date(now).toISOString().slice(0, 10))
   }
   return params
+}
+
+/**
+ * The instants [from, to) that `params` (from {@link apiParams}) span, as the API writes them;
+ * undefined for days that are no dates (a hand-edited URL), which the API itself refuses, saying why.
+ */
+export function spanOf(params: URLSearchParams): { from: string; to: string } | undefined {
+  const from = params.get('from')
+  if (from !== null) return { from, to: params.get('to') ?? new Date().toISOString() }
+  const start = Date.parse(`${params.get('start')}T00:00:00Z`)
+  const end = Date.parse(`${params.get('end')}T00:00:00Z`) + 86_400_000
+  return Number.isNaN(start) || Number.isNaN(end) ? undefined : { from: new Date(start).toISOString(), to: new Date(end).toISOString() }
 }
 
 /** The same filters over the period of the same length just before [from, to). */

@@ -198,7 +198,7 @@ describe.skipIf(!chromiumHere)('the dashboard page in headless Chromium', () => 
     expect(paths).toEqual([...paths].sort((a, b) => a.localeCompare(b)))
     expect(await page.locator('#routes th').first().getAttribute('aria-sort')).toBe('ascending')
     await page.getByRole('searchbox', { name: 'Search routes' }).fill('users')
-    expect(await page.locator('#routes tbody td:first-child').allTextContents()).toEqual(['/users/1', '/users/2'])
+    await expect.poll(() => page.locator('#routes tbody td:first-child').allTextContents()).toEqual(['/users/1', '/users/2'])
     await page.close()
   })
 
