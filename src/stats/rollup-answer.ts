@@ -69,9 +69,9 @@ export class RollupAnswer {
         uniqueHits: visitors.points.get(start) ?? cell?.visitorCount ?? 0,
         errors: cell?.errors ?? 0,
         avgResponseTime: cell === undefined ? null : average(cell),
-        p50ResponseTime: cell?.histogram?.percentile(50) ?? null,
-        p95ResponseTime: cell?.histogram?.percentile(95) ?? null,
-        p99ResponseTime: cell?.histogram?.percentile(99) ?? null,
+        p50ResponseTime: percentileOf(cell, 50),
+        p95ResponseTime: percentileOf(cell, 95),
+        p99ResponseTime: percentileOf(cell, 99),
       }
     })
     const entries = (dim: RollupDimension) => this.top(dim).map((cell) => ({ key: cell.key, count: cell.hits }))
@@ -92,7 +92,7 @@ export class RollupAnswer {
     const other = Object.fromEntries(
       Object.entries(lists).map(([name, list]) => [name, (name === 'exceptions' ? withException : total.hits) - listed(list)]),
     ) as StoreStats['other']
-    const [p50, p95, p99] = PERCENTILES.map((percent) => total.histogram?.percentile(percent) ?? null)
+    const [p50, p95, p99] = PERCENTILES.map((percent) => percentileOf(total, percent))
     return {
       hits: total.hits,
       uniqueHits: visitors.total ?? total.visitors?.count() ?? 0,
@@ -112,7 +112,7 @@ export class RollupAnswer {
       uniqueHits: cell.visitors?.count() ?? null,
       errors: cell.errors,
       avgResponseTime: average(cell),
-      p95ResponseTime: cell.histogram?.percentile(95) ?? null,
+      p95ResponseTime: percentileOf(cell, 95),
       lastRequested: new Date(cell.last).toISOString(),
     }))
   }
@@ -143,4 +143,13 @@ function mergeInto<K>(cells: Map<K, RollupCell>, key: K, cell: RollupCell): void
 
 function average(cell: RollupCell): number | null {
   return cell.timed === 0 ? null : cell.timeSum / cell.timed
+}
+
+/**
+ * A cell's percentile, read from its histogram — whose bins' representative values can lie above the
+ * slowest request in them — and so never above the cell's exact maximum.
+ */
+function percentileOf(cell: RollupCell | undefined, percent: number): number | null {
+  const value = cell?.histogram?.percentile(percent) ?? null
+  return value === null || cell?.timeMax === null || cell?.timeMax === undefined ? value : Math.min(value, cell.timeMax)
 }

@@ -273,6 +273,21 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       expect(rows.rows[0]?.response_time).toBeNull()
     })
 
+    it('never answers a percentile above the slowest request it summarises', async () => {
+      const store = open()
+      // One request per path, each time somewhere inside a histogram bin, where the bin's value may lie above it.
+      const times = Array.from({ length: 40 }, (_, i) => 3 * 1.37 ** i + 0.001 * i)
+      await store.insertBatch(times.map((time, i) => record({ path: `/p${i}`, response_time: time, date: Date.UTC(2026, 0, 15, 12) + i })))
+      const stats = await store.stats(statsQuery('start=2026-01-15&end=2026-01-15&bucket=day'))
+      for (const [i, time] of times.entries()) {
+        const line = stats.paths.find((path) => path.key === `/p${i}`)
+        expect(line?.p95ResponseTime ?? 0).toBeLessThanOrEqual(time)
+      }
+      const { p50, p95, p99, max } = stats.responseTime
+      for (const value of [p50, p95, p99]) expect(value ?? 0).toBeLessThanOrEqual(max ?? 0)
+      for (const point of stats.timeseries) expect(point.p99ResponseTime ?? 0).toBeLessThanOrEqual(max ?? 0)
+    })
+
     it('finds the values of a column that contain a text, case aside, wildcards as plain text, in the range and filters', async () => {
       const store = open()
       const day = Date.UTC(2026, 0, 15, 12)
