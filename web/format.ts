@@ -1,6 +1,8 @@
 // How numbers, times and instants read on the page. Instants are UTC, like the range picker.
 import type { TimeBucket } from '../src/stats/time-bucket.js'
 
+export { formatBytes as bytes, formatMs as ms } from '../src/format/units.js'
+
 const number = new Intl.NumberFormat('en-US')
 const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 })
 
@@ -10,23 +12,6 @@ export function count(value: number): string {
 
 export function share(part: number, whole: number): string {
   return whole === 0 ? '–' : percent.format(part / whole)
-}
-
-export function ms(value: number | null): string {
-  if (value === null) return '–'
-  if (value >= 10_000) return `${(value / 1000).toFixed(1)} s`
-  return `${value < 10 ? value.toFixed(2) : Math.round(value)} ms`
-}
-
-export function bytes(value: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB']
-  let scaled = value
-  let unit = 0
-  while (scaled >= 1000 && unit < units.length - 1) {
-    scaled /= 1000
-    unit++
-  }
-  return `${unit === 0 ? scaled : scaled.toFixed(1)} ${units[unit]}`
 }
 
 /** `2026-01-15 13:04:05` for an ISO instant. */

@@ -1,7 +1,8 @@
 import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
-import { csvRows, REQUEST_COLUMNS, toCsv } from '../dashboard/csv.js'
+import { csvRows, toCsv } from '../dashboard/csv.js'
+import { exportRow, REQUEST_COLUMNS } from '../dashboard/export-row.js'
 import { parseRequestsQuery } from '../stats/requests-query.js'
 import { CliError, EXIT } from './cli-error.js'
 import { type DatabaseArgs, openCliStore } from './open-cli-store.js'
@@ -34,7 +35,7 @@ export async function exportCommand(database: string, options: ExportOptions): P
     if (format === 'csv') await write(toCsv(REQUEST_COLUMNS, []))
     if (format === 'json') await write('[')
     for await (const page of store.eachPage(query)) {
-      const rows = page as unknown as Record<string, unknown>[]
+      const rows = page.map(exportRow)
       if (format === 'csv') await write(csvRows(REQUEST_COLUMNS, rows))
       else if (format === 'ndjson') await write(rows.map((row) => `${JSON.stringify(row)}\n`).join(''))
       else await write(rows.map((row, i) => `${written + i === 0 ? '\n' : ',\n'}${JSON.stringify(row)}`).join(''))

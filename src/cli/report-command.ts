@@ -1,5 +1,6 @@
 import { parseStatsQuery } from '../stats/stats-query.js'
 import type { Stats } from '../stats/stats.js'
+import { formatBytes, formatMs } from '../format/units.js'
 import { type DatabaseArgs, databaseName, openCliStore } from './open-cli-store.js'
 import { parsed, type RangeArgs, rangeParams } from './range-args.js'
 
@@ -10,7 +11,6 @@ export interface ReportOptions extends DatabaseArgs, RangeArgs {
 }
 
 const number = new Intl.NumberFormat('en-US')
-const ms = (value: number | null) => (value === null ? '–' : `${Math.round(value * 10) / 10} ms`)
 
 /** The main numbers and the top routes of a range, as a terminal table or JSON. */
 export async function reportCommand(database: string, options: ReportOptions): Promise<void> {
@@ -34,25 +34,28 @@ export async function reportCommand(database: string, options: ReportOptions): P
 export function reportText(stats: Stats, source: string): string {
   const errorRate = stats.hits === 0 ? '' : ` (${((stats.errors / stats.hits) * 100).toFixed(1)}%)`
   const t = stats.responseTime
-  const lines = [
+  // By route pattern, unless no request had one (an imported access log, plain node:http): then by path.
+  const byRoute = stats.routes.some((route) => route.key !== null)
+  const lines = byRoute ? stats.routes : stats.paths
+  const text = [
     `statgraph report: ${stats.start} to ${stats.end} (UTC), ${source}`,
     '',
     table([
       ['Hits', number.format(stats.hits)],
       ['Unique visitors', number.format(stats.uniqueHits)],
       ['Errors (5xx)', `${number.format(stats.errors)}${errorRate}`],
-      ['Bytes sent', number.format(stats.bytes)],
-      ['Response time', `avg ${ms(t.avg)}, p50 ${ms(t.p50)}, p95 ${ms(t.p95)}, p99 ${ms(t.p99)}`],
+      ['Bytes sent', formatBytes(stats.bytes)],
+      ['Response time', `avg ${formatMs(t.avg)}, p50 ${formatMs(t.p50)}, p95 ${formatMs(t.p95)}, p99 ${formatMs(t.p99)}, max ${formatMs(t.max)}`],
     ]),
     '',
     table([
-      ['Route', 'Hits', 'Unique', 'Errors', 'p95'],
-      ...stats.routes.map((route) => [route.key ?? '(no route)', number.format(route.count), route.uniqueHits === null ? '–' : number.format(route.uniqueHits), number.format(route.errors), ms(route.p95ResponseTime)]),
+      [byRoute ? 'Route' : 'Path', 'Hits', 'Unique', 'Errors', 'p95'],
+      ...lines.map((line) => [line.key ?? '(no route)', number.format(line.count), line.uniqueHits === null ? '–' : number.format(line.uniqueHits), number.format(line.errors), formatMs(line.p95ResponseTime)]),
     ], [false, true, true, true, true]),
     '',
     `Status codes: ${stats.statusCodes.map((entry) => `${entry.key} ${number.format(entry.count)}`).join(', ') || '–'}`,
   ]
-  return lines.join('\n')
+  return text.join('\n')
 }
 
 /** Columns padded to their widest cell; numbers right-aligned. Control characters from strangers are shown escaped. */

@@ -1,9 +1,3 @@
-/** The columns of a request row in exports, in reading order. */
-export const REQUEST_COLUMNS = [
-  'index', 'date', 'method', 'path', 'route', 'status_code', 'size', 'response_time', 'mimetype', 'remote_address',
-  'user_agent', 'browser', 'platform', 'bot', 'referrer', 'exception',
-] as const
-
 /**
  * RFC 4180 CSV of `rows` with the given columns. A cell a spreadsheet would read as a formula
  * (starting with `=`, `+`, `-`, `@`, tab or carriage return, or the full-width `＝`, `＋`, `－`, `＠`

@@ -1,6 +1,7 @@
 import type { RequestsQuery } from '../stats/requests-query.js'
 import type { RequestRow, Store } from '../store/store.js'
-import { csvRows, REQUEST_COLUMNS } from './csv.js'
+import { csvRows } from './csv.js'
+import { exportRow, REQUEST_COLUMNS } from './export-row.js'
 
 /** The formats an export streams in. */
 export type ExportFormat = 'csv' | 'ndjson'
@@ -28,7 +29,7 @@ export async function readExportPage(
 ): Promise<ExportPage> {
   // Skipping rows costs one offset query, at the start; every later page follows the last row.
   const rows = after === undefined && query.offset > 0 ? (await store.requests({ ...query, limit })).rows : await store.requestsAfter(query, after, limit)
-  const lines = rows as unknown as Record<string, unknown>[]
+  const lines = rows.map(exportRow)
   const text = format === 'csv' ? csvRows(REQUEST_COLUMNS, lines) : lines.map((row) => `${JSON.stringify(row)}\n`).join('')
   return { bytes: encoder.encode(text), last: rows.at(-1), count: rows.length }
 }

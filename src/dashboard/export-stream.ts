@@ -1,6 +1,7 @@
 import type { RequestsQuery } from '../stats/requests-query.js'
 import type { RequestRow } from '../store/store.js'
-import { REQUEST_COLUMNS, toCsv } from './csv.js'
+import { toCsv } from './csv.js'
+import { REQUEST_COLUMNS } from './export-row.js'
 import type { DashboardReads } from './dashboard-reads.js'
 import type { ExportFormat } from './export-page.js'
 

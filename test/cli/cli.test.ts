@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { formatBytes } from '../../src/format/units.js'
 import type { Stats } from '../../src/stats/stats.js'
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
 import { generateRecords } from '../helpers/records.js'
@@ -64,6 +65,9 @@ describe('statgraph, run as a command', () => {
     const text = await runCli(['report', database, '--start', start, '--top', '3'])
     expect(text.code).toBe(0)
     expect(text.stdout).toContain(`Hits             ${stats.hits.toLocaleString('en-US')}`)
+    // Bytes read as on the page.
+    expect(text.stdout).toContain(`Bytes sent       ${formatBytes(stats.bytes)}`)
+    expect(text.stdout).toMatch(/^Route\s+Hits\s+Unique\s+Errors\s+p95$/m)
     const top = stats.routes[0]
     expect(text.stdout).toMatch(new RegExp(`${(top?.key ?? '(no route)').replace(/[()/]/g, '\\$&')}\\s+${top?.count}`))
     expect(text.stdout.split('\n').filter((line) => / ms$/.test(line) && !line.startsWith('Response'))).toHaveLength(3)
@@ -82,7 +86,11 @@ describe('statgraph, run as a command', () => {
     const out = join(dir, 'export.json')
     const json = await runCli(['export', database, '--start', start, '--format', 'json', '--out', out])
     expect(json).toMatchObject({ code: 0, stderr: expect.stringContaining(`exported ${records.length} rows`) })
-    expect(JSON.parse(readFileSync(out, 'utf8'))).toHaveLength(records.length)
+    const exported = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>[]
+    expect(exported).toHaveLength(records.length)
+    // Every format lists the columns in one order.
+    expect(Object.keys(rows[0] ?? {})).toEqual(lines[0]?.split(','))
+    expect(Object.keys(exported[0] ?? {})).toEqual(lines[0]?.split(','))
     const empty = await runCli(['export', database, '--start', '2020-01-01', '--end', '2020-01-01', '--format', 'json'])
     expect(JSON.parse(empty.stdout)).toEqual([])
   })
@@ -151,6 +159,10 @@ describe('statgraph, run as a command', () => {
     expect(report.hits).toBe(6)
     expect(new Map(report.statusCodes.map((e) => [e.key, e.count]))).toEqual(new Map([[200, 2], [500, 2], [404, 2]]))
     expect(report.responseTime.max).toBe(1500)
+    // An access log has no route patterns: the report lists its paths.
+    const text = (await runCli(['report', target, '--start', '2026-11-26', '--end', '2026-11-26'])).stdout
+    expect(text).toMatch(/^Path\s+Hits/m)
+    expect(text.match(/^\/[abc] /gm)).toEqual(['/a ', '/b ', '/c '])
     const wrong = await runCli(['import', file, '--database', join(dir, 'wrong.db'), '--format', 'json'])
     expect(wrong).toMatchObject({ code: 0, stderr: expect.stringContaining('is --format right?') })
   })

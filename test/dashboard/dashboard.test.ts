@@ -41,6 +41,15 @@ describe('createDashboard', () => {
     await store.close()
   })
 
+  it('exports CSV and NDJSON with the same columns in the same order', async () => {
+    const { store, handle } = dashboard()
+    await store.insertBatch([record({ date: Date.UTC(2026, 0, 15, 1) })])
+    const csv = await (await handle(get('/api/requests?format=csv'))).text()
+    const ndjson = await (await handle(get('/api/requests?format=ndjson'))).text()
+    expect(Object.keys(JSON.parse(ndjson.trim()) as object)).toEqual(csv.split('\r\n')[0]?.split(','))
+    await store.close()
+  })
+
   it('answers 403 with a hint everywhere when closed', async () => {
     const { store, handle } = dashboard('forbidden')
     for (const path of ['', '/api/stats', '/assets/app.js']) {
