@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { statgraph } from '../adapters/node.js'
+import type { Logger } from '../log/logger.js'
 import { pastRecords, planRequest, seededRandom } from './demo/traffic.js'
 
 export interface DemoOptions {
@@ -43,10 +44,18 @@ function shop(req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
 }
 
+/** The first line of each message, to stderr: the demo's errors are on purpose, their stacks noise. */
+const ONE_LINE_LOGGER: Logger = {
+  error: (message) => console.error(message.split('\n', 1)[0]),
+  warn: (message) => console.error(message.split('\n', 1)[0]),
+  info: (message) => console.log(message.split('\n', 1)[0]),
+}
+
 export async function demoCommand(options: DemoOptions): Promise<void> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${options.database}${suffix}`, { force: true })
-  // The demo's client sends X-Forwarded-For to play many visitors, so the demo trusts it.
-  const listener = statgraph(shop, { database: options.database, trustProxy: true, public: true })
+  // The demo's client sends X-Forwarded-For to play many visitors, so the demo trusts it. Its
+  // deliberate failures are logged a line each, without the stack a real app would want.
+  const listener = statgraph(shop, { database: options.database, trustProxy: true, public: true, logger: ONE_LINE_LOGGER })
   const server = createServer(listener)
   server.listen(Number(options.port))
   await new Promise<void>((resolve, reject) => {
@@ -58,6 +67,8 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     })
   })
   const base = `http://localhost:${(server.address() as AddressInfo).port}`
+  // The address first: the page fills up while the traffic below is sent.
+  console.log(`\nDashboard: ${base}/statistics\nJSON API:  ${base}/statistics/api/stats\n`)
 
   const random = seededRandom(2026)
   const now = Date.now()
@@ -84,7 +95,6 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   await Promise.all(Array.from({ length: 16 }, visitor))
   await listener.flush()
   console.log(`sent ${total} live requests; ${listener.counts().written} recorded`)
-  console.log(`\nDashboard: ${base}/statistics\nJSON API:  ${base}/statistics/api/stats\n`)
 
   const stop = async () => {
     server.closeAllConnections()
