@@ -18,7 +18,7 @@ import { RollupReader } from './rollup-reader.js'
 import { pruneRollupTables, rollupTables, type RollupTables, type SqlRunner } from './rollup-tables.js'
 import { type InsertRows, multiRowInsert } from './insert-rows.js'
 import { RequestRows } from './request-rows.js'
-import { ValueSearch } from './value-search.js'
+import { searchValues } from './value-search.js'
 import { RollupWriter } from './rollup-writer.js'
 import { DEFAULT_MAX_VALUES } from './value-bound.js'
 import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
@@ -99,7 +99,6 @@ export class KyselyStore implements Store {
   readonly #rollupReader: RollupReader
   readonly #raw: RawStats
   readonly #rows: RequestRows
-  readonly #search: ValueSearch
   readonly #batches: BatchLedger
   readonly #sealer: DaySealer
   readonly #blockSealer: BlockSealer
@@ -132,7 +131,6 @@ export class KyselyStore implements Store {
     })
     this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
-    this.#search = new ValueSearch(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#batches = new BatchLedger(this.#rollups.batches, config.flavor)
     const sealing = { db: this.#db as Kysely<unknown>, tables: this.#rollups, flavor: config.flavor, lockMs: this.#limits.lockMs, maxValues: this.#maxValues, insertRows: this.#insertRows }
     this.#sealer = new DaySealer(sealing)
@@ -258,7 +256,7 @@ export class KyselyStore implements Store {
 
   async search(query: SearchQuery): Promise<BreakdownEntry<string>[]> {
     await this.migrate()
-    return this.#search.find(query)
+    return searchValues(this.#db as Kysely<unknown>, this.#tableRef, this.#flavor, query)
   }
 
   async requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage> {
