@@ -10,12 +10,19 @@ export type DashboardAuthOption = { username: string; password: string | undefin
 /**
  * Checks an `Authorization` header against `auth` in constant time: both sides are hashed first and
  * the digests compared without an early exit, so neither the length nor the first differing byte
- * shows in the timing. Web Crypto only, so it runs wherever the dashboard does.
+ * shows in the timing. Credentials are compared as UTF-8 bytes: a header's value arrives as one
+ * character per byte, so a token with `€` in it matches the bytes a client sends for it. Web Crypto
+ * only, so it runs wherever the dashboard does.
  */
 export function authChecker(auth: DashboardAuth): (authorization: string | null) => Promise<boolean> {
   const expected = 'token' in auth ? `Bearer ${auth.token}` : `Basic ${base64(`${auth.username}:${auth.password}`)}`
-  const expectedDigest = digest(expected)
-  return async (authorization) => equalBytes(await digest(normalised(authorization ?? '')), await expectedDigest)
+  const expectedDigest = digest(new TextEncoder().encode(expected))
+  return async (authorization) => equalBytes(await digest(headerBytes(normalised(authorization ?? ''))), await expectedDigest)
+}
+
+/** A header value's bytes: HTTP gives each byte as one character (a ByteString). */
+function headerBytes(value: string): Uint8Array {
+  return Uint8Array.from(value, (character) => character.charCodeAt(0) & 0xff)
 }
 
 /** The `WWW-Authenticate` challenge for `auth`. */
@@ -35,8 +42,8 @@ function base64(text: string): string {
   return btoa(String.fromCharCode(...new TextEncoder().encode(text)))
 }
 
-async function digest(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
+async function digest(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
