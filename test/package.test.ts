@@ -34,8 +34,10 @@ describe('the built package', () => {
     const exportsMap = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).exports as Record<string, unknown>
     expect(Object.keys(exportsMap).sort()).toEqual(['.', './package.json', ...adapters.map((name) => `./${name}`)].sort())
     for (const name of adapters) {
-      const code = `import * as m from 'statgraph/${name}'; const c = (await import('node:module')).createRequire(import.meta.url)('statgraph/${name}'); console.log(typeof m.statgraph, typeof c.statgraph)`
-      expect(node(['--input-type=module', '-e', code])).toBe('function function')
+      // Each adapter's entry point: a function, or Nest's module class.
+      const main = name === 'nest' ? 'StatgraphModule' : 'statgraph'
+      const code = `import * as m from 'statgraph/${name}'; const c = (await import('node:module')).createRequire(import.meta.url)('statgraph/${name}'); console.log(typeof m.${main}, typeof c.${main})`
+      expect({ name, loaded: node(['--input-type=module', '-e', code]) }).toEqual({ name, loaded: 'function function' })
     }
   })
 
