@@ -12,10 +12,15 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(route: string, params: URLSearchParams): Promise<T> {
+/**
+ * The API's answer at `path` (`stats?start=…`). A plain GET, no extra header: the server preloads a
+ * view's calls with the page (`<link rel=preload>`), and the browser hands the preloaded answer over
+ * only to a request just like the preload's.
+ */
+export async function api<T>(path: string): Promise<T> {
   let response: Response
   try {
-    response = await fetch(`${prefix}/api/${route}?${params}`, { headers: { accept: 'application/json' } })
+    response = await fetch(`${prefix}/api/${path}`)
   } catch {
     // The browser's own words ("Failed to fetch", "NetworkError…") say nothing to a reader.
     throw new ApiError('the server could not be reached; check the connection, or whether the app is running', true)
@@ -27,7 +32,7 @@ export async function api<T>(route: string, params: URLSearchParams): Promise<T>
 
 /** How recording is doing: the health answer comes with 503 while writes fail, for probes, and is read all the same. */
 export async function readHealth(): Promise<Health | null> {
-  const response = await fetch(`${prefix}/api/health`, { headers: { accept: 'application/json' } }).catch(() => undefined)
+  const response = await fetch(`${prefix}/api/health`).catch(() => undefined)
   if (response === undefined || (response.status !== 200 && response.status !== 503)) return null
   return (await response.json().catch(() => null)) as Health | null
 }

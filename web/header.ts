@@ -2,7 +2,7 @@
 // refresh and the CSV export. On a phone, all but the presets fold under "More".
 import { exportUrl } from './api.js'
 import { el } from './dom.js'
-import { apiParams, AUDIENCES, type Audience, PRESETS, type Preset, rangeDays, type View } from './view.js'
+import { apiParams, AUDIENCES, type Audience, PRESETS, type Preset, rangeDays, type View } from '../src/dashboard/view.js'
 
 export const LIVE_SECONDS = 5
 const WIDE = '(min-width: 641px)'

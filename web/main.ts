@@ -7,9 +7,9 @@ import type { RequestPage } from '../src/store/store.js'
 import { api, ApiError, readHealth } from './api.js'
 import { el } from './dom.js'
 import { header, LIVE_SECONDS } from './header.js'
-import { logParams, RequestLog } from './request-log.js'
+import { RequestLog } from './request-log.js'
 import type { TableContext } from './tables.js'
-import { apiParams, previousParams, readView, spanOf, toSearch, type View } from './view.js'
+import { apiParams, readView, toSearch, type View, viewCalls } from '../src/dashboard/view.js'
 import { type Loaded, ViewPage } from './view-page.js'
 
 const body = document.body
@@ -23,16 +23,16 @@ function go(view: View, replace = false): void {
 
 /** Everything a view shows, asked at once: the range, the period before it, health, the log's page at `offset`. */
 async function load(view: View, offset: number): Promise<Loaded> {
-  const params = apiParams(view, Date.now())
-  const span = spanOf(params)
+  const now = Date.now()
+  const calls = viewCalls(view, now, offset)
   const [stats, previous, health, log] = await Promise.all([
-    api<Stats>('stats', params),
+    api<Stats>(calls.stats),
     // Only for the cards' comparison: without it they say so, the page still shows.
-    span === undefined ? undefined : api<Stats>('stats', previousParams(view, span.from, span.to)).catch(() => undefined),
+    calls.previous === undefined ? undefined : api<Stats>(calls.previous).catch(() => undefined),
     readHealth(),
-    api<RequestPage>('requests', logParams(params, offset)),
+    api<RequestPage>(calls.log),
   ])
-  return { params, stats, previous, health, log }
+  return { params: apiParams(view, now), stats, previous, health, log }
 }
 
 /**
@@ -55,13 +55,16 @@ class Dashboard {
     body.replaceChildren(progress, top, shown)
     body.classList.add('loading')
     const context: TableContext = { view, go, search: (field, text) => search(view, field, text) }
-    const log = new RequestLog((params) => api<RequestPage>('requests', params))
+    const log = new RequestLog((params) => api<RequestPage>(`requests?${params}`))
     try {
       const loaded = await load(view, 0)
       if (mine !== this.#generation) return
+      // For bench:page and the browser's own profiler: when the answers were in, when the view was.
+      performance.mark('statgraph:answered')
       const page = new ViewPage(context, loaded.stats, log)
       body.replaceChildren(progress, top, page.main)
       page.fill(loaded)
+      performance.mark('statgraph:shown')
       window.onresize = () => page.resize()
       if (view.live) this.#timer = setInterval(() => void this.#refresh(page, view, log, mine), LIVE_SECONDS * 1000)
     } catch (error) {
@@ -92,7 +95,7 @@ async function search(view: View, field: SearchAnswer['field'], text: string): P
   const params = apiParams(view, Date.now())
   params.set('field', field)
   params.set('q', text)
-  return (await api<SearchAnswer>('search', params)).rows
+  return (await api<SearchAnswer>(`search?${params}`)).rows
 }
 
 /** The alert of a `main`: a page's own, or one added to the first-load placeholder. */

@@ -1,20 +1,12 @@
 // The raw request log of the view, newest first, a page at a time — the seed's per-path table.
 import type { RequestPage, RequestRow } from '../src/store/store.js'
+import { LOG_PAGE, logParams } from '../src/dashboard/view.js'
 import { DataTable } from './data-table.js'
 import { el } from './dom.js'
 import { bytes, count, ms, when } from './format.js'
 
-const PAGE = 50
 
 type Fetch = (params: URLSearchParams) => Promise<RequestPage>
-
-/** The API parameters of the log's page at `offset` for the view's `params`. */
-export function logParams(params: URLSearchParams, offset = 0): URLSearchParams {
-  const page = new URLSearchParams(params)
-  page.set('limit', String(PAGE))
-  page.set('offset', String(Math.max(0, offset)))
-  return page
-}
 
 export class RequestLog {
   readonly element: HTMLElement
@@ -45,8 +37,8 @@ export class RequestLog {
         { label: 'User agent', value: (row) => row.user_agent, clip: true, optional: true },
       ],
     })
-    this.#previous.addEventListener('click', () => void this.#go(this.#offset - PAGE))
-    this.#next.addEventListener('click', () => void this.#go(this.#offset + PAGE))
+    this.#previous.addEventListener('click', () => void this.#go(this.#offset - LOG_PAGE))
+    this.#next.addEventListener('click', () => void this.#go(this.#offset + LOG_PAGE))
     this.element = el('div', { className: 'log' }, this.#table.element, el('nav', { className: 'pager', ariaLabel: 'Request pages' }, this.#previous, this.#position, this.#next))
   }
 
@@ -75,6 +67,6 @@ export class RequestLog {
     const first = page.total === 0 ? 0 : this.#offset + 1
     this.#position.textContent = `${count(first)}–${count(this.#offset + page.rows.length)} of ${count(page.total)}`
     this.#previous.disabled = this.#offset === 0
-    this.#next.disabled = this.#offset + PAGE >= page.total
+    this.#next.disabled = this.#offset + LOG_PAGE >= page.total
   }
 }

@@ -5,7 +5,7 @@ import type { BreakdownEntry, ExceptionStats, RouteStats } from '../src/stats/st
 import { type Column, DataTable, type ServerSearch } from './data-table.js'
 import { el } from './dom.js'
 import { count, ms, share, when } from './format.js'
-import { type FilterKey, toSearch, type View } from './view.js'
+import { type FilterKey, toSearch, type View } from '../src/dashboard/view.js'
 
 export const FILTER_LABELS: Record<FilterKey, string> = {
   route: 'Route',

@@ -10,6 +10,7 @@ import { authChallenge, authChecker, type DashboardAuth } from './dashboard-auth
 import type { Health } from './health.js'
 import { assetVersion, webAssets } from './generated/web-assets.js'
 import { PAGE_CSP, renderPage } from './page.js'
+import { preloadCalls } from './view.js'
 import { type DashboardReads, storeReads } from './dashboard-reads.js'
 
 /** What a dashboard serves and from where. */
@@ -61,7 +62,9 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const reads = options.reads ?? storeReads(options.store)
   const now = options.now ?? Date.now
   const logger = options.logger ?? CONSOLE_LOGGER
-  const page = renderPage({ prefix, defaultDateSpan: options.defaultDateSpan, assetVersion })
+  // Made per request: it preloads the calls of the view the URL names.
+  const page = (search: string) =>
+    renderPage({ prefix, defaultDateSpan: options.defaultDateSpan, assetVersion, preload: preloadCalls(search, options.defaultDateSpan, now()) })
   // Request URLs arrive percent-encoded; compare like with like.
   const urlPrefix = new URL(prefix, 'http://localhost').pathname
 
@@ -117,7 +120,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       return json(405, { error: `${request.method} is not allowed here; the dashboard only answers GET` }, { allow: 'GET, HEAD' })
     }
     try {
-      if (path === '' || path === '/') return html(page)
+      if (path === '' || path === '/') return html(page(url.search))
       if (path === '/api/stats') return await stats(url.searchParams)
       if (path === '/api/requests') return await requests(url.searchParams)
       if (path === '/api/search') return await search(url.searchParams)

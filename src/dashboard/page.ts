@@ -6,6 +6,8 @@ export interface PageOptions {
   defaultDateSpan: number
   /** Changes whenever the assets do, so browsers never mix an old script with a new page. */
   assetVersion: string
+  /** API paths (`stats?…`) the page will ask for first: the browser fetches them while it loads the script. */
+  preload?: readonly string[]
 }
 
 /**
@@ -39,6 +41,7 @@ export function renderPage(options: PageOptions): string {
 <title>Statistics</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${prefix}/assets/app.css?v=${version}">
+${(options.preload ?? []).map((path) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${prefix}/api/${escapeHtml(path)}">\n`).join('')}
 <script type="module" src="${prefix}/assets/app.js?v=${version}"></script>
 </head>
 <body data-prefix="${prefix}" data-default-date-span="${options.defaultDateSpan}">

@@ -84,6 +84,24 @@ describe('createDashboard', () => {
     await store.close()
   })
 
+  it('preloads the calls of the view its URL names, for whole days only, escaped', async () => {
+    const { store, handle } = dashboard()
+    const preloads = async (search: string) =>
+      [...(await (await handle(get(search))).text()).matchAll(/<link rel="preload" as="fetch" crossorigin="anonymous" href="([^"]*)">/g)].map((match) => match[1])
+    expect(await preloads('')).toEqual([
+      '/stats/api/stats?start=2026-01-09&amp;end=2026-01-15',
+      '/stats/api/stats?from=2026-01-02T00%3A00%3A00.000Z&amp;to=2026-01-09T00%3A00%3A00.000Z',
+      '/stats/api/health',
+      '/stats/api/requests?start=2026-01-09&amp;end=2026-01-15&amp;limit=50&amp;offset=0',
+    ])
+    // A preset ending now would name another instant by the time the page asks: nothing to preload.
+    expect(await preloads('?range=1h')).toEqual([])
+    const hostile = await (await handle(get('?path=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E'))).text()
+    expect(hostile).not.toContain('<script>alert')
+    expect(await preloads('?path=%22%3E%3Cscript%3E')).toContain('/stats/api/stats?path=%22%3E%3Cscript%3E&amp;start=2026-01-09&amp;end=2026-01-15')
+    await store.close()
+  })
+
   it('refuses methods other than GET and HEAD', async () => {
     const { store, handle } = dashboard()
     const response = await handle(get('/api/stats', { method: 'DELETE' }))

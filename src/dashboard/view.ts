@@ -1,5 +1,6 @@
 // The page's whole state lives in the URL, so a link reopens the same view and back/forward work.
-import type { StatsFilters } from '../src/stats/query-params.js'
+// Shared by the page, which reads its view from it, and the server, which preloads the view's calls.
+import type { StatsFilters } from '../stats/query-params.js'
 
 /** The quick ranges: the last hour or day (instants), or the last N UTC days including today. */
 export const PRESETS = { '1h': 'Last hour', '24h': 'Last 24 h', '7d': '7 days', '30d': '30 days', '90d': '90 days' } as const
@@ -135,4 +136,38 @@ export function previousParams(view: View, from: string, to: string): URLSearchP
   params.set('from', new Date(start - (Date.parse(to) - start)).toISOString())
   params.set('to', from)
   return params
+}
+
+/** Rows in a page of the request log. */
+export const LOG_PAGE = 50
+
+/** The API parameters of the log's page at `offset` for the view's `params`. */
+export function logParams(params: URLSearchParams, offset = 0): URLSearchParams {
+  const page = new URLSearchParams(params)
+  page.set('limit', String(LOG_PAGE))
+  page.set('offset', String(Math.max(0, offset)))
+  return page
+}
+
+/** The API calls that show a view at instant `now`, as `route?query` paths under `{prefix}/api/`. */
+export function viewCalls(view: View, now: number, logOffset = 0): { stats: string; previous: string | undefined; log: string } {
+  const params = apiParams(view, now)
+  const span = spanOf(params)
+  return {
+    stats: `stats?${params}`,
+    previous: span === undefined ? undefined : `stats?${previousParams(view, span.from, span.to)}`,
+    log: `requests?${logParams(params, logOffset)}`,
+  }
+}
+
+/**
+ * The calls the page will make for the view in `search`, for the server to preload with the page:
+ * only for ranges of whole days, whose calls the page's clock gives alike (a preset ending now
+ * would name another instant by the time the page asks).
+ */
+export function preloadCalls(search: string, defaultSpan: number, now: number): string[] {
+  const view = readView(search, defaultSpan)
+  if ('preset' in view.range && (view.range.preset === '1h' || view.range.preset === '24h')) return []
+  const calls = viewCalls(view, now)
+  return [calls.stats, ...(calls.previous === undefined ? [] : [calls.previous]), 'health', calls.log]
 }
