@@ -5,7 +5,6 @@ import { el } from './dom.js'
 import { apiParams, AUDIENCES, type Audience, PRESETS, type Preset, rangeDays, type View } from '../src/dashboard/view.js'
 
 export const LIVE_SECONDS = 5
-const WIDE = '(min-width: 641px)'
 
 export function header(view: View, go: (view: View, replace?: boolean) => void): HTMLElement {
   const presets = el('div', { className: 'presets', role: 'group', ariaLabel: 'Range' })
@@ -16,8 +15,15 @@ export function header(view: View, go: (view: View, replace?: boolean) => void):
     presets.append(button)
   }
 
-  const more = el('details', { className: 'more', open: matchMedia(WIDE).matches }, el('summary', {}, 'More'), rangeForm(view, go), audience(view, go), live(view, go), exportLink(view))
-  return el('header', {}, el('h1', {}, 'Statistics'), presets, more)
+  // On a phone the rest folds behind a button; on wider screens the button is hidden, the rest shown.
+  const more = el('div', { className: 'more', id: 'more' }, rangeForm(view, go), audience(view, go), live(view, go), exportLink(view))
+  const toggle = el('button', { type: 'button', className: 'more-toggle', ariaExpanded: 'false' }, 'More')
+  toggle.setAttribute('aria-controls', 'more')
+  toggle.addEventListener('click', () => {
+    const open = more.classList.toggle('open')
+    toggle.ariaExpanded = String(open)
+  })
+  return el('header', {}, el('h1', {}, 'Statistics'), presets, toggle, more)
 }
 
 /** From / To, showing the days of whatever range is on; a reversed range is refused here, before any request. */

@@ -119,12 +119,12 @@ export class TimeChart {
   }
 }
 
-/** The indices of values with no value on either side: a line cannot show them. */
-function isolated(chart: uPlot, seriesIndex: number): number[] | null {
+/** The indices of values with no value on either side: a line cannot show them (none: no dots at all). */
+function isolated(chart: uPlot, seriesIndex: number): number[] {
   const values = chart.data[seriesIndex] ?? []
   const found: number[] = []
   for (let i = 0; i < values.length; i++) {
     if (values[i] != null && values[i - 1] == null && values[i + 1] == null) found.push(i)
   }
-  return found.length === 0 ? null : found
+  return found
 }

@@ -262,7 +262,8 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
     expect(overflowing).toEqual([])
     expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(390)
     // The range controls are one tap away.
-    await page.getByText('More').click()
+    expect(await page.locator('#start').isVisible()).toBe(false)
+    await page.getByRole('button', { name: 'More' }).click()
     expect(await page.locator('#start').isVisible()).toBe(true)
     const wide = await open('/statistics?range=7d')
     expect(await wide.page.locator('.log .scroll').evaluate((scroll) => scroll.scrollWidth <= scroll.clientWidth + 1)).toBe(true)
