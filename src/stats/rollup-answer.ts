@@ -1,3 +1,4 @@
+import { compareCodePoints } from './code-point-order.js'
 import { PERCENTILES } from './percentile.js'
 import { emptyCell, HOUR_MS, mergeCell, type RollupCell, type RollupDimension } from './rollup-cell.js'
 import type { StatsQuery } from './stats-query.js'
@@ -53,7 +54,7 @@ export class RollupAnswer {
   /** The `count` values of `dim` with the most requests, most first (ties: by value, none last). */
   top(dim: RollupDimension, count = this.#query.top): RollupCell[] {
     const cells = [...(this.#groups.get(dim)?.values() ?? [])]
-    const byValue = dim === 'status' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+    const byValue = dim === 'status' ? (a: string, b: string) => Number(a) - Number(b) : compareCodePoints
     cells.sort((a, b) => b.hits - a.hits || (a.key === null ? 1 : 0) - (b.key === null ? 1 : 0) || byValue(a.key ?? '', b.key ?? ''))
     return cells.slice(0, count)
   }

@@ -273,6 +273,25 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       expect(rows.rows[0]?.response_time).toBeNull()
     })
 
+    it('breaks ties the same way from rollups, from raw rows and filtered: count, then value by code point', async () => {
+      const store = open()
+      const day = Date.UTC(2026, 0, 15, 12)
+      // Two values that UTF-16 order and code point order rank differently, tied with two plain ones.
+      const values = ['/\u{1F600}', '/\uE000', '/b', '/B', '/a']
+      await store.insertBatch(
+        values.flatMap((path, i) => Array.from({ length: i === 4 ? 3 : 2 }, (_, j) => record({ path, browser: path.slice(1), exception: `E${path}`, status_code: 500, date: day + i * 10 + j }))),
+      )
+      const expected = ['/a', '/B', '/b', '/\uE000', '/\u{1F600}']
+      for (const search of ['start=2026-01-15&end=2026-01-15&bucket=day', 'start=2026-01-15&end=2026-01-15&bucket=day&method=GET']) {
+        for (const answer of [await store.stats(statsQuery(search)), await store.statsFromRaw(statsQuery(search))]) {
+          expect(answer.paths.map((path) => path.key)).toEqual(expected)
+          expect(answer.browsers.map((browser) => browser.key)).toEqual(expected.map((path) => path.slice(1)))
+          expect(answer.exceptions.map((exception) => exception.key)).toEqual(expected.map((path) => `E${path}`))
+        }
+        expect((await store.stats(statsQuery(`${search}&top=2`))).paths.map((path) => path.key)).toEqual(['/a', '/B'])
+      }
+    })
+
     it('never answers a percentile above the slowest request it summarises', async () => {
       const store = open()
       // One request per path, each time somewhere inside a histogram bin, where the bin's value may lie above it.

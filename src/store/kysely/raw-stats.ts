@@ -81,7 +81,7 @@ export class RawStats {
     const exceptionRows = await sql<{ key: string; count: number | string; last: unknown }>`
       select exception as ${KEY}, count(*) as count, ${flavor.readDate(sql`max(date)`)} as last
       from ${t} where ${where} and exception is not null
-      group by exception order by count desc, exception limit ${query.top}`.execute(db)
+      group by exception order by count desc, exception ${flavor.codePointOrder ?? sql``} limit ${query.top}`.execute(db)
     const places = await this.#exceptionPlaces(where)
     const exceptions: ExceptionStats[] = exceptionRows.rows.map((row) => ({
       key: row.key,
@@ -129,7 +129,7 @@ export class RawStats {
     const { rows } = await sql<Aggregates & { key: string | null; last: unknown }>`
       select ${ref} as ${KEY}, count(*) as hits, count(distinct remote_address) as unique_hits,
         ${ERRORS} as errors, avg(response_time) as avg_rt, ${this.#flavor.readDate(sql`max(date)`)} as last
-      from ${this.#tableRef} where ${where} group by ${ref} order by hits desc, ${nullsLast(ref)} limit ${top}`.execute(this.#db)
+      from ${this.#tableRef} where ${where} group by ${ref} order by hits desc, ${nullsLast(ref, this.#flavor.codePointOrder)} limit ${top}`.execute(this.#db)
     const p95 = await this.#groupedPercentiles(ref, where, [95])
     return rows.map((row) => ({
       key: row.key,
@@ -192,7 +192,7 @@ export class RawStats {
     const { rows } = await sql<{ exception: string; place: string | null; count: number | string }>`
       select exception, ${place} as place, count(*) as count from ${this.#tableRef}
       where ${where} and exception is not null group by exception, ${place}
-      order by count desc, ${nullsLast(place)}`.execute(this.#db)
+      order by count desc, ${nullsLast(place, this.#flavor.codePointOrder)}`.execute(this.#db)
     const places = new Map<string, string>()
     for (const row of rows) if (!places.has(row.exception) && row.place !== null) places.set(row.exception, row.place)
     return places
@@ -202,7 +202,7 @@ export class RawStats {
     const ref = sql.ref(column)
     const { rows } = await sql<{ key: string | null; count: number | string }>`
       select ${ref} as ${KEY}, count(*) as count from ${this.#tableRef} where ${where}
-      group by ${ref} order by count desc, ${nullsLast(ref)} limit ${top}`.execute(this.#db)
+      group by ${ref} order by count desc, ${nullsLast(ref, column === 'status_code' ? undefined : this.#flavor.codePointOrder)} limit ${top}`.execute(this.#db)
     return rows.map((row) => ({ key: row.key, count: Number(row.count) }))
   }
 

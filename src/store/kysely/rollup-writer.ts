@@ -10,6 +10,7 @@ import type { InsertRows } from './insert-rows.js'
 import type { RollupTables, SqlRunner } from './rollup-tables.js'
 import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
 import { DEFAULT_MAX_VALUES, keepLatestBuckets, ValueBound } from './value-bound.js'
+import { compareCodePoints } from '../../stats/code-point-order.js'
 
 /** Keys of the sketch lookup per statement. */
 const CHUNK = 500
@@ -124,7 +125,7 @@ export class RollupWriter {
         const stored = this.#storedVisitors.get(`${grain}:${bucket}`)
         return [...seen].flatMap((visitor) => (stored?.visitors.has(visitor) === true ? [] : [{ grain, bucket, visitor }]))
       })
-      .sort((a, b) => a.grain - b.grain || a.bucket - b.bucket || compare(a.visitor, b.visitor))
+      .sort((a, b) => a.grain - b.grain || a.bucket - b.bucket || compareCodePoints(a.visitor, b.visitor))
     await this.#insertRows(
       db,
       (rows) => sql`insert into ${this.#tables.visitors} (grain, bucket, visitor, writer) ${rows} ${this.#flavor.skipDuplicates(['grain', 'bucket', 'visitor', 'writer'])}`,
@@ -133,7 +134,7 @@ export class RollupWriter {
     )
     const late = await this.#markLate(db, visitors)
     const cells = (await this.#bound.fold(db, batch.cells(daily).map((cell) => ({ cell, kh: keyHash(cell.key) })), writer)).sort(
-      (a, b) => a.cell.grain - b.cell.grain || compare(a.cell.dim, b.cell.dim) || a.cell.bucket - b.cell.bucket || compare(a.kh, b.kh),
+      (a, b) => a.cell.grain - b.cell.grain || compareCodePoints(a.cell.dim, b.cell.dim) || a.cell.bucket - b.cell.bucket || compareCodePoints(a.kh, b.kh),
     )
     await this.#insertRows(
       db,
@@ -253,7 +254,4 @@ function isTrue(value: unknown): boolean {
   return value === true || value === 1 || value === '1' || value === 't'
 }
 
-/** Code-unit order, the same in every process (unlike `localeCompare`). */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
+

@@ -80,6 +80,11 @@ export interface SqlFlavor {
    * remembers of its rows may be stale.
    */
   oneWriter?: { name: string; dataVersion: RawBuilder<{ version: number }> }
+  /**
+   * The collation that orders text by code point, where the database's default may not (PostgreSQL's
+   * follows the database's locale): ties rank as rollups rank them. Absent: the columns' own order is.
+   */
+  codePointOrder?: RawBuilder<unknown>
   /** What ends a SELECT that takes a shared lock on the rows it reads (SQLite: nothing; its writer holds the file). */
   forShare: RawBuilder<unknown>
   /** The isolation a write transaction asks for, where the engine's default locks ranges (InnoDB). */

@@ -32,5 +32,6 @@ export const postgresFlavor: SqlFlavor = {
   }),
   skipDuplicates: onConflictSkip,
   forShare: sql`for share`,
+  codePointOrder: sql`collate "C"`,
   rowsIn: rowsInList,
 }
