@@ -109,4 +109,18 @@ describe('SqliteStore', () => {
     expect(own.prepare('select count(*) as n from other').get()).toEqual({ n: 2 })
     own.close()
   })
+
+  it('names a full disk as such when a write fails for it, not the rollback that follows', async () => {
+    const own = new Database(newFile())
+    const store = new SqliteStore({ database: own })
+    await store.insertBatch([record()])
+    // The file may not grow past its pages now: the next batch fills it, as a full disk would.
+    const { page_count: pages } = own.prepare('pragma page_count').get() as { page_count: number }
+    own.pragma(`max_page_count = ${pages + 2}`)
+    own.pragma('cache_size = 1')
+    const big = Array.from({ length: 2000 }, (_, i) => record({ path: `/${'x'.repeat(200)}/${i}`, date: Date.UTC(2026, 0, 15, 12) + i }))
+    await expect(store.insertBatch(big)).rejects.toThrow(/database or disk is full/)
+    await store.close()
+    own.close()
+  })
 })
