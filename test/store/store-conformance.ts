@@ -420,6 +420,22 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       expect(after.timeseries.map((point) => point.hits)).toEqual([0, 1, 1])
     })
 
+    it('prunes both grains of rollups at the same whole day, so a day never tells two totals', async () => {
+      const store = open()
+      await store.insertBatch([
+        record({ date: Date.UTC(2026, 0, 1, 10) }),
+        record({ date: Date.UTC(2026, 0, 1, 14) }),
+        record({ date: Date.UTC(2026, 0, 2, 1) }),
+      ])
+      await store.prune(Date.UTC(2026, 0, 3))
+      // A cutoff in the middle of Jan 1: its hours and its day go together, or stay together.
+      await store.pruneRollups(Date.UTC(2026, 0, 1, 12))
+      const byHour = await store.stats(statsQuery('start=2026-01-01&end=2026-01-01&bucket=hour'))
+      const byDay = await store.stats(statsQuery('start=2026-01-01&end=2026-01-01&bucket=day'))
+      expect(byHour.timeseries.reduce((sum, point) => sum + point.hits, 0)).toBe(byDay.hits)
+      expect([byHour.hits, byDay.hits]).toEqual([2, 2])
+    })
+
     it('writes a batch larger than one INSERT, and a batch all or nothing', async () => {
       const table = newTable()
       const store = open(table)

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
-import { HOUR_MS } from '../../stats/rollup-cell.js'
+import { DAY_MS } from '../../stats/utc-day.js'
 
 /** Anything raw SQL runs on: a Kysely instance or a transaction, of any table types. */
 export type SqlRunner = Parameters<RawBuilder<unknown>['execute']>[0]
@@ -63,7 +63,9 @@ const ROLLUPS_KEPT_MS = 2 * 86_400_000
  * returns how many cell rows went.
  */
 export async function pruneRollupTables(db: SqlRunner, tables: RollupTables, before: number): Promise<number> {
-  const hour = Math.floor(Math.min(before, Date.now() - ROLLUPS_KEPT_MS) / HOUR_MS)
+  // Cut at a whole UTC day, the same for both grains: a day that straddled the cutoff kept its day
+  // cell but lost its early hours, and told two totals.
+  const hour = Math.floor(Math.min(before, Date.now() - ROLLUPS_KEPT_MS) / DAY_MS) * 24
   // A block of days begun before the cutoff goes whole: its cells would count pruned days.
   const ended = sql`bucket + grain <= ${hour} or (grain > 24 and bucket < ${hour})`
   const result = await sql`delete from ${tables.cells} where ${ended}`.execute(db)
