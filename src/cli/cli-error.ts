@@ -7,6 +7,8 @@ export const EXIT = {
   usage: 2,
   /** `import` refused a file already imported into this table. */
   alreadyImported: 3,
+  /** `import` found no request line in a file: an empty log, or one in another format than `--format`. */
+  nothingImported: 4,
 } as const
 
 /** An error the command prints as one line, exiting with `exitCode`. */

@@ -99,9 +99,16 @@ export function program(): Command {
       const skipped =
         result.malformed === 0 ? '' : `; skipped ${result.malformed} malformed lines (line ${result.malformedLines.join(', ')}${result.malformed > result.malformedLines.length ? ', …' : ''})`
       console.log(`statgraph: imported ${result.imported} requests from ${result.source}${skipped}`)
-      if (result.imported === 0 && result.malformed > 0) console.error(`statgraph: no line of ${result.source} is in the ${options.format} format; is --format right?`)
+      if (result.imported === 0) {
+        console.error(
+          result.malformed > 0
+            ? `statgraph: no line of ${result.source} is in the ${options.format} format; is --format right? (nothing was recorded; run it again with the right one)`
+            : `statgraph: ${result.source} holds no request line`,
+        )
+      }
     }
     if (results.some((result) => result.refused !== undefined)) process.exitCode = EXIT.alreadyImported
+    else if (results.some((result) => result.imported === 0)) process.exitCode = EXIT.nothingImported
   })
 
   cli

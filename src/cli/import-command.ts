@@ -93,7 +93,8 @@ async function importOne(store: KyselyStore, source: string, format: LogFormat):
   await store.insertBatch(batch)
   result.imported += batch.length
   progress.done()
-  if (fingerprint !== undefined) await store.markImported(fingerprint, source, lineNumber)
+  // Recorded only with the rows it gave: a wrong --format must not make the right one look done.
+  if (fingerprint !== undefined && result.imported > 0) await store.markImported(fingerprint, source, lineNumber)
   return result
 }
 

@@ -163,7 +163,13 @@ describe('statgraph, run as a command', () => {
     const text = (await runCli(['report', target, '--start', '2026-11-26', '--end', '2026-11-26'])).stdout
     expect(text).toMatch(/^Path\s+Hits/m)
     expect(text.match(/^\/[abc] /gm)).toEqual(['/a ', '/b ', '/c '])
-    const wrong = await runCli(['import', file, '--database', join(dir, 'wrong.db'), '--format', 'json'])
-    expect(wrong).toMatchObject({ code: 0, stderr: expect.stringContaining('is --format right?') })
+    // The wrong format imports nothing, exits 4, and records nothing: the right one then goes through.
+    const wrongTarget = join(dir, 'wrong.db')
+    const wrong = await runCli(['import', file, '--database', wrongTarget, '--format', 'json'])
+    expect(wrong).toMatchObject({ code: 4, stderr: expect.stringContaining('is --format right?') })
+    expect(await runCli(['import', file, '--database', wrongTarget])).toMatchObject({ code: 0, stdout: expect.stringContaining('imported 3 requests') })
+    const empty = join(dir, 'empty.log')
+    writeFileSync(empty, '\n\n')
+    expect(await runCli(['import', empty, '--database', wrongTarget])).toMatchObject({ code: 4, stderr: expect.stringContaining('holds no request line') })
   })
 })
