@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { type Kysely, Migrator, type RawBuilder, sql } from 'kysely'
 import type { RequestRecord } from '../../record/request-record.js'
-import { RollupBatch, type RollupSource } from '../../stats/rollup-batch.js'
+import { RollupBatch } from '../../stats/rollup-batch.js'
 import type { RequestsQuery, RowsQuery } from '../../stats/requests-query.js'
 import type { SearchQuery } from '../../stats/search-query.js'
 import type { StatsQuery } from '../../stats/stats-query.js'
@@ -19,10 +19,10 @@ import { pruneRollupTables, rollupTables, type RollupTables, type SqlRunner } fr
 import { type InsertRows, multiRowInsert } from './insert-rows.js'
 import { RequestRows } from './request-rows.js'
 import { searchValues } from './value-search.js'
+import { rollupSources } from './rollup-sources.js'
 import { RollupWriter } from './rollup-writer.js'
 import { DEFAULT_MAX_VALUES } from './value-bound.js'
 import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
-import { nullableNumber } from './sql-values.js'
 import { withTimeout } from './with-timeout.js'
 import { writeTransaction } from './write-transaction.js'
 import { rowsWhere, spanWhere } from './rows-where.js'
@@ -126,7 +126,7 @@ export class KyselyStore implements Store {
     this.#insertRows = config.insertRows ?? multiRowInsert(config.flavor)
     this.#rollupWriter = new RollupWriter(this.#rollups, config.flavor, this.#insertRows, config.flavor.oneWriter?.name ?? this.#idPrefix, this.#maxValues)
     this.#rollupReader = new RollupReader(this.#db, this.#rollups, {
-      sources: (span) => this.#rollupSources(this.#db, spanWhere(this.#flavor, span)),
+      sources: (span) => rollupSources(this.#db, this.#tableRef, this.#flavor, spanWhere(this.#flavor, span)),
       visitors: (span) => sql`select remote_address as visitor from ${this.#tableRef} where ${spanWhere(this.#flavor, span)}`,
     })
     this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
@@ -317,29 +317,11 @@ export class KyselyStore implements Store {
       values (${fingerprint}, ${source}, ${lines}, ${this.#flavor.toDate(Date.now())})`.execute(this.#db)
   }
 
-  /** The raw rows of `where`, as much of them as rollups count. */
-  async #rollupSources(db: SqlRunner, where: RawBuilder<unknown>, after?: number, limit?: number): Promise<(RollupSource & { index: number })[]> {
-    const index = sql.ref('index')
-    const { rows } = await sql<Record<string, unknown>>`
-      select ${index}, ${this.#flavor.readDate(sql.ref('date'))} as date, response_time, size, status_code, method, path, route,
-        browser, platform, referrer, mimetype, exception, remote_address
-      from ${this.#tableRef} where ${where}
-      ${after === undefined ? sql`` : sql`and ${index} > ${after} order by ${index} limit ${limit ?? 5000}`}`.execute(db)
-    return rows.map((row) => ({
-      ...(row as unknown as RollupSource),
-      index: Number(row.index),
-      date: this.#flavor.fromDate(row.date),
-      response_time: nullableNumber(row.response_time as number | string | null),
-      size: Number(row.size),
-      status_code: Number(row.status_code),
-    }))
-  }
-
   /** Builds the rollups of every raw row as writer `''`, a page at a time (the upgrade to rollups). */
   async #buildRollups(db: SqlRunner): Promise<void> {
     const writer = new RollupWriter(this.#rollups, this.#flavor, this.#insertRows, '', this.#maxValues)
     for (let after = -1; ; ) {
-      const page = await this.#rollupSources(db, sql`1 = 1`, after, 20_000)
+      const page = await rollupSources(db, this.#tableRef, this.#flavor, sql`1 = 1`, after, 20_000)
       if (page.length === 0) return
       const batch = new RollupBatch()
       for (const source of page) batch.add(source)
