@@ -23,8 +23,7 @@ function go(view: View, replace = false): void {
 
 /** Everything a view shows, asked at once: the range, the period before it, health, the log's page at `offset`. */
 async function load(view: View, offset: number): Promise<Loaded> {
-  const now = Date.now()
-  const calls = viewCalls(view, now, offset)
+  const calls = viewCalls(view, Date.now(), offset)
   const [stats, previous, health, log] = await Promise.all([
     api<Stats>(calls.stats),
     // Only for the cards' comparison: without it they say so, the page still shows.
@@ -32,7 +31,7 @@ async function load(view: View, offset: number): Promise<Loaded> {
     readHealth(),
     api<RequestPage>(calls.log),
   ])
-  return { params: apiParams(view, now), stats, previous, health, log }
+  return { params: calls.params, stats, previous, health, log }
 }
 
 /**

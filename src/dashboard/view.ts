@@ -149,11 +149,15 @@ export function logParams(params: URLSearchParams, offset = 0): URLSearchParams 
   return page
 }
 
-/** The API calls that show a view at instant `now`, as `route?query` paths under `{prefix}/api/`. */
-export function viewCalls(view: View, now: number, logOffset = 0): { stats: string; previous: string | undefined; log: string } {
+/**
+ * The API calls that show a view at instant `now`, as `route?query` paths under `{prefix}/api/`, and
+ * the view's own parameters (range and filters) they start from.
+ */
+export function viewCalls(view: View, now: number, logOffset = 0): { params: URLSearchParams; stats: string; previous: string | undefined; log: string } {
   const params = apiParams(view, now)
   const span = spanOf(params)
   return {
+    params,
     stats: `stats?${params}`,
     previous: span === undefined ? undefined : `stats?${previousParams(view, span.from, span.to)}`,
     log: `requests?${logParams(params, logOffset)}`,

@@ -17,7 +17,7 @@ export const CONSOLE_LOGGER: Logger = {
   info: (message) => console.info(message),
 }
 
-/** `logger` if it has the three methods; otherwise a TypeError that says what is missing. */
+/** `logger` if it has the three methods; otherwise a StatgraphError that says what is missing. */
 export function checkedLogger(logger: unknown): Logger {
   const missing = ['error', 'warn', 'info'].filter((method) => typeof (logger as Record<string, unknown> | null)?.[method] !== 'function')
   if (missing.length > 0) {
