@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { parseAccessLine } from '../src/cli/access-log.js'
+import { parseAccessLine } from '../src/cli/import/access-log.js'
 import { toRequestRecord } from '../src/record/to-request-record.js'
 import { pastRecords, seededRandom } from '../src/cli/demo/traffic.js'
 

@@ -5,9 +5,9 @@ export const EXIT = {
   failed: 1,
   /** Bad usage: an unknown option or value, a missing or foreign database. */
   usage: 2,
-  /** `import` refused a file already imported into this table. */
-  alreadyImported: 3,
-  /** `import` found no request line in a file: an empty log, or one in another format than `--format`. */
+  /** `import` found nothing new: every line of every log was imported into this table before. */
+  nothingNew: 3,
+  /** `import` found no request line in a log's new lines: an empty log, or one in another format than `--format`. */
   nothingImported: 4,
 } as const
 

@@ -4,7 +4,9 @@ import { Command, CommanderError, Option } from 'commander'
 import { CliError, EXIT } from './cli-error.js'
 import { demoCommand } from './demo-command.js'
 import { exportCommand } from './export-command.js'
-import { importCommand } from './import-command.js'
+import { followCommand } from './import/follow-command.js'
+import { type ImportOptions, importCommand } from './import/import-command.js'
+import { reportImports } from './import/import-report.js'
 import { pruneCommand } from './prune-command.js'
 import { reportCommand } from './report-command.js'
 import { serveCommand } from './serve-command.js'
@@ -85,30 +87,14 @@ export function program(): Command {
   withDatabaseOptions(
     cli
       .command('import')
-      .description('read nginx/Apache access logs (gzip too, - for stdin) into a statgraph database')
+      .description('read nginx/Apache access logs (gzip too, - for stdin) into a statgraph database, each line once')
       .argument('<logs...>', 'access log files, or - for stdin')
       .requiredOption('--database <database>', `${DATABASE_HELP}; created if missing`)
-      .addOption(new Option('--format <format>', 'log format').choices(['combined', 'common', 'json']).default('combined')),
-  ).action(async (logs: string[], options) => {
-    const results = await importCommand(logs, options)
-    for (const result of results) {
-      if (result.refused !== undefined) {
-        console.error(`statgraph: refused ${result.source}: ${result.refused}; importing it again would count its requests twice`)
-        continue
-      }
-      const skipped =
-        result.malformed === 0 ? '' : `; skipped ${result.malformed} malformed lines (line ${result.malformedLines.join(', ')}${result.malformed > result.malformedLines.length ? ', …' : ''})`
-      console.log(`statgraph: imported ${result.imported} requests from ${result.source}${skipped}`)
-      if (result.imported === 0) {
-        console.error(
-          result.malformed > 0
-            ? `statgraph: no line of ${result.source} is in the ${options.format} format; is --format right? (nothing was recorded; run it again with the right one)`
-            : `statgraph: ${result.source} holds no request line`,
-        )
-      }
-    }
-    if (results.some((result) => result.refused !== undefined)) process.exitCode = EXIT.alreadyImported
-    else if (results.some((result) => result.imported === 0)) process.exitCode = EXIT.nothingImported
+      .addOption(new Option('--format <format>', 'log format').choices(['combined', 'common', 'json']).default('combined'))
+      .option('--follow', 'go on reading the logs as they grow, through rotations, until stopped'),
+  ).action(async (logs: string[], options: ImportOptions & { follow?: boolean }) => {
+    if (options.follow === true) await followCommand(logs, options)
+    else process.exitCode = reportImports(await importCommand(logs, options), options.format)
   })
 
   cli

@@ -23,6 +23,8 @@ export type StatgraphErrorCode =
   | 'STATGRAPH_CORRUPT_ROLLUP'
   /** One of statgraph's worker threads stopped; what it had is retried. */
   | 'STATGRAPH_WORKER_STOPPED'
+  /** Two imports read the same log into one table at once; the later batch was rolled back. */
+  | 'STATGRAPH_IMPORT_CONFLICT'
 
 /** An error of statgraph's, with a stable `code` to tell it by. */
 export class StatgraphError extends Error {

@@ -1,4 +1,5 @@
 import type { RequestRecord } from '../record/request-record.js'
+import type { ImportStep } from './imported-content.js'
 import type { RequestsQuery, RowsQuery } from '../stats/requests-query.js'
 import type { SearchQuery } from '../stats/search-query.js'
 import type { StatsQuery } from '../stats/stats-query.js'
@@ -23,6 +24,8 @@ export interface InsertOptions {
    * batch: a store that finds it committed before skips the batch. Default: a new id.
    */
   id?: string
+  /** The log lines this batch imports, recorded in its transaction (see `statgraph import`). */
+  imported?: ImportStep
 }
 
 /**

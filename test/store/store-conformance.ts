@@ -479,12 +479,22 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       expect(pages.slice(0, -1).every((size) => size === 100)).toBe(true)
     })
 
-    it('remembers imported files by fingerprint', async () => {
-      const store = open()
-      expect(await store.importedBefore('f'.repeat(64))).toBeUndefined()
-      await store.markImported('f'.repeat(64), '/var/log/nginx/access.log', 1000)
-      expect(await store.importedBefore('f'.repeat(64))).toMatchObject({ source: '/var/log/nginx/access.log' })
-      await expect(store.markImported('f'.repeat(64), 'again', 1)).rejects.toThrow()
+    it('advances the import ledger in each batch’s transaction, and rolls back an import racing another', async () => {
+      const table = newTable()
+      const store = open(table)
+      const head = 'a'.repeat(64)
+      expect(await store.importedContents(head)).toEqual([])
+      const first = { id: head, head, from: 0, to: 3, prefix: 'b'.repeat(64), source: '/var/log/nginx/access.log' }
+      await store.insertBatch([record()], { imported: first })
+      expect(await store.importedContents(head)).toMatchObject([{ id: head, lines: 3, prefix: 'b'.repeat(64), source: first.source }])
+      // Another import that read the same log from its start, or from a point since passed, is refused whole.
+      await expect(store.insertBatch([record()], { imported: first })).rejects.toMatchObject({ code: 'STATGRAPH_IMPORT_CONFLICT' })
+      await expect(store.insertBatch([record()], { imported: { ...first, from: 2, to: 5 } })).rejects.toMatchObject({ code: 'STATGRAPH_IMPORT_CONFLICT' })
+      expect(await e.countRows(table)).toBe(1)
+      await store.insertBatch([record(), record()], { imported: { ...first, from: 3, to: 5, prefix: 'c'.repeat(64) } })
+      expect(await e.countRows(table)).toBe(3)
+      expect(await store.importedContents(head)).toMatchObject([{ lines: 5, prefix: 'c'.repeat(64) }])
+      expect(await store.importedContents('d'.repeat(64))).toEqual([])
     })
 
     it('completes a migration that was applied but not recorded, as a lost connection leaves one on MySQL', async () => {

@@ -9,6 +9,8 @@ import type { BreakdownEntry, StoreStats } from '../../stats/stats.js'
 import { statsFromRollups } from '../rollup-cells.js'
 import type { InsertOptions, RequestPage, RequestRow, Store } from '../store.js'
 import { BatchLedger } from './batch-ledger.js'
+import { ImportLedger } from './import-ledger.js'
+import type { ImportedContent, ImportStep } from '../imported-content.js'
 import { DaySealer } from './day-sealer.js'
 import { BlockSealer } from './block-sealer.js'
 import { RawStats } from './raw-stats.js'
@@ -87,8 +89,6 @@ export class KyselyStore implements Store {
   readonly #schema: string | undefined
   /** The table in raw SQL, schema-qualified (Kysely's `withSchema` leaves raw SQL alone). */
   readonly #tableRef: RawBuilder<unknown>
-  /** The table of access-log files imported into this table. */
-  readonly #ledgerRef: RawBuilder<unknown>
   readonly #flavor: SqlFlavor
   readonly #ownsDatabase: boolean
   readonly #rollups: RollupTables
@@ -100,6 +100,7 @@ export class KyselyStore implements Store {
   readonly #raw: RawStats
   readonly #rows: RequestRows
   readonly #batches: BatchLedger
+  readonly #imports: ImportLedger
   readonly #sealer: DaySealer
   readonly #blockSealer: BlockSealer
   readonly #limits: WriteLimits
@@ -115,7 +116,6 @@ export class KyselyStore implements Store {
     this.#table = config.table
     const qualified = (name: string) => sql.table(config.schema === undefined ? name : `${config.schema}.${name}`)
     this.#tableRef = qualified(config.table)
-    this.#ledgerRef = qualified(`${config.table}_statgraph_import`)
     this.#flavor = config.flavor
     this.#ownsDatabase = config.ownsDatabase
     this.#limits = { ...DEFAULT_WRITE_LIMITS, ...config.limits }
@@ -132,6 +132,7 @@ export class KyselyStore implements Store {
     this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#batches = new BatchLedger(this.#rollups.batches, config.flavor)
+    this.#imports = new ImportLedger(qualified(`${config.table}_statgraph_import`), config.flavor)
     const sealing = { db: this.#db as Kysely<unknown>, tables: this.#rollups, flavor: config.flavor, lockMs: this.#limits.lockMs, maxValues: this.#maxValues, insertRows: this.#insertRows }
     this.#sealer = new DaySealer(sealing)
     this.#blockSealer = new BlockSealer(sealing)
@@ -192,7 +193,7 @@ export class KyselyStore implements Store {
       await this.migrate()
       const batch = new RollupBatch()
       for (const record of records) batch.add(record)
-      const transaction = this.#writeTransaction(id, records, batch)
+      const transaction = this.#writeTransaction(id, records, batch, options.imported)
       await (this.#flavor.writeLimits === undefined ? transaction : withTimeout(transaction, this.#limits.writeMs, 'writing a batch'))
       // In the background: the write is done, and a connection that hangs here must not hold it.
       this.#batches.forgetOld(this.#db).catch(() => undefined)
@@ -202,10 +203,11 @@ export class KyselyStore implements Store {
     return result
   }
 
-  async #writeTransaction(id: string, records: readonly RequestRecord[], batch: RollupBatch): Promise<void> {
+  async #writeTransaction(id: string, records: readonly RequestRecord[], batch: RollupBatch, imported: ImportStep | undefined): Promise<void> {
     if (this.#flavor.oneWriter === undefined) await this.#rollupWriter.prepare(this.#db, batch)
     const committed = await this.inWriteTransaction(this.#db, async (trx) => {
       if (!(await this.#batches.claim(trx, id))) return undefined
+      if (imported !== undefined) await this.#imports.advance(trx, imported)
       await this.insertRows(trx, records)
       return this.#rollupWriter.write(trx, batch)
     })
@@ -300,21 +302,10 @@ export class KyselyStore implements Store {
     yield* this.#rows.each(query, pageSize)
   }
 
-  /** When and from where content with this fingerprint was imported, if it was. */
-  async importedBefore(fingerprint: string): Promise<{ source: string; importedAt: string } | undefined> {
+  /** The log contents imported before whose first line hashes to `head` (see {@link ImportLedger}). */
+  async importedContents(head: string): Promise<ImportedContent[]> {
     await this.migrate()
-    const { rows } = await sql<{ source: string; imported_at: unknown }>`
-      select source, ${this.#flavor.readDate(sql.ref('imported_at'))} as imported_at from ${this.#ledgerRef}
-      where fingerprint = ${fingerprint}`.execute(this.#db)
-    const row = rows[0]
-    return row === undefined ? undefined : { source: row.source, importedAt: this.#rows.isoDate(row.imported_at) }
-  }
-
-  /** Notes that content with this fingerprint was imported, so that importing it again is refused. */
-  async markImported(fingerprint: string, source: string, lines: number): Promise<void> {
-    await this.migrate()
-    await sql`insert into ${this.#ledgerRef} (fingerprint, source, line_count, imported_at)
-      values (${fingerprint}, ${source}, ${lines}, ${this.#flavor.toDate(Date.now())})`.execute(this.#db)
+    return this.#imports.candidates(this.#db, head)
   }
 
   /** Builds the rollups of every raw row as writer `''`, a page at a time (the upgrade to rollups). */

@@ -200,5 +200,16 @@ export function requestMigrations(
         await db.schema.createIndex(`${sketches}_key`).on(sketches).columns(['grain', 'dim', 'kh', 'bucket', 'writer']).unique().execute()
       },
     },
+    '0009_incremental_import': {
+      // The import ledger keeps, per log content, the hash of its first line (to find its copies)
+      // and of the lines imported so far: a grown or rotated log is read from where it was left.
+      async up(db: Kysely<unknown>) {
+        const ledger = `${table}_statgraph_import`
+        for (const column of ['head', 'prefix']) {
+          if (!(await hasColumn(db, column, ledger))) await db.schema.alterTable(ledger).addColumn(column, sql`varchar(64)`).execute()
+        }
+        await createIndex(db, `${ledger}_head`, ledger, ['head'])
+      },
+    },
   }
 }

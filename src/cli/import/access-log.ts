@@ -1,6 +1,6 @@
 // Access-log lines as request facts: nginx's and Apache's "common" and "combined" formats (with an
 // optional trailing request time in seconds, as nginx's $request_time), and JSON lines.
-import type { RequestFacts } from '../record/request-record.js'
+import type { RequestFacts } from '../../record/request-record.js'
 
 export const LOG_FORMATS = ['combined', 'common', 'json'] as const
 export type LogFormat = (typeof LOG_FORMATS)[number]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseAccessLine } from '../../src/cli/access-log.js'
+import { parseAccessLine } from '../../../src/cli/import/access-log.js'
 
 describe('access-log lines', () => {
   it('reads nginx’s combined format, with the request time nginx can append', () => {

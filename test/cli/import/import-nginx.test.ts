@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
-import { hasNginx, startNginx } from '../helpers/nginx.js'
-import { runCli } from '../helpers/run-cli.js'
-import { tempDir } from '../helpers/temp-dir.js'
+import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js'
+import { hasNginx, startNginx } from '../../helpers/nginx.js'
+import { runCli } from '../../helpers/run-cli.js'
+import { tempDir } from '../../helpers/temp-dir.js'
 
 const nginxHere = hasNginx('the import test')
 const dir = tempDir()
