@@ -91,8 +91,9 @@ export function program(): Command {
       .argument('<logs...>', 'access log files, or - for stdin')
       .requiredOption('--database <database>', `${DATABASE_HELP}; created if missing`)
       .addOption(new Option('--format <format>', 'log format').choices(['combined', 'common', 'json']).default('combined'))
-      .option('--follow', 'go on reading the logs as they grow, through rotations, until stopped'),
-  ).action(async (logs: string[], options: ImportOptions & { follow?: boolean }) => {
+      .option('--follow', 'go on reading the logs as they grow, through rotations, until stopped')
+      .option('--poll <ms>', 'how often --follow looks at the logs', '250'),
+  ).action(async (logs: string[], options: ImportOptions & { follow?: boolean; poll: string }) => {
     if (options.follow === true) await followCommand(logs, options)
     else process.exitCode = reportImports(await importCommand(logs, options), options.format)
   })

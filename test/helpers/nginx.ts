@@ -20,6 +20,8 @@ export function hasNginx(suite: string): boolean {
 /** A running nginx: where it listens, and how to stop it. */
 export interface RunningNginx {
   port: number
+  /** Makes nginx reopen its logs, as logrotate's postrotate does. */
+  reopen(): void
   stop(): Promise<void>
 }
 
@@ -62,6 +64,9 @@ ${server}
   await poll(listening, (up) => up, 'nginx to listen')
   return {
     port,
+    reopen() {
+      nginx.kill('SIGUSR1')
+    },
     async stop() {
       if (nginx.exitCode !== null) return
       nginx.kill('SIGQUIT')

@@ -45,8 +45,8 @@ export async function withImportStore<T>(options: ImportOptions, work: (store: K
   }
 }
 
-/** Imports the lines of `source` that no earlier import read; `only`: if it continues that content, else nothing. */
-export async function importLog(store: KyselyStore, source: string, format: LogFormat, only?: string): Promise<ImportResult> {
+/** Imports the lines of `source` that no earlier import read. */
+export async function importLog(store: KyselyStore, source: string, format: LogFormat): Promise<ImportResult> {
   const fromStdin = source === '-'
   let size = 0
   if (!fromStdin) {
@@ -55,9 +55,8 @@ export async function importLog(store: KyselyStore, source: string, format: LogF
     })
     size = info.size
   }
-  const start = fromStdin ? freshStart() : await importedStart(store, logLines(source), only)
+  const start = fromStdin ? freshStart() : await importedStart(store, logLines(source))
   const run = new LogImport(store, format, source, start, !fromStdin)
-  if (only !== undefined && start.id !== only) return run.result
   const progress = new Progress(`importing ${source}`, size, (bytes) => `${Math.round(bytes / 1048576)} MiB`)
   let skip = start.lines
   let bytes = 0

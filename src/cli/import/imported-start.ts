@@ -34,9 +34,9 @@ export function freshStart(head?: string, taken: ReadonlySet<string> = new Set()
 /**
  * Finds, among the contents imported before with the same first line, the longest one this log
  * begins with, line for line: a log that grew, its rotated or compressed copy, or a CRLF copy (line
- * ends are not hashed as written). `only` restricts the search to one content.
+ * ends are not hashed as written).
  */
-export async function importedStart(store: KyselyStore, lines: AsyncIterable<Buffer>, only?: string): Promise<ImportedStart> {
+export async function importedStart(store: KyselyStore, lines: AsyncIterable<Buffer>): Promise<ImportedStart> {
   const hash = createHash('sha256')
   let head: string | undefined
   let candidates: ImportedContent[] = []
@@ -47,7 +47,7 @@ export async function importedStart(store: KyselyStore, lines: AsyncIterable<Buf
     count++
     if (count === 1) {
       head = hash.copy().digest('hex')
-      candidates = (await store.importedContents(head)).filter((content) => only === undefined || content.id === only)
+      candidates = await store.importedContents(head)
     }
     const ending = candidates.filter((content) => content.lines === count)
     if (ending.length > 0) {

@@ -1,5 +1,7 @@
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { StatgraphError } from '../../errors/statgraph-error.js'
 import type { KyselyStore } from '../../store/kysely/kysely-store.js'
 import type { LogFormat } from './access-log.js'
 import { importLog } from './import-command.js'
@@ -37,10 +39,10 @@ interface Tail {
 /**
  * `statgraph import --follow`: reads a log as it grows, as `tail -F` does, through its rotations.
  * Renamed away (logrotate's default), the old file is read to its end, and for `graceMs` more while
- * the writer may still write to it; truncated (`copytruncate`), the lines written before the
- * truncation that were not read yet are read from the copy beside it. Each poll's lines are
- * committed with the import ledger, so a follower stopped and started again, or an import of the
- * rotated files afterwards, reads only what it did not.
+ * the writer may still write to it; truncated (`copytruncate`), it is read again from its start,
+ * and the lines written before the truncation that were not read yet from the copy beside it (see
+ * `#readCopies`). Each poll's lines are committed with the import ledger, so a follower stopped and
+ * started again, or an import of the rotated files afterwards, reads only what it did not.
  */
 export class LogFollower {
   readonly #store: KyselyStore
@@ -53,6 +55,7 @@ export class LogFollower {
   #rotated: Tail[] = []
   readonly #runs: LogImport[] = []
   readonly #copies: ImportResult[] = []
+  readonly #startedAt = Date.now()
 
   constructor(store: KyselyStore, format: LogFormat, path: string, options: FollowOptions = {}) {
     this.#store = store
@@ -76,13 +79,7 @@ export class LogFollower {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       await this.poll()
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.#pollMs)
-        signal.addEventListener('abort', () => {
-          clearTimeout(timer)
-          resolve()
-        }, { once: true })
-      })
+      await sleep(this.#pollMs, undefined, { signal }).catch(() => undefined)
     }
     await this.poll()
     await this.close()
@@ -96,17 +93,23 @@ export class LogFollower {
       this.#rotated.splice(this.#rotated.indexOf(tail), 1)
       await tail.handle.close()
     }
+    let rotated = false
     const info = await stat(this.#path).catch(() => undefined)
     if (this.#current !== undefined && this.#current.ino !== info?.ino) {
       this.#log(`${this.#path} was rotated; reading the rest of the old file`)
       this.#rotated.push(this.#current)
       this.#current = undefined
+      rotated = true
     }
-    if (info === undefined) return
-    this.#current ??= await this.#open()
-    if (this.#current === undefined) return
-    if (await this.#truncated(this.#current)) await this.#restart(this.#current)
-    await this.#read(this.#current)
+    if (info !== undefined) this.#current ??= await this.#open()
+    if (this.#current !== undefined && (await this.#truncated(this.#current))) {
+      this.#log(`${this.#path} was truncated; reading it again from its start`)
+      await this.#flush(this.#current)
+      restart(this.#current)
+      rotated = true
+    }
+    if (rotated) await this.#readCopies()
+    if (this.#current !== undefined) await this.#read(this.#current)
   }
 
   async close(): Promise<void> {
@@ -132,25 +135,25 @@ export class LogFollower {
   }
 
   /**
-   * After a truncation: the lines that were written before it and not read yet went to the copy
-   * (`access.log.1`, `access.log-20261130`, gzipped or not), found beside the log by its content.
-   * Then the file is read again from its start.
+   * After a rotation: the files beside the log (`access.log.1`, `access.log-20261130`, gzipped or
+   * not) written since following began, but for those still read, are imported — each line once.
+   * They hold what was written between two looks and rotated away before the second: the lines
+   * before a `copytruncate`, or a whole file when the log rotated twice.
    */
-  async #restart(tail: Tail): Promise<void> {
-    await tail.run?.flush()
-    const id = tail.run?.id
-    if (id !== undefined) {
-      const name = basename(this.#path)
-      const siblings = (await readdir(dirname(this.#path))).filter((file) => file !== name && file.startsWith(name))
-      for (const sibling of siblings) {
-        const copy = await importLog(this.#store, join(dirname(this.#path), sibling), this.#format, id)
-        if (copy.skipped === 0) continue
-        this.#copies.push(copy)
-        this.#log(`${this.#path} was truncated; read ${copy.lines} lines it had from its copy ${sibling}`)
-        break
-      }
+  async #readCopies(): Promise<void> {
+    const folder = dirname(this.#path)
+    const name = basename(this.#path)
+    const held = new Set([...this.#rotated, this.#current].map((tail) => tail?.ino))
+    for (const sibling of await readdir(folder)) {
+      if (sibling === name || !sibling.startsWith(name)) continue
+      const file = join(folder, sibling)
+      const info = await stat(file).catch(() => undefined)
+      if (info === undefined || !info.isFile() || held.has(info.ino) || info.mtimeMs < this.#startedAt - 1000) continue
+      const copy = await importLog(this.#store, file, this.#format)
+      if (copy.imported === 0) continue
+      this.#copies.push(copy)
+      this.#log(`read ${copy.imported} requests from ${sibling}, written before the log rotated`)
     }
-    Object.assign(tail, { read: 0, splitter: new LineSplitter(), run: undefined, head: undefined, skip: 0 })
   }
 
   /** Reads what the file has past what was read; whether it grew. */
@@ -165,12 +168,32 @@ export class LogFollower {
       for (const line of tail.splitter.push(buffer.subarray(0, bytesRead))) {
         tail.head ??= Buffer.from(line)
         if (tail.skip > 0) tail.skip--
-        else await tail.run?.add(line)
+        else if (!(await this.#step(tail, () => tail.run?.add(line)))) return true
       }
     }
-    await tail.run?.flush()
+    await this.#flush(tail)
     tail.grewAt = Date.now()
     return true
+  }
+
+  async #flush(tail: Tail): Promise<void> {
+    await this.#step(tail, () => tail.run?.flush())
+  }
+
+  /**
+   * Runs a write of `tail`'s; false when another import (of a copy) wrote its lines first: its
+   * batch was rolled back, and it is read again from where the ledger now stands.
+   */
+  async #step(tail: Tail, write: () => Promise<void> | undefined): Promise<boolean> {
+    try {
+      await write()
+      return true
+    } catch (error) {
+      if (!(error instanceof StatgraphError && error.code === 'STATGRAPH_IMPORT_CONFLICT')) throw error
+      this.#log(`another import read ${this.#path} too; reading on from where it left off`)
+      restart(tail)
+      return false
+    }
   }
 
   /** Finds where the file's content was imported up to, once it has a first line; whether it has one. */
@@ -182,6 +205,11 @@ export class LogFollower {
     this.#runs.push(tail.run)
     return true
   }
+}
+
+/** Makes `tail` read its file again from the start, skipping what the ledger has. */
+function restart(tail: Tail): void {
+  Object.assign(tail, { read: 0, splitter: new LineSplitter(), run: undefined, head: undefined, skip: 0 })
 }
 
 /**

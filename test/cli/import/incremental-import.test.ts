@@ -5,27 +5,11 @@ import { gzipSync } from 'node:zlib'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type CliDatabase, cliEngines } from '../../helpers/cli-databases.js'
+import { lines, once } from '../../helpers/log-lines.js'
 import { runCli } from '../../helpers/run-cli.js'
 import { tempDir } from '../../helpers/temp-dir.js'
 
 const dir = tempDir()
-
-/** Line `n` of a log in nginx's combined format: its request is to /r/n. */
-function line(n: number): string {
-  const second = String(n % 60).padStart(2, '0')
-  return `203.0.113.${n % 250} - - [26/Nov/2026:05:${String(Math.floor(n / 60) % 60).padStart(2, '0')}:${second} +0000] "GET /r/${n} HTTP/1.1" 200 ${n} "-" "curl/8.5.0" 0.003`
-}
-
-function lines(from: number, to: number, end = '\n'): string {
-  let text = ''
-  for (let n = from; n <= to; n++) text += line(n) + end
-  return text
-}
-
-/** Hits per path for requests `from` to `to`, one each. */
-function once(from: number, to: number): Map<string, number> {
-  return new Map(Array.from({ length: to - from + 1 }, (_, i) => [`/r/${from + i}`, 1]))
-}
 
 for (const { engine, make } of cliEngines(dir)) {
   describe.skipIf(make === undefined)(`statgraph import on ${engine}: each line once`, () => {
