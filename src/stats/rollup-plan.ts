@@ -79,6 +79,17 @@ export function withBlocks(plan: RollupPlan, usable: ReadonlySet<string>): Rollu
   return { blocks, days: joined(days), hours: plan.hours, raw: plan.raw }
 }
 
+/** `plan` with its raw spans in `whole` (ms) read as the whole hours they are parts of. */
+export function withWholeHours(plan: RollupPlan, whole: readonly Span[]): RollupPlan {
+  const widened = new Set(whole)
+  const hours: Span[] = [...plan.hours]
+  for (const span of whole) {
+    const hour = Math.floor(span[0] / HOUR_MS)
+    hours.push([hour, hour + 1])
+  }
+  return { blocks: plan.blocks, days: plan.days, hours: joined(hours), raw: plan.raw.filter((span) => !widened.has(span)) }
+}
+
 /** Spans in order, neighbours joined into one. */
 function joined(spans: Span[]): Span[] {
   const sorted = spans.toSorted((a, b) => a[0] - b[0])

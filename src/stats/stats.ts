@@ -94,6 +94,11 @@ export interface Stats {
    * thousands of distinct paths stay one number: `paths: 0` when every path is listed.
    */
   other: Record<BreakdownName, number>
+  /**
+   * Set when the range starts or ends inside an hour whose raw rows were pruned: that whole hour is
+   * counted, from its hourly rollup, and these are the instants counted (ISO 8601, `to` excluded).
+   */
+  widened?: { from: string; to: string }
 }
 
 /** The lists of a stats answer. */

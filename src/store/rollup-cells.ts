@@ -1,7 +1,8 @@
 import { RollupAnswer } from '../stats/rollup-answer.js'
 import { RollupBatch, type RollupSource } from '../stats/rollup-batch.js'
 import type { RollupCell, RollupDimension } from '../stats/rollup-cell.js'
-import { clipPlan, planRollupRead, type RollupPlan, type Span, withBlocks, withSealedDays } from '../stats/rollup-plan.js'
+import { HOUR_MS } from '../stats/rollup-cell.js'
+import { clipPlan, planRollupRead, type RollupPlan, type Span, withBlocks, withSealedDays, withWholeHours } from '../stats/rollup-plan.js'
 import type { StatsQuery } from '../stats/stats-query.js'
 import type { StoreStats } from '../stats/stats.js'
 import { BUCKET_MS, bucketStarts } from '../stats/time-bucket.js'
@@ -27,6 +28,8 @@ export interface RollupCells {
   usableBlocks(days: Span): Promise<ReadonlySet<string>>
   /** The raw rows of a span (ms) at a range's edge, as rollups count them. */
   rawSources(span: Span): Promise<RollupSource[]>
+  /** How many raw rows a span (ms) has. */
+  rawCount(span: Span): Promise<number>
 }
 
 /**
@@ -46,7 +49,7 @@ const HOURS_ONLY = () => false
  * visitors once there are too many to count exactly at once.
  */
 export async function statsFromRollups(cells: RollupCells, query: StatsQuery & { bucket: 'hour' | 'day' }): Promise<StoreStats> {
-  const planned = planRollupRead(query.range.from, query.range.to, query.bucket)
+  const { plan: planned, widened } = await widenPrunedEdges(cells, planRollupRead(query.range.from, query.range.to, query.bucket), query.range)
   const [first, last] = [planned.days[0], planned.days.at(-1)]
   const span: Span | undefined = first === undefined || last === undefined ? undefined : [first[0], last[1]]
   const [sealedDays, blocks] = span === undefined ? [] : await Promise.all([cells.sealedDays(span), cells.usableBlocks(span)])
@@ -86,7 +89,31 @@ export async function statsFromRollups(cells: RollupCells, query: StatsQuery & {
     visitorRows <= EXACT_VISITOR_ROWS ? cells.countVisitors(plan) : undefined,
   ])
   for (const cell of [...paths, ...routeSketches]) answer.add(cell)
-  return answer.build({ total, points })
+  const stats = answer.build({ total, points })
+  return widened === undefined ? stats : { ...stats, widened }
+}
+
+/**
+ * The plan with each edge that is part of an hour whose raw rows were pruned — its hourly cell
+ * counts more requests than the raw rows left of it — read as that whole hour from the cell, and
+ * the instants then counted: an answer a little wider, said so, rather than silently short.
+ */
+async function widenPrunedEdges(cells: RollupCells, plan: RollupPlan, range: { from: number; to: number }): Promise<{ plan: RollupPlan; widened?: { from: string; to: string } }> {
+  const pruned = await Promise.all(
+    plan.raw.map(async (span) => {
+      const hour = Math.floor(span[0] / HOUR_MS)
+      const [cellsOfHour, kept] = await Promise.all([
+        cells.wholeTraffic({ blocks: [], days: [], hours: [[hour, hour + 1]], raw: [] }),
+        cells.rawCount([hour * HOUR_MS, (hour + 1) * HOUR_MS]),
+      ])
+      return cellsOfHour.reduce((sum, cell) => sum + cell.hits, 0) > kept
+    }),
+  )
+  const whole = plan.raw.filter((_, i) => pruned[i])
+  if (whole.length === 0) return { plan }
+  const from = Math.min(range.from, ...whole.map(([start]) => Math.floor(start / HOUR_MS) * HOUR_MS))
+  const to = Math.max(range.to, ...whole.map(([, end]) => Math.ceil(end / HOUR_MS) * HOUR_MS))
+  return { plan: withWholeHours(plan, whole), widened: { from: new Date(from).toISOString(), to: new Date(to).toISOString() } }
 }
 
 /**

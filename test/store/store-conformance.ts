@@ -420,6 +420,29 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       expect(after.timeseries.map((point) => point.hits)).toEqual([0, 1, 1])
     })
 
+    it('answers a range whose edge hours lost raw rows from their whole hours, and says so', async () => {
+      const store = open()
+      const at = (hour: number, minute: number) => Date.UTC(2026, 0, 5, hour, minute)
+      // Two requests in each quarter of 10:00–13:00.
+      await store.insertBatch([10, 11, 12].flatMap((hour) => [0, 15, 30, 45].flatMap((minute) => [record({ date: at(hour, minute) }), record({ date: at(hour, minute + 1) })])))
+      const range = (from: string, to: string) => statsQuery(`from=2026-01-05T${from}:00Z&to=2026-01-05T${to}:00Z&bucket=hour`)
+      // Intact, a range from 10:20 to 12:20 counts its rows exactly and widens nothing.
+      const intact = await store.stats(range('10:20', '12:20'))
+      expect(intact.hits).toBe(16)
+      expect(intact.widened).toBeUndefined()
+      // Raw rows before 10:40 and all of 10:00–11:00 and 12:00–13:00 pruned ... by pruning before 12:40.
+      await store.prune(at(12, 40))
+      const widened = await store.stats(range('10:20', '12:20'))
+      expect(widened).toMatchObject({ hits: 24, widened: { from: '2026-01-05T10:00:00.000Z', to: '2026-01-05T13:00:00.000Z' } })
+      expect(widened.timeseries.map((point) => point.hits)).toEqual([8, 8, 8])
+      // An edge in an hour pruned in part (12:40 cut it) is widened; one in an intact hour is not.
+      expect((await store.stats(range('11:00', '12:50'))).widened).toEqual({ from: '2026-01-05T11:00:00.000Z', to: '2026-01-05T13:00:00.000Z' })
+      await store.insertBatch([record({ date: at(14, 10) }), record({ date: at(14, 50) })])
+      const later = await store.stats(range('12:20', '14:30'))
+      expect(later).toMatchObject({ hits: 9, widened: { from: '2026-01-05T12:00:00.000Z', to: '2026-01-05T14:30:00.000Z' } })
+      expect((await store.stats(range('13:00', '14:30'))).widened).toBeUndefined()
+    })
+
     it('prunes both grains of rollups at the same whole day, so a day never tells two totals', async () => {
       const store = open()
       await store.insertBatch([

@@ -128,6 +128,10 @@ export class KyselyStore implements Store {
     this.#rollupReader = new RollupReader(this.#db, this.#rollups, {
       sources: (span) => rollupSources(this.#db, this.#tableRef, this.#flavor, spanWhere(this.#flavor, span)),
       visitors: (span) => sql`select remote_address as visitor from ${this.#tableRef} where ${spanWhere(this.#flavor, span)}`,
+      count: async (span) => {
+        const { rows } = await sql<{ n: number | string }>`select count(*) as n from ${this.#tableRef} where ${spanWhere(this.#flavor, span)}`.execute(this.#db)
+        return Number(rows[0]?.n ?? 0)
+      },
     })
     this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)

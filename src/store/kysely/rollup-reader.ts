@@ -26,6 +26,8 @@ export interface RawRows {
   sources(span: Span): Promise<RollupSource[]>
   /** A query of the `visitor` of each row of `span`. */
   visitors(span: Span): RawBuilder<unknown>
+  /** How many rows `span` has. */
+  count(span: Span): Promise<number>
 }
 
 /**
@@ -55,6 +57,10 @@ export class RollupReader implements RollupCells {
 
   rawSources(span: Span): Promise<RollupSource[]> {
     return this.#raw.sources(span)
+  }
+
+  rawCount(span: Span): Promise<number> {
+    return this.#raw.count(span)
   }
 
   /**
