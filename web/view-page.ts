@@ -39,6 +39,8 @@ export class ViewPage {
   readonly #exceptions: DataTable<Stats['exceptions'][number]>
   readonly #log: RequestLog
   readonly #panels: HTMLElement
+  /** Says when the answer counts more than the range: whole hours at an edge whose raw rows were pruned. */
+  readonly #widened = el('p', { className: 'muted note widened', role: 'note', hidden: true })
   #hits = 0
 
   /** `first`: the view's first answer, which decides the routes table's columns. */
@@ -92,7 +94,7 @@ export class ViewPage {
       this.#exceptions.element,
       log.element,
     )
-    this.main.append(this.alert, this.#warning, chips(context), this.#cards.element, this.#empty, this.#panels)
+    this.main.append(this.alert, this.#warning, chips(context), this.#widened, this.#cards.element, this.#empty, this.#panels)
   }
 
   /** Shows `loaded`; the page must be in the document (charts measure their width). */
@@ -100,6 +102,11 @@ export class ViewPage {
     const { stats } = loaded
     const { view } = this.#context
     showHealth(this.#warning, loaded.health)
+    this.#widened.hidden = stats.widened === undefined
+    this.#widened.textContent =
+      stats.widened === undefined
+        ? ''
+        : `Counted over whole hours, ${when(stats.widened.from)} to ${when(stats.widened.to)} (UTC): the raw rows of the range's first or last hour were pruned, and only that hour's total is kept.`
     this.#hits = stats.hits
     this.#cards.update(stats, loaded.previous)
     this.#empty.hidden = stats.hits !== 0

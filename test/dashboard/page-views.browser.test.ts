@@ -254,6 +254,27 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
     await page.close()
   })
 
+  it('says when a range was counted over whole hours because its edge hour lost its raw rows', async () => {
+    const pruned = await startApp(express, dir)
+    try {
+      // Requests in the hour the "Last 24 hours" view starts in, and in the hour after, whose raw rows
+      // are then pruned: the view's first hour is counted whole, from its rollup.
+      const edgeHour = Math.floor((Date.now() - 86_400_000) / 3_600_000) * 3_600_000
+      await pruned.stats.store.insertBatch([record({ date: edgeHour + 60_000 }), record({ date: edgeHour + 3_540_000 }), record({ date: edgeHour + 3_660_000 })])
+      await pruned.stats.store.prune(edgeHour + 7_200_000)
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' })
+      await page.goto(`${pruned.url}/statistics?range=24h`)
+      await page.locator('main[aria-busy="false"]').waitFor()
+      const note = page.locator('p.widened')
+      await note.waitFor()
+      expect(await note.textContent()).toMatch(/^Counted over whole hours, .+ to .+ \(UTC\): the raw rows of the range's first or last hour were pruned/)
+      expect(await page.locator('.card-value[title="hits"]').textContent()).toBe('3')
+      await page.close()
+    } finally {
+      await pruned.close()
+    }
+  })
+
   it('fits a phone: a short header, tables that do not scroll sideways; and the request log fits 1440 px', async () => {
     const { page, problems } = await open('/statistics?range=7d', { width: 390, height: 844 })
     const header = (await page.locator('header').boundingBox()) as { height: number }
