@@ -6,12 +6,11 @@ import type { BreakdownEntry, ExceptionStats, RouteStats, StoreStats, Timeseries
 import { BUCKET_MS, bucketStarts } from './time-bucket.js'
 
 /**
- * Distinct visitors counted by the store: of the whole range (undefined: too many to count at
- * once, so the merged sketch estimates it), and of the time-series points made of parts (by their
- * start, ms); a point that is one stored bucket has its exact count on its cell.
+ * Distinct visitors: of the whole range, and of the time-series points made of parts (by their
+ * start, ms), counted by the store; a point that is one stored bucket has its exact count on its cell.
  */
 export interface VisitorCounts {
-  total: number | undefined
+  total: number
   points: ReadonlyMap<number, number>
 }
 
@@ -26,6 +25,8 @@ export class RollupAnswer {
   readonly #groups = new Map<RollupDimension, Map<string | null, RollupCell>>()
   /** Requests of each group's folded tail (values past the store's bound): no entry, but counted. */
   readonly #folded = new Map<RollupDimension, number>()
+  /** The whole traffic's cells merged, once every one is in. */
+  #total: RollupCell | undefined
 
   constructor(query: StatsQuery) {
     this.#query = query
@@ -51,6 +52,14 @@ export class RollupAnswer {
     mergeInto(group, cell.key, cell)
   }
 
+  #whole(): RollupCell {
+    if (this.#total === undefined) {
+      this.#total = emptyCell(0, 0, 'all', null)
+      for (const cell of this.#points.values()) mergeCell(this.#total, cell)
+    }
+    return this.#total
+  }
+
   /** The `count` values of `dim` with the most requests, most first (ties: by value, none last). */
   top(dim: RollupDimension, count = this.#query.top): RollupCell[] {
     const cells = [...(this.#groups.get(dim)?.values() ?? [])]
@@ -59,9 +68,13 @@ export class RollupAnswer {
     return cells.slice(0, count)
   }
 
+  /** The range's distinct visitors as its merged sketches estimate them; every whole-traffic cell must be in. */
+  visitorEstimate(): number {
+    return this.#whole().visitors?.count() ?? 0
+  }
+
   build(visitors: VisitorCounts): StoreStats {
-    const total = emptyCell(0, 0, 'all', null)
-    for (const cell of this.#points.values()) mergeCell(total, cell)
+    const total = this.#whole()
     const timeseries: TimeseriesPoint[] = bucketStarts(this.#query.range.from, this.#query.range.to, this.#query.bucket).map((start) => {
       const cell = this.#points.get(start)
       return {
@@ -96,7 +109,7 @@ export class RollupAnswer {
     const [p50, p95, p99] = PERCENTILES.map((percent) => percentileOf(total, percent))
     return {
       hits: total.hits,
-      uniqueHits: visitors.total ?? total.visitors?.count() ?? 0,
+      uniqueHits: visitors.total,
       errors: total.errors,
       bytes: total.bytes,
       responseTime: { avg: average(total), p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null, max: total.timeMax },

@@ -33,11 +33,11 @@ export interface RollupCells {
 }
 
 /**
- * Most visitor rows (one per bucket and visitor) counted to tell a range's distinct visitors
- * exactly; beyond, the merged HyperLogLog sketches of its cells estimate them (2.3% standard error),
- * which keeps long ranges of busy sites fast.
+ * A range's distinct visitors are counted exactly up to this many; beyond, the merged HyperLogLog
+ * sketches of its cells estimate them (2.3% standard error), which keeps long ranges of busy sites
+ * fast. See {@link rangeVisitors} for why the figure never falls as a range grows.
  */
-const EXACT_VISITOR_ROWS = 20_000
+const EXACT_VISITORS = 20_000
 
 /** Raw rows at a range's edge are parts of hours: they count into hourly cells alone. */
 const HOURS_ONLY = () => false
@@ -86,7 +86,7 @@ export async function statsFromRollups(cells: RollupCells, query: StatsQuery & {
   const [paths, routeSketches, total] = await Promise.all([
     cells.topPaths(summed, query.top, edgePaths),
     cells.sketches(summed, 'route', routes),
-    visitorRows <= EXACT_VISITOR_ROWS ? cells.countVisitors(plan) : undefined,
+    rangeVisitors(cells, plan, visitorRows, answer.visitorEstimate()),
   ])
   for (const cell of [...paths, ...routeSketches]) answer.add(cell)
   const stats = answer.build({ total, points })
@@ -114,6 +114,19 @@ async function widenPrunedEdges(cells: RollupCells, plan: RollupPlan, range: { f
   const from = Math.min(range.from, ...whole.map(([start]) => Math.floor(start / HOUR_MS) * HOUR_MS))
   const to = Math.max(range.to, ...whole.map(([, end]) => Math.ceil(end / HOUR_MS) * HOUR_MS))
   return { plan: withWholeHours(plan, whole), widened: { from: new Date(from).toISOString(), to: new Date(to).toISOString() } }
+}
+
+/**
+ * The range's distinct visitors: exact while there are at most {@link EXACT_VISITORS}; beyond, the
+ * sketches' estimate, never below EXACT_VISITORS + 1. So the figure never falls as a range grows:
+ * exact counts grow with the range, estimates too (a merged sketch's registers only rise, and its
+ * estimate with them), and every exact count is below every estimate. The exact count is skipped
+ * when it cannot be at most EXACT_VISITORS: the estimate says over 25% more (ten standard errors)
+ * and counting would read more than EXACT_VISITORS visitor rows (one per bucket and visitor).
+ */
+async function rangeVisitors(cells: RollupCells, plan: RollupPlan, visitorRows: number, estimate: number): Promise<number> {
+  const exact = visitorRows <= EXACT_VISITORS || estimate <= EXACT_VISITORS * 1.25 ? await cells.countVisitors(plan) : undefined
+  return exact !== undefined && exact <= EXACT_VISITORS ? exact : Math.max(estimate, EXACT_VISITORS + 1)
 }
 
 /**

@@ -443,6 +443,36 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       expect((await store.stats(range('13:00', '14:30'))).widened).toBeUndefined()
     })
 
+    it('counts unique visitors exactly up to 20,000, and never fewer as a range grows at either end', async () => {
+      const store = open()
+      // Hour k has 1,400 visitors of its own and 100 who come every hour: 100 + 1,400·k in k hours.
+      const hour = (k: number) => Date.UTC(2026, 0, 20, 0) + k * 3_600_000
+      const HOURS = 16
+      for (let k = 0; k < HOURS; k++) {
+        await store.insertBatch(
+          Array.from({ length: 1500 }, (_, i) =>
+            record({ date: hour(k) + i * 2000, remote_address: i < 100 ? `192.0.2.${i}` : `10.${k}.${Math.floor(i / 250)}.${i % 250}` }),
+          ),
+        )
+      }
+      const truth = (hours: number) => 100 + 1400 * hours
+      const counted = async (from: number, to: number) =>
+        (await store.stats(statsQuery(`from=${new Date(hour(from)).toISOString()}&to=${new Date(hour(to)).toISOString()}&bucket=hour`))).uniqueHits
+      for (const grow of ['end', 'start'] as const) {
+        const figures: number[] = []
+        for (let hours = 1; hours <= HOURS; hours++) figures.push(await (grow === 'end' ? counted(0, hours) : counted(HOURS - hours, HOURS)))
+        for (const [i, figure] of figures.entries()) {
+          const hours = i + 1
+          if (truth(hours) <= 20_000) expect({ grow, hours, figure }).toEqual({ grow, hours, figure: truth(hours) })
+          else {
+            expect(figure).toBeGreaterThan(20_000)
+            expect(Math.abs(figure - truth(hours)) / truth(hours)).toBeLessThan(0.1)
+          }
+          if (i > 0) expect(figure, `${hours} hours, grown at the ${grow}`).toBeGreaterThanOrEqual(figures[i - 1] as number)
+        }
+      }
+    }, 120_000)
+
     it('prunes both grains of rollups at the same whole day, so a day never tells two totals', async () => {
       const store = open()
       await store.insertBatch([
