@@ -26,7 +26,7 @@ export interface ChartAxis {
 const DAY = 86_400
 const HEIGHT = 240
 /** The fewest pixels between two time labels: an hour's label (`01-15 13:00`) is the widest. */
-const LABEL_SPACE: Record<TimeBucket, number> = { minute: 56, hour: 96, day: 56 }
+const LABEL_SPACE: Record<TimeBucket, number> = { minute: 56, hour: 96, day: 56, week: 96, month: 72 }
 
 export class TimeChart {
   readonly element: HTMLElement
@@ -88,7 +88,7 @@ export class TimeChart {
       cursor: { sync: { key: this.#group.key }, drag: { x: true, y: false, setScale: false } },
       hooks: { setSelect: [(chart) => this.#group.zoomTo(chart)] },
       series: [
-        { label: 'UTC', value: (_chart, ts) => (ts === null ? 'whole range' : tick(ts, bucket === 'day' ? 'day' : 'hour')) },
+        { label: 'UTC', value: (_chart, ts) => (ts === null ? 'whole range' : tick(ts, bucket === 'minute' ? 'hour' : bucket)) },
         ...this.#series.map((series) => ({
           label: series.label,
           stroke: series.colour,

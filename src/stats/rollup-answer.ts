@@ -3,7 +3,7 @@ import { PERCENTILES } from './percentile.js'
 import { emptyCell, HOUR_MS, mergeCell, type RollupCell, type RollupDimension } from './rollup-cell.js'
 import type { StatsQuery } from './stats-query.js'
 import type { BreakdownEntry, ExceptionStats, RouteStats, StoreStats, TimeseriesPoint } from './stats.js'
-import { BUCKET_MS, bucketStarts } from './time-bucket.js'
+import { bucketStart, bucketStarts } from './time-bucket.js'
 
 /**
  * Distinct visitors: of the whole range, and of the time-series points made of parts (by their
@@ -20,7 +20,6 @@ export interface VisitorCounts {
  */
 export class RollupAnswer {
   readonly #query: StatsQuery
-  readonly #width: number
   readonly #points = new Map<number, RollupCell>()
   readonly #groups = new Map<RollupDimension, Map<string | null, RollupCell>>()
   /** Requests of each group's folded tail (values past the store's bound): no entry, but counted. */
@@ -30,7 +29,6 @@ export class RollupAnswer {
 
   constructor(query: StatsQuery) {
     this.#query = query
-    this.#width = BUCKET_MS[query.bucket]
   }
 
   /** Counts `cell` in; the answer may change it, so it must not be used elsewhere afterwards. */
@@ -40,8 +38,7 @@ export class RollupAnswer {
       return
     }
     if (cell.dim === 'all') {
-      const start = Math.floor((cell.bucket * HOUR_MS) / this.#width) * this.#width
-      mergeInto(this.#points, start, cell)
+      mergeInto(this.#points, bucketStart(cell.bucket * HOUR_MS, this.#query.bucket), cell)
       return
     }
     let group = this.#groups.get(cell.dim)
@@ -68,6 +65,11 @@ export class RollupAnswer {
     return cells.slice(0, count)
   }
 
+  /** Visitor rows (one per stored bucket and visitor) of the point starting at `start`: what counting its visitors reads. */
+  visitorRows(start: number): number {
+    return this.#points.get(start)?.visitorCount ?? 0
+  }
+
   /** The range's distinct visitors as its merged sketches estimate them; every whole-traffic cell must be in. */
   visitorEstimate(): number {
     return this.#whole().visitors?.count() ?? 0
@@ -75,12 +77,14 @@ export class RollupAnswer {
 
   build(visitors: VisitorCounts): StoreStats {
     const total = this.#whole()
+    const wide = this.#query.bucket === 'week' || this.#query.bucket === 'month'
     const timeseries: TimeseriesPoint[] = bucketStarts(this.#query.range.from, this.#query.range.to, this.#query.bucket).map((start) => {
       const cell = this.#points.get(start)
       return {
         t: new Date(start).toISOString(),
         hits: cell?.hits ?? 0,
-        uniqueHits: visitors.points.get(start) ?? cell?.visitorCount ?? 0,
+        // A week's or a month's point is many stored days: its cells' counts do not add up.
+        uniqueHits: visitors.points.get(start) ?? (wide ? cell?.visitors?.count() : cell?.visitorCount) ?? 0,
         errors: cell?.errors ?? 0,
         avgResponseTime: cell === undefined ? null : average(cell),
         p50ResponseTime: percentileOf(cell, 50),

@@ -22,7 +22,8 @@ export function parseStatsQuery(params: URLSearchParams, defaults: QueryDefaults
   const range = reader.range(defaults)
   const bucket = reader.text('bucket') === undefined ? bucketFor(range.from, range.to) : reader.choice('bucket', TIME_BUCKETS)
   if (bucketCount(range.from, range.to, bucket) > MAX_BUCKETS) {
-    throw new QueryError(`"bucket" ${bucket} would split this range into more than ${MAX_BUCKETS} points; pick a wider bucket`)
+    const wider = TIME_BUCKETS.slice(TIME_BUCKETS.indexOf(bucket) + 1).filter((candidate) => bucketCount(range.from, range.to, candidate) <= MAX_BUCKETS)
+    throw new QueryError(`"bucket" ${bucket} would split this range into more than ${MAX_BUCKETS} points; pick a wider bucket: ${wider.join(' or ')}`)
   }
   return { range, filters: reader.filters(), top: reader.integer('top', 1, 1000, 100), bucket }
 }

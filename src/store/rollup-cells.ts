@@ -5,7 +5,7 @@ import { HOUR_MS } from '../stats/rollup-cell.js'
 import { clipPlan, planRollupRead, type RollupPlan, type Span, withBlocks, withSealedDays, withWholeHours } from '../stats/rollup-plan.js'
 import type { StatsQuery } from '../stats/stats-query.js'
 import type { StoreStats } from '../stats/stats.js'
-import { BUCKET_MS, bucketStarts } from '../stats/time-bucket.js'
+import { bucketStarts, nextBucket, type TimeBucket } from '../stats/time-bucket.js'
 
 /**
  * What an engine's rollups must answer for {@link statsFromRollups}: the reads, each summed over
@@ -48,8 +48,10 @@ const HOURS_ONLY = () => false
  * come from histograms (within 2.44%), per-route visitors from sketches, and so do a long range's
  * visitors once there are too many to count exactly at once.
  */
-export async function statsFromRollups(cells: RollupCells, query: StatsQuery & { bucket: 'hour' | 'day' }): Promise<StoreStats> {
-  const { plan: planned, widened } = await widenPrunedEdges(cells, planRollupRead(query.range.from, query.range.to, query.bucket), query.range)
+export async function statsFromRollups(cells: RollupCells, query: StatsQuery & { bucket: Exclude<TimeBucket, 'minute'> }): Promise<StoreStats> {
+  const read = planRollupRead(query.range.from, query.range.to, query.bucket === 'hour' ? 'hour' : 'day')
+  const { plan: planned, widened } = await widenPrunedEdges(cells, read, query.range)
+  const wide = query.bucket === 'week' || query.bucket === 'month'
   const [first, last] = [planned.days[0], planned.days.at(-1)]
   const span: Span | undefined = first === undefined || last === undefined ? undefined : [first[0], last[1]]
   const [sealedDays, blocks] = span === undefined ? [] : await Promise.all([cells.sealedDays(span), cells.usableBlocks(span)])
@@ -60,12 +62,12 @@ export async function statsFromRollups(cells: RollupCells, query: StatsQuery & {
   const answer = new RollupAnswer(query)
   // The reads that need nothing of each other go out together: a server answers them on several
   // connections at once (a SQLite connection takes them in turn).
-  const [byValue, whole, sources, allSketches, points] = await Promise.all([
+  const [byValue, whole, sources, allSketches, partialPoints] = await Promise.all([
     cells.sumByValue(summed),
     cells.wholeTraffic(plan),
     Promise.all(plan.raw.map((span) => cells.rawSources(span))),
     cells.sketches(plan, 'all', [null]),
-    visitorsOfPartialPoints(cells, query, plan),
+    wide ? undefined : visitorsOfPartialPoints(cells, query, plan),
   ])
   for (const cell of byValue) answer.add(cell)
   // Rows the exact count of the range's visitors would go through (each bucket's own visitors).
@@ -83,10 +85,11 @@ export async function statsFromRollups(cells: RollupCells, query: StatsQuery & {
   for (const cell of allSketches) answer.add(cell)
   // Routes are ranked once the few-valued groups and the edges are in.
   const routes = answer.top('route').map((cell) => cell.key)
-  const [paths, routeSketches, total] = await Promise.all([
+  const [paths, routeSketches, total, points] = await Promise.all([
     cells.topPaths(summed, query.top, edgePaths),
     cells.sketches(summed, 'route', routes),
     rangeVisitors(cells, plan, visitorRows, answer.visitorEstimate()),
+    partialPoints ?? visitorsOfWidePoints(cells, query, plan, answer),
   ])
   for (const cell of [...paths, ...routeSketches]) answer.add(cell)
   const stats = answer.build({ total, points })
@@ -134,14 +137,27 @@ async function rangeVisitors(cells: RollupCells, plan: RollupPlan, visitorRows: 
  * that is one whole stored bucket has its count on its cell.
  */
 async function visitorsOfPartialPoints(cells: RollupCells, query: StatsQuery, plan: RollupPlan): Promise<Map<number, number>> {
-  const width = BUCKET_MS[query.bucket]
   const points = new Map<number, number>()
   for (const start of bucketStarts(query.range.from, query.range.to, query.bucket)) {
-    const part = clipPlan(plan, start, start + width)
+    const part = clipPlan(plan, start, nextBucket(start, query.bucket))
     const [span] = [...part.days, ...part.hours]
     const grain = part.days.length === 1 ? 24 : 1
     const whole = part.raw.length === 0 && part.days.length + part.hours.length === 1 && span !== undefined && span[1] - span[0] === grain
     if (!whole) points.set(start, await cells.countVisitors(part))
   }
   return points
+}
+
+/**
+ * Distinct visitors of week or month points, each many stored days: counted where that reads at
+ * most {@link EXACT_VISITORS} visitor rows, else left to the point's merged sketch to estimate.
+ */
+async function visitorsOfWidePoints(cells: RollupCells, query: StatsQuery, plan: RollupPlan, answer: RollupAnswer): Promise<Map<number, number>> {
+  const counted = await Promise.all(
+    bucketStarts(query.range.from, query.range.to, query.bucket).map(async (start) => {
+      if (answer.visitorRows(start) > EXACT_VISITORS) return undefined
+      return [start, await cells.countVisitors(clipPlan(plan, start, nextBucket(start, query.bucket)))] as const
+    }),
+  )
+  return new Map(counted.filter((entry) => entry !== undefined))
 }

@@ -3,11 +3,11 @@ import { createDashboard } from '../../src/dashboard/dashboard.js'
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
 import { record } from '../helpers/records.js'
 
-function dashboard(access: 'open' | 'forbidden' = 'open') {
+function dashboard(access: 'open' | 'forbidden' = 'open', defaultDateSpan = 7) {
   const store = new SqliteStore({ database: ':memory:' })
   return {
     store,
-    handle: createDashboard({ store, prefix: '/stats', defaultDateSpan: 7, access, now: () => Date.UTC(2026, 0, 15, 18) }),
+    handle: createDashboard({ store, prefix: '/stats', defaultDateSpan, access, now: () => Date.UTC(2026, 0, 15, 18) }),
   }
 }
 const get = (path: string, init?: RequestInit) => new Request(`http://localhost/stats${path}`, init)
@@ -20,6 +20,25 @@ describe('createDashboard', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('cache-control')).toBe('no-store')
     expect(await response.json()).toMatchObject({ start: '2026-01-09', end: '2026-01-15', bucket: 'day', hits: 1 })
+    await store.close()
+  })
+
+  it('answers the longest default span there is, 3660 days, in weekly points; and months when asked', async () => {
+    const { store, handle } = dashboard('open', 3660)
+    await store.insertBatch([record({ date: Date.UTC(2016, 0, 20) }), record({ date: Date.UTC(2021, 5, 1) }), record({ date: Date.UTC(2026, 0, 15, 1) })])
+    const weekly = (await (await handle(get('/api/stats'))).json()) as { start: string; bucket: string; hits: number; timeseries: { t: string; hits: number }[] }
+    expect(weekly).toMatchObject({ start: '2016-01-09', end: '2026-01-15', bucket: 'week', hits: 3 })
+    expect(weekly.timeseries).toHaveLength(524)
+    expect(weekly.timeseries.filter((point) => point.hits > 0).map((point) => point.t)).toEqual([
+      '2016-01-18T00:00:00.000Z',
+      '2021-05-31T00:00:00.000Z',
+      '2026-01-12T00:00:00.000Z',
+    ])
+    const monthly = (await (await handle(get('/api/stats?bucket=month'))).json()) as { timeseries: { t: string }[] }
+    expect(monthly.timeseries).toHaveLength(121)
+    const tooFine = await handle(get('/api/stats?bucket=day'))
+    expect(tooFine.status).toBe(400)
+    expect(((await tooFine.json()) as { error: string }).error).toContain('pick a wider bucket: week or month')
     await store.close()
   })
 

@@ -275,6 +275,24 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
     }
   })
 
+  it('shows the longest default span, 3660 days, in weekly points', async () => {
+    const decade = await startApp(express, dir, { defaultDateSpan: 3660 })
+    try {
+      await decade.stats.store.insertBatch([record({ date: Date.now() - 3000 * DAY }), record({ date: Date.now() - 20 * DAY }), record({ date: Date.now() - DAY })])
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' })
+      const problems: string[] = []
+      page.on('pageerror', (error) => problems.push(error.message))
+      await page.goto(`${decade.url}/statistics`)
+      await page.locator('main[aria-busy="false"]').waitFor()
+      expect(await page.locator('.card-value[title="hits"]').textContent()).toBe('3')
+      expect(await page.locator('[aria-label^="Traffic, per week (UTC)"]').count()).toBe(1)
+      expect(problems).toEqual([])
+      await page.close()
+    } finally {
+      await decade.close()
+    }
+  })
+
   it('fits a phone: a short header, tables that do not scroll sideways; and the request log fits 1440 px', async () => {
     const { page, problems } = await open('/statistics?range=7d', { width: 390, height: 844 })
     const header = (await page.locator('header').boundingBox()) as { height: number }

@@ -22,20 +22,29 @@ function countBy<K>(records: RequestRecord[], key: (record: RequestRecord) => K)
   return counts
 }
 
-/** How many characters of an ISO instant name its bucket: `2026-01-15`, `2026-01-15T13`, `2026-01-15T13:05`. */
-export const ISO_BUCKET = { day: 10, hour: 13, minute: 16 } as const
+export type Bucket = 'minute' | 'hour' | 'day' | 'week' | 'month'
+
+/** The ISO instant a point of `bucket` holding `ms` starts at (UTC; weeks on Monday), worked out by hand. */
+export function pointStart(ms: number, bucket: Bucket): string {
+  const date = new Date(ms)
+  const [year, month, day] = [date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()]
+  if (bucket === 'month') return new Date(Date.UTC(year, month, 1)).toISOString()
+  if (bucket === 'week') return new Date(Date.UTC(year, month, day - ((date.getUTCDay() + 6) % 7))).toISOString()
+  const length = { day: 10, hour: 13, minute: 16 }[bucket]
+  return new Date(`${date.toISOString().slice(0, length)}${'T00:00:00.000Z'.slice(length - 10)}`).toISOString()
+}
 
 /**
  * The numbers `/api/stats` should answer for `records` (already filtered to the range), from plain
- * JS; `buckets` per time bucket of `bucket`, keyed by the start of `t` (see {@link ISO_BUCKET}).
+ * JS; `buckets` per time bucket of `bucket`, keyed by the point's `t` (see {@link pointStart}).
  */
-export function expectedStats(records: RequestRecord[], bucket: keyof typeof ISO_BUCKET = 'day') {
+export function expectedStats(records: RequestRecord[], bucket: Bucket = 'day') {
   const times = timesOf(records)
   const byPath = new Map<string, RequestRecord[]>()
   for (const record of records) byPath.set(record.path, [...(byPath.get(record.path) ?? []), record])
   const byBucket = new Map<string, RequestRecord[]>()
   for (const record of records) {
-    const key = new Date(record.date).toISOString().slice(0, ISO_BUCKET[bucket])
+    const key = pointStart(record.date, bucket)
     byBucket.set(key, [...(byBucket.get(key) ?? []), record])
   }
   const places = new Map<string, Map<string, number>>()

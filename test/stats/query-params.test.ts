@@ -43,13 +43,19 @@ describe('stats and requests queries', () => {
     expect(query.range.to - query.range.from).toBe(86_400_000)
   })
 
-  it('pick the time series bucket from the range: minutes for hours, hours for days, days beyond', () => {
+  it('pick the time series bucket from the range: minutes for hours, hours for days, days, then weeks past 2000 points', () => {
     expect(stats('from=2026-11-26T14:30Z').bucket).toBe('minute')
     expect(stats('from=2026-11-25T15:30Z').bucket).toBe('hour')
     expect(stats('start=2026-11-25&end=2026-11-26').bucket).toBe('hour')
     expect(stats('').bucket).toBe('day')
     expect(stats('bucket=hour').bucket).toBe('hour')
-    expect(() => stats('start=2026-01-01&end=2026-03-31&bucket=minute')).toThrow('more than 2000 points')
+    expect(() => stats('start=2026-01-01&end=2026-03-31&bucket=minute')).toThrow('more than 2000 points; pick a wider bucket: day or week or month')
+    expect(stats('start=2021-01-01&end=2026-06-23').bucket).toBe('day')
+    expect(stats('start=2021-01-01&end=2026-06-24').bucket).toBe('week')
+    expect(stats('start=2016-11-29&end=2026-11-26&bucket=month').bucket).toBe('month')
+    expect(() => stats('start=2016-11-29&end=2026-11-26&bucket=day')).toThrow('pick a wider bucket: week or month')
+    // The longest default view there is: 3660 days, in weeks.
+    expect(stats('', 3660)).toMatchObject({ bucket: 'week', range: { start: '2016-11-19', end: '2026-11-26' } })
   })
 
   const bad: [string, string][] = [
@@ -81,7 +87,7 @@ describe('stats and requests queries', () => {
     ['from=2026-11-26T10:00Z&to=2026-11-26T09:00Z', 'is not before'],
     ['to=2026-11-26T10:00Z', '"to" needs "from"'],
     ['from=2026-11-26T10:00Z&start=2026-11-26', 'not both'],
-    ['bucket=week', '"bucket"'],
+    ['bucket=year', '"bucket"'],
     [`exception=${'e'.repeat(4097)}`, '"exception"'],
   ]
   it.each(bad)('refuses %s with a message naming the parameter', (search, message) => {

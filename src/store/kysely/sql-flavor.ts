@@ -49,7 +49,8 @@ export interface SqlFlavor {
   toBoolean(value: boolean): unknown
   /**
    * An expression for the UTC bucket of the `date` column, as text: `YYYY-MM-DD` (day),
-   * `YYYY-MM-DD HH` (hour) or `YYYY-MM-DD HH:MM` (minute) — see `bucketKey`.
+   * `YYYY-MM-DD HH` (hour), `YYYY-MM-DD HH:MM` (minute), `YYYY-MM` (month), or the Monday's
+   * `YYYY-MM-DD` (week) — see `bucketKey`.
    */
   utcBucket(bucket: TimeBucket): RawBuilder<string>
   /**

@@ -5,7 +5,7 @@ import type { TimeBucket } from '../../stats/time-bucket.js'
 import { fromUtcText, toUtcText } from '../../stats/utc-text.js'
 import { StatgraphError } from '../../errors/statgraph-error.js'
 
-const BUCKET_FORMAT: Record<TimeBucket, string> = { day: '%Y-%m-%d', hour: '%Y-%m-%d %H', minute: '%Y-%m-%d %H:%i' }
+const BUCKET_FORMAT: Record<TimeBucket, string> = { month: '%Y-%m', week: '%Y-%m-%d', day: '%Y-%m-%d', hour: '%Y-%m-%d %H', minute: '%Y-%m-%d %H:%i' }
 
 /**
  * MySQL and MariaDB keep instants as UTC in `datetime(3)`, written and read as text so that no
@@ -22,7 +22,9 @@ export const mysqlFlavor: SqlFlavor = {
   readDate: (date) => sql`date_format(${date}, '%Y-%m-%d %H:%i:%s.%f')`,
   fromDate: fromUtcText,
   toBoolean: (value) => (value ? 1 : 0),
-  utcBucket: (bucket) => sql<string>`date_format(date, ${sql.lit(BUCKET_FORMAT[bucket])})`,
+  // A week by its Monday (weekday(): 0 is Monday).
+  utcBucket: (bucket) =>
+    sql<string>`date_format(${bucket === 'week' ? sql`date - interval weekday(date) day` : sql`date`}, ${sql.lit(BUCKET_FORMAT[bucket])})`,
   accumulate: (table, columns, rows, { sums, maxima }) => {
     const set = [
       ...sums.map((column) => sql`${sql.ref(column)} = ${sql.ref(column)} + values(${sql.ref(column)})`),

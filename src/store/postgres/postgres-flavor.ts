@@ -5,7 +5,7 @@ import type { ColumnKind, SqlFlavor } from '../kysely/sql-flavor.js'
 
 const TYPES: Record<ColumnKind, string> = { integer: 'bigint', real: 'float8', text: 'text', date: 'timestamptz', boolean: 'boolean' }
 
-const BUCKET_FORMAT: Record<TimeBucket, string> = { day: 'YYYY-MM-DD', hour: 'YYYY-MM-DD HH24', minute: 'YYYY-MM-DD HH24:MI' }
+const BUCKET_FORMAT: Record<TimeBucket, string> = { month: 'YYYY-MM', week: 'YYYY-MM-DD', day: 'YYYY-MM-DD', hour: 'YYYY-MM-DD HH24', minute: 'YYYY-MM-DD HH24:MI' }
 
 /** PostgreSQL keeps instants as `timestamptz` and booleans as `boolean`; the driver reads back `Date`s. */
 export const postgresFlavor: SqlFlavor = {
@@ -16,7 +16,9 @@ export const postgresFlavor: SqlFlavor = {
   readDate: (date) => date,
   fromDate: (value) => (value instanceof Date ? value.getTime() : Date.parse(String(value))),
   toBoolean: (value) => value,
-  utcBucket: (bucket) => sql<string>`to_char(date at time zone 'UTC', ${sql.lit(BUCKET_FORMAT[bucket])})`,
+  // date_trunc's weeks start on Monday, as ISO 8601's.
+  utcBucket: (bucket) =>
+    sql<string>`to_char(${bucket === 'week' ? sql`date_trunc('week', date at time zone 'UTC')` : sql`date at time zone 'UTC'`}, ${sql.lit(BUCKET_FORMAT[bucket])})`,
   upsert: onConflictUpdate,
   accumulate: onConflictAccumulate,
   // One array parameter per column: a batch's thousands of rows in one short statement.

@@ -15,7 +15,9 @@ export const sqliteFlavor: SqlFlavor = {
   readDate: (date) => date,
   fromDate: fromUtcText,
   toBoolean: (value) => (value ? 1 : 0),
-  utcBucket: (bucket) => sql<string>`substr(date, 1, ${sql.lit(BUCKET_TEXT_LENGTH[bucket])})`,
+  // A week by its Monday: back six days, then on to the first Monday.
+  utcBucket: (bucket) =>
+    bucket === 'week' ? sql<string>`date(substr(date, 1, 10), '-6 days', 'weekday 1')` : sql<string>`substr(date, 1, ${sql.lit(BUCKET_TEXT_LENGTH[bucket])})`,
   upsert: onConflictUpdate,
   accumulate: onConflictAccumulate,
   rowSource: valuesSource,
