@@ -39,6 +39,8 @@ function mountTmpfs(name: string, size: string): string {
 interface Fault {
   start(): Promise<void>
   end(): Promise<void>
+  /** What the health and the log must call the fault. */
+  named: RegExp
 }
 
 async function survive(database: string, fault: Fault, user?: { uid: number; gid: number }): Promise<void> {
@@ -63,7 +65,7 @@ async function survive(database: string, fault: Fault, user?: { uid: number; gid
   expect(answer.status).toBe(503)
   const health = (await answer.json()) as Health
   expect(health).toMatchObject({ state: 'failing' })
-  expect(health.lastError).toEqual(expect.any(String))
+  expect(health.lastError).toMatch(fault.named)
   expect(during.buffered).toBeLessThanOrEqual(200)
   await fault.end()
   await poll(counts, (c) => !c.failing && c.buffered === 0, 'the recorder to recover', 30_000)
@@ -80,6 +82,7 @@ async function survive(database: string, fault: Fault, user?: { uid: number; gid
   // One line when writing starts failing and one when it works again, not one per request or retry.
   const log = app.stderr()
   expect(log.match(/writing request statistics failed/g)).toHaveLength(1)
+  expect(log).toMatch(new RegExp(`writing request statistics failed \\([^\\n]*${fault.named.source}`))
   expect(log.match(/writing request statistics works again/g)).toHaveLength(1)
 }
 
@@ -103,6 +106,7 @@ describe.skipIf(!isRoot)('a SQLite database failing under a running app', () => 
       async end() {
         rmSync(filler)
       },
+      named: /disk is full/,
     })
   }, 120_000)
 
@@ -126,6 +130,7 @@ describe.skipIf(!isRoot)('a SQLite database failing under a running app', () => 
         async end() {
           chmodSync(database, 0o644)
         },
+        named: /readonly|read-only/,
       },
       nobody,
     )
@@ -160,6 +165,7 @@ describe.skipIf(!isRoot)('a SQLite database failing under a running app', () => 
       async end() {
         if (locker?.exitCode === null) await once(locker, 'exit')
       },
+      named: /locked|busy/,
     })
   }, 120_000)
 })
