@@ -20,9 +20,9 @@ export interface CliDatabase {
 /** Each engine the command runs on: a SQLite file in `dir`, and the PostgreSQL and MariaDB servers the environment names. */
 export function cliEngines(dir: string): { engine: string; make: (() => CliDatabase) | undefined }[] {
   const server = (url: string | undefined, dropTable: (url: string, name: string) => Promise<void>) =>
-    url === undefined ? undefined : () => database(url, `cli_${randomBytes(4).toString('hex')}`, (name) => dropTable(url, name))
+    url === undefined ? undefined : () => cliDatabase(url, `cli_${randomBytes(4).toString('hex')}`, (name) => dropTable(url, name))
   return [
-    { engine: 'SQLite', make: () => database(join(dir, `${randomBytes(4).toString('hex')}.db`), 'request', async () => undefined) },
+    { engine: 'SQLite', make: () => cliDatabase(join(dir, `${randomBytes(4).toString('hex')}.db`), 'request') },
     {
       engine: 'PostgreSQL',
       make: server(serverUrl('STATGRAPH_TEST_POSTGRES_URL'), async (url, name) => {
@@ -41,7 +41,8 @@ export function cliEngines(dir: string): { engine: string; make: (() => CliDatab
   ]
 }
 
-function database(location: string, table: string, dropTable: (name: string) => Promise<void>): CliDatabase {
+/** The database at `location` (a file or URL), table `table`. */
+export function cliDatabase(location: string, table: string, dropTable: (name: string) => Promise<void> = async () => undefined): CliDatabase {
   return {
     database: location,
     table,

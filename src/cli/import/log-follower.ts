@@ -75,10 +75,21 @@ export class LogFollower {
     }
   }
 
-  /** Follows until `signal` aborts, then reads what is there one last time. */
+  /**
+   * Follows until `signal` aborts, then reads what is there one last time. A look that fails (the
+   * database away) is told once and tried again at the next: what it read waits, unwritten.
+   */
   async run(signal: AbortSignal): Promise<void> {
+    let failing = false
     while (!signal.aborted) {
-      await this.poll()
+      try {
+        await this.poll()
+        if (failing) this.#log(`reading ${this.#path} works again`)
+        failing = false
+      } catch (error) {
+        if (!failing) this.#log(`reading ${this.#path} failed (${error instanceof Error ? error.message : String(error)}); trying again`)
+        failing = true
+      }
       await sleep(this.#pollMs, undefined, { signal }).catch(() => undefined)
     }
     await this.poll()
@@ -159,7 +170,11 @@ export class LogFollower {
   /** Reads what the file has past what was read; whether it grew. */
   async #read(tail: Tail): Promise<boolean> {
     const { size } = await tail.handle.stat()
-    if (size <= tail.read) return false
+    if (size <= tail.read) {
+      // Lines read before a failed write are written now.
+      await this.#flush(tail)
+      return false
+    }
     if (tail.run === undefined && !(await this.#begin(tail))) return false
     while (tail.read < size) {
       const { buffer, bytesRead } = await tail.handle.read(Buffer.alloc(Math.min(CHUNK, size - tail.read)), 0, Math.min(CHUNK, size - tail.read), tail.read)

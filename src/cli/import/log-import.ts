@@ -83,9 +83,8 @@ export class LogImport {
 
   /** Writes the lines parsed so far, with the ledger's step in the same transaction. */
   async flush(): Promise<void> {
-    if (this.#batch.length === 0) return
     const batch = this.#batch
-    this.#batch = []
+    if (batch.length === 0) return
     if (!this.#tracked) {
       await this.#store.insertBatch(batch)
     } else {
@@ -96,6 +95,8 @@ export class LogImport {
       await this.#store.insertBatch(batch, { imported: step })
       this.#committed = this.#parsedThrough
     }
+    // Only once written: a failed write is tried again with the next flush, lines and ledger together.
+    this.#batch = []
     this.result.imported += batch.length
   }
 

@@ -1,12 +1,14 @@
 import { appendFileSync, copyFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LogFollower } from '../../../src/cli/import/log-follower.js'
 import { KyselyStore } from '../../../src/store/kysely/kysely-store.js'
 import { openStore } from '../../../src/store/open-store.js'
-import { type CliDatabase, cliEngines } from '../../helpers/cli-databases.js'
+import { type CliDatabase, cliDatabase, cliEngines } from '../../helpers/cli-databases.js'
 import { tempDir } from '../../helpers/temp-dir.js'
 import { lines, once } from '../../helpers/log-lines.js'
+import { poll } from '../../helpers/wait-for.js'
 
 const dir = tempDir()
 
@@ -108,3 +110,34 @@ for (const { engine, make } of cliEngines(dir)) {
     })
   })
 }
+
+describe('LogFollower when its database fails for a while', () => {
+  it('says so once, keeps what it read, and writes it once the database is back', async () => {
+    const database = join(dir, 'locked.db')
+    const log = join(dir, 'locked.log')
+    writeFileSync(log, lines(1, 2))
+    const store = openStore(database, { table: 'request' })
+    if (!(store instanceof KyselyStore)) throw new Error('expected a KyselyStore')
+    const told: string[] = []
+    const follower = new LogFollower(store, 'combined', log, { pollMs: 50, log: (message) => told.push(message) })
+    const stop = new AbortController()
+    const running = follower.run(stop.signal)
+    try {
+      await poll(async () => follower.totals.imported, (n) => n === 2, 'the first lines')
+      // Another connection holds the file's write lock past the store's busy timeout.
+      const locker = new Database(database)
+      locker.exec('begin exclusive')
+      appendFileSync(log, lines(3, 5))
+      await poll(async () => told.length, (n) => n > 0, 'the failure to be told', 30_000)
+      locker.exec('rollback')
+      locker.close()
+      await poll(async () => follower.totals.imported, (n) => n === 5, 'the lines read meanwhile to be written', 30_000)
+      expect(told).toEqual([expect.stringMatching(/^reading .*locked\.log failed \(.*locked.*\); trying again$/), expect.stringMatching(/locked\.log works again$/)])
+    } finally {
+      stop.abort()
+      await running
+      await store.close()
+    }
+    expect(await cliDatabase(database, 'request').paths()).toEqual(once(1, 5))
+  }, 60_000)
+})
