@@ -11,7 +11,7 @@ import { count, ms, when } from './format.js'
 import { RequestLog } from './request-log.js'
 import { breakdownTable, exceptionsTable, FILTER_LABELS, routesTable, type TableContext } from './tables.js'
 import { TimeChart } from './time-chart.js'
-import type { FilterKey, View } from '../src/dashboard/view.js'
+import type { FilterKey } from '../src/dashboard/view.js'
 
 /** Everything one view shows, read in one go. */
 export interface Loaded {

@@ -15,14 +15,14 @@ const stats = statgraph(app, {
   // Visitors who are not logged in are sent to log in first.
   protect: (req, res, next) => (loggedIn(req) ? next() : res.redirect('/login')),
 })
-app.get('/login', (req, res) => {
+app.get('/login', (_req, res) => {
   res.send('<form method="post"><label>Password <input name="password" type="password" autofocus></label> <button>Log in</button></form>')
 })
 app.post('/login', express.urlencoded({ extended: false }), (req, res) => {
   if (!same(String(req.body?.password ?? ''), password)) return res.redirect('/login')
   res.cookie('session', session, { httpOnly: true, sameSite: 'lax', secure: req.secure }).redirect('/statistics')
 })
-app.get('/', (req, res) => {
+app.get('/', (_req, res) => {
   res.send('Hello World!')
 })
 const server = app.listen(Number(process.env.PORT ?? 3000))

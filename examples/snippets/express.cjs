@@ -6,7 +6,7 @@ const stats = statgraph(app, {
   auth: { username: 'admin', password: process.env.ADMIN_PASSWORD },
   disable: (req) => req.headers.cookie?.includes('disable_stat=True') ?? false,
 })
-app.get('/', (req, res) => {
+app.get('/', (_req, res) => {
   res.send('Hello World!')
 })
 const server = app.listen(Number(process.env.PORT ?? 3000))

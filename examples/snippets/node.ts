@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import { statgraph } from 'statgraph/node'
 
 const listener = statgraph(
-  (req, res) => {
+  (_req, res) => {
     res.setHeader('content-type', 'text/plain')
     res.end('Hello World!')
   },

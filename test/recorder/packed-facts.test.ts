@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RequestFacts } from '../../src/record/request-record.js'
-import { PackedFacts, PART, packedFormat, unpackFacts } from '../../src/recorder/packed-facts.js'
+import { PackedFacts, PART, unpackFacts } from '../../src/recorder/packed-facts.js'
 
 const base: RequestFacts = {
   date: Date.UTC(2026, 10, 26, 12, 30, 1, 250),
