@@ -40,7 +40,11 @@ const engines: Record<string, (rows: number) => KyselyStore> = {
 
 /** Whether the table holds the generated rows already (a run that stopped halfway left fewer). */
 async function filled(store: KyselyStore, rows: number): Promise<boolean> {
-  return (await store.exists()) && (await store.requests(parseRequestsQuery(new URLSearchParams({ start: isoDay(END - 60 * DAY), end: isoDay(END), limit: '1' }), { defaultDateSpan: 1 }))).total === rows
+  return (
+    (await store.exists()) &&
+    (await store.requests(parseRequestsQuery(new URLSearchParams({ start: isoDay(END - 60 * DAY), end: isoDay(END), limit: '1' }), { defaultDateSpan: 1 })))
+      .total === rows
+  )
 }
 
 async function fill(store: KyselyStore, rows: number): Promise<number> {
@@ -77,13 +81,17 @@ for (const engine of values.engines.split(',')) {
   for (const rows of values.rows.split(',').map(Number)) {
     const store = (engines[engine] as (rows: number) => KyselyStore)(rows)
     try {
-      if (!(await filled(store, rows))) console.log(`  ${engine} ${rows}: filled at ${Math.round(await fill(store, rows))} records/s (batches of 20 000, rollups included)`)
+      if (!(await filled(store, rows)))
+        console.log(`  ${engine} ${rows}: filled at ${Math.round(await fill(store, rows))} records/s (batches of 20 000, rollups included)`)
       // As a running app's stores do in the background: days sealed an hour after they end, then
       // blocks of days summed (nothing left to do on a table kept from an earlier run).
       await store.sealDays(END + 2 * 3_600_000)
       // Rollups first, both ranges, so that neither the raw queries' garbage nor the pages they read
       // (gigabytes, through the connection's cache) are in their way; one warm-up run each.
-      const ranges = [7, 30].map((days) => ({ days, query: parseStatsQuery(new URLSearchParams({ start: isoDay(END - days * DAY), end: isoDay(END - DAY) }), { defaultDateSpan: days }) }))
+      const ranges = [7, 30].map((days) => ({
+        days,
+        query: parseStatsQuery(new URLSearchParams({ start: isoDay(END - days * DAY), end: isoDay(END - DAY) }), { defaultDateSpan: days }),
+      }))
       const timed = []
       for (const { days, query } of ranges) {
         await store.stats(query)

@@ -39,7 +39,10 @@ async function writeLines(count: number, random: () => number): Promise<void> {
   for (let done = 0; done < count; done += 50_000) {
     const chunk = pastRecords(Math.min(50_000, count - done), now - 30 * 86_400_000, now, random)
       .sort((a, b) => a.date - b.date)
-      .map((r) => `${r.remote_address} - - [${logTime(r.date)}] "${r.method} ${r.path} HTTP/1.1" ${r.status_code} ${r.size} "${r.referrer ?? '-'}" "${r.user_agent}" ${((r.response_time ?? 0) / 1000).toFixed(3)}\n`)
+      .map(
+        (r) =>
+          `${r.remote_address} - - [${logTime(r.date)}] "${r.method} ${r.path} HTTP/1.1" ${r.status_code} ${r.size} "${r.referrer ?? '-'}" "${r.user_agent}" ${((r.response_time ?? 0) / 1000).toFixed(3)}\n`,
+      )
       .join('')
     if (!out.write(chunk)) await once(out, 'drain')
   }

@@ -53,6 +53,10 @@ const meanOf = (from: number, to: number) => {
 }
 const second = meanOf(60, 120)
 const last = meanOf((minutes - 1) * 60, minutes * 60)
-console.log(`\n${sent} requests in ${minutes} min (${Math.round(sent / (minutes * 60))}/s); recorder: written ${counts.written}, dropped ${counts.dropped}, buffered ${counts.buffered}`)
-console.log(`RSS: 2nd minute mean ${second.toFixed(1)} MiB, last minute mean ${last.toFixed(1)} MiB, max ${Math.max(...samples.map((s) => s.rss)).toFixed(1)} MiB`)
+console.log(
+  `\n${sent} requests in ${minutes} min (${Math.round(sent / (minutes * 60))}/s); recorder: written ${counts.written}, dropped ${counts.dropped}, buffered ${counts.buffered}`,
+)
+console.log(
+  `RSS: 2nd minute mean ${second.toFixed(1)} MiB, last minute mean ${last.toFixed(1)} MiB, max ${Math.max(...samples.map((s) => s.rss)).toFixed(1)} MiB`,
+)
 console.log(`last / 2nd minute: ${(last / second).toFixed(3)} (recorder bound: 10 000 requests buffered at most)`)

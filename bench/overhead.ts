@@ -101,7 +101,9 @@ for (const framework of values.frameworks.split(',')) {
         cpuPerRequest.get(mode)?.push(micros)
         mainPerRequest.get(mode)?.push(main)
         const recorded = await recordedEverything(child)
-        console.log(`${framework} round ${round} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${micros.toFixed(1).padStart(7)} µs CPU/request ${main.toFixed(1).padStart(6)} µs main thread/request${recorded}`)
+        console.log(
+          `${framework} round ${round} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${micros.toFixed(1).padStart(7)} µs CPU/request ${main.toFixed(1).padStart(6)} µs main thread/request${recorded}`,
+        )
       } finally {
         child.kill()
         await once(child, 'exit')
@@ -131,4 +133,6 @@ for (const framework of values.frameworks.split(',')) {
 
 console.log(`\nHello world, median of ${rounds} rounds × ${seconds} s, 50 connections; ratios: median of each round's ratio to plain:`)
 console.log(summary.join('\n'))
-console.log("(statgraph-discard: statgraph with a store that writes nothing; as with any store the app passes in as an object, the records are built — user agents parsed — on the app's thread)")
+console.log(
+  "(statgraph-discard: statgraph with a store that writes nothing; as with any store the app passes in as an object, the records are built — user agents parsed — on the app's thread)",
+)

@@ -31,7 +31,19 @@ function packFromCleanCheckout(): string {
     files: { path: string }[]
   }[]
   const files = packed?.files.map((file) => file.path) ?? []
-  expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/index.js', 'dist/index.cjs', 'dist/express.d.ts', 'dist/writer-worker.js', 'dist/cli.js']))
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'LICENSE',
+      'README.md',
+      'CHANGELOG.md',
+      'package.json',
+      'dist/index.js',
+      'dist/index.cjs',
+      'dist/express.d.ts',
+      'dist/writer-worker.js',
+      'dist/cli.js',
+    ]),
+  )
   execFileSync('tar', ['-xzf', join(dir, packed?.filename ?? ''), '-C', dir])
   return join(dir, 'package')
 }
@@ -65,15 +77,30 @@ function scratchApps(unpacked: string): string {
 /** Runs the app in `folder`, sends it a request, and gives the paths its dashboard lists and what it wrote to stderr. */
 async function run(folder: string, main: string): Promise<{ paths: string[]; stderr: string }> {
   const port = await freePort()
-  const child = spawn(process.execPath, [main], { cwd: folder, env: { ...process.env, PORT: String(port), ADMIN_PASSWORD: 'secret' }, stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, [main], {
+    cwd: folder,
+    env: { ...process.env, PORT: String(port), ADMIN_PASSWORD: 'secret' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
   children.push(child)
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const base = `http://127.0.0.1:${port}`
-  const home = await poll(() => fetch(`${base}/`).then((response) => response.text(), () => undefined), (text) => text !== undefined, `${folder} to answer`)
+  const home = await poll(
+    () =>
+      fetch(`${base}/`).then(
+        (response) => response.text(),
+        () => undefined,
+      ),
+    (text) => text !== undefined,
+    `${folder} to answer`,
+  )
   expect(home).toBe('Hello World!')
   const listed = await poll(
-    () => fetch(`${base}/statistics/api/requests`, { headers: { authorization: `Basic ${Buffer.from('admin:secret').toString('base64')}` } }).then((response) => response.json() as Promise<{ rows: { path: string }[] }>),
+    () =>
+      fetch(`${base}/statistics/api/requests`, { headers: { authorization: `Basic ${Buffer.from('admin:secret').toString('base64')}` } }).then(
+        (response) => response.json() as Promise<{ rows: { path: string }[] }>,
+      ),
     (answer) => answer.rows.length > 0,
     'the request on the dashboard',
   )
@@ -110,7 +137,11 @@ describe('the package as published', () => {
     expect(await recordedBy(cjs, 'index.js')).toEqual(['/'])
     // A consumer's strictest settings: the declarations are checked too, and every type they import must be installed.
     const compilerOptions = { strict: true, module: 'node16', moduleResolution: 'node16', target: 'es2022', skipLibCheck: false, noEmit: true, types: ['node'] }
-    const typed = app(apps, 'ts', { 'package.json': '{ "type": "module" }', 'tsconfig.json': JSON.stringify({ compilerOptions, files: ['index.ts'] }), 'index.ts': snippet })
+    const typed = app(apps, 'ts', {
+      'package.json': '{ "type": "module" }',
+      'tsconfig.json': JSON.stringify({ compilerOptions, files: ['index.ts'] }),
+      'index.ts': snippet,
+    })
     const tsc = join(root, 'node_modules/typescript/bin/tsc')
     expect(execFileSync(process.execPath, [tsc, '-p', typed], { encoding: 'utf8' })).toBe('')
   }, 300_000)
@@ -123,7 +154,10 @@ describe('the package as published', () => {
     // esbuild's defaults for Node, nothing marked external: CommonJS out, whatever the module system
     // in (from ES modules, statgraph has no `import.meta.url` at all); pg and mysql2 are not installed.
     const bundles = ['cjs.js', 'esm.js']
-    for (const [bundle, entry] of [['cjs.js', 'index.cjs'], ['esm.js', 'index.mjs']]) {
+    for (const [bundle, entry] of [
+      ['cjs.js', 'index.cjs'],
+      ['esm.js', 'index.mjs'],
+    ]) {
       await build({ entryPoints: [join(source, `${entry}`)], outfile: join(source, 'out', `${bundle}`), bundle: true, platform: 'node', logLevel: 'silent' })
     }
     expect(readdirSync(join(source, 'out')).sort()).toEqual(bundles)

@@ -30,7 +30,9 @@ describe('the built package', () => {
   })
 
   it('exports one subpath per adapter, and each loads both ways', () => {
-    const adapters = readdirSync(new URL('../src/adapters', import.meta.url)).filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3))
+    const adapters = readdirSync(new URL('../src/adapters', import.meta.url))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => file.slice(0, -3))
     const exportsMap = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).exports as Record<string, unknown>
     expect(Object.keys(exportsMap).sort()).toEqual(['.', './package.json', ...adapters.map((name) => `./${name}`)].sort())
     for (const name of adapters) {
@@ -61,7 +63,14 @@ describe('the built package', () => {
       })`
     try {
       const cjs = node(['-e', script("const { statgraph } = require('statgraph/node')", join(dir, 'cjs.db'))])
-      const esm = node(['--input-type=module', '-e', script("import { statgraph } from 'statgraph/node'; import { createRequire } from 'node:module'; const require = createRequire(import.meta.url)", join(dir, 'esm.db'))])
+      const esm = node([
+        '--input-type=module',
+        '-e',
+        script(
+          "import { statgraph } from 'statgraph/node'; import { createRequire } from 'node:module'; const require = createRequire(import.meta.url)",
+          join(dir, 'esm.db'),
+        ),
+      ])
       expect([cjs, esm]).toEqual(Array(2).fill('["/written"]\n[{"path":"/written"}]'))
     } finally {
       rmSync(dir, { recursive: true, force: true })

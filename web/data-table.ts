@@ -143,8 +143,7 @@ export class DataTable<Row> {
         ),
       ),
     )
-    this.#status.textContent =
-      this.#rows.length === 0 ? 'Nothing in this range.' : rows.length === 0 ? 'No row matches the search.' : ''
+    this.#status.textContent = this.#rows.length === 0 ? 'Nothing in this range.' : rows.length === 0 ? 'No row matches the search.' : ''
   }
 
   /** The values the server found: each with its hits, in every column the table has, the rest left blank. */
@@ -153,11 +152,21 @@ export class DataTable<Row> {
     const blank = this.#options.columns.length - 2
     this.#body.replaceChildren(
       ...(found ?? []).map((entry) =>
-        el('tr', {}, el('td', { className: 'wide' }, search.render(entry.key)), el('td', { className: 'num' }, count(entry.count)), ...(blank > 0 ? [el('td', { colSpan: blank })] : [])),
+        el(
+          'tr',
+          {},
+          el('td', { className: 'wide' }, search.render(entry.key)),
+          el('td', { className: 'num' }, count(entry.count)),
+          ...(blank > 0 ? [el('td', { colSpan: blank })] : []),
+        ),
       ),
     )
     this.#status.textContent =
-      found === undefined ? 'Searching the whole range…' : found.length === 0 ? 'No value in this range contains this text.' : `${count(found.length)} found in the whole range, the most requested first.`
+      found === undefined
+        ? 'Searching the whole range…'
+        : found.length === 0
+          ? 'No value in this range contains this text.'
+          : `${count(found.length)} found in the whole range, the most requested first.`
   }
 }
 

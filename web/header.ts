@@ -55,7 +55,11 @@ function rangeForm(view: View, go: (view: View) => void): HTMLElement {
 }
 
 function audience(view: View, go: (view: View) => void): HTMLElement {
-  const select = el('select', { id: 'audience' }, ...(Object.entries(AUDIENCES) as [Audience, string][]).map(([value, label]) => el('option', { value, selected: view.audience === value }, label)))
+  const select = el(
+    'select',
+    { id: 'audience' },
+    ...(Object.entries(AUDIENCES) as [Audience, string][]).map(([value, label]) => el('option', { value, selected: view.audience === value }, label)),
+  )
   select.addEventListener('change', () => go({ ...view, audience: select.value as Audience }))
   return el('label', { className: 'audience', htmlFor: 'audience' }, 'Show ', select)
 }

@@ -5,7 +5,6 @@ import { DataTable } from './data-table.js'
 import { el } from './dom.js'
 import { bytes, count, ms, when } from './format.js'
 
-
 type Fetch = (params: URLSearchParams) => Promise<RequestPage>
 
 export class RequestLog {
@@ -39,7 +38,12 @@ export class RequestLog {
     })
     this.#previous.addEventListener('click', () => void this.#go(this.#offset - LOG_PAGE))
     this.#next.addEventListener('click', () => void this.#go(this.#offset + LOG_PAGE))
-    this.element = el('div', { className: 'log' }, this.#table.element, el('nav', { className: 'pager', ariaLabel: 'Request pages' }, this.#previous, this.#position, this.#next))
+    this.element = el(
+      'div',
+      { className: 'log' },
+      this.#table.element,
+      el('nav', { className: 'pager', ariaLabel: 'Request pages' }, this.#previous, this.#position, this.#next),
+    )
   }
 
   /**

@@ -63,7 +63,9 @@ export function breakdownTable(
       { label: 'Hits', value: (row) => row.count, render: (row) => count(row.count), numeric: true },
       { label: 'Share', value: (row) => row.count, render: (row) => share(row.count, total()), numeric: true },
     ],
-    ...(field === undefined ? { searchText: (row: BreakdownEntry<string | number | null>) => String(row.key ?? '') } : { search: serverSearch(context, field) }),
+    ...(field === undefined
+      ? { searchText: (row: BreakdownEntry<string | number | null>) => String(row.key ?? '') }
+      : { search: serverSearch(context, field) }),
   })
 }
 
@@ -82,7 +84,13 @@ export function routesTable(context: TableContext, exact: boolean): DataTable<Ro
       wide: true,
     },
     { label: 'Hits', value: (row) => row.count, render: (row) => count(row.count), numeric: true },
-    ...exactOnly({ label: 'Unique', value: (row) => row.uniqueHits, render: (row) => (row.uniqueHits === null ? '–' : count(row.uniqueHits)), numeric: true, optional: true }),
+    ...exactOnly({
+      label: 'Unique',
+      value: (row) => row.uniqueHits,
+      render: (row) => (row.uniqueHits === null ? '–' : count(row.uniqueHits)),
+      numeric: true,
+      optional: true,
+    }),
     { label: 'Errors', value: (row) => row.errors, render: (row) => count(row.errors), numeric: true },
     { label: 'Avg', value: (row) => row.avgResponseTime, render: (row) => ms(row.avgResponseTime), numeric: true, optional: true },
     ...exactOnly({ label: 'p95', value: (row) => row.p95ResponseTime, render: (row) => ms(row.p95ResponseTime), numeric: true }),

@@ -136,7 +136,10 @@ export class ViewPage {
 
 function groupToggle({ view, go }: TableContext): HTMLElement {
   const toggle = el('div', { className: 'group', role: 'group', ariaLabel: 'Group routes by' })
-  for (const [group, label] of [['path', 'Path'], ['route', 'Route pattern']] as const) {
+  for (const [group, label] of [
+    ['path', 'Path'],
+    ['route', 'Route pattern'],
+  ] as const) {
     const button = el('button', { type: 'button', ariaPressed: String(view.group === group) }, label)
     button.addEventListener('click', () => go({ ...view, group }))
     toggle.append(button)
@@ -165,8 +168,12 @@ function left(requests: number, what: string): string {
 /** A warning when recording fails now, or failed enough that requests were dropped. */
 function showHealth(warning: HTMLElement, health: Health | null): void {
   const lines: string[] = []
-  if (health?.state === 'failing') lines.push(`statgraph cannot write to its database right now; it keeps retrying, holding ${count(health.buffered)} requests in memory.`)
-  if (health !== null && health.dropped > 0) lines.push(`${count(health.dropped)} requests were not recorded since the app started: the database failed while the memory buffer was full. The numbers below miss them.`)
+  if (health?.state === 'failing')
+    lines.push(`statgraph cannot write to its database right now; it keeps retrying, holding ${count(health.buffered)} requests in memory.`)
+  if (health !== null && health.dropped > 0)
+    lines.push(
+      `${count(health.dropped)} requests were not recorded since the app started: the database failed while the memory buffer was full. The numbers below miss them.`,
+    )
   if (health?.lastError && lines.length > 0) lines.push(`Last error: ${health.lastError}`)
   warning.hidden = lines.length === 0
   warning.replaceChildren(...lines.map((line) => el('p', {}, line)))

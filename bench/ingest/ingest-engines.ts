@@ -15,13 +15,39 @@ export const mysqlUrl = process.env.STATGRAPH_TEST_MYSQL_URL ?? 'mysql://root@12
 export const sqliteFile = process.env.STATGRAPH_BENCH_SQLITE ?? join(tmpdir(), 'statgraph-ingest.db')
 
 const COLUMNS = [
-  'response_time', 'date', 'method', 'size', 'status_code', 'path', 'user_agent', 'remote_address',
-  'exception', 'referrer', 'browser', 'platform', 'mimetype', 'bot', 'route',
+  'response_time',
+  'date',
+  'method',
+  'size',
+  'status_code',
+  'path',
+  'user_agent',
+  'remote_address',
+  'exception',
+  'referrer',
+  'browser',
+  'platform',
+  'mimetype',
+  'bot',
+  'route',
 ] as const
 const CHUNK = 1000
 const PG_TYPES: Record<(typeof COLUMNS)[number], string> = {
-  response_time: 'float8', date: 'timestamptz', method: 'text', size: 'bigint', status_code: 'bigint', path: 'text', user_agent: 'text',
-  remote_address: 'text', exception: 'text', referrer: 'text', browser: 'text', platform: 'text', mimetype: 'text', bot: 'boolean', route: 'text',
+  response_time: 'float8',
+  date: 'timestamptz',
+  method: 'text',
+  size: 'bigint',
+  status_code: 'bigint',
+  path: 'text',
+  user_agent: 'text',
+  remote_address: 'text',
+  exception: 'text',
+  referrer: 'text',
+  browser: 'text',
+  platform: 'text',
+  mimetype: 'text',
+  bot: 'boolean',
+  route: 'text',
 }
 
 type Value = string | number | boolean | Date | null

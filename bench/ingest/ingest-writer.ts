@@ -43,6 +43,9 @@ process.send?.('ready')
 process.once('message', async () => {
   await write(mine, 'timed')
   process.send?.('done', () => {
-    void engine.end().then(() => store.close()).then(() => process.exit(0))
+    void engine
+      .end()
+      .then(() => store.close())
+      .then(() => process.exit(0))
   })
 })

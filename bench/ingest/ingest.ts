@@ -30,9 +30,16 @@ const writerScript = new URL('./ingest-writer.ts', import.meta.url).pathname
 
 /** Every table a store on `table` makes. */
 const tablesOf = (table: string) =>
-  ['', '_statgraph_cell', '_statgraph_sketch', '_statgraph_visitor', '_statgraph_batch', '_statgraph_import', '_statgraph_migration', '_statgraph_migration_lock'].map(
-    (suffix) => `${table}${suffix}`,
-  )
+  [
+    '',
+    '_statgraph_cell',
+    '_statgraph_sketch',
+    '_statgraph_visitor',
+    '_statgraph_batch',
+    '_statgraph_import',
+    '_statgraph_migration',
+    '_statgraph_migration_lock',
+  ].map((suffix) => `${table}${suffix}`)
 
 async function dropTables(engine: string, table: string): Promise<void> {
   if (engine === 'sqlite') {
@@ -85,14 +92,16 @@ try {
       results.four.push(await run(engine, 'statgraph', 4, records))
       results.naive.push(await run(engine, 'naive', 1, naiveRecords))
     }
-    const [raw, rawFour, one, two, four, naive] = [results.raw, results.rawFour, results.one, results.two, results.four, results.naive].map(median) as number[] as [
-      number, number, number, number, number, number,
-    ]
+    const [raw, rawFour, one, two, four, naive] = [results.raw, results.rawFour, results.one, results.two, results.four, results.naive].map(
+      median,
+    ) as number[] as [number, number, number, number, number, number]
     console.log(
       `${engine.padEnd(9)} ${rate(raw)} ${rate(rawFour)} ${rate(one)} ${rate(two)} ${rate(four)} ${rate(naive)}   ${ratio(rawFour / raw)} ${ratio(two / one)} ${ratio(four / one)} ${ratio(four / raw)} ${ratio(one / raw)} ${ratio(one / naive)}`,
     )
     const each = (list: number[]) => list.map((x) => x.toFixed(0)).join(' ')
-    console.log(`          per round: statgraph 4 ${each(results.four)}; 2 ${each(results.two)}; 1 ${each(results.one)}; raw 4 ${each(results.rawFour)}; 1 ${each(results.raw)}`)
+    console.log(
+      `          per round: statgraph 4 ${each(results.four)}; 2 ${each(results.two)}; 1 ${each(results.one)}; raw 4 ${each(results.rawFour)}; 1 ${each(results.raw)}`,
+    )
   }
 } finally {
   rmSync(sqliteFile, { force: true })

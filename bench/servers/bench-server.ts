@@ -51,7 +51,16 @@ function postgresTable(): string {
     void (async () => {
       const { default: pg } = await import('pg')
       const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 })
-      for (const suffix of ['', '_statgraph_cell', '_statgraph_sketch', '_statgraph_visitor', '_statgraph_batch', '_statgraph_import', '_statgraph_migration', '_statgraph_migration_lock']) {
+      for (const suffix of [
+        '',
+        '_statgraph_cell',
+        '_statgraph_sketch',
+        '_statgraph_visitor',
+        '_statgraph_batch',
+        '_statgraph_import',
+        '_statgraph_migration',
+        '_statgraph_migration_lock',
+      ]) {
         await pool.query(`drop table if exists ${table}${suffix}`).catch(() => undefined)
       }
       await pool.end()

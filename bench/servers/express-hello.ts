@@ -21,12 +21,23 @@ reportTo(app.listen(0, '127.0.0.1'), stats)
 
 function naiveRecorder(file: string): RequestHandler {
   const db = new Database(file)
-  db.exec('create table request (response_time real, date text, method text, size integer, status_code integer, path text, user_agent text, remote_address text)')
+  db.exec(
+    'create table request (response_time real, date text, method text, size integer, status_code integer, path text, user_agent text, remote_address text)',
+  )
   const insert = db.prepare('insert into request values (?, ?, ?, ?, ?, ?, ?, ?)')
   return (req, res, next) => {
     const start = performance.now()
     res.on('finish', () => {
-      insert.run(performance.now() - start, new Date().toISOString(), req.method, Number(res.getHeader('content-length') ?? 0), res.statusCode, req.path, req.get('user-agent') ?? '', req.ip ?? '')
+      insert.run(
+        performance.now() - start,
+        new Date().toISOString(),
+        req.method,
+        Number(res.getHeader('content-length') ?? 0),
+        res.statusCode,
+        req.path,
+        req.get('user-agent') ?? '',
+        req.ip ?? '',
+      )
     })
     next()
   }

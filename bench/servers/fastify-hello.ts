@@ -9,7 +9,15 @@ const app = Fastify()
 if (mode === 'rows-only') {
   const record = rowsOnly(database as string)
   app.addHook('onResponse', (request, reply, done) => {
-    record([Date.now(), reply.elapsedTime, request.method, Number(reply.getHeader('content-length') ?? 0), reply.statusCode, request.url, request.headers['user-agent'] ?? ''])
+    record([
+      Date.now(),
+      reply.elapsedTime,
+      request.method,
+      Number(reply.getHeader('content-length') ?? 0),
+      reply.statusCode,
+      request.url,
+      request.headers['user-agent'] ?? '',
+    ])
     done()
   })
 } else if (database !== undefined) await app.register(statgraph, { database })

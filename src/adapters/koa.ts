@@ -88,6 +88,8 @@ function watchApp(app: KoaApp, middleware: Middleware, logger: Logger): void {
   // @koa/router's `routes()` middleware carries its router.
   const routers = stack.slice(0, Math.max(0, stack.indexOf(middleware))).filter((earlier) => (earlier as { router?: unknown }).router !== undefined)
   if (routers.length > 0) {
-    logger.warn(`statgraph: app.use(stats) comes after ${routers.length} router(s), and the requests they answer are not recorded; app.use(stats) first, before the routers`)
+    logger.warn(
+      `statgraph: app.use(stats) comes after ${routers.length} router(s), and the requests they answer are not recorded; app.use(stats) first, before the routers`,
+    )
   }
 }

@@ -1,4 +1,13 @@
-import type { CallHandler, DynamicModule, ExecutionContext, InjectionToken, ModuleMetadata, NestInterceptor, OptionalFactoryDependency, Provider } from '@nestjs/common'
+import type {
+  CallHandler,
+  DynamicModule,
+  ExecutionContext,
+  InjectionToken,
+  ModuleMetadata,
+  NestInterceptor,
+  OptionalFactoryDependency,
+  Provider,
+} from '@nestjs/common'
 import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core'
 import type { FastifyInstance } from 'fastify'
 import { catchError, type Observable, throwError } from 'rxjs'

@@ -18,9 +18,7 @@ declare const STATGRAPH_VERSION: string
 
 /** The options every command that reads a database takes. */
 function withDatabaseOptions(command: Command): Command {
-  return command
-    .option('--table <name>', 'the statistics table', 'request')
-    .option('--schema <name>', 'PostgreSQL schema or MySQL database holding the table')
+  return command.option('--table <name>', 'the statistics table', 'request').option('--schema <name>', 'PostgreSQL schema or MySQL database holding the table')
 }
 
 function withRange(command: Command): Command {

@@ -37,10 +37,7 @@ export async function openCliStore(database: string, args: DatabaseArgs, mode: '
   }
   if (!exists) {
     await store.close()
-    throw new CliError(
-      `${databaseName(database)} has no table "${args.table}": not a statgraph database, or its table has another name (--table)`,
-      EXIT.usage,
-    )
+    throw new CliError(`${databaseName(database)} has no table "${args.table}": not a statgraph database, or its table has another name (--table)`, EXIT.usage)
   }
   return store
 }

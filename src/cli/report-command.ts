@@ -48,10 +48,19 @@ export function reportText(stats: Stats, source: string): string {
       ['Response time', `avg ${formatMs(t.avg)}, p50 ${formatMs(t.p50)}, p95 ${formatMs(t.p95)}, p99 ${formatMs(t.p99)}, max ${formatMs(t.max)}`],
     ]),
     '',
-    table([
-      [byRoute ? 'Route' : 'Path', 'Hits', 'Unique', 'Errors', 'p95'],
-      ...lines.map((line) => [line.key ?? '(no route)', number.format(line.count), line.uniqueHits === null ? '–' : number.format(line.uniqueHits), number.format(line.errors), formatMs(line.p95ResponseTime)]),
-    ], [false, true, true, true, true]),
+    table(
+      [
+        [byRoute ? 'Route' : 'Path', 'Hits', 'Unique', 'Errors', 'p95'],
+        ...lines.map((line) => [
+          line.key ?? '(no route)',
+          number.format(line.count),
+          line.uniqueHits === null ? '–' : number.format(line.uniqueHits),
+          number.format(line.errors),
+          formatMs(line.p95ResponseTime),
+        ]),
+      ],
+      [false, true, true, true, true],
+    ),
     '',
     `Status codes: ${stats.statusCodes.map((entry) => `${entry.key} ${number.format(entry.count)}`).join(', ') || '–'}`,
   ]
@@ -63,6 +72,11 @@ function table(rows: string[][], rightAligned: boolean[] = []): string {
   const safe = rows.map((row) => row.map((cell) => JSON.stringify(cell).slice(1, -1)))
   const widths = safe[0]?.map((_, column) => Math.max(...safe.map((row) => (row[column] ?? '').length))) ?? []
   return safe
-    .map((row) => row.map((cell, column) => (rightAligned[column] ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd())
+    .map((row) =>
+      row
+        .map((cell, column) => (rightAligned[column] ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n')
 }

@@ -131,9 +131,25 @@ export interface ResolvedOptions<Req, Protect> {
 /** Checks options once, at setup, with messages that name the option and the fix. */
 /** Every option, each once (the type sees to it): an option not here is refused, as a typo would otherwise be ignored. */
 const KNOWN_OPTIONS: Record<keyof StatgraphOptions<unknown, unknown>, true> = {
-  database: true, table: true, schema: true, prefix: true, defaultDateSpan: true, protect: true, auth: true, public: true,
-  disable: true, trustProxy: true, logger: true, anonymizeIp: true, storeIp: true, ignore: true, maxValues: true,
-  flushOnExit: true, retention: true, timeouts: true, recorder: true,
+  database: true,
+  table: true,
+  schema: true,
+  prefix: true,
+  defaultDateSpan: true,
+  protect: true,
+  auth: true,
+  public: true,
+  disable: true,
+  trustProxy: true,
+  logger: true,
+  anonymizeIp: true,
+  storeIp: true,
+  ignore: true,
+  maxValues: true,
+  flushOnExit: true,
+  retention: true,
+  timeouts: true,
+  recorder: true,
 }
 const OPTION_NAMES = Object.keys(KNOWN_OPTIONS)
 
@@ -149,7 +165,10 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
   }
   const prefix = options.prefix ?? '/statistics'
   if (typeof prefix !== 'string' || !/^\/[^?#\s]*[^/?#\s]$/.test(prefix)) {
-    throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "prefix" must be a path such as "/statistics" (leading "/", no trailing "/"), got ${JSON.stringify(prefix)}`)
+    throw new StatgraphError(
+      'STATGRAPH_INVALID_OPTION',
+      `statgraph: "prefix" must be a path such as "/statistics" (leading "/", no trailing "/"), got ${JSON.stringify(prefix)}`,
+    )
   }
   const table = sqlName('table', options.table ?? 'request')
   const schema = options.schema === undefined ? undefined : sqlName('schema', options.schema)
@@ -199,14 +218,18 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
 function resolveMaxValues(maxValues: unknown): number | undefined {
   if (maxValues === undefined) return undefined
   if (!Number.isInteger(maxValues) || (maxValues as number) < 10 || (maxValues as number) > 1_000_000) {
-    throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "maxValues" must be a whole number from 10 to 1000000 (values kept per group and bucket), got ${String(maxValues)}`)
+    throw new StatgraphError(
+      'STATGRAPH_INVALID_OPTION',
+      `statgraph: "maxValues" must be a whole number from 10 to 1000000 (values kept per group and bucket), got ${String(maxValues)}`,
+    )
   }
   return maxValues as number
 }
 
 function resolveTimeouts(timeouts: StatgraphOptions<unknown, unknown>['timeouts']): Partial<WriteLimits> {
   if (timeouts === undefined) return {}
-  if (typeof timeouts !== 'object' || timeouts === null) throw new StatgraphError('STATGRAPH_INVALID_OPTION', "statgraph: \"timeouts\" must be an object such as { statement: '5s', lock: '2s', write: '10s' }")
+  if (typeof timeouts !== 'object' || timeouts === null)
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', "statgraph: \"timeouts\" must be an object such as { statement: '5s', lock: '2s', write: '10s' }")
   const limits: Partial<WriteLimits> = {}
   if (timeouts.statement !== undefined) limits.statementMs = parseDuration(timeouts.statement, '"timeouts.statement"')
   if (timeouts.lock !== undefined) limits.lockMs = parseDuration(timeouts.lock, '"timeouts.lock"')
@@ -218,9 +241,13 @@ function resolveRetention(retention: NonNullable<StatgraphOptions<unknown, unkno
   const optional = (value: string | undefined, name: string) => (value === undefined ? undefined : parseDuration(value, name))
   const raw = optional(retention.raw, '"retention.raw"')
   const rollups = optional(retention.rollups, '"retention.rollups"')
-  if (raw === undefined && rollups === undefined) throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "retention" needs "raw" or "rollups" (or both), e.g. { raw: \'30d\', rollups: \'400d\' }')
+  if (raw === undefined && rollups === undefined)
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "retention" needs "raw" or "rollups" (or both), e.g. { raw: \'30d\', rollups: \'400d\' }')
   if (raw !== undefined && rollups !== undefined && rollups < raw) {
-    throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "retention.rollups" must be at least "retention.raw": the dashboard reads rollups, which keep history after raw rows are gone')
+    throw new StatgraphError(
+      'STATGRAPH_INVALID_OPTION',
+      'statgraph: "retention.rollups" must be at least "retention.raw": the dashboard reads rollups, which keep history after raw rows are gone',
+    )
   }
   return { raw, rollups, every: parseDuration(retention.every ?? '1h', '"retention.every"') }
 }
@@ -246,5 +273,8 @@ function checkedAuth(auth: unknown): DashboardAuth | undefined {
   if (text('username') && text('password') && given.token === undefined && !(given.username as string).includes(':')) {
     return { username: given.username as string, password: given.password as string }
   }
-  throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "auth" must be { username, password } (non-empty, no ":" in the username) or { token } (non-empty)')
+  throw new StatgraphError(
+    'STATGRAPH_INVALID_OPTION',
+    'statgraph: "auth" must be { username, password } (non-empty, no ":" in the username) or { token } (non-empty)',
+  )
 }

@@ -25,7 +25,7 @@ export function statgraphThreads(database: DatabaseOption, store: TableName, rec
   if ((threadable !== undefined && writerFile === undefined) || (file !== undefined && readerFile === undefined)) {
     logger.warn(
       'statgraph: its worker thread files were not found (is statgraph bundled into the app?); the statistics are written' +
-        ' and read on the app\'s thread instead, which slows its requests. Keep statgraph out of the bundle' +
+        " and read on the app's thread instead, which slows its requests. Keep statgraph out of the bundle" +
         " (esbuild: --external:statgraph, or packages: 'external') and install it where the bundle runs.",
     )
   }

@@ -85,17 +85,18 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     this.#routing = routing
     this.#removeExitHooks = options.flushOnExit ? flushOnExit(() => this.#drain(), options.logger) : () => {}
     // The writer thread deletes where there is one: a long DELETE never blocks the app's thread.
-    this.#pruneTimer =
-      options.retention === undefined
-        ? undefined
-        : schedulePruning(writer ?? store, options.retention, options.logger)
+    this.#pruneTimer = options.retention === undefined ? undefined : schedulePruning(writer ?? store, options.retention, options.logger)
     // The writer thread gets the facts packed; any other store gets records built here.
     this.#recorder =
       writer === undefined
         ? new Recorder<RequestFacts>({
             logger: options.logger,
             ...options.recorder,
-            write: (batch, id) => store.insertBatch(batch.map((facts) => toRequestRecord(facts, recordOptions)), { id }),
+            write: (batch, id) =>
+              store.insertBatch(
+                batch.map((facts) => toRequestRecord(facts, recordOptions)),
+                { id },
+              ),
           })
         : new Recorder<RequestFacts, PackedFacts>({
             logger: options.logger,

@@ -36,7 +36,6 @@ export interface DashboardOptions {
 /** A framework-neutral dashboard: a Web `Request` in, a Web `Response` out. */
 export type Dashboard = (request: Request) => Promise<Response>
 
-
 const FORBIDDEN_HINT =
   'statgraph: the statistics dashboard is closed in production. Pass `protect` (middleware that checks the user), `auth` ({ username, password } or { token }) or `public: true` to open it.\n'
 

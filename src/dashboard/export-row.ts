@@ -2,8 +2,22 @@ import type { RequestRow } from '../store/store.js'
 
 /** The columns of a request row in exports, in reading order: CSV's header, JSON's keys. */
 export const REQUEST_COLUMNS = [
-  'index', 'date', 'method', 'path', 'route', 'status_code', 'size', 'response_time', 'mimetype', 'remote_address',
-  'user_agent', 'browser', 'platform', 'bot', 'referrer', 'exception',
+  'index',
+  'date',
+  'method',
+  'path',
+  'route',
+  'status_code',
+  'size',
+  'response_time',
+  'mimetype',
+  'remote_address',
+  'user_agent',
+  'browser',
+  'platform',
+  'bot',
+  'referrer',
+  'exception',
 ] as const
 
 /** `row` with its keys in {@link REQUEST_COLUMNS} order, so that a JSON export reads like the CSV one. */

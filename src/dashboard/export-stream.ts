@@ -14,7 +14,11 @@ const PAGE_ROWS = 50
  * only its own reads. A read that fails midway ends the body with an error (the client sees a cut
  * answer, never a short file that looks whole).
  */
-export function exportStream(reads: Pick<DashboardReads, 'exportPage'>, query: Omit<RequestsQuery, 'format'>, format: ExportFormat): ReadableStream<Uint8Array> {
+export function exportStream(
+  reads: Pick<DashboardReads, 'exportPage'>,
+  query: Omit<RequestsQuery, 'format'>,
+  format: ExportFormat,
+): ReadableStream<Uint8Array> {
   let left = query.limit
   let last: RequestRow | undefined
   return new ReadableStream<Uint8Array>(

@@ -21,7 +21,10 @@ export const CONSOLE_LOGGER: Logger = {
 export function checkedLogger(logger: unknown): Logger {
   const missing = ['error', 'warn', 'info'].filter((method) => typeof (logger as Record<string, unknown> | null)?.[method] !== 'function')
   if (missing.length > 0) {
-    throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "logger" must have error, warn and info methods (like pino or Fastify's app.log); it lacks ${missing.join(', ')}`)
+    throw new StatgraphError(
+      'STATGRAPH_INVALID_OPTION',
+      `statgraph: "logger" must have error, warn and info methods (like pino or Fastify's app.log); it lacks ${missing.join(', ')}`,
+    )
   }
   return logger as Logger
 }

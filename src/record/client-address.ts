@@ -11,11 +11,7 @@ export type TrustProxy = boolean | number
  *
  * @example clientAddress('10.0.0.1', '203.0.113.7, 10.0.0.1', true) // '203.0.113.7'
  */
-export function clientAddress(
-  socketAddress: string | undefined,
-  forwardedFor: string | undefined,
-  trustProxy: TrustProxy,
-): string {
+export function clientAddress(socketAddress: string | undefined, forwardedFor: string | undefined, trustProxy: TrustProxy): string {
   let address = socketAddress ?? ''
   if (trustProxy !== false && forwardedFor) {
     const hops = forwardedFor.split(',')

@@ -42,7 +42,11 @@ export function pathMatcher(patterns: readonly PathPattern[]): (url: string, rul
     else if (typeof pattern === 'string' && pattern.startsWith('/')) {
       if (pattern.endsWith('*')) prefixes.push(pattern.slice(0, -1))
       else exact.push(pattern)
-    } else throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "ignore" takes paths such as "/health" or "/static/*" and RegExps, not ${JSON.stringify(pattern)}`)
+    } else
+      throw new StatgraphError(
+        'STATGRAPH_INVALID_OPTION',
+        `statgraph: "ignore" takes paths such as "/health" or "/static/*" and RegExps, not ${JSON.stringify(pattern)}`,
+      )
   }
   const forms = (rules: RoutingRules) => {
     const fold = (path: string) => withoutSlash(rules.caseSensitive ? path : path.toLowerCase(), rules)

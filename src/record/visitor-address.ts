@@ -23,7 +23,10 @@ export function anonymizeAddress(address: string): string {
   const groups = expandIpv6(address)
   if (groups === undefined) return ''
   // Keep 48 bits (three groups), zero the last 80.
-  return `${groups.slice(0, 3).map((group) => Number.parseInt(group, 16).toString(16)).join(':')}::`
+  return `${groups
+    .slice(0, 3)
+    .map((group) => Number.parseInt(group, 16).toString(16))
+    .join(':')}::`
 }
 
 function expandIpv6(address: string): string[] | undefined {
@@ -49,6 +52,10 @@ function hashedVisitor(address: string, userAgent: string, date: number): string
 
 function nodeCrypto(): typeof import('node:crypto') {
   const crypto = typeof process === 'undefined' ? undefined : process.getBuiltinModule?.('node:crypto')
-  if (crypto === undefined) throw new StatgraphError('STATGRAPH_UNSUPPORTED', 'statgraph: `storeIp: false` needs node:crypto, which this runtime lacks; use `anonymizeIp: true` instead')
+  if (crypto === undefined)
+    throw new StatgraphError(
+      'STATGRAPH_UNSUPPORTED',
+      'statgraph: `storeIp: false` needs node:crypto, which this runtime lacks; use `anonymizeIp: true` instead',
+    )
   return crypto
 }

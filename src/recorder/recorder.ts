@@ -232,4 +232,3 @@ function positive(name: string, value: number): number {
   }
   return value
 }
-

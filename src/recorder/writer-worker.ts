@@ -56,7 +56,10 @@ async function write(batch: RequestFacts[], id: string): Promise<void> {
   // on, not the unlinked old one; the new store creates the table.
   if (fileIdentity() !== file) await reopen()
   try {
-    await store.insertBatch(batch.map((facts) => toRequestRecord(facts, data.record)), { id })
+    await store.insertBatch(
+      batch.map((facts) => toRequestRecord(facts, data.record)),
+      { id },
+    )
   } catch (error) {
     if (BROKEN_CONNECTION.test(String((error as { code?: unknown }).code))) await reopen()
     throw error

@@ -65,7 +65,8 @@ export class LatencyHistogram {
   }
 
   static decode(text: string): LatencyHistogram {
-    const unreadable = () => new StatgraphError('STATGRAPH_CORRUPT_ROLLUP', `statgraph: a stored latency histogram is unreadable: ${JSON.stringify(text.slice(0, 40))}`)
+    const unreadable = () =>
+      new StatgraphError('STATGRAPH_CORRUPT_ROLLUP', `statgraph: a stored latency histogram is unreadable: ${JSON.stringify(text.slice(0, 40))}`)
     const colon = text.indexOf(':')
     const offset = Number(text.slice(0, colon))
     if (colon === -1 || !Number.isInteger(offset)) throw unreadable()

@@ -104,8 +104,7 @@ export class RollupAnswer {
       mimetypes: entries('mimetype'),
       exceptions: this.#exceptions(),
     }
-    const withException =
-      [...(this.#groups.get('exception')?.values() ?? [])].reduce((sum, cell) => sum + cell.hits, 0) + (this.#folded.get('exception') ?? 0)
+    const withException = [...(this.#groups.get('exception')?.values() ?? [])].reduce((sum, cell) => sum + cell.hits, 0) + (this.#folded.get('exception') ?? 0)
     const listed = (list: readonly { count: number }[]) => list.reduce((sum, entry) => sum + entry.count, 0)
     const other = Object.fromEntries(
       Object.entries(lists).map(([name, list]) => [name, (name === 'exceptions' ? withException : total.hits) - listed(list)]),

@@ -4,7 +4,19 @@ import { emptyCell, HOUR_MS, mergeCell, type RollupCell, type RollupDimension } 
 /** The fields of a request that rollups count. */
 export type RollupSource = Pick<
   RequestRecord,
-  'date' | 'response_time' | 'size' | 'status_code' | 'method' | 'path' | 'route' | 'browser' | 'platform' | 'referrer' | 'mimetype' | 'exception' | 'remote_address'
+  | 'date'
+  | 'response_time'
+  | 'size'
+  | 'status_code'
+  | 'method'
+  | 'path'
+  | 'route'
+  | 'browser'
+  | 'platform'
+  | 'referrer'
+  | 'mimetype'
+  | 'exception'
+  | 'remote_address'
 >
 
 /** The visitors seen in one bucket: rows of the store's visitor table. */

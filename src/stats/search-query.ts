@@ -33,5 +33,11 @@ export function parseSearchQuery(params: URLSearchParams, defaults: QueryDefault
   if (text === undefined) throw new QueryError('"q" is the text to look for, and must not be empty')
   if (text.length > MAX_TEXT) throw new QueryError(`"q" must be at most ${MAX_TEXT} characters`)
   if (reader.text('field') === undefined) throw new QueryError(`"field" is needed: one of ${SEARCH_FIELDS.join(', ')}`)
-  return { range: reader.range(defaults), filters: reader.filters(), field: reader.choice('field', SEARCH_FIELDS), text, limit: reader.integer('limit', 1, 1000, 100) }
+  return {
+    range: reader.range(defaults),
+    filters: reader.filters(),
+    field: reader.choice('field', SEARCH_FIELDS),
+    text,
+    limit: reader.integer('limit', 1, 1000, 100),
+  }
 }

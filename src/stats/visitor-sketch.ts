@@ -87,7 +87,8 @@ export class VisitorSketch {
     const body = text.slice(2)
     if (text.startsWith('e:')) {
       const bytes = Buffer.from(body, 'base64')
-      if (bytes.length % 8 !== 0) throw new StatgraphError('STATGRAPH_CORRUPT_ROLLUP', `statgraph: a stored visitor sketch is unreadable: ${JSON.stringify(text.slice(0, 40))}`)
+      if (bytes.length % 8 !== 0)
+        throw new StatgraphError('STATGRAPH_CORRUPT_ROLLUP', `statgraph: a stored visitor sketch is unreadable: ${JSON.stringify(text.slice(0, 40))}`)
       sketch.#exact = undefined
       sketch.#words = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))
       return sketch

@@ -32,7 +32,8 @@ export function openStore(database: DatabaseOption, { table, schema, limits, max
   if (typeof database === 'string') {
     if (POSTGRES_URL.test(database)) return new PostgresStore({ database, table, schema, limits, maxValues })
     if (MYSQL_URL.test(database)) return new MysqlStore({ database: database.replace(MYSQL_URL, 'mysql://'), table, schema, limits, maxValues })
-    if (database === '') throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "database" is an empty string; pass a file path such as "./statistics.db"')
+    if (database === '')
+      throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "database" is an empty string; pass a file path such as "./statistics.db"')
     return new SqliteStore({ database, table, maxValues })
   }
   if (isStore(database)) return database

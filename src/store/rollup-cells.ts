@@ -101,7 +101,11 @@ export async function statsFromRollups(cells: RollupCells, query: StatsQuery & {
  * counts more requests than the raw rows left of it — read as that whole hour from the cell, and
  * the instants then counted: an answer a little wider, said so, rather than silently short.
  */
-async function widenPrunedEdges(cells: RollupCells, plan: RollupPlan, range: { from: number; to: number }): Promise<{ plan: RollupPlan; widened?: { from: string; to: string } }> {
+async function widenPrunedEdges(
+  cells: RollupCells,
+  plan: RollupPlan,
+  range: { from: number; to: number },
+): Promise<{ plan: RollupPlan; widened?: { from: string; to: string } }> {
   const pruned = await Promise.all(
     plan.raw.map(async (span) => {
       const hour = Math.floor(span[0] / HOUR_MS)

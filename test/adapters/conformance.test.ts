@@ -192,7 +192,13 @@ describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter 
     expect((await send(`${allowed.url}/statistics`)).type).toBe('text/html; charset=utf-8')
 
     // protect guards the page, its assets and its API alike.
-    const everything = ['/statistics', '/statistics/assets/app.js', '/statistics/assets/app.css', '/statistics/api/stats', '/statistics/api/requests?format=csv']
+    const everything = [
+      '/statistics',
+      '/statistics/assets/app.js',
+      '/statistics/assets/app.css',
+      '/statistics/api/stats',
+      '/statistics/api/requests?format=csv',
+    ]
     const denied = await start({ protect: 'deny' })
     for (const path of everything) {
       const no = await send(`${denied.url}${path}`)
@@ -253,7 +259,13 @@ describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter 
     expect(listed).toHaveLength(1300)
     const ndjson = await send(`${app.url}/statistics/api/requests?format=ndjson`)
     expect(ndjson.type).toBe('application/x-ndjson; charset=utf-8')
-    expect(ndjson.body.toString().trim().split('\n').map((line) => JSON.parse(line))).toEqual(listed)
+    expect(
+      ndjson.body
+        .toString()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual(listed)
     const csv = (await send(`${app.url}/statistics/api/requests?format=csv&limit=1200&offset=50`)).body.toString()
     const lines = csv.trim().split('\r\n')
     expect(lines.slice(1).map((line) => Number(line.split(',')[0]))).toEqual(listed.slice(50, 1250).map((row) => row.index))
@@ -279,7 +291,8 @@ describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter 
     const app = await start(options)
     const nginx = await startNginx(dir, `location / { proxy_pass ${app.url}; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; }`)
     try {
-      for (const [client, forged] of [['127.0.0.2', '203.0.113.7'], ['127.0.0.3'], ['127.0.0.2']] as const) expect(await viaProxy(nginx.port, client, forged)).toBe(200)
+      for (const [client, forged] of [['127.0.0.2', '203.0.113.7'], ['127.0.0.3'], ['127.0.0.2']] as const)
+        expect(await viaProxy(nginx.port, client, forged)).toBe(200)
     } finally {
       await nginx.stop()
     }
@@ -297,7 +310,7 @@ describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter 
     expect((await throughNginx({})).addresses).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1'])
   })
 
-  it.skipIf(!nginxHere || !setup.frameworkProxy)('lets statgraph\'s trustProxy override the framework\'s setting', async () => {
+  it.skipIf(!nginxHere || !setup.frameworkProxy)("lets statgraph's trustProxy override the framework's setting", async () => {
     expect((await throughNginx({ frameworkProxy: true, trustProxy: false })).addresses).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1'])
     expect((await throughNginx({ trustProxy: true })).addresses).toEqual(['203.0.113.7', '127.0.0.3', '127.0.0.2'])
   })

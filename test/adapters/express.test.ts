@@ -117,7 +117,7 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
       const today = new Date().toISOString().slice(0, 10)
       const day = (offset: number) => Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000
       await app.stats.store.insertBatch(generateRecords(3, day(-6), 1).concat(generateRecords(5, day(-7), 1)))
-      const stats = await (await fetch(`${app.url}/statistics/api/stats`)).json() as any
+      const stats = (await (await fetch(`${app.url}/statistics/api/stats`)).json()) as any
       expect(stats.end).toBe(today)
       expect(stats.start).toBe(new Date(day(-6)).toISOString().slice(0, 10))
       expect(stats.hits).toBe(3)
@@ -137,7 +137,7 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
       const rows = app.rows()
       expect(rows).toHaveLength(plan.length)
 
-      const stats = await (await fetch(`${app.url}/statistics/api/stats`)).json() as any
+      const stats = (await (await fetch(`${app.url}/statistics/api/stats`)).json()) as any
       expect(stats.hits).toBe(rows.length)
       expect(stats.uniqueHits).toBe(new Set(rows.map((row) => row.remote_address)).size)
       expect(stats.uniqueHits).toBe(6)
@@ -163,9 +163,9 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
       expect(stats.responseTime.max).toBe(times.at(-1))
       for (const key of ['timeseries', 'methods', 'platforms', 'referrers', 'mimetypes']) expect(stats).toHaveProperty(key)
 
-      const filtered = await (await fetch(`${app.url}/statistics/api/stats?path=/boom`)).json() as any
+      const filtered = (await (await fetch(`${app.url}/statistics/api/stats?path=/boom`)).json()) as any
       expect(filtered.hits).toBe(7)
-      const list = await (await fetch(`${app.url}/statistics/api/requests?limit=10&status=404`)).json() as any
+      const list = (await (await fetch(`${app.url}/statistics/api/requests?limit=10&status=404`)).json()) as any
       expect(list.total).toBe(9)
       expect(list.rows).toHaveLength(9)
       expect(list.rows.every((row: { status_code: number }) => row.status_code === 404)).toBe(true)
@@ -202,7 +202,7 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
       const response = await fetch(`${app.url}/statistics/${path}`)
       expect(response.status).toBe(400)
       expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8')
-      const body = await response.json() as any
+      const body = (await response.json()) as any
       expect(typeof body.error).toBe('string')
       expect(body.error).not.toMatch(/\n\s+at /)
     })

@@ -75,7 +75,15 @@ describe('hostile requests', () => {
     const statuses = new Map<string, number>()
     for (const path of paths) statuses.set(path, (await fetch(`${base}${path}`)).status)
     // Bytes no client library would send: invalid UTF-8 in the target and the user agent.
-    const status = await raw(Buffer.concat([Buffer.from('GET /raw'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(' HTTP/1.1\r\nHost: x\r\nUser-Agent: '), Buffer.from([0xff, 0xfe, 0x00]), Buffer.from('\r\nConnection: close\r\n\r\n')]))
+    const status = await raw(
+      Buffer.concat([
+        Buffer.from('GET /raw'),
+        Buffer.from([0xc3, 0x28, 0xff]),
+        Buffer.from(' HTTP/1.1\r\nHost: x\r\nUser-Agent: '),
+        Buffer.from([0xff, 0xfe, 0x00]),
+        Buffer.from('\r\nConnection: close\r\n\r\n'),
+      ]),
+    )
     expect(status).toMatch(/^HTTP\/1\.1 (200|400)/)
     await stats.flush()
     const stored = new Map(rows().map((row) => [String(row.path), row.status_code]))
@@ -94,7 +102,12 @@ describe('hostile requests', () => {
     }
     await stats.flush()
     expect(rows().filter((row) => String(row.path).startsWith('/scan/'))).toHaveLength(scanned)
-    const answer = (await (await fetch(`${base}/statistics/api/stats`)).json()) as { hits: number; paths: { count: number }[]; routes: unknown[]; other: { paths: number } }
+    const answer = (await (await fetch(`${base}/statistics/api/stats`)).json()) as {
+      hits: number
+      paths: { count: number }[]
+      routes: unknown[]
+      other: { paths: number }
+    }
     expect(answer.hits).toBe(rows().length)
     expect(answer.paths).toHaveLength(100)
     // The rest of the scan is one number, not thousands of entries.

@@ -51,7 +51,10 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s, placed wrong', (_name, express
     })
     const routed = express()
     routed.use('/api', express.Router())
-    expect(await refusal(() => expressStatgraph(routed, OPTIONS))).toMatchObject({ code: 'STATGRAPH_MISPLACED', message: expect.stringContaining('a router or sub-app') })
+    expect(await refusal(() => expressStatgraph(routed, OPTIONS))).toMatchObject({
+      code: 'STATGRAPH_MISPLACED',
+      message: expect.stringContaining('a router or sub-app'),
+    })
   })
 
   it('takes middleware added before it', () => {
@@ -61,10 +64,16 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s, placed wrong', (_name, express
   })
 
   it('refuses a Router, and an app with statgraph mounted in another app', async () => {
-    expect(await refusal(() => expressStatgraph(express.Router(), OPTIONS))).toMatchObject({ code: 'STATGRAPH_MISPLACED', message: expect.stringContaining('not a Router') })
+    expect(await refusal(() => expressStatgraph(express.Router(), OPTIONS))).toMatchObject({
+      code: 'STATGRAPH_MISPLACED',
+      message: expect.stringContaining('not a Router'),
+    })
     const admin = express()
     handles.push(expressStatgraph(admin, OPTIONS))
-    expect(await refusal(() => express().use('/admin', admin))).toMatchObject({ code: 'STATGRAPH_MISPLACED', message: expect.stringContaining('mounted in another app at "/admin"') })
+    expect(await refusal(() => express().use('/admin', admin))).toMatchObject({
+      code: 'STATGRAPH_MISPLACED',
+      message: expect.stringContaining('mounted in another app at "/admin"'),
+    })
   })
 })
 

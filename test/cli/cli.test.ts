@@ -78,10 +78,15 @@ describe('statgraph, run as a command', () => {
     const csv = await runCli(['export', database, '--start', start])
     expect(csv.code).toBe(0)
     const lines = csv.stdout.trim().split('\r\n')
-    expect(lines[0]).toBe('index,date,method,path,route,status_code,size,response_time,mimetype,remote_address,user_agent,browser,platform,bot,referrer,exception')
+    expect(lines[0]).toBe(
+      'index,date,method,path,route,status_code,size,response_time,mimetype,remote_address,user_agent,browser,platform,bot,referrer,exception',
+    )
     expect(lines).toHaveLength(records.length + 1)
     const ndjson = await runCli(['export', database, '--start', start, '--format', 'ndjson'])
-    const rows = ndjson.stdout.trim().split('\n').map((line) => JSON.parse(line) as { size: number; date: string })
+    const rows = ndjson.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { size: number; date: string })
     expect(rows.map((row) => `${row.date} ${row.size}`).sort()).toEqual(records.map((r) => `${new Date(r.date).toISOString()} ${r.size}`).sort())
     const out = join(dir, 'export.json')
     const json = await runCli(['export', database, '--start', start, '--format', 'json', '--out', out])
@@ -105,7 +110,9 @@ describe('statgraph, run as a command', () => {
     expect(denied.headers.get('www-authenticate')).toContain('Basic')
     expect((await fetch(`${base}/statistics/api/stats`, { headers: { authorization: `Basic ${btoa('admin:wrong')}` } })).status).toBe(401)
     const authorization = `Basic ${btoa('admin:s3cret')}`
-    const stats = (await (await fetch(`${base}/statistics/api/stats?start=${new Date(today - 3 * DAY).toISOString().slice(0, 10)}`, { headers: { authorization } })).json()) as Stats
+    const stats = (await (
+      await fetch(`${base}/statistics/api/stats?start=${new Date(today - 3 * DAY).toISOString().slice(0, 10)}`, { headers: { authorization } })
+    ).json()) as Stats
     expect(stats.hits).toBe(records.length)
     const page = await fetch(`${base}/statistics`, { headers: { authorization } })
     expect(await page.text()).toContain('<title>Statistics</title>')
@@ -158,7 +165,13 @@ describe('statgraph, run as a command', () => {
     expect(piped).toMatchObject({ code: 0, stdout: expect.stringContaining('imported 3 requests from -') })
     const report = JSON.parse((await runCli(['report', target, '--start', '2026-11-26', '--end', '2026-11-26', '--json'])).stdout) as Stats
     expect(report.hits).toBe(6)
-    expect(new Map(report.statusCodes.map((e) => [e.key, e.count]))).toEqual(new Map([[200, 2], [500, 2], [404, 2]]))
+    expect(new Map(report.statusCodes.map((e) => [e.key, e.count]))).toEqual(
+      new Map([
+        [200, 2],
+        [500, 2],
+        [404, 2],
+      ]),
+    )
     expect(report.responseTime.max).toBe(1500)
     // An access log has no route patterns: the report lists its paths.
     const text = (await runCli(['report', target, '--start', '2026-11-26', '--end', '2026-11-26'])).stdout

@@ -16,7 +16,10 @@ describe('statgraph demo, behind npm start', () => {
     const stats = JSON.parse(report.stdout) as { hits: number; exceptions: { count: number }[] }
     expect(stats.hits).toBe(12_000)
     // One line for each deliberate error of the live traffic, no stack.
-    const lines = stderr.trim().split('\n').filter((line) => line !== '')
+    const lines = stderr
+      .trim()
+      .split('\n')
+      .filter((line) => line !== '')
     expect(lines.length).toBeGreaterThan(0)
     expect(lines.every((line) => line.startsWith('statgraph: the request handler threw: Error: report generator is out of paper'))).toBe(true)
     expect(lines.length).toBeLessThanOrEqual(stats.exceptions.reduce((sum, entry) => sum + entry.count, 0))

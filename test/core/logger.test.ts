@@ -31,10 +31,17 @@ describe('the logger option', () => {
     const { lines, logger } = memoryLogger()
     const listener = nodeStatgraph((_req, res) => res.end('hi'), { database: unwritable, logger, recorder: { flushInterval: 50 } })
     const server = await listen(createServer(listener))
-    closers.push(() => server.close(), () => listener.close())
+    closers.push(
+      () => server.close(),
+      () => listener.close(),
+    )
     expect(await (await fetch(`${server.url}/`)).text()).toBe('hi')
     expect((await fetch(`${server.url}/statistics/api/stats`)).status).toBe(503)
-    await poll(async () => lines, (seen) => seen.some((line) => line.startsWith('error statgraph: writing request statistics failed')), 'the failed write to be logged')
+    await poll(
+      async () => lines,
+      (seen) => seen.some((line) => line.startsWith('error statgraph: writing request statistics failed')),
+      'the failed write to be logged',
+    )
     expect(lines).toContainEqual(expect.stringMatching(/^error statgraph: the dashboard could not read the statistics/))
     for (const spy of consoleLines) expect(spy).not.toHaveBeenCalled()
   })
@@ -47,7 +54,10 @@ describe('the logger option', () => {
     closers.push(() => app.close())
     expect((await app.inject({ method: 'GET', url: '/' })).body).toBe('hi')
     const line = await poll(
-      async () => logged.map((text) => JSON.parse(text) as { level: number; msg: string }).find((entry) => entry.msg.startsWith('statgraph: writing request statistics failed')),
+      async () =>
+        logged
+          .map((text) => JSON.parse(text) as { level: number; msg: string })
+          .find((entry) => entry.msg.startsWith('statgraph: writing request statistics failed')),
       (entry) => entry !== undefined,
       'the failed write in the app’s log',
     )
@@ -60,10 +70,16 @@ describe('the logger option', () => {
     const stream = { write: (line: string) => void logged.push(line) }
     const listener = nodeStatgraph((_req, res) => res.end('hi'), { database: unwritable, logger: pino({}, stream), recorder: { flushInterval: 50 } })
     const server = await listen(createServer(listener))
-    closers.push(() => server.close(), () => listener.close())
+    closers.push(
+      () => server.close(),
+      () => listener.close(),
+    )
     await fetch(`${server.url}/`)
     const line = await poll(
-      async () => logged.map((text) => JSON.parse(text) as { level: number; msg: string }).find((entry) => entry.msg.startsWith('statgraph: writing request statistics failed')),
+      async () =>
+        logged
+          .map((text) => JSON.parse(text) as { level: number; msg: string })
+          .find((entry) => entry.msg.startsWith('statgraph: writing request statistics failed')),
       (entry) => entry !== undefined,
       'the failed write in pino’s output',
     )

@@ -34,7 +34,12 @@ describe('privacy options', () => {
 
   it('storeIp: false keeps no address, yet counts each visitor of the day once', async () => {
     const running = await app({ storeIp: false })
-    for (const [address, agent] of [['203.0.113.1', 'Firefox'], ['203.0.113.1', 'Firefox'], ['203.0.113.1', 'Chrome'], ['203.0.113.2', 'Firefox']]) {
+    for (const [address, agent] of [
+      ['203.0.113.1', 'Firefox'],
+      ['203.0.113.1', 'Firefox'],
+      ['203.0.113.1', 'Chrome'],
+      ['203.0.113.2', 'Firefox'],
+    ]) {
       await visit(running, '/', address as string, agent)
     }
     await running.stats.flush()

@@ -24,7 +24,12 @@ describe('retention', () => {
       record({ date: now - 23 * 3_600_000, path: '/recent' }),
       record({ date: now, path: '/recent' }),
     ])
-    const rows = await poll(() => Promise.resolve(app.rows()), (found) => found.length === 2, 'the old rows to be deleted', 10_000)
+    const rows = await poll(
+      () => Promise.resolve(app.rows()),
+      (found) => found.length === 2,
+      'the old rows to be deleted',
+      10_000,
+    )
     expect(rows.map((row) => row.path)).toEqual(['/recent', '/recent'])
   })
 

@@ -41,7 +41,6 @@ async function waitFor(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5))
 }
 
-
 describe('shutting down mid-load', () => {
   it('with flushOnExit, SIGTERM writes every answered request before the process ends', async () => {
     const file = join(dir, `shutdown-${++fileNumber}.db`)
@@ -65,7 +64,11 @@ describe('shutting down mid-load', () => {
     const instance = await startInstance({ DATABASE: file, TABLE: 'request' })
     // Warm up: the writer thread has started and written, as in an app that has been serving a while.
     await fetch(`${instance.url}/hit/warm-up`)
-    await poll(async () => (await (await fetch(`${instance.url}/recorder`)).json()) as { written: number }, (c) => c.written === 1, 'the first write')
+    await poll(
+      async () => (await (await fetch(`${instance.url}/recorder`)).json()) as { written: number },
+      (c) => c.written === 1,
+      'the first write',
+    )
     const traffic = load(instance)
     await waitFor(() => traffic.answered.size >= 500)
     const killedAt = Date.now()

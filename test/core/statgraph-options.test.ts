@@ -47,7 +47,11 @@ describe('resolveOptions', () => {
       }
       return undefined
     }
-    expect(refused({ databse: './stats.db' })).toMatchObject({ code: 'STATGRAPH_UNKNOWN_OPTION', message: expect.stringContaining('no option "databse"; did you mean "database"?'), isStatgraphError: true })
+    expect(refused({ databse: './stats.db' })).toMatchObject({
+      code: 'STATGRAPH_UNKNOWN_OPTION',
+      message: expect.stringContaining('no option "databse"; did you mean "database"?'),
+      isStatgraphError: true,
+    })
     expect(refused({ trust_proxy: 1 })?.message).toContain('did you mean "trustProxy"?')
     expect(refused({ colour: 'blue' })?.message).not.toContain('did you mean')
     expect(refused({ prefix: 'stats/' })).toMatchObject({ code: 'STATGRAPH_INVALID_OPTION', isStatgraphError: true })

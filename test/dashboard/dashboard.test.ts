@@ -26,7 +26,12 @@ describe('createDashboard', () => {
   it('answers the longest default span there is, 3660 days, in weekly points; and months when asked', async () => {
     const { store, handle } = dashboard('open', 3660)
     await store.insertBatch([record({ date: Date.UTC(2016, 0, 20) }), record({ date: Date.UTC(2021, 5, 1) }), record({ date: Date.UTC(2026, 0, 15, 1) })])
-    const weekly = (await (await handle(get('/api/stats'))).json()) as { start: string; bucket: string; hits: number; timeseries: { t: string; hits: number }[] }
+    const weekly = (await (await handle(get('/api/stats'))).json()) as {
+      start: string
+      bucket: string
+      hits: number
+      timeseries: { t: string; hits: number }[]
+    }
     expect(weekly).toMatchObject({ start: '2016-01-09', end: '2026-01-15', bucket: 'week', hits: 3 })
     expect(weekly.timeseries).toHaveLength(524)
     expect(weekly.timeseries.filter((point) => point.hits > 0).map((point) => point.t)).toEqual([
@@ -46,7 +51,14 @@ describe('createDashboard', () => {
     const { store, handle } = dashboard()
     await store.insertBatch([record({ path: '/Docs/a', date: Date.UTC(2026, 0, 15, 1) }), record({ path: '/docs/b', date: Date.UTC(2026, 0, 14) })])
     const found = await handle(get('/api/search?field=path&q=docs'))
-    expect(await found.json()).toEqual({ field: 'path', q: 'docs', rows: [{ key: '/Docs/a', count: 1 }, { key: '/docs/b', count: 1 }] })
+    expect(await found.json()).toEqual({
+      field: 'path',
+      q: 'docs',
+      rows: [
+        { key: '/Docs/a', count: 1 },
+        { key: '/docs/b', count: 1 },
+      ],
+    })
     for (const [query, message] of [
       ['field=path', '"q" is the text to look for'],
       ['q=docs', '"field" is needed'],
@@ -106,7 +118,9 @@ describe('createDashboard', () => {
   it('preloads the calls of the view its URL names, for whole days only, escaped', async () => {
     const { store, handle } = dashboard()
     const preloads = async (search: string) =>
-      [...(await (await handle(get(search))).text()).matchAll(/<link rel="preload" as="fetch" crossorigin="anonymous" href="([^"]*)">/g)].map((match) => match[1])
+      [...(await (await handle(get(search))).text()).matchAll(/<link rel="preload" as="fetch" crossorigin="anonymous" href="([^"]*)">/g)].map(
+        (match) => match[1],
+      )
     expect(await preloads('')).toEqual([
       '/stats/api/stats?start=2026-01-09&amp;end=2026-01-15',
       '/stats/api/stats?from=2026-01-02T00%3A00%3A00.000Z&amp;to=2026-01-09T00%3A00%3A00.000Z',

@@ -19,7 +19,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 interface Canvas {
   width: number
   height: number
-  getContext(kind: '2d'): { font: string; measureText(text: string): { width: number }; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } }
+  getContext(kind: '2d'): {
+    font: string
+    measureText(text: string): { width: number }
+    getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray }
+  }
 }
 
 describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corners', () => {
@@ -136,7 +140,13 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
     expect(await page.locator('#routes tbody tr', { hasText: '/rare/needle' }).count()).toBe(0)
     await page.getByRole('searchbox', { name: 'Search routes' }).fill('NEEDLE')
     await expect.poll(() => page.locator('#routes tbody td:first-child').allTextContents()).toEqual(['/rare/needle'])
-    expect(await page.locator('section', { has: page.locator('#routes') }).locator('.table-status').first().textContent()).toContain('1 found in the whole range')
+    expect(
+      await page
+        .locator('section', { has: page.locator('#routes') })
+        .locator('.table-status')
+        .first()
+        .textContent(),
+    ).toContain('1 found in the whole range')
     // The match is a filter link like any other.
     await page.locator('#routes a', { hasText: '/rare/needle' }).click()
     await page.locator('.chip', { hasText: 'Path: /rare/needle' }).waitFor()
@@ -147,13 +157,16 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
     const { page } = await open('/statistics?range=1h')
     const stats = (await (await fetch(`${app.url}/statistics/api/stats?from=${new Date(now - 3_600_000).toISOString()}`)).json()) as Stats
     // Every request of the hour fell in one minute: the p50 line is a single dot, still drawn.
-    const drawn = await page.locator('.chart').nth(1).evaluate((chart) => {
-      const canvas = chart.querySelector('canvas') as unknown as Canvas
-      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height)
-      let p50 = 0
-      for (let i = 0; i < data.length; i += 4) if (data[i] === 8 && data[i + 1] === 145 && data[i + 2] === 178) p50++
-      return p50
-    })
+    const drawn = await page
+      .locator('.chart')
+      .nth(1)
+      .evaluate((chart) => {
+        const canvas = chart.querySelector('canvas') as unknown as Canvas
+        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height)
+        let p50 = 0
+        for (let i = 0; i < data.length; i += 4) if (data[i] === 8 && data[i + 1] === 145 && data[i + 2] === 178) p50++
+        return p50
+      })
     expect(drawn).toBeGreaterThan(5)
     const legend = (index: number) => page.locator('.chart').nth(index).locator('.u-legend .u-value').allTextContents()
     expect((await legend(0))[1]).toBe(stats.hits.toLocaleString('en-US'))
@@ -171,14 +184,19 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
     // A day of hours at 1440 px: no two time labels overlap.
     await page.getByRole('button', { name: 'Last 24 h' }).click()
     await page.locator('main[aria-busy="false"]:not(.stale)').waitFor()
-    const gaps = await page.locator('.chart').first().evaluate((chart) => {
-      const plot = (chart as unknown as { uplot: { axes: { _splits: number[]; _values: string[]; font: [string] }[]; valToPos(v: number, scale: string): number } }).uplot
-      const axis = plot.axes[0] as { _splits: number[]; _values: string[]; font: [string] }
-      const context = (chart.ownerDocument.createElement('canvas') as unknown as Canvas).getContext('2d')
-      context.font = axis.font[0]
-      const at = axis._splits.map((split, i) => ({ x: plot.valToPos(split, 'x'), width: context.measureText(axis._values[i] ?? '').width }))
-      return at.slice(1).map((label, i) => label.x - (at[i]?.x ?? 0) - ((label.width + (at[i]?.width ?? 0)) / 2))
-    })
+    const gaps = await page
+      .locator('.chart')
+      .first()
+      .evaluate((chart) => {
+        const plot = (
+          chart as unknown as { uplot: { axes: { _splits: number[]; _values: string[]; font: [string] }[]; valToPos(v: number, scale: string): number } }
+        ).uplot
+        const axis = plot.axes[0] as { _splits: number[]; _values: string[]; font: [string] }
+        const context = (chart.ownerDocument.createElement('canvas') as unknown as Canvas).getContext('2d')
+        context.font = axis.font[0]
+        const at = axis._splits.map((split, i) => ({ x: plot.valToPos(split, 'x'), width: context.measureText(axis._values[i] ?? '').width }))
+        return at.slice(1).map((label, i) => label.x - (at[i]?.x ?? 0) - (label.width + (at[i]?.width ?? 0)) / 2)
+      })
     expect(gaps.length).toBeGreaterThan(2)
     expect(Math.min(...gaps)).toBeGreaterThan(4)
     await page.close()
@@ -198,7 +216,9 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 })
     await page.mouse.up()
     const scales = () =>
-      page.locator('.chart').evaluateAll((charts) => charts.map((chart) => (chart as unknown as { uplot: { scales: { x: { min: number; max: number } } } }).uplot.scales.x))
+      page
+        .locator('.chart')
+        .evaluateAll((charts) => charts.map((chart) => (chart as unknown as { uplot: { scales: { x: { min: number; max: number } } } }).uplot.scales.x))
     const zoomed = await scales()
     expect(zoomed[1]).toEqual(zoomed[0])
     const reset = page.getByRole('button', { name: 'Reset zoom' })
@@ -212,7 +232,9 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
 
   it('compares the error rate in percentage points, and says one thing when there is nothing to compare', async () => {
     const { page } = await open('/statistics?range=7d')
-    expect(await page.locator('.card', { hasText: 'Error rate' }).locator('.card-change').textContent()).toMatch(/(pts vs previous period|no change vs previous period)$/)
+    expect(await page.locator('.card', { hasText: 'Error rate' }).locator('.card-change').textContent()).toMatch(
+      /(pts vs previous period|no change vs previous period)$/,
+    )
     const old = await open('/statistics?start=2021-02-27&end=2021-03-01')
     const changes = new Set(await old.page.locator('.card-change').allTextContents())
     expect(changes).toEqual(new Set(['nothing to compare with']))
@@ -260,7 +282,11 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
       // Requests in the hour the "Last 24 hours" view starts in, and in the hour after, whose raw rows
       // are then pruned: the view's first hour is counted whole, from its rollup.
       const edgeHour = Math.floor((Date.now() - 86_400_000) / 3_600_000) * 3_600_000
-      await pruned.stats.store.insertBatch([record({ date: edgeHour + 60_000 }), record({ date: edgeHour + 3_540_000 }), record({ date: edgeHour + 3_660_000 })])
+      await pruned.stats.store.insertBatch([
+        record({ date: edgeHour + 60_000 }),
+        record({ date: edgeHour + 3_540_000 }),
+        record({ date: edgeHour + 3_660_000 }),
+      ])
       await pruned.stats.store.prune(edgeHour + 7_200_000)
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' })
       await page.goto(`${pruned.url}/statistics?range=24h`)
@@ -278,7 +304,11 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
   it('shows the longest default span, 3660 days, in weekly points', async () => {
     const decade = await startApp(express, dir, { defaultDateSpan: 3660 })
     try {
-      await decade.stats.store.insertBatch([record({ date: Date.now() - 3000 * DAY }), record({ date: Date.now() - 20 * DAY }), record({ date: Date.now() - DAY })])
+      await decade.stats.store.insertBatch([
+        record({ date: Date.now() - 3000 * DAY }),
+        record({ date: Date.now() - 20 * DAY }),
+        record({ date: Date.now() - DAY }),
+      ])
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' })
       const problems: string[] = []
       page.on('pageerror', (error) => problems.push(error.message))
@@ -297,7 +327,9 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
     const { page, problems } = await open('/statistics?range=7d', { width: 390, height: 844 })
     const header = (await page.locator('header').boundingBox()) as { height: number }
     expect(header.height).toBeLessThan(844 * 0.3)
-    const overflowing = await page.locator('.scroll').evaluateAll((scrolls) => scrolls.filter((scroll) => scroll.scrollWidth > scroll.clientWidth + 1).map((scroll) => scroll.querySelector('table')?.id))
+    const overflowing = await page
+      .locator('.scroll')
+      .evaluateAll((scrolls) => scrolls.filter((scroll) => scroll.scrollWidth > scroll.clientWidth + 1).map((scroll) => scroll.querySelector('table')?.id))
     expect(overflowing).toEqual([])
     expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(390)
     // The range controls are one tap away.

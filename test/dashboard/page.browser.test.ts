@@ -73,9 +73,9 @@ describe.skipIf(!chromiumHere)('the dashboard page in headless Chromium', () => 
   const cardNumber = async (page: Page, name: string) => Number((await page.locator(`.card-value[title="${name}"]`).textContent())?.replaceAll(',', ''))
   const tableMap = async (page: Page, id: string) =>
     new Map(
-      await page.locator(`#${id} tbody tr`).evaluateAll((rows) =>
-        rows.map((row) => [row.children[0]?.textContent ?? '', Number(row.children[1]?.textContent?.replaceAll(',', ''))] as const),
-      ),
+      await page
+        .locator(`#${id} tbody tr`)
+        .evaluateAll((rows) => rows.map((row) => [row.children[0]?.textContent ?? '', Number(row.children[1]?.textContent?.replaceAll(',', ''))] as const)),
     )
 
   it('shows the numbers the API gives in every panel, with no console error and no request elsewhere', async () => {
@@ -206,7 +206,9 @@ describe.skipIf(!chromiumHere)('the dashboard page in headless Chromium', () => 
   it('downloads the view’s rows as CSV', async () => {
     const { page } = await open('/statistics?path=%2Fabout')
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()])
-    const csv = readFileSync((await download.path()) as string, 'utf8').trim().split('\n')
+    const csv = readFileSync((await download.path()) as string, 'utf8')
+      .trim()
+      .split('\n')
     const stats = (await (await fetch(`${app.url}/statistics/api/stats?path=/about`)).json()) as Stats
     expect(csv.length - 1).toBe(stats.hits)
     const pathColumn = csv[0]?.split(',').indexOf('path') as number
@@ -229,7 +231,9 @@ describe.skipIf(!chromiumHere)('the dashboard page in headless Chromium', () => 
   it('says so when there is nothing to show, and when the API fails', async () => {
     const { page } = await open('/statistics?start=2020-01-01&end=2020-01-02')
     expect(await page.locator('.empty').textContent()).toContain('No requests recorded from 2020-01-01 00:00:00 to 2020-01-03 00:00:00 (UTC)')
-    await page.route('**/api/stats?*', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"the database is unreachable"}' }))
+    await page.route('**/api/stats?*', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"the database is unreachable"}' }),
+    )
     await page.getByRole('button', { name: '30 days' }).click()
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('the database is unreachable')
     await page.close()
@@ -244,7 +248,14 @@ describe.skipIf(!chromiumHere)('the dashboard page in headless Chromium', () => 
       route.fulfill({
         status: 503,
         contentType: 'application/json',
-        body: JSON.stringify({ state: 'failing', buffered: 10000, written: 5, dropped: 1234, failedWrites: 9, lastError: 'SQLITE_FULL: database or disk is full' }),
+        body: JSON.stringify({
+          state: 'failing',
+          buffered: 10000,
+          written: 5,
+          dropped: 1234,
+          failedWrites: 9,
+          lastError: 'SQLITE_FULL: database or disk is full',
+        }),
       }),
     )
     await page.getByRole('button', { name: '30 days' }).click()

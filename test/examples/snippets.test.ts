@@ -52,7 +52,9 @@ async function run(name: string): Promise<string> {
 
 it('has the CommonJS form of the Express snippet in the README as written (the package test runs it)', () => {
   const readme = readFileSync(new URL('README.md', root), 'utf8')
-  expect(readme).toContain(`<!-- snippet: examples/snippets/express.cjs -->\n\`\`\`js\n${readFileSync(new URL('examples/snippets/express.cjs', root), 'utf8')}\`\`\``)
+  expect(readme).toContain(
+    `<!-- snippet: examples/snippets/express.cjs -->\n\`\`\`js\n${readFileSync(new URL('examples/snippets/express.cjs', root), 'utf8')}\`\`\``,
+  )
 })
 
 describe.each(SNIPPETS)('the README snippet for %s', (name) => {
@@ -65,7 +67,11 @@ describe.each(SNIPPETS)('the README snippet for %s', (name) => {
 
   it('runs: records requests and serves the dashboard to the admin only', async () => {
     const base = await run(name)
-    const home = await poll(() => tryFetch(`${base}/`), (response) => response !== undefined, `${name} to answer`)
+    const home = await poll(
+      () => tryFetch(`${base}/`),
+      (response) => response !== undefined,
+      `${name} to answer`,
+    )
     expect(await home?.text()).toBe('Hello World!')
     await fetch(`${base}/`)
     // A browser asks for the admin's password.
@@ -90,12 +96,18 @@ describe.each(SNIPPETS)('the README snippet for %s', (name) => {
 describe.skipIf(!chromiumHere)('the README protect example, an Express login', () => {
   it('is in the README as written', () => {
     const readme = readFileSync(new URL('README.md', root), 'utf8')
-    expect(readme).toContain(`<!-- snippet: examples/snippets/express-login.ts -->\n\`\`\`ts\n${readFileSync(new URL('examples/snippets/express-login.ts', root), 'utf8')}\`\`\``)
+    expect(readme).toContain(
+      `<!-- snippet: examples/snippets/express-login.ts -->\n\`\`\`ts\n${readFileSync(new URL('examples/snippets/express-login.ts', root), 'utf8')}\`\`\``,
+    )
   })
 
   it('sends a browser to log in, and back to the dashboard once it has', async () => {
     const base = await run('express-login')
-    await poll(() => tryFetch(`${base}/`), (response) => response !== undefined, 'the login example to answer')
+    await poll(
+      () => tryFetch(`${base}/`),
+      (response) => response !== undefined,
+      'the login example to answer',
+    )
     const browser = await launchChromium()
     try {
       const page = await browser.newPage()

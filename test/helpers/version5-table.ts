@@ -25,8 +25,11 @@ export async function makeVersion5Table(db: Kysely<unknown>, table: string, flav
   const value = (record: RequestRecord, column: keyof RequestRecord) =>
     column === 'date' ? flavor.toDate(record.date) : column === 'bot' ? flavor.toBoolean(record.bot) : record[column]
   const refs = sql.join(columns.map((column) => sql.ref(column)))
-  await insertChunks(db, records, (chunk) =>
-    sql`insert into ${sql.table(table)} (${refs}) values ${sql.join(chunk.map((r) => sql`(${sql.join(columns.map((column) => value(r, column)))})`))}`,
+  await insertChunks(
+    db,
+    records,
+    (chunk) =>
+      sql`insert into ${sql.table(table)} (${refs}) values ${sql.join(chunk.map((r) => sql`(${sql.join(columns.map((column) => value(r, column)))})`))}`,
   )
 
   const batch = new RollupBatch()
@@ -44,7 +47,9 @@ export async function makeVersion5Table(db: Kysely<unknown>, table: string, flav
   })
   const sketched = cells.filter((cell) => cell.histogram !== undefined || cell.visitors !== undefined)
   await insertChunks(db, sketched, (chunk) => {
-    const rows = chunk.map((cell) => sql`(${sql.join([cell.grain, cell.bucket, cell.dim, keyHash(cell.key), cell.histogram?.encode() ?? null, cell.visitors?.encode() ?? null])})`)
+    const rows = chunk.map(
+      (cell) => sql`(${sql.join([cell.grain, cell.bucket, cell.dim, keyHash(cell.key), cell.histogram?.encode() ?? null, cell.visitors?.encode() ?? null])})`,
+    )
     return sql`insert into ${sql.table(`${table}_rollup_sketch`)} (grain, bucket, dim, kh, histogram, visitors) values ${sql.join(rows)}`
   })
   const visitorRows = visitors.flatMap(({ grain, bucket, visitors: seen }) => [...seen].map((visitor) => sql`(${grain}, ${bucket}, ${visitor})`))

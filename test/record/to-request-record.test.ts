@@ -47,10 +47,7 @@ describe('toRequestRecord', () => {
 
   it('caps a 1 MB user agent, path, referrer and exception', () => {
     const huge = 'a'.repeat(1_000_000)
-    const record = toRequestRecord(
-      facts({ userAgent: huge, url: `/${huge}`, referrer: huge, exception: huge }),
-      { trustProxy: false },
-    )
+    const record = toRequestRecord(facts({ userAgent: huge, url: `/${huge}`, referrer: huge, exception: huge }), { trustProxy: false })
     expect(record.user_agent).toHaveLength(FIELD_CAPS.user_agent)
     expect(record.path).toHaveLength(FIELD_CAPS.path)
     expect(record.referrer).toHaveLength(FIELD_CAPS.referrer)
@@ -86,6 +83,12 @@ describe('mimetype and describeError', () => {
     expect(describeError(new Error('division by zero'))).toBe('Error: division by zero')
     expect(describeError(new TypeError('x is undefined'))).toBe('TypeError: x is undefined')
     expect(describeError('plain string')).toBe('plain string')
-    expect(describeError({ toString: () => { throw new Error('no') } })).toBe('Unknown error')
+    expect(
+      describeError({
+        toString: () => {
+          throw new Error('no')
+        },
+      }),
+    ).toBe('Unknown error')
   })
 })

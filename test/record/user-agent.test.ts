@@ -115,7 +115,9 @@ describe('parseUserAgent on 310 real user agents', () => {
     expect(
       parseUserAgent('Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'),
     ).toEqual({ browser: 'mobile safari 17.4', platform: 'ios', bot: false })
-    expect(parseUserAgent('Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36').platform).toBe('chromeos')
+    expect(parseUserAgent('Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36').platform).toBe(
+      'chromeos',
+    )
   })
 
   it('gives nulls, not errors, for an empty or absurd user agent', () => {

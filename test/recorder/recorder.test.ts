@@ -61,7 +61,10 @@ describe('Recorder', () => {
     await new Promise(setImmediate)
     release()
     await waitFor(() => batches.length === 2, 'the write of the batch that filled up meanwhile')
-    expect(batches).toEqual([[1, 2], [3, 4, 5]])
+    expect(batches).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ])
     await recorder.close()
   })
 

@@ -5,7 +5,9 @@ const viaIso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slic
 
 describe('toUtcText', () => {
   it('writes what the ISO text says, for instants in and out of order, fractional and before 1970', () => {
-    const instants = [0, 1, 999, 1000, 1001.9, -1, -999, -1000, -1001, 1_764_152_000_123, 1_764_152_000_045, 1_764_152_000_007, 1_764_152_001_000, 1_764_152_000_999.5]
+    const instants = [
+      0, 1, 999, 1000, 1001.9, -1, -999, -1000, -1001, 1_764_152_000_123, 1_764_152_000_045, 1_764_152_000_007, 1_764_152_001_000, 1_764_152_000_999.5,
+    ]
     for (let i = 0; i < 2000; i++) instants.push(1_764_152_000_000 + Math.floor(i * 997.3), -86_400_000 * 3 + i * 13.7)
     for (const ms of instants) expect(toUtcText(ms), String(ms)).toBe(viaIso(ms))
   })

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { SKETCH_STANDARD_ERROR, VisitorSketch } from '../../src/stats/visitor-sketch.js'
 
-const addresses = (count: number, offset = 0) => Array.from({ length: count }, (_, i) => `10.${(i + offset) >> 16}.${((i + offset) >> 8) & 255}.${(i + offset) & 255}`)
+const addresses = (count: number, offset = 0) =>
+  Array.from({ length: count }, (_, i) => `10.${(i + offset) >> 16}.${((i + offset) >> 8) & 255}.${(i + offset) & 255}`)
 
 const sketchOf = (list: string[]) => {
   const sketch = new VisitorSketch()

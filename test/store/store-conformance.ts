@@ -103,9 +103,7 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       expect(stats.responseTime.avg).toBeCloseTo(expected.responseTime.avg as number, 9)
       expect(stats.responseTime.max).toBe(expected.responseTime.max)
       for (const percent of ['p50', 'p95', 'p99'] as const) expectTime(stats.responseTime[percent], expected.responseTime[percent], exactTimes)
-      expect(stats.timeseries.map((point) => point.t.slice(0, 10))).toEqual([
-        '2026-01-12', '2026-01-13', '2026-01-14', '2026-01-15', '2026-01-16',
-      ])
+      expect(stats.timeseries.map((point) => point.t.slice(0, 10))).toEqual(['2026-01-12', '2026-01-13', '2026-01-14', '2026-01-15', '2026-01-16'])
       for (const point of stats.timeseries) {
         const day = expected.buckets.get(point.t)
         expect(point).toMatchObject({ hits: day?.hits, uniqueHits: day?.uniqueHits, errors: day?.errors })
@@ -277,7 +275,10 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       // /edge is busiest, but only in the half hour at the range's start, which rollups leave to raw rows.
       await store.insertBatch([...hits('/a', 5, at(11, 10)), ...hits('/b', 4, at(12, 10)), ...hits('/c', 3, at(11, 20)), ...hits('/edge', 8, at(10, 40))])
       const stats = await answer(store, statsQuery('from=2026-01-15T10:30Z&to=2026-01-15T13:00Z&top=2'))
-      expect(stats.paths.map((path) => [path.key, path.count])).toEqual([['/edge', 8], ['/a', 5]])
+      expect(stats.paths.map((path) => [path.key, path.count])).toEqual([
+        ['/edge', 8],
+        ['/a', 5],
+      ])
       expect(stats.other.paths).toBe(7)
     })
 
@@ -306,7 +307,11 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       // Two values that UTF-16 order and code point order rank differently, tied with two plain ones.
       const values = ['/\u{1F600}', '/\uE000', '/b', '/B', '/a']
       await store.insertBatch(
-        values.flatMap((path, i) => Array.from({ length: i === 4 ? 3 : 2 }, (_, j) => record({ path, browser: path.slice(1), exception: `E${path}`, status_code: 500, date: day + i * 10 + j }))),
+        values.flatMap((path, i) =>
+          Array.from({ length: i === 4 ? 3 : 2 }, (_, j) =>
+            record({ path, browser: path.slice(1), exception: `E${path}`, status_code: 500, date: day + i * 10 + j }),
+          ),
+        ),
       )
       const expected = ['/a', '/B', '/b', '/\uE000', '/\u{1F600}']
       for (const search of ['start=2026-01-15&end=2026-01-15&bucket=day', 'start=2026-01-15&end=2026-01-15&bucket=day&method=GET']) {
@@ -348,7 +353,8 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
         ...at('/users/old', 4, { date: Date.UTC(2026, 0, 2) }),
         ...at('/a!b', 1, { referrer: 'https://Example.com/x' }),
       ])
-      const search = (params: string) => store.search(parseSearchQuery(new URLSearchParams(`start=2026-01-15&end=2026-01-15&${params}`), { defaultDateSpan: 7 }))
+      const search = (params: string) =>
+        store.search(parseSearchQuery(new URLSearchParams(`start=2026-01-15&end=2026-01-15&${params}`), { defaultDateSpan: 7 }))
       expect(await search('field=path&q=USERS')).toEqual([
         { key: '/users/2', count: 5 },
         { key: '/Users/1', count: 3 },
@@ -451,7 +457,9 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       const store = open()
       const at = (hour: number, minute: number) => Date.UTC(2026, 0, 5, hour, minute)
       // Two requests in each quarter of 10:00–13:00.
-      await store.insertBatch([10, 11, 12].flatMap((hour) => [0, 15, 30, 45].flatMap((minute) => [record({ date: at(hour, minute) }), record({ date: at(hour, minute + 1) })])))
+      await store.insertBatch(
+        [10, 11, 12].flatMap((hour) => [0, 15, 30, 45].flatMap((minute) => [record({ date: at(hour, minute) }), record({ date: at(hour, minute + 1) })])),
+      )
       const range = (from: string, to: string) => statsQuery(`from=2026-01-05T${from}:00Z&to=2026-01-05T${to}:00Z&bucket=hour`)
       // Intact, a range from 10:20 to 12:20 counts its rows exactly and widens nothing.
       const intact = await store.stats(range('10:20', '12:20'))
@@ -625,7 +633,14 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       for (const route of stats.routes) {
         const rows = records.filter((r) => r.route === route.key)
         expect(route).toMatchObject({ count: rows.length, uniqueHits: new Set(rows.map((r) => r.remote_address)).size })
-        expectTime(route.p95ResponseTime, percentileOf(rows.flatMap((r) => (r.response_time === null ? [] : [r.response_time])), 95), false)
+        expectTime(
+          route.p95ResponseTime,
+          percentileOf(
+            rows.flatMap((r) => (r.response_time === null ? [] : [r.response_time])),
+            95,
+          ),
+          false,
+        )
       }
     }
 
@@ -652,7 +667,9 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
             await new Promise((resolve) => setTimeout(resolve, 10))
           }
         })(),
-        Promise.all(stores.map((store) => store.migrate())).then(() => new Promise((resolve) => setTimeout(resolve, 200))).then(() => (writing = false)),
+        Promise.all(stores.map((store) => store.migrate()))
+          .then(() => new Promise((resolve) => setTimeout(resolve, 200)))
+          .then(() => (writing = false)),
       ])
       expect(await e.countRows(table)).toBe(800)
       const inRange = (from: number, to: number) => records.filter((r) => r.date >= from && r.date < to)
@@ -688,8 +705,14 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
         if (Number(row.grain) === 24 && ['all', 'path', 'referrer', 'status', 'method'].includes(row.dim)) expect(Number(row.hits)).toBe(100_000)
       }
       expect(rows.filter((row) => row.dim === 'path').map((row) => Number(row.n))).toContain(1001)
-      const perGrain = (dim: string, grain: number) => rows.filter((row) => row.dim === dim && Number(row.grain) === grain).reduce((sum, row) => sum + Number(row.hits), 0)
-      expect([perGrain('path', 1), perGrain('path', 24), perGrain('referrer', 1), perGrain('exception', 24)]).toEqual([100_000, 100_000, 100_000, requests.filter((r) => r.exception !== null).length])
+      const perGrain = (dim: string, grain: number) =>
+        rows.filter((row) => row.dim === dim && Number(row.grain) === grain).reduce((sum, row) => sum + Number(row.hits), 0)
+      expect([perGrain('path', 1), perGrain('path', 24), perGrain('referrer', 1), perGrain('exception', 24)]).toEqual([
+        100_000,
+        100_000,
+        100_000,
+        requests.filter((r) => r.exception !== null).length,
+      ])
       const day = await store.stats(statsQuery('start=2026-01-10&end=2026-01-10'))
       const exact = await store.statsFromRaw(statsQuery('start=2026-01-10&end=2026-01-10'))
       expect([day.hits, day.errors, day.bytes]).toEqual([100_000, exact.errors, exact.bytes])
@@ -711,14 +734,21 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       // Sealing may have begun beside the write; every day is sealed once, whoever does it.
       await store.sealDays()
       expect(await store.sealDays()).toBe(0)
-      const { rows } = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(`${table}_statgraph_day`)} where sealed = ${sql.lit(true)}`.execute(e.kysely)
+      const { rows } = await sql<{
+        n: number | string
+      }>`select count(*) as n from ${sql.table(`${table}_statgraph_day`)} where sealed = ${sql.lit(true)}`.execute(e.kysely)
       expect(Number(rows[0]?.n)).toBe(5)
       await expectExact(store, 'start=2026-01-10&end=2026-01-14', first, 'day')
       // Late requests for sealed days: their writer adds the daily cells itself.
       const late = generateRecords(200, JAN_10, 5, 12)
       await open(table).insertBatch(late)
       await expectExact(store, 'start=2026-01-10&end=2026-01-14', [...first, ...late], 'day')
-      await expectExact(store, 'from=2026-01-11T00:00Z&to=2026-01-13T00:00Z', [...first, ...late].filter((r) => r.date >= Date.UTC(2026, 0, 11) && r.date < Date.UTC(2026, 0, 13)), 'hour')
+      await expectExact(
+        store,
+        'from=2026-01-11T00:00Z&to=2026-01-13T00:00Z',
+        [...first, ...late].filter((r) => r.date >= Date.UTC(2026, 0, 11) && r.date < Date.UTC(2026, 0, 13)),
+        'hour',
+      )
     })
 
     it('sums sealed days into blocks, reads around a day with a late request, and prunes a block begun before the cutoff', async () => {
@@ -729,13 +759,18 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       await store.sealDays()
       await store.sealDays()
       const blocks = async () => {
-        const { rows } = await sql<{ grain: number | string; bucket: number | string }>`select distinct grain, bucket from ${sql.table(`${table}_statgraph_cell`)}
+        const { rows } = await sql<{
+          grain: number | string
+          bucket: number | string
+        }>`select distinct grain, bucket from ${sql.table(`${table}_statgraph_cell`)}
           where grain > 24 order by grain, bucket`.execute(e.kysely)
         return rows.map((row) => `${Number(row.grain) / 24}d ${new Date(Number(row.bucket) * 3_600_000).toISOString().slice(0, 10)}`)
       }
       // Jan 5–28 is days 20,458–20,481 since the epoch; a block of n days starts on a multiple of n.
       const summed = await blocks()
-      expect(summed).toEqual(expect.arrayContaining(['2d 2026-01-05', '2d 2026-01-27', '4d 2026-01-07', '4d 2026-01-23', '8d 2026-01-11', '8d 2026-01-19', '16d 2026-01-11']))
+      expect(summed).toEqual(
+        expect.arrayContaining(['2d 2026-01-05', '2d 2026-01-27', '4d 2026-01-07', '4d 2026-01-23', '8d 2026-01-11', '8d 2026-01-19', '16d 2026-01-11']),
+      )
       expect(summed).toHaveLength(12 + 5 + 2 + 1)
       const between = (rows: RequestRecord[], from: number, to: number) => rows.filter((r) => r.date >= from && r.date < to)
       await expectExact(store, 'start=2026-01-06&end=2026-01-27', between(records, Date.UTC(2026, 0, 6), Date.UTC(2026, 0, 28)), 'day')
@@ -747,7 +782,16 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       await expectExact(store, 'start=2026-01-06&end=2026-01-27', between(all, Date.UTC(2026, 0, 6), Date.UTC(2026, 0, 28)), 'day')
       // Rollups pruned before Jan 18: a block begun before goes whole, so no range counts pruned days.
       await store.pruneRollups(Date.UTC(2026, 0, 18))
-      expect(await blocks()).toEqual(['2d 2026-01-19', '2d 2026-01-21', '2d 2026-01-23', '2d 2026-01-25', '2d 2026-01-27', '4d 2026-01-19', '4d 2026-01-23', '8d 2026-01-19'])
+      expect(await blocks()).toEqual([
+        '2d 2026-01-19',
+        '2d 2026-01-21',
+        '2d 2026-01-23',
+        '2d 2026-01-25',
+        '2d 2026-01-27',
+        '4d 2026-01-19',
+        '4d 2026-01-23',
+        '8d 2026-01-19',
+      ])
       await expectExact(store, 'start=2026-01-11&end=2026-01-28', between(all, Date.UTC(2026, 0, 18), Date.UTC(2026, 0, 29)), 'day')
     })
 
@@ -761,7 +805,12 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       for (const { answer } of ANSWERS) {
         const stats = await answer(store, statsQuery('start=2026-01-15&end=2026-01-15'))
         expect(stats.uniqueHits).toBe(2)
-        expect(new Map(stats.paths.map((entry) => [entry.key, entry.count]))).toEqual(new Map([['/a ', 2], ['/a', 1]]))
+        expect(new Map(stats.paths.map((entry) => [entry.key, entry.count]))).toEqual(
+          new Map([
+            ['/a ', 2],
+            ['/a', 1],
+          ]),
+        )
         expect(stats.referrers).toHaveLength(3)
       }
       expect((await store.stats(statsQuery('start=2026-01-15&end=2026-01-15&path=/a'))).hits).toBe(1)

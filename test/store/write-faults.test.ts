@@ -93,9 +93,7 @@ describe.each(engines)('%s written by four instances through faults', (_name, ur
         through.host = `127.0.0.1:${proxy.port}`
         proxied.push(through.href)
       }
-      const instances = await Promise.all(
-        proxied.map((database) => startInstance({ DATABASE: database, TABLE: table, TRUST_PROXY: '1', WRITE_TIMEOUT: '5s' })),
-      )
+      const instances = await Promise.all(proxied.map((database) => startInstance({ DATABASE: database, TABLE: table, TRUST_PROXY: '1', WRITE_TIMEOUT: '5s' })))
       running.push(...instances)
       const reader = await startInstance({ DATABASE: url as string, TABLE: table })
       running.push(reader)
@@ -139,7 +137,11 @@ describe.each(engines)('%s written by four instances through faults', (_name, ur
       const shownAt = Date.now()
       // Asked for by path: the traffic goes on meanwhile, and a page of the newest rows may be all newer.
       const shown = async (path: string) =>
-        ((await (await fetch(`${reader.url}/statistics/api/requests?from=${new Date(heldAt - 60_000).toISOString()}&path=${path}`)).json()) as { total: number }).total
+        (
+          (await (await fetch(`${reader.url}/statistics/api/requests?from=${new Date(heldAt - 60_000).toISOString()}&path=${path}`)).json()) as {
+            total: number
+          }
+        ).total
       await poll(
         () => Promise.all(marks.map(shown)),
         (totals) => totals.every((total) => total === 1),

@@ -23,7 +23,10 @@ interface Layer {
 export function checkPlacement(app: unknown): void {
   const express = app as ExpressLike
   if (typeof express.listen !== 'function' && Array.isArray(express.stack)) {
-    throw new StatgraphError('STATGRAPH_MISPLACED', 'statgraph: statgraph() takes the Express app itself, not a Router: call it on the app, before its routes and routers')
+    throw new StatgraphError(
+      'STATGRAPH_MISPLACED',
+      'statgraph: statgraph() takes the Express app itself, not a Router: call it on the app, before its routes and routers',
+    )
   }
   const earlier = layers(express).find((layer) => layer.route !== undefined || Array.isArray(layer.handle?.stack) || layer.handle?.name === 'mounted_app')
   if (earlier !== undefined) {
@@ -52,6 +55,8 @@ function layers(app: ExpressLike): Layer[] {
 
 function describe(layer: Layer): string {
   if (layer.route === undefined) return 'a router or sub-app'
-  const methods = Object.keys(layer.route.methods ?? {}).filter((method) => method !== '_all').map((method) => method.toUpperCase())
+  const methods = Object.keys(layer.route.methods ?? {})
+    .filter((method) => method !== '_all')
+    .map((method) => method.toUpperCase())
   return `the route ${methods.join(', ') || 'ALL'} ${String(layer.route.path)}`
 }

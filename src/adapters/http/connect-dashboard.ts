@@ -38,12 +38,7 @@ export function serveConnectDashboard<Req extends IncomingMessage, Res extends S
 }
 
 /** Runs connect-style middleware, sync or async, with what it throws or rejects with sent to `done`. */
-function runMiddleware<Req extends IncomingMessage, Res extends ServerResponse>(
-  middleware: ConnectMiddleware<Req, Res>,
-  req: Req,
-  res: Res,
-  done: Next,
-): void {
+function runMiddleware<Req extends IncomingMessage, Res extends ServerResponse>(middleware: ConnectMiddleware<Req, Res>, req: Req, res: Res, done: Next): void {
   try {
     const result = middleware(req, res, done) as { then?: unknown } | undefined
     if (typeof result?.then === 'function') (result as Promise<unknown>).then(undefined, done)

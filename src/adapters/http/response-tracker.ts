@@ -79,8 +79,7 @@ export class ResponseTracker implements RequestFacts {
     this.responseTime = performance.now() - this.#start
     // A handler that threw and got no answer out counts as the 500 the client would have seen; a
     // response that closed before it was all sent, with no error, was abandoned by its client.
-    this.status =
-      this.exception !== null ? (res.headersSent ? res.statusCode : 500) : res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST
+    this.status = this.exception !== null ? (res.headersSent ? res.statusCode : 500) : res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST
     if (this.method === 'HEAD' || this.status === 204 || this.status === 304 || this.status < 200) this.size = 0
     if (this.route === undefined && this.#routeOf !== undefined) this.route = this.#routeOf(req)
     this.userAgent = req.headers['user-agent']

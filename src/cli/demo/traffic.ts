@@ -44,13 +44,19 @@ function skewed<T>(items: readonly T[], random: () => number): T {
 export function planRequest(random: () => number): PlannedRequest {
   const roll = random()
   const path =
-    roll < 0.6 ? skewed(PAGES, random)
-    : roll < 0.8 ? `/api/users/${1 + Math.floor(random() * 300)}`
-    : roll < 0.87 ? `/api/search?q=${Math.floor(random() * 50)}`
-    : roll < 0.92 ? '/api/orders'
-    : roll < 0.97 ? `/old-page-${Math.floor(random() * 20)}`
-    : roll < 0.99 ? '/reports/broken'
-    : '/slow'
+    roll < 0.6
+      ? skewed(PAGES, random)
+      : roll < 0.8
+        ? `/api/users/${1 + Math.floor(random() * 300)}`
+        : roll < 0.87
+          ? `/api/search?q=${Math.floor(random() * 50)}`
+          : roll < 0.92
+            ? '/api/orders'
+            : roll < 0.97
+              ? `/old-page-${Math.floor(random() * 20)}`
+              : roll < 0.99
+                ? '/reports/broken'
+                : '/slow'
   return {
     method: path === '/api/orders' ? 'POST' : 'GET',
     path,
@@ -63,15 +69,37 @@ export function planRequest(random: () => number): PlannedRequest {
 
 /** ~200 route patterns: 20 resources, each behind the 10 kinds of route a web app has. */
 const RESOURCES = [
-  'users', 'orders', 'products', 'invoices', 'carts', 'reviews', 'teams', 'projects', 'tickets', 'files',
-  'posts', 'comments', 'payments', 'shipments', 'coupons', 'reports', 'alerts', 'webhooks', 'sessions', 'settings',
+  'users',
+  'orders',
+  'products',
+  'invoices',
+  'carts',
+  'reviews',
+  'teams',
+  'projects',
+  'tickets',
+  'files',
+  'posts',
+  'comments',
+  'payments',
+  'shipments',
+  'coupons',
+  'reports',
+  'alerts',
+  'webhooks',
+  'sessions',
+  'settings',
 ]
 const ROUTE_SHAPES = ['/api/R', '/api/R/:id', '/api/R/:id/history', '/R', '/R/:id', '/R/:id/edit', '/R/new', '/admin/R', '/admin/R/:id', '/export/R.csv']
 /** Most popular first: the resources' order mixed with the shapes', so popularity is not one resource. */
 const ROUTES = ROUTE_SHAPES.flatMap((shape, s) => RESOURCES.map((resource, r) => ({ rank: r * 1.7 + s, route: shape.replace('R', resource) })))
   .sort((a, b) => a.rank - b.rank)
   .map(({ route }) => route)
-const EXCEPTIONS = ['Error: connect ECONNREFUSED 10.0.0.7:5432', 'TypeError: Cannot read properties of undefined (reading \'id\')', 'Error: payment provider timed out']
+const EXCEPTIONS = [
+  'Error: connect ECONNREFUSED 10.0.0.7:5432',
+  "TypeError: Cannot read properties of undefined (reading 'id')",
+  'Error: payment provider timed out',
+]
 
 /** Cumulative Zipf weights (1 / rank^s) over `n` ranks, for {@link zipf}. */
 function zipfTable(n: number, s: number): Float64Array {

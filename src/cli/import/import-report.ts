@@ -21,7 +21,9 @@ export function reportImports(results: readonly ImportResult[], format: string):
     }
     if (result.imported === 0 && result.malformed > 0) {
       failed = true
-      console.error(`statgraph: no new line of ${source} is in the ${format} format; is --format right? (nothing was recorded; run it again with the right one)`)
+      console.error(
+        `statgraph: no new line of ${source} is in the ${format} format; is --format right? (nothing was recorded; run it again with the right one)`,
+      )
     } else if (result.imported === 0 && result.previous === undefined) {
       failed = true
       console.error(`statgraph: ${source} holds no request line`)

@@ -77,7 +77,5 @@ export async function usableBlocks(db: SqlRunner, tables: RollupTables, [start, 
   if (includeLate || blocks.length === 0) return new Set(blocks.map(([grain, first]) => `${grain}:${first}`))
   const late = await sql<{ day: number | string }>`select distinct day from ${tables.late} where day >= ${start} and day < ${end}`.execute(db)
   const lateDays = late.rows.map((row) => Number(row.day))
-  return new Set(
-    blocks.filter(([grain, first]) => !lateDays.some((day) => day >= first && day < first + grain)).map(([grain, first]) => `${grain}:${first}`),
-  )
+  return new Set(blocks.filter(([grain, first]) => !lateDays.some((day) => day >= first && day < first + grain)).map(([grain, first]) => `${grain}:${first}`))
 }

@@ -62,7 +62,6 @@ export interface KyselyStoreConfig {
   maxValues?: number | undefined
 }
 
-
 /** Every day: what the upgrade builds from raw rows is complete, day cells included. */
 const ALL_DAYS = () => true
 
@@ -72,7 +71,21 @@ const MIGRATION_ATTEMPTS = 10
 const COLUMN_REFS = sql.join(INSERT_COLUMNS.map((column) => sql.ref(column)))
 /** What each of {@link INSERT_COLUMNS} holds. */
 const INSERT_KINDS: ColumnKind[] = [
-  'real', 'date', 'text', 'integer', 'integer', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'boolean', 'text',
+  'real',
+  'date',
+  'text',
+  'integer',
+  'integer',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'boolean',
+  'text',
 ]
 
 /**
@@ -137,7 +150,14 @@ export class KyselyStore implements Store {
     this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#batches = new BatchLedger(this.#rollups.batches, config.flavor)
     this.#imports = new ImportLedger(qualified(`${config.table}_statgraph_import`), config.flavor)
-    const sealing = { db: this.#db as Kysely<unknown>, tables: this.#rollups, flavor: config.flavor, lockMs: this.#limits.lockMs, maxValues: this.#maxValues, insertRows: this.#insertRows }
+    const sealing = {
+      db: this.#db as Kysely<unknown>,
+      tables: this.#rollups,
+      flavor: config.flavor,
+      lockMs: this.#limits.lockMs,
+      maxValues: this.#maxValues,
+      insertRows: this.#insertRows,
+    }
     this.#sealer = new DaySealer(sealing)
     this.#blockSealer = new BlockSealer(sealing)
   }
@@ -237,8 +257,21 @@ export class KyselyStore implements Store {
   protected async insertRows(trx: Kysely<RequestDatabase>, records: readonly RequestRecord[]): Promise<void> {
     const flavor = this.#flavor
     const rows = records.map((r) => [
-      r.response_time, flavor.toDate(r.date), r.method, r.size, r.status_code, r.path, r.user_agent, r.remote_address,
-      r.exception, r.referrer, r.browser, r.platform, r.mimetype, flavor.toBoolean(r.bot), r.route,
+      r.response_time,
+      flavor.toDate(r.date),
+      r.method,
+      r.size,
+      r.status_code,
+      r.path,
+      r.user_agent,
+      r.remote_address,
+      r.exception,
+      r.referrer,
+      r.browser,
+      r.platform,
+      r.mimetype,
+      flavor.toBoolean(r.bot),
+      r.route,
     ])
     await this.#insertRows(trx, (values) => sql`insert into ${this.#tableRef} (${COLUMN_REFS}) ${values}`, rows, INSERT_KINDS)
   }

@@ -161,11 +161,7 @@ export class RawStats {
   }
 
   /** Exact nearest-rank `percents` of the response time per value of `key`: key → percent → time. */
-  async #groupedPercentiles(
-    key: RawBuilder<unknown>,
-    where: RawBuilder<unknown>,
-    percents: readonly number[],
-  ): Promise<Map<string, Map<number, number>>> {
+  async #groupedPercentiles(key: RawBuilder<unknown>, where: RawBuilder<unknown>, percents: readonly number[]): Promise<Map<string, Map<number, number>>> {
     // Row rn is the nearest rank of p when rn is the smallest rank with rn / n >= p / 100.
     const isRank = (percent: number) => sql`(rn * 100 >= n * ${sql.lit(percent)} and (rn - 1) * 100 < n * ${sql.lit(percent)})`
     const { rows } = await sql<{ key: string; rn: number | string; n: number | string; response_time: number }>`

@@ -26,8 +26,7 @@ export class RequestRows {
   /** One page, newest first, and how many rows match in all. */
   async page(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage> {
     const where = rowsWhere(this.#flavor, query)
-    const total = (await sql<{ total: number | string }>`select count(*) as total from ${this.#table} where ${where}`.execute(this.#db)).rows[0]
-      ?.total
+    const total = (await sql<{ total: number | string }>`select count(*) as total from ${this.#table} where ${where}`.execute(this.#db)).rows[0]?.total
     const { rows } = await sql<Record<string, unknown>>`
       select ${this.#columns} from ${this.#table} where ${where}
       order by date desc, ${sql.ref('index')} desc limit ${query.limit} offset ${query.offset}`.execute(this.#db)

@@ -18,6 +18,19 @@ export interface RequestDatabase {
 
 /** The columns a store writes, in the order of `RequestRecord`'s fields; `index` is generated. */
 export const INSERT_COLUMNS = [
-  'response_time', 'date', 'method', 'size', 'status_code', 'path', 'user_agent', 'remote_address',
-  'exception', 'referrer', 'browser', 'platform', 'mimetype', 'bot', 'route',
+  'response_time',
+  'date',
+  'method',
+  'size',
+  'status_code',
+  'path',
+  'user_agent',
+  'remote_address',
+  'exception',
+  'referrer',
+  'browser',
+  'platform',
+  'mimetype',
+  'bot',
+  'route',
 ] as const

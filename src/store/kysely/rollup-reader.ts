@@ -113,13 +113,21 @@ export class RollupReader implements RollupCells {
     // Sealed days have their count from sealing; only the visitors of late requests, if any, are
     // counted now: those not among the day's own.
     const { days, visitors, late } = this.#tables
-    const dayRange = plan.days.length === 0 ? sql`1 = 0` : sql.join(plan.days.map(([start, end]) => sql`(day >= ${start} and day < ${end})`), sql` or `)
+    const dayRange =
+      plan.days.length === 0
+        ? sql`1 = 0`
+        : sql.join(
+            plan.days.map(([start, end]) => sql`(day >= ${start} and day < ${end})`),
+            sql` or `,
+          )
     const sealed = await sql<{ day: number | string; visitors: number | string }>`select day, visitors from ${days}
       where (${dayRange}) and visitors is not null`.execute(this.#db)
     for (const row of sealed.rows) add(24, row.day, row.visitors)
     const counted = sealed.rows.map((row) => Number(row.day))
     const lateDays =
-      counted.length === 0 ? [] : (await sql<{ day: number | string }>`select distinct day from ${late} where day in (${sql.join(counted)})`.execute(this.#db)).rows
+      counted.length === 0
+        ? []
+        : (await sql<{ day: number | string }>`select distinct day from ${late} where day in (${sql.join(counted)})`.execute(this.#db)).rows
     for (const { day } of lateDays) {
       // `not in` a set the engine hashes once: a correlated `not exists` went quadratic on PostgreSQL
       // while its statistics still thought the day's late rows were few (3 s for 12,000 rows).
@@ -129,7 +137,14 @@ export class RollupReader implements RollupCells {
       add(24, day, added[0]?.n ?? 0)
     }
     const done = new Set(counted)
-    const rest = { ...plan, days: plan.days.flatMap(([start, end]) => wholeDays(start, end).filter((day) => !done.has(day)).map((day): Span => [day, day + 24])) }
+    const rest = {
+      ...plan,
+      days: plan.days.flatMap(([start, end]) =>
+        wholeDays(start, end)
+          .filter((day) => !done.has(day))
+          .map((day): Span => [day, day + 24]),
+      ),
+    }
     if (rest.days.length + rest.hours.length > 0) {
       const others = await sql<{ grain: number | string; bucket: number | string; n: number | string }>`
         select grain, bucket, count(distinct visitor) as n from ${visitors} where ${inPlan(rest)} group by grain, bucket`.execute(this.#db)

@@ -128,14 +128,19 @@ export class RollupWriter {
       .sort((a, b) => a.grain - b.grain || a.bucket - b.bucket || compareCodePoints(a.visitor, b.visitor))
     await this.#insertRows(
       db,
-      (rows) => sql`insert into ${this.#tables.visitors} (grain, bucket, visitor, writer) ${rows} ${this.#flavor.skipDuplicates(['grain', 'bucket', 'visitor', 'writer'])}`,
+      (rows) =>
+        sql`insert into ${this.#tables.visitors} (grain, bucket, visitor, writer) ${rows} ${this.#flavor.skipDuplicates(['grain', 'bucket', 'visitor', 'writer'])}`,
       visitors.map(({ grain, bucket, visitor }) => [grain, bucket, visitor, writer]),
       VISITOR_KINDS,
     )
     const late = await this.#markLate(db, visitors)
-    const cells = (await this.#bound.fold(db, batch.cells(daily).map((cell) => ({ cell, kh: keyHash(cell.key) })), writer)).sort(
-      (a, b) => a.cell.grain - b.cell.grain || compareCodePoints(a.cell.dim, b.cell.dim) || a.cell.bucket - b.cell.bucket || compareCodePoints(a.kh, b.kh),
-    )
+    const cells = (
+      await this.#bound.fold(
+        db,
+        batch.cells(daily).map((cell) => ({ cell, kh: keyHash(cell.key) })),
+        writer,
+      )
+    ).sort((a, b) => a.cell.grain - b.cell.grain || compareCodePoints(a.cell.dim, b.cell.dim) || a.cell.bucket - b.cell.bucket || compareCodePoints(a.kh, b.kh))
     await this.#insertRows(
       db,
       (rows) => this.#flavor.accumulate(this.#tables.cells, CELL_COLUMNS, rows, MERGE),
@@ -232,11 +237,18 @@ export class RollupWriter {
     })
     await this.#insertRows(
       db,
-      (rows) => sql`insert into ${this.#tables.sketches} (grain, dim, bucket, kh, writer, histogram, visitors) ${rows} ${this.#flavor.upsert(CELL_KEYS, SKETCH_VALUES)}`,
+      (rows) =>
+        sql`insert into ${this.#tables.sketches} (grain, dim, bucket, kh, writer, histogram, visitors) ${rows} ${this.#flavor.upsert(CELL_KEYS, SKETCH_VALUES)}`,
       merged,
       SKETCH_KINDS,
     )
-    return cells.map((entry) => ({ id: id(entry), grain: entry.cell.grain, bucket: entry.cell.bucket, histogram: entry.cell.histogram, visitors: entry.cell.visitors }))
+    return cells.map((entry) => ({
+      id: id(entry),
+      grain: entry.cell.grain,
+      bucket: entry.cell.bucket,
+      histogram: entry.cell.histogram,
+      visitors: entry.cell.visitors,
+    }))
   }
 }
 
@@ -253,5 +265,3 @@ function encoded(sketch: LatencyHistogram | VisitorSketch | undefined): string |
 function isTrue(value: unknown): boolean {
   return value === true || value === 1 || value === '1' || value === 't'
 }
-
-

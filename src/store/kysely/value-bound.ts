@@ -85,7 +85,10 @@ export class ValueBound {
     const { rows } = await sql<{ grain: number | string; bucket: number | string; dim: string; kh: string }>`
       select grain, bucket, dim, kh from ${this.#tables.cells}
       where writer in (${writer}, '') and dim <> 'all' and kh <> ${OTHER_KEY_HASH}
-        and (${sql.join([...buckets.values()].map(({ grain, bucket }) => sql`(grain = ${grain} and bucket = ${bucket})`), sql` or `)})`.execute(db)
+        and (${sql.join(
+          [...buckets.values()].map(({ grain, bucket }) => sql`(grain = ${grain} and bucket = ${bucket})`),
+          sql` or `,
+        )})`.execute(db)
     for (const row of rows) this.#stored.get(`${Number(row.grain)}:${Number(row.bucket)}:${row.dim}`)?.hashes.add(row.kh)
   }
 }

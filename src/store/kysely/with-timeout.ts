@@ -7,7 +7,10 @@ import { StatgraphError } from '../../errors/statgraph-error.js'
 export function withTimeout<T>(promise: Promise<T>, ms: number, doing: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StatgraphError('STATGRAPH_DATABASE_TIMEOUT', `statgraph: ${doing} took longer than ${ms} ms; the database does not answer`)), ms)
+    timer = setTimeout(
+      () => reject(new StatgraphError('STATGRAPH_DATABASE_TIMEOUT', `statgraph: ${doing} took longer than ${ms} ms; the database does not answer`)),
+      ms,
+    )
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

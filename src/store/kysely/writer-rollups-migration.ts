@@ -47,8 +47,7 @@ export function writerRollupsMigration(context: MigrationContext): Migration {
   return {
     async up(db: Kysely<unknown>) {
       await sql`drop table if exists ${qualified(old.lock)}`.execute(db)
-      const clustered = (create: CreateTableBuilder<string>) =>
-        flavor.clusteredTableEnd === undefined ? create : create.modifyEnd(flavor.clusteredTableEnd)
+      const clustered = (create: CreateTableBuilder<string>) => (flavor.clusteredTableEnd === undefined ? create : create.modifyEnd(flavor.clusteredTableEnd))
       // A cell's key, group first: one group's cells over a range are neighbours (counters, read by
       // range), or one value's cells are (sketches, read for listed values); the writer last.
       const cellTable = (name: string, order: string[]) =>
@@ -61,12 +60,12 @@ export function writerRollupsMigration(context: MigrationContext): Migration {
           .addColumn('kh', sql`varchar(24)`, (column) => column.notNull())
           .addColumn('writer', sql`varchar(24)`, (column) => column.notNull())
           .addPrimaryKeyConstraint(`${name}_pk`, order as never)
-      await clustered(
-        withCounters(cellTable(names.cells, ['grain', 'dim', 'bucket', 'kh', 'writer']), types),
-      ).execute()
+      await clustered(withCounters(cellTable(names.cells, ['grain', 'dim', 'bucket', 'kh', 'writer']), types)).execute()
       // The listed paths' counters over a range, without scanning every path's.
       await context.createIndex(db, `${names.cells}_value`, names.cells, ['grain', 'dim', 'kh', 'bucket'])
-      await clustered(cellTable(names.sketches, ['grain', 'dim', 'kh', 'bucket', 'writer']).addColumn('histogram', types.text).addColumn('visitors', types.text)).execute()
+      await clustered(
+        cellTable(names.sketches, ['grain', 'dim', 'kh', 'bucket', 'writer']).addColumn('histogram', types.text).addColumn('visitors', types.text),
+      ).execute()
       await clustered(
         db.schema
           .createTable(names.visitors)

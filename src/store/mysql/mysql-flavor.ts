@@ -23,8 +23,7 @@ export const mysqlFlavor: SqlFlavor = {
   fromDate: fromUtcText,
   toBoolean: (value) => (value ? 1 : 0),
   // A week by its Monday (weekday(): 0 is Monday).
-  utcBucket: (bucket) =>
-    sql<string>`date_format(${bucket === 'week' ? sql`date - interval weekday(date) day` : sql`date`}, ${sql.lit(BUCKET_FORMAT[bucket])})`,
+  utcBucket: (bucket) => sql<string>`date_format(${bucket === 'week' ? sql`date - interval weekday(date) day` : sql`date`}, ${sql.lit(BUCKET_FORMAT[bucket])})`,
   accumulate: (table, columns, rows, { sums, maxima }) => {
     const set = [
       ...sums.map((column) => sql`${sql.ref(column)} = ${sql.ref(column)} + values(${sql.ref(column)})`),
@@ -56,7 +55,11 @@ export const mysqlFlavor: SqlFlavor = {
     const { rows } = await sql<{ name: string }>`select collation_name as name from information_schema.collations
       where collation_name in ('utf8mb4_0900_bin', 'utf8mb4_nopad_bin')`.execute(db)
     const collation = rows[0]?.name
-    if (collation === undefined) throw new StatgraphError('STATGRAPH_UNSUPPORTED', 'statgraph: this MySQL server has no binary utf8mb4 collation without padding; MySQL 8 or MariaDB 10.2 or later is needed')
+    if (collation === undefined)
+      throw new StatgraphError(
+        'STATGRAPH_UNSUPPORTED',
+        'statgraph: this MySQL server has no binary utf8mb4 collation without padding; MySQL 8 or MariaDB 10.2 or later is needed',
+      )
     for (const table of tables) await sql`alter table ${table} convert to character set utf8mb4 collate ${sql.raw(collation)}`.execute(db)
   },
   // IGNORE counts only new rows as affected, and locks an existing one for reading only (ON

@@ -28,10 +28,7 @@ function dialect(database: string | MysqlPool | MysqlPromisePool): MysqlDialect 
   if (typeof database !== 'string') return new MysqlDialect({ pool: 'pool' in database ? database.pool : database })
   return new MysqlDialect({
     pool: async () => {
-      const mysql = await importDriver<typeof import('mysql2')>(
-        'mysql2',
-        'a mysql:// database needs the mysql2 package: install it with `npm install mysql2`',
-      )
+      const mysql = await importDriver<typeof import('mysql2')>('mysql2', 'a mysql:// database needs the mysql2 package: install it with `npm install mysql2`')
       // A few connections are plenty for batched writes and the dashboard; an unreachable server
       // fails a write within seconds (and the recorder retries) instead of hanging it.
       return mysql.createPool({ uri: database, connectionLimit: 4, connectTimeout: 5000, charset: 'utf8mb4_bin' })

@@ -5,7 +5,13 @@ import type { ColumnKind, SqlFlavor } from '../kysely/sql-flavor.js'
 
 const TYPES: Record<ColumnKind, string> = { integer: 'bigint', real: 'float8', text: 'text', date: 'timestamptz', boolean: 'boolean' }
 
-const BUCKET_FORMAT: Record<TimeBucket, string> = { month: 'YYYY-MM', week: 'YYYY-MM-DD', day: 'YYYY-MM-DD', hour: 'YYYY-MM-DD HH24', minute: 'YYYY-MM-DD HH24:MI' }
+const BUCKET_FORMAT: Record<TimeBucket, string> = {
+  month: 'YYYY-MM',
+  week: 'YYYY-MM-DD',
+  day: 'YYYY-MM-DD',
+  hour: 'YYYY-MM-DD HH24',
+  minute: 'YYYY-MM-DD HH24:MI',
+}
 
 /** PostgreSQL keeps instants as `timestamptz` and booleans as `boolean`; the driver reads back `Date`s. */
 export const postgresFlavor: SqlFlavor = {

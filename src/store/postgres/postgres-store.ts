@@ -23,10 +23,7 @@ function dialect(database: string | PostgresPool): PostgresDialect {
   if (typeof database !== 'string') return new PostgresDialect({ pool: database })
   return new PostgresDialect({
     pool: async () => {
-      const { default: pg } = await importDriver<typeof import('pg')>(
-        'pg',
-        'a postgres:// database needs the pg package: install it with `npm install pg`',
-      )
+      const { default: pg } = await importDriver<typeof import('pg')>('pg', 'a postgres:// database needs the pg package: install it with `npm install pg`')
       const pool = new pg.Pool({
         connectionString: database,
         // A few connections are plenty for batched writes and the dashboard; an unreachable server

@@ -138,8 +138,21 @@ function prepareInsert(sqlite: SqliteDatabase, table: string): (records: readonl
   return (records: readonly RequestRecord[]) => {
     for (const r of records) {
       statement.run(
-        r.response_time, toUtcText(r.date), r.method, r.size, r.status_code, r.path, r.user_agent,
-        r.remote_address, r.exception, r.referrer, r.browser, r.platform, r.mimetype, r.bot ? 1 : 0, r.route,
+        r.response_time,
+        toUtcText(r.date),
+        r.method,
+        r.size,
+        r.status_code,
+        r.path,
+        r.user_agent,
+        r.remote_address,
+        r.exception,
+        r.referrer,
+        r.browser,
+        r.platform,
+        r.mimetype,
+        r.bot ? 1 : 0,
+        r.route,
       )
     }
   }

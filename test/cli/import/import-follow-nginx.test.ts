@@ -56,7 +56,11 @@ for (const { engine, make } of cliEngines(dir)) {
         copyFileSync(log, `${log}.1`)
         truncateSync(log)
         await send(301, 400)
-        await poll(() => target.paths(), (paths) => [...paths.values()].reduce((sum, n) => sum + n, 0) >= 400, 'the follower to read 400 requests').catch(async (error: unknown) => {
+        await poll(
+          () => target.paths(),
+          (paths) => [...paths.values()].reduce((sum, n) => sum + n, 0) >= 400,
+          'the follower to read 400 requests',
+        ).catch(async (error: unknown) => {
           const paths = await target.paths()
           const missing = [...once(1, 400).keys()].filter((path) => !paths.has(path))
           throw new Error(`${String(error)}; missing ${missing.length}: ${missing.slice(0, 20).join(' ')}; follower said: ${stderr}`)

@@ -12,7 +12,11 @@ const dir = tempDir()
 /** What the test sends: the path, the status nginx is told to answer, and the user agent. */
 const SENT = [
   { path: '/', status: 200, agent: 'Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0' },
-  { path: '/about', status: 200, agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15' },
+  {
+    path: '/about',
+    status: 200,
+    agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
+  },
   { path: '/missing', status: 404, agent: 'curl/8.5.0' },
   { path: '/broken', status: 500, agent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' },
   { path: '/café/ünïcode', status: 200, agent: 'Agent with "quotes" and a \\ backslash' },
@@ -63,7 +67,13 @@ describe.skipIf(!nginxHere)('statgraph import of a log a real nginx wrote', () =
       const mine = rows.filter((row) => row.path === sent.path)
       expect({ path: sent.path, hits: mine.length }).toEqual({ path: sent.path, hits: i + 1 })
       for (const row of mine) {
-        expect(row).toMatchObject({ status_code: sent.status, user_agent: sent.agent, method: 'GET', remote_address: '127.0.0.1', referrer: 'https://referrer.example/page' })
+        expect(row).toMatchObject({
+          status_code: sent.status,
+          user_agent: sent.agent,
+          method: 'GET',
+          remote_address: '127.0.0.1',
+          referrer: 'https://referrer.example/page',
+        })
         expect(row.response_time).toBeGreaterThanOrEqual(0)
         expect(Math.abs(Date.parse(row.date) - Date.now())).toBeLessThan(120_000)
       }

@@ -46,7 +46,10 @@ for (const { engine, make } of cliEngines(dir)) {
         truncateSync(log)
         appendFileSync(log, lines(7, 8))
         await follower.poll()
-        expect(told).toEqual([`${log} was truncated; reading it again from its start`, `read 3 requests from ${engine}-truncated.log.1, written before the log rotated`])
+        expect(told).toEqual([
+          `${log} was truncated; reading it again from its start`,
+          `read 3 requests from ${engine}-truncated.log.1, written before the log rotated`,
+        ])
         // Truncated and written past where it was read before the next look: its first line tells.
         appendFileSync(log, lines(9, 20))
         copyFileSync(log, `${log}.1`)
@@ -123,16 +126,33 @@ describe('LogFollower when its database fails for a while', () => {
     const stop = new AbortController()
     const running = follower.run(stop.signal)
     try {
-      await poll(async () => follower.totals.imported, (n) => n === 2, 'the first lines')
+      await poll(
+        async () => follower.totals.imported,
+        (n) => n === 2,
+        'the first lines',
+      )
       // Another connection holds the file's write lock past the store's busy timeout.
       const locker = new Database(database)
       locker.exec('begin exclusive')
       appendFileSync(log, lines(3, 5))
-      await poll(async () => told.length, (n) => n > 0, 'the failure to be told', 30_000)
+      await poll(
+        async () => told.length,
+        (n) => n > 0,
+        'the failure to be told',
+        30_000,
+      )
       locker.exec('rollback')
       locker.close()
-      await poll(async () => follower.totals.imported, (n) => n === 5, 'the lines read meanwhile to be written', 30_000)
-      expect(told).toEqual([expect.stringMatching(/^reading .*locked\.log failed \(.*locked.*\); trying again$/), expect.stringMatching(/locked\.log works again$/)])
+      await poll(
+        async () => follower.totals.imported,
+        (n) => n === 5,
+        'the lines read meanwhile to be written',
+        30_000,
+      )
+      expect(told).toEqual([
+        expect.stringMatching(/^reading .*locked\.log failed \(.*locked.*\); trying again$/),
+        expect.stringMatching(/locked\.log works again$/),
+      ])
     } finally {
       stop.abort()
       await running

@@ -72,7 +72,12 @@ describe.skipIf(url === undefined)('PostgresStore on a server', () => {
       const store = new PostgresStore({ database: url as string, table })
       await store.insertBatch([record({ path: '/new' })])
       const stats = await store.stats(parseStatsQuery(new URLSearchParams('start=2026-01-15&end=2026-01-15'), { defaultDateSpan: 7 }))
-      expect(new Map(stats.paths.map((p) => [p.key, p.count]))).toEqual(new Map([['/old', 1], ['/new', 1]]))
+      expect(new Map(stats.paths.map((p) => [p.key, p.count]))).toEqual(
+        new Map([
+          ['/old', 1],
+          ['/new', 1],
+        ]),
+      )
       await store.close()
     } finally {
       for (const name of storeTables(table)) await pool.query(`drop table if exists ${name}`)
@@ -86,4 +91,3 @@ describe.skipIf(url === undefined)('PostgresStore on a server', () => {
     await store.close()
   })
 })
-

@@ -72,7 +72,12 @@ describe('SqliteStore', () => {
     await store.migrate()
     await store.insertBatch([record({ path: '/new', bot: true })])
     const stats = await store.stats(statsQuery('start=2026-01-15&end=2026-01-15'))
-    expect(new Map(stats.paths.map((p) => [p.key, p.count]))).toEqual(new Map([['/old', 1], ['/new', 1]]))
+    expect(new Map(stats.paths.map((p) => [p.key, p.count]))).toEqual(
+      new Map([
+        ['/old', 1],
+        ['/new', 1],
+      ]),
+    )
     const bots = await store.stats(statsQuery('start=2026-01-15&end=2026-01-15&bot=false'))
     expect(bots.paths.map((p) => p.key)).toEqual(['/old'])
     // Rows from before the route column have none.
@@ -86,8 +91,10 @@ describe('SqliteStore', () => {
     await store.close()
     const db = new Database(file, { readonly: true })
     const schema = db.prepare(`select name, sql from sqlite_master where tbl_name = 'request_statgraph_sketch'`).all() as { name: string; sql: string }[]
-    const keys = db.prepare(`select count(*) as n, count(distinct grain || ' ' || dim || ' ' || kh || ' ' || bucket || ' ' || writer) as k
-      from request_statgraph_sketch`).get() as { n: number; k: number }
+    const keys = db
+      .prepare(`select count(*) as n, count(distinct grain || ' ' || dim || ' ' || kh || ' ' || bucket || ' ' || writer) as k
+      from request_statgraph_sketch`)
+      .get() as { n: number; k: number }
     db.close()
     expect(schema.find((entry) => entry.name === 'request_statgraph_sketch')?.sql).not.toMatch(/without rowid/i)
     expect(schema.find((entry) => entry.name === 'request_statgraph_sketch_key')?.sql).toMatch(/create unique index/i)
