@@ -63,7 +63,9 @@ async function statgraphPlugin(fastify: FastifyInstance, options: FastifyStatgra
   async function dashboard(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const response = await core.dashboard(toWebRequest(request.raw, request.url))
     reply.code(response.status)
-    response.headers.forEach((value, name) => reply.header(name, value))
+    response.headers.forEach((value, name) => {
+      reply.header(name, value)
+    })
     // Streamed as the client takes it: an export of any size holds one page in memory.
     return reply.send(response.body === null ? undefined : Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>))
   }

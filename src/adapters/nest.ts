@@ -48,6 +48,7 @@ export interface StatgraphModuleAsyncOptions<Options extends NestStatgraphOption
  * @Module({ imports: [StatgraphModule.forRoot({ auth: { token: process.env.STATS_TOKEN } })], controllers: [AppController] })
  * class AppModule {}
  */
+// biome-ignore lint/complexity/noStaticOnlyClass: a Nest dynamic module is a class with a static forRoot, by Nest's design.
 export class StatgraphModule {
   static forRoot(options?: ExpressStatgraphOptions): DynamicModule
   static forRoot(options: FastifyStatgraphOptions): DynamicModule

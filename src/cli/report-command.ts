@@ -31,7 +31,7 @@ export async function reportCommand(database: string, options: ReportOptions): P
   }
 }
 
-export function reportText(stats: Stats, source: string): string {
+function reportText(stats: Stats, source: string): string {
   const errorRate = stats.hits === 0 ? '' : ` (${((stats.errors / stats.hits) * 100).toFixed(1)}%)`
   const t = stats.responseTime
   // By route pattern, unless no request had one (an imported access log, plain node:http): then by path.

@@ -7,9 +7,9 @@ export const PRESETS = { '1h': 'Last hour', '24h': 'Last 24 h', '7d': '7 days', 
 export type Preset = keyof typeof PRESETS
 
 /** The filters a click can set; the same names as the API's parameters. */
-export const FILTER_KEYS = ['route', 'path', 'status', 'method', 'browser', 'platform', 'referrer', 'mimetype', 'exception'] as const
+const FILTER_KEYS = ['route', 'path', 'status', 'method', 'browser', 'platform', 'referrer', 'mimetype', 'exception'] as const
 export type FilterKey = (typeof FILTER_KEYS)[number] & keyof StatsFilters
-export type Filters = Partial<Record<FilterKey, string>>
+type Filters = Partial<Record<FilterKey, string>>
 
 /** Which requests count: all, people only, or bots only (the API's `bot=`). */
 export const AUDIENCES = { all: 'All traffic', humans: 'People', bots: 'Bots' } as const
@@ -31,7 +31,7 @@ function isPreset(value: string | null): value is Preset {
   return value !== null && Object.hasOwn(PRESETS, value)
 }
 
-export function utcToday(offsetDays = 0): string {
+function utcToday(offsetDays = 0): string {
   return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10)
 }
 
@@ -121,7 +121,7 @@ export function apiParams(view: View, now: number): URLSearchParams {
  * The instants [from, to) that `params` (from {@link apiParams}) span, as the API writes them;
  * undefined for days that are no dates (a hand-edited URL), which the API itself refuses, saying why.
  */
-export function spanOf(params: URLSearchParams): { from: string; to: string } | undefined {
+function spanOf(params: URLSearchParams): { from: string; to: string } | undefined {
   const from = params.get('from')
   if (from !== null) return { from, to: params.get('to') ?? new Date().toISOString() }
   const start = Date.parse(`${params.get('start')}T00:00:00Z`)
@@ -130,7 +130,7 @@ export function spanOf(params: URLSearchParams): { from: string; to: string } | 
 }
 
 /** The same filters over the period of the same length just before [from, to). */
-export function previousParams(view: View, from: string, to: string): URLSearchParams {
+function previousParams(view: View, from: string, to: string): URLSearchParams {
   const params = filterParams(view)
   const start = Date.parse(from)
   params.set('from', new Date(start - (Date.parse(to) - start)).toISOString())

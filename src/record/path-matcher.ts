@@ -56,7 +56,10 @@ export function pathMatcher(patterns: readonly PathPattern[]): (url: string, rul
   const folded = new Map<RoutingRules, ReturnType<typeof forms>>()
   return (url, rules) => {
     let patternsFor = folded.get(rules)
-    if (patternsFor === undefined) folded.set(rules, (patternsFor = forms(rules)))
+    if (patternsFor === undefined) {
+      patternsFor = forms(rules)
+      folded.set(rules, patternsFor)
+    }
     const path = urlPath(url)
     const key = rules.caseSensitive ? path : path.toLowerCase()
     return (

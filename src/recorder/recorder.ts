@@ -15,7 +15,7 @@ export interface BatchFormat<T, B> {
 }
 
 /** Batches as plain arrays. */
-export function arrayFormat<T>(): BatchFormat<T, T[]> {
+function arrayFormat<T>(): BatchFormat<T, T[]> {
   return {
     create: () => [],
     add: (batch, item) => batch.push(item),

@@ -98,7 +98,7 @@ port.on('message', (request: WriterPart | WriterRequest) => {
     parts.push(request.part)
     return
   }
-  const done: Promise<number | undefined | void> =
+  const done: Promise<unknown> =
     'open' in request
       ? store.migrate()
       : 'close' in request

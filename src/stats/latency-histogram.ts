@@ -54,9 +54,9 @@ export class LatencyHistogram {
     let seen = 0
     for (let i = 0; i < this.#counts.length; i++) {
       seen += this.#counts[i] as number
-      if (seen >= rank) return valueOf(this.#offset + i)
+      if (seen >= rank) return binValue(this.#offset + i)
     }
-    return valueOf(this.#offset + this.#counts.length - 1)
+    return binValue(this.#offset + this.#counts.length - 1)
   }
 
   /** Compact text: the first bin's index, then every count from there (`61:1,0,3`). */
@@ -118,6 +118,6 @@ function binOf(ms: number): number {
   return Math.max(MIN_BIN, Math.ceil(Math.log(ms) / LOG_GAMMA))
 }
 
-function valueOf(bin: number): number {
+function binValue(bin: number): number {
   return bin === ZERO_BIN ? 0 : (2 * GAMMA ** bin) / (GAMMA + 1)
 }

@@ -17,9 +17,9 @@ export interface RowsQuery {
 }
 
 /** Largest page of raw rows one JSON call answers. */
-export const MAX_LIMIT = 1000
+const MAX_LIMIT = 1000
 /** Most rows one export (CSV, NDJSON) holds (the whole view, for a spreadsheet), and its default. */
-export const MAX_EXPORT_LIMIT = 100_000
+const MAX_EXPORT_LIMIT = 100_000
 
 /** The requests query in `params`, validated; throws a {@link QueryError} naming a bad parameter. */
 export function parseRequestsQuery(params: URLSearchParams, defaults: QueryDefaults): RequestsQuery {

@@ -2,7 +2,7 @@ import { LatencyHistogram } from './latency-histogram.js'
 import { VisitorSketch } from './visitor-sketch.js'
 
 /** The groups a rollup counts by: `all` is the whole traffic, `place` an exception × where it happened. */
-export const ROLLUP_DIMENSIONS = ['all', 'path', 'route', 'method', 'status', 'browser', 'platform', 'referrer', 'mimetype', 'exception', 'place'] as const
+const ROLLUP_DIMENSIONS = ['all', 'path', 'route', 'method', 'status', 'browser', 'platform', 'referrer', 'mimetype', 'exception', 'place'] as const
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number]
 
 /**
@@ -11,8 +11,8 @@ export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number]
  * paths (`/users/1`, `/users/2`, …) are too many: rewriting a sketch per path per batch would cost
  * more than the raw rows, so their cells keep counters only.
  */
-export const HISTOGRAM_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['all', 'route'])
-export const SKETCH_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['all', 'route'])
+const HISTOGRAM_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['all', 'route'])
+const SKETCH_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['all', 'route'])
 
 export const HOUR_MS = 3_600_000
 
@@ -85,9 +85,4 @@ export function mergeCell(into: RollupCell, from: RollupCell): void {
     if (into.visitors === undefined) into.visitors = new VisitorSketch()
     into.visitors.merge(from.visitors)
   }
-}
-
-/** A cell's identity within a batch: grain, bucket, group and value (NUL never occurs in a stored value). */
-export function cellId(grain: number, bucket: number, dim: RollupDimension, key: string | null): string {
-  return key === null ? `${grain}\0${bucket}\0${dim}` : `${grain}\0${bucket}\0${dim}\0${key}`
 }

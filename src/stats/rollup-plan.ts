@@ -10,7 +10,7 @@ export type Span = readonly [start: number, end: number]
 export const BLOCK_GRAINS: readonly number[] = Array.from({ length: 9 }, (_, level) => 24 * 2 ** (level + 1))
 
 /** A block cell's place: its grain and first hour. */
-export type Block = readonly [grain: number, start: number]
+type Block = readonly [grain: number, start: number]
 
 /**
  * Where the parts of a range are read from: blocks of whole days from block cells (for sums over

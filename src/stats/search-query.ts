@@ -3,7 +3,7 @@ import { QueryError } from './query-error.js'
 import type { BreakdownEntry } from './stats.js'
 
 /** The columns a search looks in: those whose values the page lists and strangers wrote. */
-export const SEARCH_FIELDS = ['path', 'route', 'referrer', 'user_agent', 'browser', 'platform', 'mimetype', 'exception'] as const
+const SEARCH_FIELDS = ['path', 'route', 'referrer', 'user_agent', 'browser', 'platform', 'mimetype', 'exception'] as const
 export type SearchField = (typeof SEARCH_FIELDS)[number]
 
 /** What `GET {prefix}/api/search` asks for: the values of `field` that contain `text`, in the range and filters. */

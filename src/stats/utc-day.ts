@@ -24,11 +24,4 @@ export function addUtcDays(day: UtcDay, days: number): UtcDay {
   return utcDayOf(startOfUtcDay(day) + days * DAY_MS)
 }
 
-/** Every day from `start` to `end`, both included. */
-export function utcDaysBetween(start: UtcDay, end: UtcDay): UtcDay[] {
-  const days: UtcDay[] = []
-  for (let ms = startOfUtcDay(start); ms <= startOfUtcDay(end); ms += DAY_MS) days.push(utcDayOf(ms))
-  return days
-}
-
 export { DAY_MS }

@@ -66,7 +66,13 @@ describe.each(PLATFORMS)('StatgraphModule on Nest’s %s platform', (_name, plat
   async function start() {
     // Options from a service of another module, as a config module gives them.
     @Module({
-      imports: [StatgraphModule.forRootAsync({ imports: [SettingsModule], inject: [Settings], useFactory: (settings: Settings) => ({ database: settings.database, recorder: { flushInterval: 60_000 } }) })],
+      imports: [
+        StatgraphModule.forRootAsync({
+          imports: [SettingsModule],
+          inject: [Settings],
+          useFactory: (settings: Settings) => ({ database: settings.database, recorder: { flushInterval: 60_000 } }),
+        }),
+      ],
       controllers: [ItemsController],
     })
     class AppModule {}

@@ -1,5 +1,5 @@
 /** Line `n` of an access log in nginx's combined format: a request to /r/n. */
-export function line(n: number): string {
+function line(n: number): string {
   const minute = String(Math.floor(n / 60) % 60).padStart(2, '0')
   const second = String(n % 60).padStart(2, '0')
   return `203.0.113.${n % 250} - - [26/Nov/2026:05:${minute}:${second} +0000] "GET /r/${n} HTTP/1.1" 200 ${n} "-" "curl/8.5.0" 0.003`

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { freePort } from './free-port.js'
 import { poll } from './wait-for.js'
 
-export const NGINX = '/usr/sbin/nginx'
+const NGINX = '/usr/sbin/nginx'
 
 /** Whether Debian's nginx is here; under CI=true its absence fails the suite that needs it. */
 export function hasNginx(suite: string): boolean {

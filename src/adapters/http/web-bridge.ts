@@ -27,7 +27,9 @@ export function toWebRequest(req: IncomingMessage, url: string): Request {
  */
 export async function sendWebResponse(response: Response, res: ServerResponse, logger: Logger): Promise<void> {
   res.statusCode = response.status
-  response.headers.forEach((value, name) => res.setHeader(name, value))
+  response.headers.forEach((value, name) => {
+    res.setHeader(name, value)
+  })
   if (response.body === null) {
     res.end()
     return

@@ -28,7 +28,7 @@ export function parseAccessLine(line: string, format: LogFormat): RequestFacts |
   const userAgent = format === 'combined' ? match[7] : undefined
   const seconds = match[format === 'combined' ? 8 : 6]
   const date = logTime(time as string)
-  const target = REQUEST_LINE.exec(unescape(request as string))
+  const target = REQUEST_LINE.exec(unescapeLogText(request as string))
   if (date === undefined || target === null) return undefined
   return facts({
     date,
@@ -38,8 +38,8 @@ export function parseAccessLine(line: string, format: LogFormat): RequestFacts |
     status: Number(status),
     size: size === '-' ? 0 : Number(size),
     address: address as string,
-    referrer: referrer === undefined ? undefined : unescape(referrer),
-    userAgent: userAgent === undefined ? undefined : unescape(userAgent),
+    referrer: referrer === undefined ? undefined : unescapeLogText(referrer),
+    userAgent: userAgent === undefined ? undefined : unescapeLogText(userAgent),
     contentType: undefined,
   })
 }
@@ -131,7 +131,7 @@ function logTime(text: string): number | undefined {
 const ESCAPE = /\\x([0-9A-Fa-f]{2})|\\(["\\])/g
 
 /** Undoes the logs' escapes: nginx's `\xHH` (bytes, so UTF-8 comes back whole), Apache's `\"` and `\\`. */
-function unescape(text: string): string {
+function unescapeLogText(text: string): string {
   if (!text.includes('\\')) return text
   const parts: Buffer[] = []
   let last = 0

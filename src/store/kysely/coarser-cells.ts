@@ -46,8 +46,14 @@ export async function writeCoarserCells(trx: SqlRunner, context: SealerContext, 
     // A folded value's sketch goes with it: the tail keeps counters alone.
     if (!keptKeys.has(key)) continue
     const sum = merged.get(key) ?? { dim: row.dim, kh: row.kh }
-    if (row.histogram !== null) (sum.histogram ??= new LatencyHistogram()).merge(LatencyHistogram.decode(row.histogram))
-    if (row.visitors !== null) (sum.visitors ??= new VisitorSketch()).merge(VisitorSketch.decode(row.visitors))
+    if (row.histogram !== null) {
+      sum.histogram ??= new LatencyHistogram()
+      sum.histogram.merge(LatencyHistogram.decode(row.histogram))
+    }
+    if (row.visitors !== null) {
+      sum.visitors ??= new VisitorSketch()
+      sum.visitors.merge(VisitorSketch.decode(row.visitors))
+    }
     merged.set(key, sum)
   }
   const all = [...merged.values()].map((sum) => [grain, sum.dim, bucket, sum.kh, '', sum.histogram?.encode() ?? null, sum.visitors?.encode() ?? null])

@@ -3,7 +3,7 @@ import type { SqlRunner } from './rollup-tables.js'
 import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
 
 /** An INSERT of the rows it is given, as the flavour's `rowSource` makes them. */
-export type RowsStatement = (rows: RawBuilder<unknown>) => RawBuilder<unknown>
+type RowsStatement = (rows: RawBuilder<unknown>) => RawBuilder<unknown>
 
 /** Runs `statement` for every one of `rows` (each of the columns' `kinds`) on `db`. */
 export type InsertRows = (db: SqlRunner, statement: RowsStatement, rows: readonly (readonly unknown[])[], kinds: readonly ColumnKind[]) => Promise<void>

@@ -2,7 +2,7 @@ import type { Generated } from 'kysely'
 import type { RequestRecord } from '../../record/request-record.js'
 
 /** The statistics table as Kysely sees it: the record's columns, with dates and booleans in the engine's own form. */
-export type RequestTable = Omit<RequestRecord, 'date' | 'bot'> & {
+type RequestTable = Omit<RequestRecord, 'date' | 'bot'> & {
   index: Generated<number>
   date: unknown
   bot: unknown

@@ -203,7 +203,10 @@ export class RollupWriter {
     for (const { grain, bucket, visitor } of visitors) {
       const key = `${grain}:${bucket}`
       let stored = this.#storedVisitors.get(key)
-      if (stored === undefined) this.#storedVisitors.set(key, (stored = { grain, bucket, visitors: new Set() }))
+      if (stored === undefined) {
+        stored = { grain, bucket, visitors: new Set() }
+        this.#storedVisitors.set(key, stored)
+      }
       stored.visitors.add(visitor)
     }
     keepLatestBuckets(this.#storedVisitors)
@@ -231,8 +234,14 @@ export class RollupWriter {
     const merged = cells.map((entry) => {
       const { cell, kh } = entry
       const before = this.#storedSketches.get(id(entry)) ?? read.get(id(entry))
-      if (before?.histogram !== undefined) (cell.histogram ??= new LatencyHistogram()).merge(before.histogram)
-      if (before?.visitors !== undefined) (cell.visitors ??= new VisitorSketch()).merge(before.visitors)
+      if (before?.histogram !== undefined) {
+        cell.histogram ??= new LatencyHistogram()
+        cell.histogram.merge(before.histogram)
+      }
+      if (before?.visitors !== undefined) {
+        cell.visitors ??= new VisitorSketch()
+        cell.visitors.merge(before.visitors)
+      }
       return [cell.grain, cell.dim, cell.bucket, kh, writer, encoded(cell.histogram), encoded(cell.visitors)]
     })
     await this.#insertRows(

@@ -4,7 +4,7 @@ import type { TrustProxy } from '../../../src/record/client-address.js'
 import type { PathPattern } from '../../../src/record/path-matcher.js'
 
 /** How `protect` behaves in a test app: let through, answer 401, or redirect to /login. */
-export type ProtectMode = 'allow' | 'deny' | 'redirect'
+type ProtectMode = 'allow' | 'deny' | 'redirect'
 
 /** What the conformance suite asks of every test app. */
 export interface AppOptions {
