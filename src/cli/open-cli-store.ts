@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { KyselyStore } from '../store/kysely/kysely-store.js'
-import { openStore, sqliteFile } from '../store/open-store.js'
+import { openStore } from '../store/open-store.js'
+import { sqliteFile } from '../store/sqlite/sqlite-engine.js'
 import { CliError, EXIT } from './cli-error.js'
 
 export interface DatabaseArgs {

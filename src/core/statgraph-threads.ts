@@ -2,7 +2,8 @@ import { ReaderThread } from '../dashboard/reader-thread.js'
 import type { Logger } from '../log/logger.js'
 import type { RecordOptions } from '../record/to-request-record.js'
 import { WorkerWriter } from '../recorder/worker-writer.js'
-import { type DatabaseOption, sqliteFile, type TableName, threadableDatabase } from '../store/open-store.js'
+import { type DatabaseOption, type TableName, threadableDatabase } from '../store/open-store.js'
+import { sqliteFile } from '../store/sqlite/sqlite-engine.js'
 
 /** statgraph's worker threads for a `database`: each is undefined where statgraph works on the app's thread. */
 export interface StatgraphThreads {

@@ -9,7 +9,8 @@ import mysqlPromise from 'mysql2/promise'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { MysqlStore } from '../../src/store/mysql/mysql-store.js'
-import { openStore, sqliteFile } from '../../src/store/open-store.js'
+import { openStore } from '../../src/store/open-store.js'
+import { sqliteFile } from '../../src/store/sqlite/sqlite-engine.js'
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js'
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
 
@@ -59,6 +60,7 @@ describe('openStore', () => {
     expect(() => openStore(mssql, name)).toThrow(/talks to an engine statgraph has no store for.*SQLite, PostgreSQL or MySQL/)
     expect(() => openStore({} as never, name)).toThrow(/must be a SQLite file path, a postgres:\/\/ or mysql:\/\/ URL/)
     expect(() => openStore('', name)).toThrow(/empty string/)
+    expect(() => openStore('redis://127.0.0.1/0', name)).toThrow(/no engine takes "redis:\/\/" URLs/)
   })
 
   it.each([

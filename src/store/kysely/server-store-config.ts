@@ -1,5 +1,5 @@
 import { type Dialect, Kysely } from 'kysely'
-import { checkedKysely, type Engine, isKyselyInstance, type KyselyInstance } from './kysely-instance.js'
+import { type AdapterClass, checkedKysely, isKyselyInstance, type KyselyInstance } from './kysely-instance.js'
 import type { KyselyStoreConfig, WriteLimits } from './kysely-store.js'
 import type { RequestDatabase } from './request-table.js'
 import type { SqlFlavor } from './sql-flavor.js'
@@ -24,13 +24,13 @@ export interface ServerStoreOptions<Pool> {
 /** A server store's {@link KyselyStoreConfig}: the app's Kysely instance, or one on `dialect`. */
 export function serverStoreConfig<Pool>(
   options: ServerStoreOptions<Pool>,
-  engine: Engine,
+  adapter: AdapterClass,
   flavor: SqlFlavor,
   dialect: (database: string | Pool) => Dialect,
 ): KyselyStoreConfig {
   const { database } = options
   return {
-    db: isKyselyInstance(database) ? checkedKysely(database, engine) : new Kysely<RequestDatabase>({ dialect: dialect(database) }),
+    db: isKyselyInstance(database) ? checkedKysely(database, adapter) : new Kysely<RequestDatabase>({ dialect: dialect(database) }),
     table: options.table ?? 'request',
     schema: options.schema,
     flavor,

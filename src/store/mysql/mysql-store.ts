@@ -1,4 +1,4 @@
-import { MysqlDialect, type MysqlPool } from 'kysely'
+import { MysqlAdapter, MysqlDialect, type MysqlPool } from 'kysely'
 import { importDriver } from '../import-driver.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
 import { type ServerStoreOptions, serverStoreConfig } from '../kysely/server-store-config.js'
@@ -20,7 +20,7 @@ export type MysqlStoreOptions = ServerStoreOptions<MysqlPool | MysqlPromisePool>
  */
 export class MysqlStore extends KyselyStore {
   constructor(options: MysqlStoreOptions) {
-    super(serverStoreConfig(options, 'mysql', mysqlFlavor, dialect))
+    super(serverStoreConfig(options, MysqlAdapter, mysqlFlavor, dialect))
   }
 }
 

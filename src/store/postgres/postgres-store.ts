@@ -1,4 +1,4 @@
-import { PostgresDialect, type PostgresPool } from 'kysely'
+import { PostgresAdapter, PostgresDialect, type PostgresPool } from 'kysely'
 import { importDriver } from '../import-driver.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
 import { type ServerStoreOptions, serverStoreConfig } from '../kysely/server-store-config.js'
@@ -15,7 +15,7 @@ export type PostgresStoreOptions = ServerStoreOptions<PostgresPool>
  */
 export class PostgresStore extends KyselyStore {
   constructor(options: PostgresStoreOptions) {
-    super(serverStoreConfig(options, 'postgres', postgresFlavor, dialect))
+    super(serverStoreConfig(options, PostgresAdapter, postgresFlavor, dialect))
   }
 }
 

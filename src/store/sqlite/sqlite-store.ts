@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type Database from 'better-sqlite3'
-import { Kysely, SqliteDialect } from 'kysely'
+import { Kysely, SqliteAdapter, SqliteDialect } from 'kysely'
 import type { RequestRecord } from '../../record/request-record.js'
 import { checkedKysely, isKyselyInstance, type KyselyInstance } from '../kysely/kysely-instance.js'
 import { importDriver } from '../import-driver.js'
@@ -54,7 +54,7 @@ export class SqliteStore extends KyselyStore {
     super({
       db:
         sqlite === undefined
-          ? checkedKysely(database as KyselyInstance, 'sqlite')
+          ? checkedKysely(database as KyselyInstance, SqliteAdapter)
           : new Kysely<RequestDatabase>({ dialect: new SqliteDialect({ database: sqlite as () => Promise<Database.Database> }) }),
       table,
       flavor: sqliteFlavor,
