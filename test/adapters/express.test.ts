@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { HISTOGRAM_RELATIVE_ERROR } from '../../src/stats/latency-histogram.js'
 import type { Store } from '../../src/store/store.js'
 import { EXPRESS_VERSIONS, type RunningApp, startApp } from '../helpers/express-app.js'
@@ -182,29 +182,39 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
       expect(line).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`)
     })
 
-    it.each([
-      'api/stats?start=2024-13-01',
-      'api/stats?start=2024-01-10&end=2024-01-01',
-      'api/stats?end=tomorrow',
-      'api/stats?status=999',
-      'api/stats?status=abc',
-      "api/stats?start=2024-01-01'%20OR%20'1'='1",
-      'api/stats?path=%27%20OR%201%3D1--',
-      'api/stats?method=SELECT%20*',
-      'api/stats?nope=1',
-      'api/requests?limit=1000000',
-      'api/requests?limit=-5',
-      'api/requests?offset=-1',
-      'api/requests?format=xml',
-      'api/requests?start=2024-02-30',
-    ])('answers %s with 400 and a JSON error', async (path) => {
-      const app = await start({}, routes)
-      const response = await fetch(`${app.url}/statistics/${path}`)
-      expect(response.status).toBe(400)
-      expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8')
-      const body = (await response.json()) as any
-      expect(typeof body.error).toBe('string')
-      expect(body.error).not.toMatch(/\n\s+at /)
+    describe('refused queries', () => {
+      // One app answers them all: each case is a request, not an app.
+      let app: RunningApp
+      beforeAll(async () => {
+        app = await startApp(express, dir, {}, routes)
+      })
+      afterAll(async () => {
+        await app.close()
+      })
+
+      it.each([
+        'api/stats?start=2024-13-01',
+        'api/stats?start=2024-01-10&end=2024-01-01',
+        'api/stats?end=tomorrow',
+        'api/stats?status=999',
+        'api/stats?status=abc',
+        "api/stats?start=2024-01-01'%20OR%20'1'='1",
+        'api/stats?path=%27%20OR%201%3D1--',
+        'api/stats?method=SELECT%20*',
+        'api/stats?nope=1',
+        'api/requests?limit=1000000',
+        'api/requests?limit=-5',
+        'api/requests?offset=-1',
+        'api/requests?format=xml',
+        'api/requests?start=2024-02-30',
+      ])('answers %s with 400 and a JSON error', async (path) => {
+        const response = await fetch(`${app.url}/statistics/${path}`)
+        expect(response.status).toBe(400)
+        expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8')
+        const body = (await response.json()) as any
+        expect(typeof body.error).toBe('string')
+        expect(body.error).not.toMatch(/\n\s+at /)
+      })
     })
 
     it('treats a SQL-looking path filter as a plain value', async () => {
