@@ -152,18 +152,21 @@ describe.skipIf(!isRoot)('a SQLite database failing under a running app', () => 
     expect(paths.sort()).toEqual(Array.from({ length: 30 }, (_, i) => `/hit/after-${i}`).sort())
   }, 60_000)
 
-  it('waits out another process holding the database locked for seconds', async () => {
+  it('waits out another process holding the database locked past its busy timeout', async () => {
     const database = join(dir, 'locked.db')
     let locker: ReturnType<typeof spawn> | undefined
     await survive(database, {
       async start() {
-        // Longer than the writer's 5 s busy timeout, so writes fail and are retried.
-        const code = `const db = new (require('better-sqlite3'))(${JSON.stringify(database)}); db.exec('begin exclusive'); console.log('locked'); setTimeout(() => { db.exec('rollback'); db.close() }, 8000)`
-        locker = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] })
+        // Held until the test has seen writes fail and requests dropped (past the writer's 5 s busy
+        // timeout, however long its thread took to start), then let go: no race with a clock.
+        const code = `const db = new (require('better-sqlite3'))(${JSON.stringify(database)}); db.exec('begin exclusive'); console.log('locked'); process.stdin.once('data', () => { db.exec('rollback'); db.close(); process.exit(0) })`
+        locker = spawn(process.execPath, ['-e', code], { stdio: ['pipe', 'pipe', 'inherit'] })
         await once(locker.stdout as NonNullable<typeof locker.stdout>, 'data')
       },
       async end() {
-        if (locker?.exitCode === null) await once(locker, 'exit')
+        if (locker?.exitCode !== null) return
+        locker.stdin?.write('release\n')
+        await once(locker, 'exit')
       },
       named: /locked|busy/,
     })
