@@ -3,7 +3,7 @@
 import 'uplot/dist/uPlot.min.css'
 import type { SearchAnswer } from '../src/stats/search-query.js'
 import type { Stats } from '../src/stats/stats.js'
-import type { RequestPage } from '../src/store/store.js'
+import type { RequestPage } from '../src/stats/request-page.js'
 import { api, ApiError, readHealth } from './api.js'
 import { el } from './dom.js'
 import { header, LIVE_SECONDS } from './header.js'

@@ -2,7 +2,7 @@
 // then filled again in place by each live refresh.
 import type { Health } from '../src/dashboard/health.js'
 import type { BreakdownEntry, Stats } from '../src/stats/stats.js'
-import type { RequestPage } from '../src/store/store.js'
+import type { RequestPage } from '../src/stats/request-page.js'
 import { Cards } from './cards.js'
 import { ChartGroup } from './chart-group.js'
 import type { DataTable } from './data-table.js'

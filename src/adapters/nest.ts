@@ -17,6 +17,8 @@ import { type ExpressApp, type ExpressStatgraphOptions, statgraph as expressStat
 import { type FastifyStatgraphOptions, statgraph as fastifyStatgraph } from './fastify.js'
 import { captureError } from './http/capture-error.js'
 
+export { captureError }
+
 /**
  * The token of the {@link StatgraphHandle} the module provides (everywhere: it is global).
  *

@@ -68,3 +68,5 @@ function notFound(res: ServerResponse): void {
   res.statusCode = 404
   res.end()
 }
+
+export { captureError } from './http/capture-error.js'

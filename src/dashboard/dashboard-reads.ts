@@ -1,5 +1,6 @@
 import type { RequestsQuery } from '../stats/requests-query.js'
-import type { RequestRow, Store } from '../store/store.js'
+import type { RequestRow } from '../stats/request-page.js'
+import type { Store } from '../store/store.js'
 import { type ExportFormat, type ExportPage, readExportPage } from './export-page.js'
 
 /** What the dashboard reads: the store's answers, and exports a page at a time. */

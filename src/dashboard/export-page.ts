@@ -1,5 +1,6 @@
 import type { RequestsQuery } from '../stats/requests-query.js'
-import type { RequestRow, Store } from '../store/store.js'
+import type { RequestRow } from '../stats/request-page.js'
+import type { Store } from '../store/store.js'
 import { csvRows } from './csv.js'
 import { exportRow, REQUEST_COLUMNS } from './export-row.js'
 

@@ -4,18 +4,7 @@ import type { RequestsQuery, RowsQuery } from '../stats/requests-query.js'
 import type { SearchQuery } from '../stats/search-query.js'
 import type { StatsQuery } from '../stats/stats-query.js'
 import type { BreakdownEntry, StoreStats } from '../stats/stats.js'
-
-/** A stored request as the API lists it: the record, its row id, and its date as ISO 8601. */
-export interface RequestRow extends Omit<RequestRecord, 'date'> {
-  index: number
-  date: string
-}
-
-/** One page of raw rows, newest first, and how many rows match in all. */
-export interface RequestPage {
-  total: number
-  rows: RequestRow[]
-}
+import type { RequestPage, RequestRow } from '../stats/request-page.js'
 
 /** How a batch is written. */
 export interface InsertOptions {
