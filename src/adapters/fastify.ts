@@ -7,7 +7,7 @@ import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options
 import { StatgraphError } from '../errors/statgraph-error.js'
 import { routingRules } from '../record/path-matcher.js'
 import { ResponseTracker } from './http/response-tracker.js'
-import { toWebRequest } from './http/web-bridge.js'
+import { toWebRequest } from '../dashboard/web-bridge.js'
 
 /** statgraph's options for Fastify: `protect` is a `preHandler` hook, `disable` gets Fastify's request. */
 export type FastifyStatgraphOptions = StatgraphOptions<FastifyRequest, preHandlerHookHandler>

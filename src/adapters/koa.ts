@@ -5,7 +5,7 @@ import { routingRules } from '../record/path-matcher.js'
 import { withHandle } from '../core/with-handle.js'
 import type { Logger } from '../log/logger.js'
 import { ResponseTracker } from './http/response-tracker.js'
-import { sendWebResponse, toWebRequest } from './http/web-bridge.js'
+import { sendWebResponse, toWebRequest } from '../dashboard/web-bridge.js'
 
 /** statgraph's options for Koa: `protect` is Koa middleware, `disable` gets the Koa context. */
 export type KoaStatgraphOptions = StatgraphOptions<Context, Middleware>

@@ -1,7 +1,7 @@
 import { CONSOLE_LOGGER } from '../log/logger.js'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { sendWebResponse, toWebRequest } from '../adapters/http/web-bridge.js'
+import { sendWebResponse, toWebRequest } from '../dashboard/web-bridge.js'
 import { createDashboard } from '../dashboard/dashboard.js'
 import { CliError, EXIT } from './cli-error.js'
 import { type DatabaseArgs, databaseName, openCliStore } from './open-cli-store.js'

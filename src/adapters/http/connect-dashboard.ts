@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Statgraph } from '../../core/statgraph.js'
-import { sendWebResponse, toWebRequest } from './web-bridge.js'
+import { sendWebResponse, toWebRequest } from '../../dashboard/web-bridge.js'
 
 /** What connect-style middleware is handed as `next`. */
 export type Next = (error?: unknown) => void

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
-import type { Logger } from '../../log/logger.js'
+import type { Logger } from '../log/logger.js'
 
 /**
  * A body-less Web `Request` for a `node:http` request, enough for the dashboard (which only answers
