@@ -11,8 +11,8 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { PostgresStore, SqliteStore } from 'statgraph'
 import { pastTraffic, seededRandom } from '../src/cli/demo/traffic.js'
-import { parseStatsQuery } from '../src/stats/stats-query.js'
-import { parseRequestsQuery } from '../src/stats/requests-query.js'
+import { parseStatsQuery } from '../src/stats/query/stats-query.js'
+import { parseRequestsQuery } from '../src/stats/query/requests-query.js'
 
 type KyselyStore = SqliteStore | PostgresStore
 

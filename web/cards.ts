@@ -1,5 +1,5 @@
 // The headline numbers, each with its change against the period of the same length just before.
-import type { Stats } from '../src/stats/stats.js'
+import type { Stats } from '../src/stats/answer/stats.js'
 import { el } from './dom.js'
 import { bytes, count, ms, share } from './format.js'
 

@@ -1,7 +1,7 @@
 // A table that sorts by any column (click or Enter on its header) and filters its rows by a search
 // box — on the server, over the whole range, where the table lists a column's values. Its state
 // outlives update(), so a live refresh keeps the sort, the search and the focus.
-import type { BreakdownEntry } from '../src/stats/stats.js'
+import type { BreakdownEntry } from '../src/stats/answer/stats.js'
 import { el } from './dom.js'
 import { count } from './format.js'
 

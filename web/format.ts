@@ -1,5 +1,5 @@
 // How numbers, times and instants read on the page. Instants are UTC, like the range picker.
-import type { TimeBucket } from '../src/stats/time-bucket.js'
+import type { TimeBucket } from '../src/stats/time/time-bucket.js'
 
 export { formatBytes as bytes, formatMs as ms } from '../src/format/units.js'
 

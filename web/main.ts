@@ -1,9 +1,9 @@
 // The dashboard page: every panel reads the JSON API for the view held in the URL. Everything shown
 // that came from requests (paths, user agents, referrers, exceptions) is written as text.
 import 'uplot/dist/uPlot.min.css'
-import type { SearchAnswer } from '../src/stats/search-query.js'
-import type { Stats } from '../src/stats/stats.js'
-import type { RequestPage } from '../src/stats/request-page.js'
+import type { SearchAnswer } from '../src/stats/query/search-query.js'
+import type { Stats } from '../src/stats/answer/stats.js'
+import type { RequestPage } from '../src/stats/answer/request-page.js'
 import { api, ApiError, readHealth } from './api.js'
 import { el } from './dom.js'
 import { header, LIVE_SECONDS } from './header.js'

@@ -1,5 +1,5 @@
 // The raw request log of the view, newest first, a page at a time — the seed's per-path table.
-import type { RequestPage, RequestRow } from '../src/stats/request-page.js'
+import type { RequestPage, RequestRow } from '../src/stats/answer/request-page.js'
 import { LOG_PAGE, logParams } from '../src/dashboard/view.js'
 import { DataTable } from './data-table.js'
 import { el } from './dom.js'

@@ -1,7 +1,7 @@
 // The page's tables of values: each value a link that narrows the view to it, each search over the
 // whole range.
-import type { SearchField } from '../src/stats/search-query.js'
-import type { BreakdownEntry, ExceptionStats, RouteStats } from '../src/stats/stats.js'
+import type { SearchField } from '../src/stats/query/search-query.js'
+import type { BreakdownEntry, ExceptionStats, RouteStats } from '../src/stats/answer/stats.js'
 import { type Column, DataTable, type ServerSearch } from './data-table.js'
 import { el } from './dom.js'
 import { count, ms, share, when } from './format.js'

@@ -2,8 +2,8 @@
 // refresh neither flickers nor loses the reader's place. Charts of one ChartGroup share the cursor
 // and the zoom.
 import uPlot from 'uplot'
-import type { Stats, TimeseriesPoint } from '../src/stats/stats.js'
-import type { TimeBucket } from '../src/stats/time-bucket.js'
+import type { Stats, TimeseriesPoint } from '../src/stats/answer/stats.js'
+import type { TimeBucket } from '../src/stats/time/time-bucket.js'
 import type { ChartGroup } from './chart-group.js'
 import { el } from './dom.js'
 import { tick } from './format.js'

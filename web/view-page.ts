@@ -1,8 +1,8 @@
 // One view's panels: built once its data has come (so a view change never shows an empty panel),
 // then filled again in place by each live refresh.
 import type { Health } from '../src/dashboard/health.js'
-import type { BreakdownEntry, Stats } from '../src/stats/stats.js'
-import type { RequestPage } from '../src/stats/request-page.js'
+import type { BreakdownEntry, Stats } from '../src/stats/answer/stats.js'
+import type { RequestPage } from '../src/stats/answer/request-page.js'
 import { Cards } from './cards.js'
 import { ChartGroup } from './chart-group.js'
 import type { DataTable } from './data-table.js'

@@ -1,4 +1,4 @@
-import { QueryError } from '../stats/query-error.js'
+import { QueryError } from '../stats/query/query-error.js'
 import { CliError, EXIT } from './cli-error.js'
 
 export interface RangeArgs {

@@ -1,5 +1,5 @@
-import { parseStatsQuery } from '../stats/stats-query.js'
-import type { Stats } from '../stats/stats.js'
+import { parseStatsQuery } from '../stats/query/stats-query.js'
+import type { Stats } from '../stats/answer/stats.js'
 import { formatBytes, formatMs } from '../format/units.js'
 import { type DatabaseArgs, databaseName, openCliStore } from './open-cli-store.js'
 import { parsed, type RangeArgs, rangeParams } from './range-args.js'

@@ -1,5 +1,5 @@
-import type { RequestsQuery } from '../stats/requests-query.js'
-import type { RequestRow } from '../stats/request-page.js'
+import type { RequestsQuery } from '../stats/query/requests-query.js'
+import type { RequestRow } from '../stats/answer/request-page.js'
 import type { Store } from '../store/store.js'
 import { type ExportFormat, type ExportPage, readExportPage } from './export-page.js'
 

@@ -1,5 +1,5 @@
-import type { RequestsQuery } from '../stats/requests-query.js'
-import type { RequestRow } from '../stats/request-page.js'
+import type { RequestsQuery } from '../stats/query/requests-query.js'
+import type { RequestRow } from '../stats/answer/request-page.js'
 import type { Store } from '../store/store.js'
 import { csvRows } from './csv.js'
 import { exportRow, REQUEST_COLUMNS } from './export-row.js'

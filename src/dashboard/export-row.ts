@@ -1,4 +1,4 @@
-import type { RequestRow } from '../stats/request-page.js'
+import type { RequestRow } from '../stats/answer/request-page.js'
 
 /** The columns of a request row in exports, in reading order: CSV's header, JSON's keys. */
 export const REQUEST_COLUMNS = [

@@ -1,5 +1,5 @@
-import type { RequestsQuery } from '../stats/requests-query.js'
-import type { RequestRow } from '../stats/request-page.js'
+import type { RequestsQuery } from '../stats/query/requests-query.js'
+import type { RequestRow } from '../stats/answer/request-page.js'
 import { toCsv } from './csv.js'
 import { REQUEST_COLUMNS } from './export-row.js'
 import type { DashboardReads } from './dashboard-reads.js'

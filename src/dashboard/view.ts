@@ -1,6 +1,6 @@
 // The page's whole state lives in the URL, so a link reopens the same view and back/forward work.
 // Shared by the page, which reads its view from it, and the server, which preloads the view's calls.
-import type { StatsFilters } from '../stats/query-params.js'
+import type { StatsFilters } from '../stats/query/query-params.js'
 
 /** The quick ranges: the last hour or day (instants), or the last N UTC days including today. */
 export const PRESETS = { '1h': 'Last hour', '24h': 'Last 24 h', '7d': '7 days', '30d': '30 days', '90d': '90 days' } as const

@@ -1,11 +1,11 @@
-import { RollupAnswer } from '../stats/rollup-answer.js'
-import { RollupBatch, type RollupSource } from '../stats/rollup-batch.js'
-import type { RollupCell, RollupDimension } from '../stats/rollup-cell.js'
-import { HOUR_MS } from '../stats/rollup-cell.js'
-import { clipPlan, planRollupRead, type RollupPlan, type Span, withBlocks, withSealedDays, withWholeHours } from '../stats/rollup-plan.js'
-import type { StatsQuery } from '../stats/stats-query.js'
-import type { StoreStats } from '../stats/stats.js'
-import { bucketStarts, nextBucket, type TimeBucket } from '../stats/time-bucket.js'
+import { RollupAnswer } from '../stats/rollup/rollup-answer.js'
+import { RollupBatch, type RollupSource } from '../stats/rollup/rollup-batch.js'
+import type { RollupCell, RollupDimension } from '../stats/rollup/rollup-cell.js'
+import { HOUR_MS } from '../stats/rollup/rollup-cell.js'
+import { clipPlan, planRollupRead, type RollupPlan, type Span, withBlocks, withSealedDays, withWholeHours } from '../stats/rollup/rollup-plan.js'
+import type { StatsQuery } from '../stats/query/stats-query.js'
+import type { StoreStats } from '../stats/answer/stats.js'
+import { bucketStarts, nextBucket, type TimeBucket } from '../stats/time/time-bucket.js'
 
 /**
  * What an engine's rollups must answer for {@link statsFromRollups}: the reads, each summed over

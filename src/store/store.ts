@@ -1,10 +1,10 @@
 import type { RequestRecord } from '../record/request-record.js'
 import type { ImportStep } from './imported-content.js'
-import type { RequestsQuery, RowsQuery } from '../stats/requests-query.js'
-import type { SearchQuery } from '../stats/search-query.js'
-import type { StatsQuery } from '../stats/stats-query.js'
-import type { BreakdownEntry, StoreStats } from '../stats/stats.js'
-import type { RequestPage, RequestRow } from '../stats/request-page.js'
+import type { RequestsQuery, RowsQuery } from '../stats/query/requests-query.js'
+import type { SearchQuery } from '../stats/query/search-query.js'
+import type { StatsQuery } from '../stats/query/stats-query.js'
+import type { BreakdownEntry, StoreStats } from '../stats/answer/stats.js'
+import type { RequestPage, RequestRow } from '../stats/answer/request-page.js'
 
 /** How a batch is written. */
 export interface InsertOptions {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { HISTOGRAM_RELATIVE_ERROR } from '../../src/stats/latency-histogram.js'
+import { HISTOGRAM_RELATIVE_ERROR } from '../../src/stats/sketch/latency-histogram.js'
 import type { Store } from '../../src/store/store.js'
 import { EXPRESS_VERSIONS, type RunningApp, startApp } from '../helpers/express-app.js'
 import { addRoutes } from './apps/express-app.js'

@@ -1,7 +1,7 @@
 import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import { resolveOptions } from '../../src/core/statgraph-options.js'
-import { parseStatsQuery } from '../../src/stats/stats-query.js'
+import { parseStatsQuery } from '../../src/stats/query/stats-query.js'
 import { type RunningApp, startApp } from '../helpers/express-app.js'
 import { record } from '../helpers/records.js'
 import { tempDir } from '../helpers/temp-dir.js'

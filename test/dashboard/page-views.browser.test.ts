@@ -1,7 +1,7 @@
 import express from 'express'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Stats } from '../../src/stats/stats.js'
+import type { Stats } from '../../src/stats/answer/stats.js'
 import { hasChromium, launchChromium } from '../helpers/chromium.js'
 import { startApp, type RunningApp } from '../helpers/express-app.js'
 import { generateRecords, record } from '../helpers/records.js'

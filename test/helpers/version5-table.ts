@@ -1,6 +1,6 @@
 import { type Kysely, Migrator, sql } from 'kysely'
 import type { RequestRecord } from '../../src/record/request-record.js'
-import { RollupBatch } from '../../src/stats/rollup-batch.js'
+import { RollupBatch } from '../../src/stats/rollup/rollup-batch.js'
 import { keyHash } from '../../src/store/kysely/key-hash.js'
 import { requestMigrations } from '../../src/store/kysely/request-migrations.js'
 import type { SqlFlavor } from '../../src/store/kysely/sql-flavor.js'

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { BLOCK_GRAINS, type Span } from '../../stats/rollup-plan.js'
+import { BLOCK_GRAINS, type Span } from '../../stats/rollup/rollup-plan.js'
 import { writeCoarserCells } from './coarser-cells.js'
 import type { RollupTables, SqlRunner } from './rollup-tables.js'
 import type { SealerContext } from './sealer-context.js'

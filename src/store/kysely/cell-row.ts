@@ -1,6 +1,6 @@
-import { LatencyHistogram } from '../../stats/latency-histogram.js'
-import { VisitorSketch } from '../../stats/visitor-sketch.js'
-import type { RollupCell, RollupDimension } from '../../stats/rollup-cell.js'
+import { LatencyHistogram } from '../../stats/sketch/latency-histogram.js'
+import { VisitorSketch } from '../../stats/sketch/visitor-sketch.js'
+import type { RollupCell, RollupDimension } from '../../stats/rollup/rollup-cell.js'
 import { OTHER_KEY_HASH } from './value-bound.js'
 
 /** A rollup row as a driver returns it (bigints may come back as strings). */

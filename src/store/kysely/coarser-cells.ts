@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
-import { LatencyHistogram } from '../../stats/latency-histogram.js'
-import { VisitorSketch } from '../../stats/visitor-sketch.js'
+import { LatencyHistogram } from '../../stats/sketch/latency-histogram.js'
+import { VisitorSketch } from '../../stats/sketch/visitor-sketch.js'
 import type { SqlRunner } from './rollup-tables.js'
 import type { SealerContext } from './sealer-context.js'
 import type { ColumnKind } from './sql-flavor.js'

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { HOUR_MS } from '../../stats/rollup-cell.js'
+import { HOUR_MS } from '../../stats/rollup/rollup-cell.js'
 import { writeCoarserCells } from './coarser-cells.js'
 import type { SealerContext } from './sealer-context.js'
 import { writeTransaction } from './write-transaction.js'

@@ -1,8 +1,8 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
-import { nearestRank, PERCENTILES } from '../../stats/percentile.js'
-import type { StatsQuery } from '../../stats/stats-query.js'
-import type { BreakdownEntry, ExceptionStats, PathStats, RouteStats, StoreStats, TimeseriesPoint } from '../../stats/stats.js'
-import { bucketKey, bucketStarts } from '../../stats/time-bucket.js'
+import { nearestRank, PERCENTILES } from '../../stats/sketch/percentile.js'
+import type { StatsQuery } from '../../stats/query/stats-query.js'
+import type { BreakdownEntry, ExceptionStats, PathStats, RouteStats, StoreStats, TimeseriesPoint } from '../../stats/answer/stats.js'
+import { bucketKey, bucketStarts } from '../../stats/time/time-bucket.js'
 import { nullableNumber, nullsLast } from './sql-values.js'
 import type { SqlFlavor } from './sql-flavor.js'
 

@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
-import type { RequestsQuery, RowsQuery } from '../../stats/requests-query.js'
-import type { RequestPage, RequestRow } from '../../stats/request-page.js'
+import type { RequestsQuery, RowsQuery } from '../../stats/query/requests-query.js'
+import type { RequestPage, RequestRow } from '../../stats/answer/request-page.js'
 import { INSERT_COLUMNS } from './request-table.js'
 import { rowsWhere } from './rows-where.js'
 import type { SqlFlavor } from './sql-flavor.js'

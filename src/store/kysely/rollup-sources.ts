@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
-import type { RollupSource } from '../../stats/rollup-batch.js'
+import type { RollupSource } from '../../stats/rollup/rollup-batch.js'
 import type { SqlRunner } from './rollup-tables.js'
 import type { SqlFlavor } from './sql-flavor.js'
 import { nullableNumber } from './sql-values.js'

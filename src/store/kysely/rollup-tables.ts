@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
-import { DAY_MS } from '../../stats/utc-day.js'
+import { DAY_MS } from '../../stats/time/utc-day.js'
 
 /** Anything raw SQL runs on: a Kysely instance or a transaction, of any table types. */
 export type SqlRunner = Parameters<RawBuilder<unknown>['execute']>[0]

@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
-import { LatencyHistogram } from '../../stats/latency-histogram.js'
-import type { DayFilter, RollupBatch } from '../../stats/rollup-batch.js'
-import type { RollupCell, RollupDimension } from '../../stats/rollup-cell.js'
-import { VisitorSketch } from '../../stats/visitor-sketch.js'
+import { LatencyHistogram } from '../../stats/sketch/latency-histogram.js'
+import type { DayFilter, RollupBatch } from '../../stats/rollup/rollup-batch.js'
+import type { RollupCell, RollupDimension } from '../../stats/rollup/rollup-cell.js'
+import { VisitorSketch } from '../../stats/sketch/visitor-sketch.js'
 import type { CellRow } from './cell-row.js'
 import { keyHash } from './key-hash.js'
 import { cap } from '../../record/field-caps.js'
@@ -10,7 +10,7 @@ import type { InsertRows } from './insert-rows.js'
 import type { RollupTables, SqlRunner } from './rollup-tables.js'
 import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
 import { DEFAULT_MAX_VALUES, keepLatestBuckets, ValueBound } from './value-bound.js'
-import { compareCodePoints } from '../../stats/code-point-order.js'
+import { compareCodePoints } from '../../stats/answer/code-point-order.js'
 
 /** Keys of the sketch lookup per statement. */
 const CHUNK = 500

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
-import type { RowsQuery } from '../../stats/requests-query.js'
-import type { Span } from '../../stats/rollup-plan.js'
+import type { RowsQuery } from '../../stats/query/requests-query.js'
+import type { Span } from '../../stats/rollup/rollup-plan.js'
 import type { SqlFlavor } from './sql-flavor.js'
 
 /** The raw rows of [from, to) (ms). */

@@ -1,6 +1,6 @@
 import type { ColumnDataType, Expression, RawBuilder } from 'kysely'
 import type { SqlRunner } from './rollup-tables.js'
-import type { TimeBucket } from '../../stats/time-bucket.js'
+import type { TimeBucket } from '../../stats/time/time-bucket.js'
 
 /** A column type: one Kysely names, or raw SQL such as `datetime(3)`. */
 type DataTypeExpression = ColumnDataType | Expression<unknown>

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { emptyCell, mergeCell, type RollupCell } from '../../stats/rollup-cell.js'
+import { emptyCell, mergeCell, type RollupCell } from '../../stats/rollup/rollup-cell.js'
 import type { RollupTables, SqlRunner } from './rollup-tables.js'
 
 /** The key hash of a group's folded tail: no value hashes to it (those are 22 base64url characters or `-`). */

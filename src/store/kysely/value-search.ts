@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
-import type { SearchQuery } from '../../stats/search-query.js'
-import type { BreakdownEntry } from '../../stats/stats.js'
+import type { SearchQuery } from '../../stats/query/search-query.js'
+import type { BreakdownEntry } from '../../stats/answer/stats.js'
 import { rowsWhere } from './rows-where.js'
 import type { SqlFlavor } from './sql-flavor.js'
 

@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
 import { rowsInList } from '../kysely/shared-clauses.js'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
-import type { TimeBucket } from '../../stats/time-bucket.js'
-import { fromUtcText, toUtcText } from '../../stats/utc-text.js'
+import type { TimeBucket } from '../../stats/time/time-bucket.js'
+import { fromUtcText, toUtcText } from '../../stats/time/utc-text.js'
 import { StatgraphError } from '../../errors/statgraph-error.js'
 
 const BUCKET_FORMAT: Record<TimeBucket, string> = { month: '%Y-%m', week: '%Y-%m-%d', day: '%Y-%m-%d', hour: '%Y-%m-%d %H', minute: '%Y-%m-%d %H:%i' }

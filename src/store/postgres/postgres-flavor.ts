@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { TimeBucket } from '../../stats/time-bucket.js'
+import type { TimeBucket } from '../../stats/time/time-bucket.js'
 import { insertOrNothing, onConflictAccumulate, onConflictSkip, onConflictUpdate, rowsInList } from '../kysely/shared-clauses.js'
 import type { ColumnKind, SqlFlavor } from '../kysely/sql-flavor.js'
 

@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
 import { insertOrNothing, onConflictAccumulate, onConflictSkip, onConflictUpdate, valuesSource } from '../kysely/shared-clauses.js'
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
-import { BUCKET_TEXT_LENGTH } from '../../stats/time-bucket.js'
-import { fromUtcText, toUtcText } from '../../stats/utc-text.js'
+import { BUCKET_TEXT_LENGTH } from '../../stats/time/time-bucket.js'
+import { fromUtcText, toUtcText } from '../../stats/time/utc-text.js'
 
 /** SQLite keeps dates as UTC text, readable in any SQL shell and cut to a bucket with `substr`. */
 export const sqliteFlavor: SqlFlavor = {

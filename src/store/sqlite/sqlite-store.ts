@@ -6,7 +6,7 @@ import { checkedKysely, isKyselyInstance, type KyselyInstance } from '../kysely/
 import { importDriver } from '../import-driver.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
 import { INSERT_COLUMNS, type RequestDatabase } from '../kysely/request-table.js'
-import { toUtcText } from '../../stats/utc-text.js'
+import { toUtcText } from '../../stats/time/utc-text.js'
 import type { InsertOptions } from '../store.js'
 import { preparedInsert } from './prepared-insert.js'
 import { sqliteFlavor } from './sqlite-flavor.js'

@@ -1,7 +1,7 @@
 import { Kysely, MysqlDialect } from 'kysely'
 import mysql from 'mysql2/promise'
 import { describe, expect, it } from 'vitest'
-import { parseStatsQuery } from '../../../src/stats/stats-query.js'
+import { parseStatsQuery } from '../../../src/stats/query/stats-query.js'
 import { mysqlFlavor } from '../../../src/store/mysql/mysql-flavor.js'
 import { MysqlStore } from '../../../src/store/mysql/mysql-store.js'
 import { record } from '../../helpers/records.js'

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { HISTOGRAM_RELATIVE_ERROR, LatencyHistogram } from '../../src/stats/latency-histogram.js'
-import { percentileOf } from '../helpers/expected-stats.js'
+import { HISTOGRAM_RELATIVE_ERROR, LatencyHistogram } from '../../../src/stats/sketch/latency-histogram.js'
+import { percentileOf } from '../../helpers/expected-stats.js'
 
 const time = fc.double({ min: 0.001, max: 600_000, noNaN: true })
 

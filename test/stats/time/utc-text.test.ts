@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fromUtcText, toUtcText } from '../../src/stats/utc-text.js'
+import { fromUtcText, toUtcText } from '../../../src/stats/time/utc-text.js'
 
 const viaIso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 23)
 

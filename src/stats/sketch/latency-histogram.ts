@@ -1,5 +1,5 @@
 import { nearestRank } from './percentile.js'
-import { StatgraphError } from '../errors/statgraph-error.js'
+import { StatgraphError } from '../../errors/statgraph-error.js'
 
 /** Ratio between the bounds of one bin: each bin is 5% wide. */
 const GAMMA = 1.05

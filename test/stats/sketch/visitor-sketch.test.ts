@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SKETCH_STANDARD_ERROR, VisitorSketch } from '../../src/stats/visitor-sketch.js'
+import { SKETCH_STANDARD_ERROR, VisitorSketch } from '../../../src/stats/sketch/visitor-sketch.js'
 
 const addresses = (count: number, offset = 0) =>
   Array.from({ length: count }, (_, i) => `10.${(i + offset) >> 16}.${((i + offset) >> 8) & 255}.${(i + offset) & 255}`)

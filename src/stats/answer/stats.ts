@@ -1,5 +1,5 @@
-import type { TimeBucket } from './time-bucket.js'
-import type { UtcDay } from './utc-day.js'
+import type { TimeBucket } from '../time/time-bucket.js'
+import type { UtcDay } from '../time/utc-day.js'
 
 /** Response times in milliseconds; null when no request is counted. */
 export interface ResponseTimeStats {

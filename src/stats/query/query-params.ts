@@ -1,5 +1,5 @@
 import { QueryError } from './query-error.js'
-import { addUtcDays, DAY_MS, startOfUtcDay, utcDayOf, type UtcDay } from './utc-day.js'
+import { addUtcDays, DAY_MS, startOfUtcDay, utcDayOf, type UtcDay } from '../time/utc-day.js'
 
 /** The instants a query spans, and the UTC days they touch. */
 export interface DateRange {

@@ -1,9 +1,9 @@
-import { compareCodePoints } from './code-point-order.js'
-import { PERCENTILES } from './percentile.js'
+import { compareCodePoints } from '../answer/code-point-order.js'
+import { PERCENTILES } from '../sketch/percentile.js'
 import { emptyCell, HOUR_MS, mergeCell, type RollupCell, type RollupDimension } from './rollup-cell.js'
-import type { StatsQuery } from './stats-query.js'
-import type { BreakdownEntry, ExceptionStats, RouteStats, StoreStats, TimeseriesPoint } from './stats.js'
-import { bucketStart, bucketStarts } from './time-bucket.js'
+import type { StatsQuery } from '../query/stats-query.js'
+import type { BreakdownEntry, ExceptionStats, RouteStats, StoreStats, TimeseriesPoint } from '../answer/stats.js'
+import { bucketStart, bucketStarts } from '../time/time-bucket.js'
 
 /**
  * Distinct visitors: of the whole range, and of the time-series points made of parts (by their

@@ -1,4 +1,4 @@
-import type { RequestRecord } from '../record/request-record.js'
+import type { RequestRecord } from '../../record/request-record.js'
 
 /** A stored request as the API lists it: the record, its row id, and its date as ISO 8601. */
 export interface RequestRow extends Omit<RequestRecord, 'date'> {

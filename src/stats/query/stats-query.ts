@@ -1,6 +1,6 @@
 import { type DateRange, type QueryDefaults, QueryParams, type StatsFilters } from './query-params.js'
 import { QueryError } from './query-error.js'
-import { bucketCount, bucketFor, MAX_BUCKETS, TIME_BUCKETS, type TimeBucket } from './time-bucket.js'
+import { bucketCount, bucketFor, MAX_BUCKETS, TIME_BUCKETS, type TimeBucket } from '../time/time-bucket.js'
 
 /** What `GET {prefix}/api/stats` asks for. */
 export interface StatsQuery {

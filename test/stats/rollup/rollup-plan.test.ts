@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BLOCK_GRAINS, planRollupRead, withBlocks, withSealedDays } from '../../src/stats/rollup-plan.js'
+import { BLOCK_GRAINS, planRollupRead, withBlocks, withSealedDays } from '../../../src/stats/rollup/rollup-plan.js'
 
 const HOUR = 3_600_000
 /** Jan 27, 2026, 00:00 UTC, in hours: day 20,480 since the epoch, where blocks of every length start. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { QueryError } from '../../src/stats/query-error.js'
-import { parseRequestsQuery } from '../../src/stats/requests-query.js'
-import { parseStatsQuery } from '../../src/stats/stats-query.js'
+import { QueryError } from '../../../src/stats/query/query-error.js'
+import { parseRequestsQuery } from '../../../src/stats/query/requests-query.js'
+import { parseStatsQuery } from '../../../src/stats/query/stats-query.js'
 
 const NOW = Date.UTC(2026, 10, 26, 15, 30)
 const stats = (search: string, defaultDateSpan = 7) => parseStatsQuery(new URLSearchParams(search), { defaultDateSpan, now: NOW })

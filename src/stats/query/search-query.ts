@@ -1,6 +1,6 @@
 import { type DateRange, type QueryDefaults, QueryParams, type StatsFilters } from './query-params.js'
 import { QueryError } from './query-error.js'
-import type { BreakdownEntry } from './stats.js'
+import type { BreakdownEntry } from '../answer/stats.js'
 
 /** The columns a search looks in: those whose values the page lists and strangers wrote. */
 const SEARCH_FIELDS = ['path', 'route', 'referrer', 'user_agent', 'browser', 'platform', 'mimetype', 'exception'] as const

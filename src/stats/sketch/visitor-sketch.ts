@@ -1,4 +1,4 @@
-import { StatgraphError } from '../errors/statgraph-error.js'
+import { StatgraphError } from '../../errors/statgraph-error.js'
 
 /** Registers of the dense form: 2^11. */
 const INDEX_BITS = 11

@@ -1,4 +1,4 @@
-import type { RequestRecord } from '../record/request-record.js'
+import type { RequestRecord } from '../../record/request-record.js'
 import { emptyCell, HOUR_MS, mergeCell, type RollupCell, type RollupDimension } from './rollup-cell.js'
 
 /** The fields of a request that rollups count. */

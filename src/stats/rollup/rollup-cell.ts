@@ -1,5 +1,5 @@
-import { LatencyHistogram } from './latency-histogram.js'
-import { VisitorSketch } from './visitor-sketch.js'
+import { LatencyHistogram } from '../sketch/latency-histogram.js'
+import { VisitorSketch } from '../sketch/visitor-sketch.js'
 
 /** The groups a rollup counts by: `all` is the whole traffic, `place` an exception × where it happened. */
 const ROLLUP_DIMENSIONS = ['all', 'path', 'route', 'method', 'status', 'browser', 'platform', 'referrer', 'mimetype', 'exception', 'place'] as const
