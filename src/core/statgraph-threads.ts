@@ -1,13 +1,13 @@
 import { ReaderThread } from '../dashboard/reader-thread.js'
 import type { Logger } from '../log/logger.js'
 import type { RecordOptions } from '../record/to-request-record.js'
-import { WorkerWriter } from '../recorder/worker-writer.js'
+import { WriterThread } from '../recorder/writer-thread.js'
 import { type DatabaseOption, type TableName, threadableDatabase } from '../store/open-store.js'
 import { sqliteFile } from '../store/sqlite/sqlite-engine.js'
 
 /** statgraph's worker threads for a `database`: each is undefined where statgraph works on the app's thread. */
 export interface StatgraphThreads {
-  writer: WorkerWriter | undefined
+  writer: WriterThread | undefined
   reader: ReaderThread | undefined
 }
 
@@ -21,7 +21,7 @@ export interface StatgraphThreads {
 export function statgraphThreads(database: DatabaseOption, store: TableName, record: RecordOptions, logger: Logger): StatgraphThreads {
   const threadable = threadableDatabase(database)
   const file = sqliteFile(database)
-  const writerFile = threadable === undefined ? undefined : WorkerWriter.file()
+  const writerFile = threadable === undefined ? undefined : WriterThread.file()
   const readerFile = file === undefined ? undefined : ReaderThread.file()
   if ((threadable !== undefined && writerFile === undefined) || (file !== undefined && readerFile === undefined)) {
     logger.warn(
@@ -31,7 +31,7 @@ export function statgraphThreads(database: DatabaseOption, store: TableName, rec
     )
   }
   return {
-    writer: threadable === undefined || writerFile === undefined ? undefined : new WorkerWriter(writerFile, { ...store, database: threadable, record }),
+    writer: threadable === undefined || writerFile === undefined ? undefined : new WriterThread(writerFile, { ...store, database: threadable, record }),
     reader: file === undefined || readerFile === undefined ? undefined : new ReaderThread(readerFile, { ...store, database: file }),
   }
 }

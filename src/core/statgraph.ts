@@ -3,7 +3,7 @@ import type { ReaderThread } from '../dashboard/reader-thread.js'
 import type { RequestFacts } from '../record/request-record.js'
 import { toRequestRecord } from '../record/to-request-record.js'
 import { Recorder, type RecorderCounts } from '../recorder/recorder.js'
-import type { WorkerWriter } from '../recorder/worker-writer.js'
+import type { WriterThread } from '../recorder/writer-thread.js'
 import { type PackedFacts, packedFormat } from '../recorder/packed-facts.js'
 import type { Health } from '../dashboard/health.js'
 import { EXACT_ROUTING, type RoutingRules } from '../record/path-matcher.js'
@@ -62,7 +62,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly #removeExitHooks: () => void
   readonly #pruneTimer: ReturnType<typeof setInterval> | undefined
   readonly #recorder: Recorder<RequestFacts, RequestFacts[]> | Recorder<RequestFacts, PackedFacts>
-  readonly #writer: WorkerWriter | undefined
+  readonly #writer: WriterThread | undefined
   readonly #reader: ReaderThread | undefined
   #closing: Promise<void> | undefined
   #misplacedSaid = false

@@ -1,4 +1,4 @@
-// The worker thread behind WorkerWriter: turns request facts into records and writes them to the
+// The worker thread behind WriterThread: turns request facts into records and writes them to the
 // SQLite file or the database server, so neither the parsing nor the writing runs on the app's thread.
 import { statSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RequestFacts } from '../../src/record/request-record.js'
 import { type FactsPart, PackedFacts } from '../../src/recorder/packed-facts.js'
-import { WorkerWriter } from '../../src/recorder/worker-writer.js'
+import { WriterThread } from '../../src/recorder/writer-thread.js'
 import type { WriterReply, WriterRequest, WriterWorkerData } from '../../src/recorder/writer-worker.js'
 
 const folders: string[] = []
@@ -45,10 +45,10 @@ function packed(list: RequestFacts[]): PackedFacts {
   return batch
 }
 
-describe('WorkerWriter', () => {
+describe('WriterThread', () => {
   it('writes batches of any size, sent in parts, each once and in order', async () => {
     const file = tempFile()
-    const writer = new WorkerWriter(WorkerWriter.file() as URL, { database: file, table: 'request', record: { trustProxy: false } })
+    const writer = new WriterThread(WriterThread.file() as URL, { database: file, table: 'request', record: { trustProxy: false } })
     let sent = 0
     for (const [i, size] of [1, 500, 501, 1000, 2345].entries()) {
       await writer.write(packed(facts(size, sent)), `batch-${i}`)

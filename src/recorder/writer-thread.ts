@@ -8,7 +8,7 @@ import type { WriterPart, WriterReply, WriterRequest, WriterWorkerData } from '.
  * URL: the record building (user agent parsing, caps), the rollups and the transaction cost the
  * app's thread nothing but a few messages per batch.
  */
-export class WorkerWriter {
+export class WriterThread {
   readonly #channel: WorkerChannel<WriterRequest, WriterReply>
 
   /** The worker module's file, if it can be found (see `findWorkerFile`). */
@@ -16,7 +16,7 @@ export class WorkerWriter {
     return findWorkerFile('writer-worker', import.meta.url)
   }
 
-  /** `file`: from {@link WorkerWriter.file}. */
+  /** `file`: from {@link WriterThread.file}. */
   constructor(file: URL, data: WriterWorkerData) {
     this.#channel = new WorkerChannel(file, data)
   }
