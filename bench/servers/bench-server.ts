@@ -25,6 +25,9 @@ const discardingStore: Store = {
   prune: async () => 0,
   pruneRollups: async () => 0,
   close: async () => {},
+  exists: async () => true,
+  async *eachPage() {},
+  importedContents: async () => [],
 }
 
 /** The PostgreSQL server of `statgraph-postgres` (this machine's, unless the tests' variable names another). */

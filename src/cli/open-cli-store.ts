@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
-import { KyselyStore } from '../store/kysely/kysely-store.js'
 import { openStore } from '../store/open-store.js'
+import type { Store } from '../store/store.js'
 import { sqliteFile } from '../store/sqlite/sqlite-engine.js'
 import { CliError, EXIT } from './cli-error.js'
 
@@ -19,13 +19,12 @@ export function databaseName(database: string): string {
  * statistics table — a missing file is not created, a foreign one not migrated; `create`: made if
  * missing (import).
  */
-export async function openCliStore(database: string, args: DatabaseArgs, mode: 'existing' | 'create'): Promise<KyselyStore> {
+export async function openCliStore(database: string, args: DatabaseArgs, mode: 'existing' | 'create'): Promise<Store> {
   const file = sqliteFile(database)
   if (mode === 'existing' && file !== undefined && !existsSync(file)) {
     throw new CliError(`no database file at ${file}`, EXIT.usage)
   }
   const store = openStore(database, args)
-  if (!(store instanceof KyselyStore)) throw new CliError(`cannot open ${databaseName(database)}`, EXIT.usage)
   if (mode === 'create') return store
   let exists: boolean
   try {

@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../record/request-record.js'
-import type { ImportStep } from './imported-content.js'
+import type { ImportedContent, ImportStep } from './imported-content.js'
 import type { RequestsQuery, RowsQuery } from '../stats/query/requests-query.js'
 import type { SearchQuery } from '../stats/query/search-query.js'
 import type { StatsQuery } from '../stats/query/stats-query.js'
@@ -44,4 +44,10 @@ export interface Store {
   pruneRollups(before: number): Promise<number>
   /** Releases what the store opened itself (never a database handle the app passed in). */
   close(): Promise<void>
+  /** Whether the table exists, checked without creating anything (the CLI's read commands). */
+  exists(): Promise<boolean>
+  /** Every row of the range and filters, oldest first, `pageSize` at a time (`statgraph export`). */
+  eachPage(query: RowsQuery, pageSize?: number): AsyncGenerator<RequestRow[]>
+  /** The log contents imported before whose first line hashes to `head` (`statgraph import`). */
+  importedContents(head: string): Promise<ImportedContent[]>
 }

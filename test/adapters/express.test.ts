@@ -263,6 +263,9 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
       prune: async () => 0,
       pruneRollups: async () => 0,
       close: async () => {},
+      exists: async () => true,
+      async *eachPage() {},
+      importedContents: async () => [],
     }
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
     const app = await start({ database: failing, recorder: { flushInterval: 10 } }, routes)

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises'
-import type { KyselyStore } from '../../store/kysely/kysely-store.js'
+import type { Store } from '../../store/store.js'
 import { CliError, EXIT } from '../cli-error.js'
 import { type DatabaseArgs, databaseName, openCliStore } from '../open-cli-store.js'
 import { Progress } from '../progress.js'
@@ -33,7 +33,7 @@ export function logFormat(format: string): LogFormat {
 }
 
 /** Runs `work` on the import's database, created or upgraded first, and closes it after. */
-export async function withImportStore<T>(options: ImportOptions, work: (store: KyselyStore) => Promise<T>): Promise<T> {
+export async function withImportStore<T>(options: ImportOptions, work: (store: Store) => Promise<T>): Promise<T> {
   const store = await openCliStore(options.database, options, 'create')
   try {
     await store.migrate().catch((error: unknown) => {
@@ -46,7 +46,7 @@ export async function withImportStore<T>(options: ImportOptions, work: (store: K
 }
 
 /** Imports the lines of `source` that no earlier import read. */
-export async function importLog(store: KyselyStore, source: string, format: LogFormat): Promise<ImportResult> {
+export async function importLog(store: Store, source: string, format: LogFormat): Promise<ImportResult> {
   const fromStdin = source === '-'
   let size = 0
   if (!fromStdin) {

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto'
 import type { ImportedContent } from '../../store/imported-content.js'
-import type { KyselyStore } from '../../store/kysely/kysely-store.js'
+import type { Store } from '../../store/store.js'
 
 const LINE_END = Buffer.from('\n')
 
@@ -36,7 +36,7 @@ export function freshStart(head?: string, taken: ReadonlySet<string> = new Set()
  * begins with, line for line: a log that grew, its rotated or compressed copy, or a CRLF copy (line
  * ends are not hashed as written).
  */
-export async function importedStart(store: KyselyStore, lines: AsyncIterable<Buffer>): Promise<ImportedStart> {
+export async function importedStart(store: Store, lines: AsyncIterable<Buffer>): Promise<ImportedStart> {
   const hash = createHash('sha256')
   let head: string | undefined
   let candidates: ImportedContent[] = []

@@ -2,7 +2,7 @@ import { type FileHandle, open, readdir, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { StatgraphError } from '../../errors/statgraph-error.js'
-import type { KyselyStore } from '../../store/kysely/kysely-store.js'
+import type { Store } from '../../store/store.js'
 import type { LogFormat } from './access-log.js'
 import { importLog } from './import-command.js'
 import { importedStart } from './imported-start.js'
@@ -45,7 +45,7 @@ interface Tail {
  * started again, or an import of the rotated files afterwards, reads only what it did not.
  */
 export class LogFollower {
-  readonly #store: KyselyStore
+  readonly #store: Store
   readonly #format: LogFormat
   readonly #path: string
   readonly #pollMs: number
@@ -57,7 +57,7 @@ export class LogFollower {
   readonly #copies: ImportResult[] = []
   readonly #startedAt = Date.now()
 
-  constructor(store: KyselyStore, format: LogFormat, path: string, options: FollowOptions = {}) {
+  constructor(store: Store, format: LogFormat, path: string, options: FollowOptions = {}) {
     this.#store = store
     this.#format = format
     this.#path = path

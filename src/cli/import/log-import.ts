@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto'
 import type { RequestRecord } from '../../record/request-record.js'
 import { toRequestRecord } from '../../record/to-request-record.js'
 import type { ImportedContent } from '../../store/imported-content.js'
-import type { KyselyStore } from '../../store/kysely/kysely-store.js'
+import type { Store } from '../../store/store.js'
 import { type LogFormat, parseAccessLine } from './access-log.js'
 import { hashLine, type ImportedStart } from './imported-start.js'
 
@@ -31,7 +31,7 @@ export interface ImportResult {
  */
 export class LogImport {
   readonly result: ImportResult
-  readonly #store: KyselyStore
+  readonly #store: Store
   readonly #format: LogFormat
   readonly #tracked: boolean
   #id: string | undefined
@@ -45,7 +45,7 @@ export class LogImport {
   #hashAtParsed: Hash | undefined
   #batch: RequestRecord[] = []
 
-  constructor(store: KyselyStore, format: LogFormat, source: string, start: ImportedStart, tracked = true) {
+  constructor(store: Store, format: LogFormat, source: string, start: ImportedStart, tracked = true) {
     this.#store = store
     this.#format = format
     this.#tracked = tracked
