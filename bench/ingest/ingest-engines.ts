@@ -8,29 +8,14 @@ import Database from 'better-sqlite3'
 import mysql from 'mysql2/promise'
 import pg from 'pg'
 import { MysqlStore, PostgresStore, type RequestRecord, SqliteStore, type Store } from 'statgraph'
+import { INSERT_COLUMNS } from '../../src/store/kysely/request-table.js'
 
 export const postgresUrl = process.env.STATGRAPH_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 export const mysqlUrl = process.env.STATGRAPH_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test'
 /** The SQLite file every writer process of a run shares. */
 export const sqliteFile = process.env.STATGRAPH_BENCH_SQLITE ?? join(tmpdir(), 'statgraph-ingest.db')
 
-const COLUMNS = [
-  'response_time',
-  'date',
-  'method',
-  'size',
-  'status_code',
-  'path',
-  'user_agent',
-  'remote_address',
-  'exception',
-  'referrer',
-  'browser',
-  'platform',
-  'mimetype',
-  'bot',
-  'route',
-] as const
+const COLUMNS = INSERT_COLUMNS
 const CHUNK = 1000
 const PG_TYPES: Record<(typeof COLUMNS)[number], string> = {
   response_time: 'float8',

@@ -16,7 +16,7 @@ import { DaySealer } from './day-sealer.js'
 import { BlockSealer } from './block-sealer.js'
 import { RawStats } from './raw-stats.js'
 import { requestMigrations } from './request-migrations.js'
-import { INSERT_COLUMNS, type RequestDatabase } from './request-table.js'
+import { INSERT_COLUMNS, insertValues, type RequestDatabase } from './request-table.js'
 import { RollupReader } from './rollup-reader.js'
 import { pruneRollupTables, rollupTables, type RollupTables, type SqlRunner } from './rollup-tables.js'
 import { type InsertRows, multiRowInsert } from './insert-rows.js'
@@ -257,23 +257,13 @@ export class KyselyStore implements Store {
   /** Writes the raw rows, inside the batch's transaction, in as few statements as the engine takes. */
   protected async insertRows(trx: Kysely<RequestDatabase>, records: readonly RequestRecord[]): Promise<void> {
     const flavor = this.#flavor
-    const rows = records.map((r) => [
-      r.response_time,
-      flavor.toDate(r.date),
-      r.method,
-      r.size,
-      r.status_code,
-      r.path,
-      r.user_agent,
-      r.remote_address,
-      r.exception,
-      r.referrer,
-      r.browser,
-      r.platform,
-      r.mimetype,
-      flavor.toBoolean(r.bot),
-      r.route,
-    ])
+    const rows = records.map((record) =>
+      insertValues(
+        record,
+        (ms) => flavor.toDate(ms),
+        (flag) => flavor.toBoolean(flag),
+      ),
+    )
     await this.#insertRows(trx, (values) => sql`insert into ${this.#tableRef} (${COLUMN_REFS}) ${values}`, rows, INSERT_KINDS)
   }
 

@@ -3,6 +3,23 @@ import type { SqlFlavor } from './sql-flavor.js'
 import { rollupTableNames } from './rollup-tables.js'
 import { withCounters, writerRollupsMigration } from './writer-rollups-migration.js'
 
+/** The seed's columns after `index`, as Flask-Statgraph's model declares them, and their kinds. */
+const SEED_COLUMNS = [
+  ['response_time', 'real'],
+  ['date', 'date'],
+  ['method', 'text'],
+  ['size', 'integer'],
+  ['status_code', 'integer'],
+  ['path', 'text'],
+  ['user_agent', 'text'],
+  ['remote_address', 'text'],
+  ['exception', 'text'],
+  ['referrer', 'text'],
+  ['browser', 'text'],
+  ['platform', 'text'],
+  ['mimetype', 'text'],
+] as const
+
 /**
  * The statistics table's versions, the same steps on every engine in its own column types. Each
  * step only adds: a table made by an older statgraph — or one Flask-Statgraph made with the same
@@ -37,6 +54,11 @@ export function requestMigrations(
   const hasColumn = async (db: Kysely<unknown>, column: string, of = table) =>
     (await findTable(db, of))?.columns.some((existing) => existing.name === column) ?? false
   const qualified = (name: string) => sql.table(schema === undefined ? name : `${schema}.${name}`)
+  /** A new table with the engine's table options (or its clustered ones), made. */
+  const made = (create: CreateTableBuilder<string>, clustered = false) => {
+    const ending = clustered ? flavor.clusteredTableEnd : flavor.createTableEnd
+    return (ending === undefined ? create : create.modifyEnd(ending)).execute()
+  }
   return {
     '0001_create_request_table': {
       // The seed's columns, as Flask-Statgraph's model declares them.
@@ -45,21 +67,8 @@ export function requestMigrations(
           .createTable(table)
           .ifNotExists()
           .addColumn('index', types.id, (column) => (flavor.autoIncrement ? column.primaryKey().autoIncrement() : column.primaryKey()))
-          .addColumn('response_time', types.real)
-          .addColumn('date', types.date)
-          .addColumn('method', types.text)
-          .addColumn('size', types.integer)
-          .addColumn('status_code', types.integer)
-          .addColumn('path', types.text)
-          .addColumn('user_agent', types.text)
-          .addColumn('remote_address', types.text)
-          .addColumn('exception', types.text)
-          .addColumn('referrer', types.text)
-          .addColumn('browser', types.text)
-          .addColumn('platform', types.text)
-          .addColumn('mimetype', types.text)
-        if (flavor.createTableEnd !== undefined) create = create.modifyEnd(flavor.createTableEnd)
-        await create.execute()
+        for (const [name, kind] of SEED_COLUMNS) create = create.addColumn(name, types[kind])
+        await made(create)
       },
     },
     '0002_bot_column_and_date_index': {
@@ -81,15 +90,15 @@ export function requestMigrations(
     '0004_import_ledger': {
       // Access-log files imported by `statgraph import`, so that the same file is not counted twice.
       async up(db: Kysely<unknown>) {
-        let create = db.schema
-          .createTable(`${table}_statgraph_import`)
-          .ifNotExists()
-          .addColumn('fingerprint', sql`varchar(64)`, (column) => column.primaryKey())
-          .addColumn('source', types.text)
-          .addColumn('line_count', types.integer)
-          .addColumn('imported_at', types.date)
-        if (flavor.createTableEnd !== undefined) create = create.modifyEnd(flavor.createTableEnd)
-        await create.execute()
+        await made(
+          db.schema
+            .createTable(`${table}_statgraph_import`)
+            .ifNotExists()
+            .addColumn('fingerprint', sql`varchar(64)`, (column) => column.primaryKey())
+            .addColumn('source', types.text)
+            .addColumn('line_count', types.integer)
+            .addColumn('imported_at', types.date),
+        )
       },
     },
     '0005_rollups': {
@@ -97,10 +106,6 @@ export function requestMigrations(
       // rollup write locked first (0006 moves their rows to the tables that replaced them, or builds
       // them from the raw rows).
       async up(db: Kysely<unknown>) {
-        const end = (create: CreateTableBuilder<string>, clustered = false) => {
-          const ending = clustered ? flavor.clusteredTableEnd : flavor.createTableEnd
-          return ending === undefined ? create : create.modifyEnd(ending)
-        }
         // A cell's key, group first: one group's cells over a range are neighbours (counters, read
         // by range), or one value's cells are (sketches, read for listed values).
         const cellTable = (name: string, order: ('grain' | 'dim' | 'bucket' | 'kh')[]) =>
@@ -112,17 +117,17 @@ export function requestMigrations(
             .addColumn('dim', sql`varchar(16)`, (column) => column.notNull())
             .addColumn('kh', sql`varchar(24)`, (column) => column.notNull())
             .addPrimaryKeyConstraint(`${name}_pk`, order)
-        await end(
+        await made(
           withCounters(cellTable(`${table}_rollup`, ['grain', 'dim', 'bucket', 'kh']), types).addColumn('visitor_count', types.integer, (column) =>
             column.notNull(),
           ),
           true,
-        ).execute()
+        )
         // The listed paths' counters over a range, without scanning every path's.
         await createIndex(db, `${table}_rollup_value`, `${table}_rollup`, ['grain', 'dim', 'kh', 'bucket'])
         const sketchTable = cellTable(`${table}_rollup_sketch`, ['grain', 'dim', 'kh', 'bucket'])
-        await end(sketchTable.addColumn('histogram', types.text).addColumn('visitors', types.text), true).execute()
-        await end(
+        await made(sketchTable.addColumn('histogram', types.text).addColumn('visitors', types.text), true)
+        await made(
           db.schema
             .createTable(`${table}_visitor`)
             .ifNotExists()
@@ -131,14 +136,14 @@ export function requestMigrations(
             .addColumn('visitor', sql`varchar(64)`, (column) => column.notNull())
             .addPrimaryKeyConstraint(`${table}_visitor_pk`, ['grain', 'bucket', 'visitor']),
           true,
-        ).execute()
-        await end(
+        )
+        await made(
           db.schema
             .createTable(`${table}_statgraph_lock`)
             .ifNotExists()
             .addColumn('id', types.integer, (column) => column.primaryKey())
             .addColumn('n', types.integer, (column) => column.notNull()),
-        ).execute()
+        )
         await sql`insert into ${qualified(`${table}_statgraph_lock`)} (id, n) values (1, 0) ${flavor.skipDuplicates(['id'])}`.execute(db)
       },
     },
@@ -157,14 +162,14 @@ export function requestMigrations(
       async up(db: Kysely<unknown>) {
         const names = rollupTableNames(table)
         if (!(await hasColumn(db, 'visitors', names.days))) await db.schema.alterTable(names.days).addColumn('visitors', types.integer).execute()
-        let late = db.schema
-          .createTable(names.late)
-          .ifNotExists()
-          .addColumn('day', types.integer, (column) => column.notNull())
-          .addColumn('writer', sql`varchar(24)`, (column) => column.notNull())
-          .addPrimaryKeyConstraint(`${names.late}_pk`, ['day', 'writer'] as never)
-        if (flavor.createTableEnd !== undefined) late = late.modifyEnd(flavor.createTableEnd)
-        await late.execute()
+        await made(
+          db.schema
+            .createTable(names.late)
+            .ifNotExists()
+            .addColumn('day', types.integer, (column) => column.notNull())
+            .addColumn('writer', sql`varchar(24)`, (column) => column.notNull())
+            .addPrimaryKeyConstraint(`${names.late}_pk`, ['day', 'writer'] as never),
+        )
         const [days, visitors] = [qualified(names.days), qualified(names.visitors)]
         await sql`update ${days} set visitors = (select count(*) from ${visitors} v
           where v.grain = 24 and v.bucket = ${days}.day and v.writer = '') where sealed = ${flavor.toBoolean(true)}`.execute(db)
@@ -181,17 +186,17 @@ export function requestMigrations(
         const { sketches } = rollupTableNames(table)
         const rebuilt = `${sketches}_apart`
         await sql`drop table if exists ${qualified(rebuilt)}`.execute(db)
-        let create = db.schema
-          .createTable(rebuilt)
-          .addColumn('grain', types.integer, (column) => column.notNull())
-          .addColumn('dim', sql`varchar(16)`, (column) => column.notNull())
-          .addColumn('bucket', types.integer, (column) => column.notNull())
-          .addColumn('kh', sql`varchar(24)`, (column) => column.notNull())
-          .addColumn('writer', sql`varchar(24)`, (column) => column.notNull())
-          .addColumn('histogram', types.text)
-          .addColumn('visitors', types.text)
-        if (flavor.createTableEnd !== undefined) create = create.modifyEnd(flavor.createTableEnd)
-        await create.execute()
+        await made(
+          db.schema
+            .createTable(rebuilt)
+            .addColumn('grain', types.integer, (column) => column.notNull())
+            .addColumn('dim', sql`varchar(16)`, (column) => column.notNull())
+            .addColumn('bucket', types.integer, (column) => column.notNull())
+            .addColumn('kh', sql`varchar(24)`, (column) => column.notNull())
+            .addColumn('writer', sql`varchar(24)`, (column) => column.notNull())
+            .addColumn('histogram', types.text)
+            .addColumn('visitors', types.text),
+        )
         await sql`insert into ${qualified(rebuilt)} (grain, dim, bucket, kh, writer, histogram, visitors)
           select grain, dim, bucket, kh, writer, histogram, visitors from ${qualified(sketches)}`.execute(db)
         await db.schema.dropTable(sketches).execute()

@@ -34,3 +34,9 @@ export const INSERT_COLUMNS = [
   'bot',
   'route',
 ] as const
+
+/** A record's values in {@link INSERT_COLUMNS} order, its date and flag in the engine's form. */
+export function insertValues(r: RequestRecord, toDate: (ms: number) => unknown, toBoolean: (flag: boolean) => unknown): unknown[] {
+  // biome-ignore format: one row, one line
+  return [r.response_time, toDate(r.date), r.method, r.size, r.status_code, r.path, r.user_agent, r.remote_address, r.exception, r.referrer, r.browser, r.platform, r.mimetype, toBoolean(r.bot), r.route]
+}

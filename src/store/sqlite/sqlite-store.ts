@@ -5,7 +5,7 @@ import type { RequestRecord } from '../../record/request-record.js'
 import { checkedKysely, isKyselyInstance, type KyselyInstance } from '../kysely/kysely-instance.js'
 import { importDriver } from '../import-driver.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
-import { INSERT_COLUMNS, type RequestDatabase } from '../kysely/request-table.js'
+import { INSERT_COLUMNS, insertValues, type RequestDatabase } from '../kysely/request-table.js'
 import { toUtcText } from '../../stats/time/utc-text.js'
 import type { InsertOptions } from '../store.js'
 import { preparedInsert } from './prepared-insert.js'
@@ -136,25 +136,7 @@ function prepareInsert(sqlite: SqliteDatabase, table: string): (records: readonl
   const columns = INSERT_COLUMNS.map((column) => `"${column}"`).join(', ')
   const statement = sqlite.prepare(`insert into "${table}" (${columns}) values (${INSERT_COLUMNS.map(() => '?').join(', ')})`)
   return (records: readonly RequestRecord[]) => {
-    for (const r of records) {
-      statement.run(
-        r.response_time,
-        toUtcText(r.date),
-        r.method,
-        r.size,
-        r.status_code,
-        r.path,
-        r.user_agent,
-        r.remote_address,
-        r.exception,
-        r.referrer,
-        r.browser,
-        r.platform,
-        r.mimetype,
-        r.bot ? 1 : 0,
-        r.route,
-      )
-    }
+    for (const record of records) statement.run(...insertValues(record, toUtcText, (flag) => (flag ? 1 : 0)))
   }
 }
 
