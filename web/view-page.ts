@@ -1,7 +1,7 @@
 // One view's panels: built once its data has come (so a view change never shows an empty panel),
 // then filled again in place by each live refresh.
 import type { Health } from '../src/dashboard/health.js'
-import type { BreakdownEntry, Stats } from '../src/stats/answer/stats.js'
+import type { BreakdownEntry, BreakdownName, Stats } from '../src/stats/answer/stats.js'
 import type { RequestPage } from '../src/stats/answer/request-page.js'
 import { Cards } from './cards.js'
 import { ChartGroup } from './chart-group.js'
@@ -22,7 +22,8 @@ export interface Loaded {
   log: RequestPage
 }
 
-type BreakdownName = 'statusCodes' | 'methods' | 'browsers' | 'platforms' | 'referrers' | 'mimetypes'
+/** The lists shown as plain breakdown tables (paths, routes and exceptions have their own). */
+type PlainBreakdown = Exclude<BreakdownName, 'paths' | 'routes' | 'exceptions'>
 
 export class ViewPage {
   readonly main = el('main', { ariaBusy: 'true' })
@@ -35,7 +36,7 @@ export class ViewPage {
   readonly #traffic: TimeChart
   readonly #latency: TimeChart
   readonly #routes: DataTable<Stats['routes'][number]>
-  readonly #tables: Record<BreakdownName, DataTable<BreakdownEntry<string | number | null>>>
+  readonly #tables: Record<PlainBreakdown, DataTable<BreakdownEntry<string | number | null>>>
   readonly #exceptions: DataTable<Stats['exceptions'][number]>
   readonly #log: RequestLog
   readonly #panels: HTMLElement
@@ -118,7 +119,7 @@ export class ViewPage {
       const group = view.group === 'route' ? 'routes' : 'paths'
       this.#routes.update(stats[group], left(stats.other[group], group === 'routes' ? 'other routes' : 'other paths'))
       for (const [name, table] of Object.entries(this.#tables)) {
-        const key = name as BreakdownName
+        const key = name as PlainBreakdown
         table.update(stats[key], left(stats.other[key], 'other values'))
       }
       this.#exceptions.update(stats.exceptions, left(stats.other.exceptions, 'other exceptions'))
