@@ -18,10 +18,11 @@ import { RawStats } from './raw-stats.js'
 import { requestMigrations } from './request-migrations.js'
 import { INSERT_COLUMNS, insertValues, type RequestDatabase } from './request-table.js'
 import { RollupReader } from './rollup-reader.js'
-import { pruneRollupTables, rollupTables, type RollupTables, type SqlRunner } from './rollup-tables.js'
+import { pruneRollupTables, rollupTables, type RollupTables } from './rollup-tables.js'
 import { type InsertRows, multiRowInsert } from './insert-rows.js'
 import { RequestRows } from './request-rows.js'
 import { searchValues } from './value-search.js'
+import { buildRollups } from './build-rollups.js'
 import { rollupSources } from './rollup-sources.js'
 import { RollupWriter } from './rollup-writer.js'
 import { DEFAULT_MAX_VALUES } from './value-bound.js'
@@ -62,9 +63,6 @@ export interface KyselyStoreConfig {
   /** Values kept per group (paths, referrers, …) and bucket in the rollups, the rest folded; default 1000. */
   maxValues?: number | undefined
 }
-
-/** Every day: what the upgrade builds from raw rows is complete, day cells included. */
-const ALL_DAYS = () => true
 
 // Enough for a handful of instances starting at once to take turns: each round, one finishes.
 const MIGRATION_ATTEMPTS = 10
@@ -189,7 +187,9 @@ export class KyselyStore implements Store {
   }
 
   async #migrateToLatest(): Promise<void> {
-    const migrations = requestMigrations(this.#table, this.#flavor, this.#schema, (db) => this.#buildRollups(db))
+    const migrations = requestMigrations(this.#table, this.#flavor, this.#schema, (db) =>
+      buildRollups(db, this.#tableRef, this.#flavor, new RollupWriter(this.#rollups, this.#flavor, this.#insertRows, '', this.#maxValues)),
+    )
     const migrator = new Migrator({
       db: this.#db,
       provider: { getMigrations: async () => migrations },
@@ -334,18 +334,5 @@ export class KyselyStore implements Store {
   async importedContents(head: string): Promise<ImportedContent[]> {
     await this.migrate()
     return this.#imports.candidates(this.#db, head)
-  }
-
-  /** Builds the rollups of every raw row as writer `''`, a page at a time (the upgrade to rollups). */
-  async #buildRollups(db: SqlRunner): Promise<void> {
-    const writer = new RollupWriter(this.#rollups, this.#flavor, this.#insertRows, '', this.#maxValues)
-    for (let after = -1; ; ) {
-      const page = await rollupSources(db, this.#tableRef, this.#flavor, sql`1 = 1`, after, 20_000)
-      if (page.length === 0) return
-      const batch = new RollupBatch()
-      for (const source of page) batch.add(source)
-      await writer.write(db, batch, ALL_DAYS)
-      after = page[page.length - 1]?.index as number
-    }
   }
 }
