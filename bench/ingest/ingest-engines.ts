@@ -33,6 +33,8 @@ const PG_TYPES: Record<(typeof COLUMNS)[number], string> = {
   mimetype: 'text',
   bot: 'boolean',
   route: 'text',
+  instance: 'text',
+  version: 'text',
 }
 
 type Value = string | number | boolean | Date | null

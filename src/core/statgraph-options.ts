@@ -3,9 +3,10 @@ import { CONSOLE_LOGGER, checkedLogger, type Logger } from '../log/logger.js'
 import type { TrustProxy } from '../record/client-address.js'
 import { type PathPattern, pathMatcher, type RoutingRules } from '../record/path-matcher.js'
 import { parseDuration } from './duration.js'
+import { type AppIdentity, appIdentity } from '../record/app-identity.js'
 import type { AddressPolicy } from '../record/visitor-address.js'
 import type { DashboardAuth, DashboardAuthOption } from '../dashboard/dashboard-auth.js'
-import type { WriteLimits } from '../store/kysely/kysely-store.js'
+import type { WriteLimits } from '../store/kysely/kysely-store-config.js'
 import type { DatabaseOption } from '../store/open-store.js'
 
 /**
@@ -86,6 +87,19 @@ export interface StatgraphOptions<Req, Protect> {
    * retried (never counted twice), and health says `failing` meanwhile.
    */
   timeouts?: { statement?: string; lock?: string; write?: string }
+  /** This app instance's name in the statistics. Default: the host name (a container's or pod's) and the process id. */
+  instance?: string
+  /**
+   * The version of the app (a release or commit), kept on every request so that releases can be
+   * compared. Default: the first set of `STATGRAPH_VERSION`, `GIT_COMMIT`, `SOURCE_VERSION`, … and
+   * `npm_package_version` (see `VERSION_VARIABLES`); none when none is set.
+   */
+  version?: string
+  /**
+   * Runtime gauges of this instance (event-loop delay p50/p99, heap used, RSS, CPU %), sampled every
+   * `every` (default `'10s'`) off the request path and kept in their own small table; `false`: none.
+   */
+  runtime?: { every?: string } | false
   /** Buffering of the recorder; the defaults suit most apps. */
   recorder?: {
     /** Most requests held in memory while the database is slow or down. Default 10 000. */
@@ -126,6 +140,9 @@ export interface ResolvedOptions<Req, Protect> {
   maxValues: number | undefined
   limits: Partial<WriteLimits>
   recorder: NonNullable<StatgraphOptions<Req, Protect>['recorder']>
+  identity: AppIdentity
+  /** Milliseconds between runtime samples; undefined: none taken. */
+  runtimeEvery: number | undefined
 }
 
 /** Checks options once, at setup, with messages that name the option and the fix. */
@@ -150,6 +167,9 @@ const KNOWN_OPTIONS: Record<keyof StatgraphOptions<unknown, unknown>, true> = {
   retention: true,
   timeouts: true,
   recorder: true,
+  instance: true,
+  version: true,
+  runtime: true,
 }
 const OPTION_NAMES = Object.keys(KNOWN_OPTIONS)
 
@@ -212,7 +232,25 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
     limits: resolveTimeouts(options.timeouts),
     maxValues: resolveMaxValues(options.maxValues),
     recorder: options.recorder ?? {},
+    identity: appIdentity({ instance: nonEmpty('instance', options.instance), version: nonEmpty('version', options.version) }),
+    runtimeEvery: resolveRuntime(options.runtime),
   }
+}
+
+function nonEmpty(option: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "${option}" must be a non-empty string, got ${JSON.stringify(value)}`)
+  }
+  return value.trim()
+}
+
+function resolveRuntime(runtime: StatgraphOptions<unknown, unknown>['runtime']): number | undefined {
+  if (runtime === false) return undefined
+  if (runtime !== undefined && (typeof runtime !== 'object' || runtime === null)) {
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "runtime" must be false or { every: \'10s\' }')
+  }
+  return parseDuration(runtime?.every ?? '10s', '"runtime.every"')
 }
 
 function resolveMaxValues(maxValues: unknown): number | undefined {

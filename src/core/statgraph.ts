@@ -71,7 +71,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   constructor(options: ResolvedOptions<Req, Protect>, routing: () => RoutingRules = () => EXACT_ROUTING) {
     const store = openStore(options.database, options)
     const storeOptions = { table: options.table, schema: options.schema, limits: options.limits, maxValues: options.maxValues }
-    const recordOptions = { trustProxy: options.trustProxy, address: options.address }
+    const recordOptions = { trustProxy: options.trustProxy, address: options.address, identity: options.identity }
     const { writer, reader } = statgraphThreads(options.database, storeOptions, recordOptions, options.logger)
     this.#writer = writer
     this.#reader = reader

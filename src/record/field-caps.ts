@@ -10,6 +10,8 @@ export const FIELD_CAPS = {
   mimetype: 128,
   method: 32,
   remote_address: 64,
+  instance: 128,
+  version: 128,
 } as const
 
 /**

@@ -32,6 +32,10 @@ export interface RequestRecord {
   mimetype: string | null
   /** True for crawlers, link-preview fetchers, monitors, HTTP libraries and headless browsers. */
   bot: boolean
+  /** The app instance that served it (host name and process id unless named); null for imported logs and older rows. */
+  instance: string | null
+  /** The app's version when it served it (a release, a commit); null when unknown. */
+  version: string | null
 }
 
 /**

@@ -2,6 +2,7 @@ import { clientAddress, type TrustProxy } from './client-address.js'
 import { cap, FIELD_CAPS } from './field-caps.js'
 import type { RequestFacts, RequestRecord } from './request-record.js'
 import { parseUserAgent } from './user-agent.js'
+import type { AppIdentity } from './app-identity.js'
 import { type AddressPolicy, visitorAddress } from './visitor-address.js'
 
 /** How facts become a record; fixed once at setup. */
@@ -10,6 +11,8 @@ export interface RecordOptions {
   trustProxy: TrustProxy | undefined
   /** What is kept of the client's address; default `store`. */
   address?: AddressPolicy
+  /** The instance and version every record of this process carries (see `appIdentity`); default none. */
+  identity?: AppIdentity
 }
 
 /**
@@ -38,6 +41,8 @@ export function toRequestRecord(facts: RequestFacts, options: RecordOptions): Re
     platform: agent.platform,
     mimetype: facts.contentType ? cap(mimetype(facts.contentType), FIELD_CAPS.mimetype) : null,
     bot: agent.bot,
+    instance: options.identity?.instance ?? null,
+    version: options.identity?.version ?? null,
   }
 }
 

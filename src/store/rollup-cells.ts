@@ -83,15 +83,22 @@ export async function statsFromRollups(cells: RollupCells, query: StatsQuery & {
   for (const cell of edgeCells) answer.add(cell)
   for (const seen of edges.visitors(HOURS_ONLY)) visitorRows += seen.visitors.size
   for (const cell of allSketches) answer.add(cell)
-  // Routes are ranked once the few-valued groups and the edges are in.
-  const routes = answer.top('route').map((cell) => cell.key)
-  const [paths, routeSketches, total, points] = await Promise.all([
+  // Routes, instances and versions are ranked once the few-valued groups and the edges are in.
+  const listed = (dim: 'route' | 'instance' | 'version') =>
+    cells.sketches(
+      summed,
+      dim,
+      answer.top(dim).map((cell) => cell.key),
+    )
+  const [paths, routeSketches, instanceSketches, versionSketches, total, points] = await Promise.all([
     cells.topPaths(summed, query.top, edgePaths),
-    cells.sketches(summed, 'route', routes),
+    listed('route'),
+    listed('instance'),
+    listed('version'),
     rangeVisitors(cells, plan, visitorRows, answer.visitorEstimate()),
     partialPoints ?? visitorsOfWidePoints(cells, query, plan, answer),
   ])
-  for (const cell of [...paths, ...routeSketches]) answer.add(cell)
+  for (const cell of [...paths, ...routeSketches, ...instanceSketches, ...versionSketches]) answer.add(cell)
   const stats = answer.build({ total, points })
   return widened === undefined ? stats : { ...stats, widened }
 }

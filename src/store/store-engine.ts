@@ -1,4 +1,4 @@
-import type { WriteLimits } from './kysely/kysely-store.js'
+import type { WriteLimits } from './kysely/kysely-store-config.js'
 import type { Store } from './store.js'
 
 /** Where in the database the table lives, how long a write on a database server may take, and what rollups keep. */

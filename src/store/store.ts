@@ -5,6 +5,8 @@ import type { SearchQuery } from '../stats/query/search-query.js'
 import type { StatsQuery } from '../stats/query/stats-query.js'
 import type { BreakdownEntry, StoreStats } from '../stats/answer/stats.js'
 import type { RequestPage, RequestRow } from '../stats/answer/request-page.js'
+import type { Annotation, Release } from '../stats/answer/release.js'
+import type { RuntimeReport, RuntimeSample } from '../stats/runtime/runtime-sample.js'
 
 /** How a batch is written. */
 export interface InsertOptions {
@@ -50,4 +52,14 @@ export interface Store {
   eachPage(query: RowsQuery, pageSize?: number): AsyncGenerator<RequestRow[]>
   /** The log contents imported before whose first line hashes to `head` (`statgraph import`). */
   importedContents(head: string): Promise<ImportedContent[]>
+  /** Every version of the app recorded, with when it was first and last seen, the oldest first. */
+  releases(): Promise<Release[]>
+  /** Adds a note at instant `at` (ms) to the time axis. */
+  annotate(at: number, text: string): Promise<void>
+  /** The notes in [from, to) ms, oldest first. */
+  annotations(from: number, to: number): Promise<Annotation[]>
+  /** Writes runtime samples; a sample written before is skipped. */
+  insertRuntime(samples: readonly RuntimeSample[]): Promise<void>
+  /** The runtime samples in [from, to) ms merged per `width` ms per instance, and each instance's latest sample. */
+  runtime(from: number, to: number, width: number): Promise<RuntimeReport>
 }

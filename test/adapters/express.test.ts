@@ -266,6 +266,15 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
       exists: async () => true,
       async *eachPage() {},
       importedContents: async () => [],
+      releases: async () => [],
+      annotate: async () => {
+        throw new Error('disk full')
+      },
+      annotations: async () => [],
+      insertRuntime: async () => {
+        throw new Error('disk full')
+      },
+      runtime: async () => ({ points: [], lastSamples: [] }),
     }
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
     const app = await start({ database: failing, recorder: { flushInterval: 10 } }, routes)

@@ -74,6 +74,8 @@ export function expectedStats(records: RequestRecord[], bucket: Bucket = 'day') 
     mimetypes: countBy(records, (record) => record.mimetype),
     referrers: countBy(records, (record) => record.referrer),
     routes: countBy(records, (record) => record.route),
+    instances: countBy(records, (record) => record.instance),
+    versions: countBy(records, (record) => record.version),
     exceptions: countBy(
       records.filter((record) => record.exception !== null),
       (record) => record.exception,

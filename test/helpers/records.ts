@@ -19,9 +19,13 @@ export function record(overrides: Partial<RequestRecord> = {}): RequestRecord {
     platform: 'linux',
     mimetype: 'text/html',
     bot: false,
+    instance: null,
+    version: null,
     ...overrides,
   }
 }
+
+const INSTANCES = ['web-1', 'web-2', null]
 
 /** `count` varied records spread over `days` UTC days starting at `firstDay` (ms). */
 export function generateRecords(count: number, firstDay: number, days: number, seed = 1): RequestRecord[] {
@@ -36,7 +40,7 @@ export function generateRecords(count: number, firstDay: number, days: number, s
   }
   const statuses = [200, 200, 200, 200, 201, 301, 404, 500, 503]
   const browsers = ['firefox 120.0', 'chrome 131.0', 'safari 17.4', null]
-  return Array.from({ length: count }, () => {
+  return Array.from({ length: count }, (_, i) => {
     const status = pick(statuses)
     return record({
       date: firstDay + Math.floor(random() * days * 86_400_000),
@@ -52,6 +56,9 @@ export function generateRecords(count: number, firstDay: number, days: number, s
       platform: pick(['windows', 'macos', 'linux', null]),
       mimetype: pick(['text/html', 'application/json']),
       bot: random() < 0.1,
+      // From the index, not the random sequence, which the tests' other values follow.
+      instance: INSTANCES[i % INSTANCES.length] ?? null,
+      version: i % 7 === 0 ? null : i < count / 2 ? '1.0.0' : '1.1.0',
     })
   })
 }

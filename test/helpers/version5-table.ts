@@ -21,7 +21,8 @@ export async function makeVersion5Table(db: Kysely<unknown>, table: string, flav
   })
   const { error } = await migrator.migrateTo('0005_rollups')
   if (error !== undefined) throw error
-  const columns = Object.keys(records[0] as RequestRecord) as (keyof RequestRecord)[]
+  // That version kept neither instance nor version.
+  const columns = (Object.keys(records[0] as RequestRecord) as (keyof RequestRecord)[]).filter((column) => column !== 'instance' && column !== 'version')
   const value = (record: RequestRecord, column: keyof RequestRecord) =>
     column === 'date' ? flavor.toDate(record.date) : column === 'bot' ? flavor.toBoolean(record.bot) : record[column]
   const refs = sql.join(columns.map((column) => sql.ref(column)))
@@ -36,7 +37,7 @@ export async function makeVersion5Table(db: Kysely<unknown>, table: string, flav
   for (const record of records) batch.add(record)
   const visitors = batch.visitors(() => true)
   const visitorCounts = new Map(visitors.map(({ grain, bucket, visitors: seen }) => [`${grain}:${bucket}`, seen.size]))
-  const cells = batch.cells(() => true)
+  const cells = batch.cells(() => true).filter((cell) => cell.dim !== 'instance' && cell.dim !== 'version')
   await insertChunks(db, cells, (chunk) => {
     const rows = chunk.map((cell) => {
       const count = cell.dim === 'all' ? (visitorCounts.get(`${cell.grain}:${cell.bucket}`) ?? 0) : 0

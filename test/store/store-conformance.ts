@@ -118,6 +118,21 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       expect(new Map(stats.exceptions.map((entry) => [entry.key, entry.count]))).toEqual(expected.exceptions)
       expect(new Map(stats.routes.map((entry) => [entry.key, entry.count]))).toEqual(expected.routes)
       expect(stats.routes.map((entry) => entry.key)).toContain('/users/:id')
+      expect(new Map(stats.instances.map((entry) => [entry.key, entry.count]))).toEqual(expected.instances)
+      expect(new Map(stats.versions.map((entry) => [entry.key, entry.count]))).toEqual(expected.versions)
+      expect(expected.versions.size).toBe(3)
+      for (const [list, field] of [
+        [stats.instances, 'instance'],
+        [stats.versions, 'version'],
+      ] as const) {
+        for (const line of list) {
+          const rows = inRange.filter((r) => r[field] === line.key)
+          expect(line.errors).toBe(rows.filter((r) => r.status_code >= 500).length)
+          expect(line.lastRequested).toBe(new Date(Math.max(...rows.map((r) => r.date))).toISOString())
+          const times = rows.map((r) => r.response_time).filter((time): time is number => time !== null)
+          expectTime(line.p95ResponseTime, percentileOf(times, 95), exactTimes)
+        }
+      }
       for (const route of stats.routes) {
         const rows = inRange.filter((r) => r.route === route.key)
         expect(route.uniqueHits).toBe(new Set(rows.map((r) => r.remote_address)).size)
@@ -170,6 +185,8 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
         ['referrer=https://example.com/', (r) => r.referrer === 'https://example.com/'],
         ['exception=TypeError: x is undefined', (r) => r.exception === 'TypeError: x is undefined'],
         ['mimetype=application/json', (r) => r.mimetype === 'application/json'],
+        ['instance=web-2', (r) => r.instance === 'web-2'],
+        ['version=1.1.0', (r) => r.version === '1.1.0'],
       ]
       for (const [filter, keep] of cases) {
         const stats = await store.stats(statsQuery(`start=2026-01-10&end=2026-01-12&${filter}`))
@@ -181,6 +198,56 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
           p95: expected.responseTime.p95,
         })
       }
+    })
+
+    it('keeps when each version was first and last seen across writers, the notes of a range, and runtime samples', async () => {
+      const table = newTable()
+      const [one, two] = [open(table), open(table)]
+      const at = (minute: number) => JAN_10 + minute * 60_000
+      await one.insertBatch([record({ date: at(5), version: '1.0.0' }), record({ date: at(9), version: '1.0.0' }), record({ date: at(1), version: null })])
+      await two.insertBatch([record({ date: at(2), version: '1.0.0' }), record({ date: at(30), version: '1.1.0' })])
+      await one.insertBatch([record({ date: at(40), version: '1.0.0' }), record({ date: at(41), version: '1.1.0' })])
+      // A batch sent again under its id counts once, here too.
+      await two.insertBatch([record({ date: at(50), version: '1.1.0' })], { id: 'again' })
+      await two.insertBatch([record({ date: at(50), version: '1.1.0' })], { id: 'again' })
+      expect(await one.releases()).toEqual([
+        { version: '1.0.0', firstSeen: new Date(at(2)).toISOString(), lastSeen: new Date(at(40)).toISOString(), hits: 4 },
+        { version: '1.1.0', firstSeen: new Date(at(30)).toISOString(), lastSeen: new Date(at(50)).toISOString(), hits: 3 },
+      ])
+
+      await one.annotate(at(29), 'deploy <b>1.1.0</b> ✓')
+      await two.annotate(at(90), 'later')
+      await one.annotate(at(10), 'earlier')
+      expect(await two.annotations(at(10), at(90))).toEqual([
+        { at: new Date(at(10)).toISOString(), text: 'earlier' },
+        { at: new Date(at(29)).toISOString(), text: 'deploy <b>1.1.0</b> ✓' },
+      ])
+
+      const sample = (instance: string, second: number, loopP99: number) => ({
+        instance,
+        at: JAN_10 + second * 1000,
+        loopP50: 1,
+        loopP99,
+        heapUsed: 1000 + second,
+        rss: 5000 + second,
+        cpu: 10,
+      })
+      await one.insertRuntime([sample('a', 0, 5), sample('a', 10, 205), sample('b', 10, 4), sample('a', 70, 6)])
+      // A sample written again (a retry) is skipped.
+      await one.insertRuntime([sample('a', 70, 6)])
+      const report = await two.runtime(JAN_10, JAN_10 + 3_600_000, 60_000)
+      expect(report.points).toEqual([
+        { instance: 'a', t: new Date(JAN_10).toISOString(), loopP50: 1, loopP99: 205, heapUsed: 1005, rss: 5010, cpu: 10 },
+        { instance: 'a', t: new Date(JAN_10 + 60_000).toISOString(), loopP50: 1, loopP99: 6, heapUsed: 1070, rss: 5070, cpu: 10 },
+        { instance: 'b', t: new Date(JAN_10).toISOString(), loopP50: 1, loopP99: 4, heapUsed: 1010, rss: 5010, cpu: 10 },
+      ])
+      expect(report.lastSamples).toEqual([
+        { instance: 'a', at: new Date(JAN_10 + 70_000).toISOString() },
+        { instance: 'b', at: new Date(JAN_10 + 10_000).toISOString() },
+      ])
+      // Pruning raw rows prunes the samples of the same past.
+      await one.prune(JAN_10 + 60_000)
+      expect((await one.runtime(JAN_10, JAN_10 + 3_600_000, 60_000)).points.map((point) => point.heapUsed)).toEqual([1070])
     })
 
     it('counts a row on the day of its UTC date, across midnight and month ends', async () => {

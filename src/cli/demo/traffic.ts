@@ -122,6 +122,7 @@ function zipf(table: Float64Array, random: () => number): number {
   return low
 }
 
+const INSTANCES = ['web-1', 'web-2', 'web-3']
 const ROUTE_ZIPF = zipfTable(ROUTES.length, 1.1)
 const ID_ZIPF = zipfTable(200, 1.2)
 const CLIENT_ZIPF = zipfTable(12_000, 1)
@@ -165,6 +166,9 @@ export function* pastTraffic(count: number, from: number, to: number, random: ()
         platform: agent.platform,
         bot: agent.bot,
         mimetype: route.startsWith('/api/') ? 'application/json' : route.endsWith('.csv') ? 'text/csv' : 'text/html',
+        // Three instances behind a balancer, and a release every quarter of the span.
+        instance: INSTANCES[client % INSTANCES.length] as string,
+        version: `1.${Math.floor((4 * done) / count)}.0`,
       }
     }
     yield records

@@ -89,6 +89,10 @@ export interface Stats {
   referrers: BreakdownEntry[]
   mimetypes: BreakdownEntry[]
   exceptions: ExceptionStats[]
+  /** By app instance (see the `instance` option); rows recorded before statgraph kept it count in `other`. */
+  instances: RouteStats[]
+  /** By the app's version (see the `version` option); `null` gathers requests of no known version. */
+  versions: RouteStats[]
   /**
    * Requests in the groups each list leaves out (beyond its `top` entries), so that a scanner's
    * thousands of distinct paths stay one number: `paths: 0` when every path is listed.
@@ -102,7 +106,18 @@ export interface Stats {
 }
 
 /** The lists of a stats answer. */
-export type BreakdownName = 'statusCodes' | 'methods' | 'paths' | 'routes' | 'browsers' | 'platforms' | 'referrers' | 'mimetypes' | 'exceptions'
+export type BreakdownName =
+  | 'statusCodes'
+  | 'methods'
+  | 'paths'
+  | 'routes'
+  | 'browsers'
+  | 'platforms'
+  | 'referrers'
+  | 'mimetypes'
+  | 'exceptions'
+  | 'instances'
+  | 'versions'
 
 /** What a store answers: the stats without the range and bucket the dashboard echoes. */
 export type StoreStats = Omit<Stats, 'start' | 'end' | 'from' | 'to' | 'bucket'>

@@ -32,6 +32,10 @@ export interface StatsFilters {
   exception?: string
   mimetype?: string
   bot?: boolean
+  /** An app instance's name. */
+  instance?: string
+  /** A version of the app. */
+  version?: string
 }
 
 /** How a query without dates is completed. */
@@ -45,9 +49,9 @@ export interface QueryDefaults {
 const MAX_SPAN_DAYS = 3660
 const EPOCH_DAY = '1970-01-01'
 const MAX_TEXT = 2048
-const FILTER_KEYS = ['path', 'route', 'method', 'status', 'browser', 'platform', 'referrer', 'exception', 'mimetype', 'bot'] as const
+const FILTER_KEYS = ['path', 'route', 'method', 'status', 'browser', 'platform', 'referrer', 'exception', 'mimetype', 'bot', 'instance', 'version'] as const
 /** Filters matched as plain text, with the longest value each may have (the stored caps). */
-const TEXT_FILTERS = { route: MAX_TEXT, browser: 200, platform: 200, referrer: MAX_TEXT, exception: 4096, mimetype: 200 } as const
+const TEXT_FILTERS = { route: MAX_TEXT, browser: 200, platform: 200, referrer: MAX_TEXT, exception: 4096, mimetype: 200, instance: 128, version: 128 } as const
 // An instant in UTC, to the minute or finer: 2026-01-15T13:00Z, 2026-01-15T13:00:05.250Z.
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/
 

@@ -103,6 +103,8 @@ export class RollupAnswer {
       referrers: entries('referrer'),
       mimetypes: entries('mimetype'),
       exceptions: this.#exceptions(),
+      instances: this.#routeLines('instance'),
+      versions: this.#routeLines('version'),
     }
     const withException = [...(this.#groups.get('exception')?.values() ?? [])].reduce((sum, cell) => sum + cell.hits, 0) + (this.#folded.get('exception') ?? 0)
     const listed = (list: readonly { count: number }[]) => list.reduce((sum, entry) => sum + entry.count, 0)
@@ -122,7 +124,7 @@ export class RollupAnswer {
     }
   }
 
-  #routeLines(dim: 'path' | 'route'): RouteStats[] {
+  #routeLines(dim: 'path' | 'route' | 'instance' | 'version'): RouteStats[] {
     return this.top(dim).map((cell) => ({
       key: cell.key,
       count: cell.hits,

@@ -17,6 +17,8 @@ export type RollupSource = Pick<
   | 'mimetype'
   | 'exception'
   | 'remote_address'
+  | 'instance'
+  | 'version'
 >
 
 /** The visitors seen in one bucket: rows of the store's visitor table. */
@@ -60,6 +62,8 @@ export class RollupBatch {
     count(bucket, hour, 'platform', request.platform, request)
     count(bucket, hour, 'referrer', request.referrer, request)
     count(bucket, hour, 'mimetype', request.mimetype, request)
+    count(bucket, hour, 'instance', request.instance, request)
+    count(bucket, hour, 'version', request.version, request)
     if (request.exception !== null) {
       count(bucket, hour, 'exception', request.exception, request)
       count(bucket, hour, 'place', JSON.stringify([request.exception, request.route ?? request.path]), request)

@@ -2,7 +2,21 @@ import { LatencyHistogram } from '../sketch/latency-histogram.js'
 import { VisitorSketch } from '../sketch/visitor-sketch.js'
 
 /** The groups a rollup counts by: `all` is the whole traffic, `place` an exception × where it happened. */
-const ROLLUP_DIMENSIONS = ['all', 'path', 'route', 'method', 'status', 'browser', 'platform', 'referrer', 'mimetype', 'exception', 'place'] as const
+const ROLLUP_DIMENSIONS = [
+  'all',
+  'path',
+  'route',
+  'method',
+  'status',
+  'browser',
+  'platform',
+  'referrer',
+  'mimetype',
+  'exception',
+  'place',
+  'instance',
+  'version',
+] as const
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number]
 
 /**
@@ -11,7 +25,7 @@ export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number]
  * paths (`/users/1`, `/users/2`, …) are too many: rewriting a sketch per path per batch would cost
  * more than the raw rows, so their cells keep counters only.
  */
-const HISTOGRAM_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['all', 'route'])
+const HISTOGRAM_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['all', 'route', 'instance', 'version'])
 const SKETCH_DIMENSIONS: ReadonlySet<RollupDimension> = new Set(['all', 'route'])
 
 export const HOUR_MS = 3_600_000

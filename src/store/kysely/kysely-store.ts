@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { type Kysely, Migrator, type RawBuilder, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { RequestRecord } from '../../record/request-record.js'
 import { RollupBatch } from '../../stats/rollup/rollup-batch.js'
 import type { RequestsQuery, RowsQuery } from '../../stats/query/requests-query.js'
@@ -15,8 +15,11 @@ import type { ImportedContent, ImportStep } from '../imported-content.js'
 import { DaySealer } from './day-sealer.js'
 import { BlockSealer } from './block-sealer.js'
 import { RawStats } from './raw-stats.js'
-import { requestMigrations } from './request-migrations.js'
-import { INSERT_COLUMNS, insertValues, type RequestDatabase } from './request-table.js'
+import { migrateTable } from './migrate-table.js'
+import { deploymentTables } from './deployment-tables.js'
+import type { Annotation, Release } from '../../stats/answer/release.js'
+import type { RuntimeReport, RuntimeSample } from '../../stats/runtime/runtime-sample.js'
+import { INSERT_COLUMNS, INSERT_KINDS, insertValues, type RequestDatabase } from './request-table.js'
 import { RollupReader } from './rollup-reader.js'
 import { pruneRollupTables, rollupTables, type RollupTables } from './rollup-tables.js'
 import { type InsertRows, multiRowInsert } from './insert-rows.js'
@@ -26,66 +29,16 @@ import { buildRollups } from './build-rollups.js'
 import { rollupSources } from './rollup-sources.js'
 import { RollupWriter } from './rollup-writer.js'
 import { DEFAULT_MAX_VALUES } from './value-bound.js'
-import type { ColumnKind, SqlFlavor } from './sql-flavor.js'
+import type { SqlFlavor } from './sql-flavor.js'
+import { DEFAULT_WRITE_LIMITS, type KyselyStoreConfig, type WriteLimits } from './kysely-store-config.js'
 import { withTimeout } from './with-timeout.js'
 import { writeTransaction } from './write-transaction.js'
 import { rowsWhere, spanWhere } from './rows-where.js'
-import { StatgraphError } from '../../errors/statgraph-error.js'
-
-/** How long a write may take on a database server, in ms; see {@link KyselyStoreConfig.limits}. */
-export interface WriteLimits {
-  /** Longest statement. Default 5000. */
-  statementMs: number
-  /** Longest wait for a lock. Default 2000. */
-  lockMs: number
-  /** Longest whole write (one batch's transaction), however it hangs. Default 10 000. */
-  writeMs: number
-}
-
-const DEFAULT_WRITE_LIMITS: WriteLimits = { statementMs: 5000, lockMs: 2000, writeMs: 10_000 }
-
-/** What {@link KyselyStore} is built from. */
-export interface KyselyStoreConfig {
-  db: Kysely<RequestDatabase>
-  table: string
-  /** The PostgreSQL schema (or MySQL database) holding the table; default the connection's own. */
-  schema?: string | undefined
-  flavor: SqlFlavor
-  /** Whether `close()` destroys `db` (false when the app passed its own database in). */
-  ownsDatabase: boolean
-  /**
-   * Limits of a write on a database server: past them it fails (and the recorder retries it, and
-   * reports failing). Not applied to migrations, nor to SQLite, whose writes run on their own thread.
-   */
-  limits?: Partial<WriteLimits> | undefined
-  /** How rollup rows are inserted; default multi-row statements. */
-  insertRows?: InsertRows | undefined
-  /** Values kept per group (paths, referrers, …) and bucket in the rollups, the rest folded; default 1000. */
-  maxValues?: number | undefined
-}
 
 // Enough for a handful of instances starting at once to take turns: each round, one finishes.
 const MIGRATION_ATTEMPTS = 10
 
 const COLUMN_REFS = sql.join(INSERT_COLUMNS.map((column) => sql.ref(column)))
-/** What each of {@link INSERT_COLUMNS} holds. */
-const INSERT_KINDS: ColumnKind[] = [
-  'real',
-  'date',
-  'text',
-  'integer',
-  'integer',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'boolean',
-  'text',
-]
 
 /**
  * A {@link Store} in plain SQL through Kysely: the same queries on every engine, with the engine's
@@ -117,6 +70,7 @@ export class KyselyStore implements Store {
   readonly #blockSealer: BlockSealer
   readonly #limits: WriteLimits
   readonly #maxValues: number
+  readonly #deployments: ReturnType<typeof deploymentTables>
   #sequence = 0
   /** This store's writes, one at a time: a writer's own rows are read and rewritten by one write only. */
   #turn: Promise<unknown> = Promise.resolve()
@@ -157,6 +111,7 @@ export class KyselyStore implements Store {
       maxValues: this.#maxValues,
       insertRows: this.#insertRows,
     }
+    this.#deployments = deploymentTables(config.table, qualified, config.flavor, this.#idPrefix)
     this.#sealer = new DaySealer(sealing)
     this.#blockSealer = new BlockSealer(sealing)
   }
@@ -178,30 +133,13 @@ export class KyselyStore implements Store {
   protected async runMigrations(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#migrateToLatest()
+        return await migrateTable(this.#db as Kysely<unknown>, this.#table, this.#schema, this.#flavor, (db) =>
+          buildRollups(db, this.#tableRef, this.#flavor, new RollupWriter(this.#rollups, this.#flavor, this.#insertRows, '', this.#maxValues)),
+        )
       } catch (error) {
         if (attempt === MIGRATION_ATTEMPTS) throw error
         await new Promise((resolve) => setTimeout(resolve, attempt * 20 + Math.random() * 100))
       }
-    }
-  }
-
-  async #migrateToLatest(): Promise<void> {
-    const migrations = requestMigrations(this.#table, this.#flavor, this.#schema, (db) =>
-      buildRollups(db, this.#tableRef, this.#flavor, new RollupWriter(this.#rollups, this.#flavor, this.#insertRows, '', this.#maxValues)),
-    )
-    const migrator = new Migrator({
-      db: this.#db,
-      provider: { getMigrations: async () => migrations },
-      migrationTableName: `${this.#table}_statgraph_migration`,
-      migrationLockTableName: `${this.#table}_statgraph_migration_lock`,
-      ...(this.#schema === undefined ? {} : { migrationTableSchema: this.#schema }),
-    })
-    const { error } = await migrator.migrateToLatest()
-    if (error !== undefined) {
-      // statgraph's own errors already say what to do.
-      if (error instanceof Error && error.message.startsWith('statgraph:')) throw error
-      throw new StatgraphError('STATGRAPH_MIGRATION_FAILED', `statgraph: migrating table "${this.#table}" failed: ${String(error)}`, { cause: error })
     }
   }
 
@@ -234,6 +172,7 @@ export class KyselyStore implements Store {
       if (!(await this.#batches.claim(trx, id))) return undefined
       if (imported !== undefined) await this.#imports.advance(trx, imported)
       await this.insertRows(trx, records)
+      await this.#deployments.releases.record(trx, records)
       return this.#rollupWriter.write(trx, batch)
     })
     committed?.()
@@ -305,7 +244,35 @@ export class KyselyStore implements Store {
       .deleteFrom(this.#table as 'request')
       .where('date', '<', this.#flavor.toDate(before))
       .executeTakeFirst()
+    // Runtime samples follow the raw rows: they chart the same recent past.
+    await this.#deployments.runtime.prune(this.#db, before)
     return Number(result.numDeletedRows)
+  }
+
+  async releases(): Promise<Release[]> {
+    await this.migrate()
+    return this.#deployments.releases.list(this.#db)
+  }
+
+  async annotate(at: number, text: string): Promise<void> {
+    await this.migrate()
+    await this.#deployments.annotations.add(this.#db, at, text)
+  }
+
+  async annotations(from: number, to: number): Promise<Annotation[]> {
+    await this.migrate()
+    return this.#deployments.annotations.between(this.#db, from, to)
+  }
+
+  async insertRuntime(samples: readonly RuntimeSample[]): Promise<void> {
+    await this.migrate()
+    await this.#deployments.runtime.insert(this.#db, samples)
+  }
+
+  async runtime(from: number, to: number, width: number): Promise<RuntimeReport> {
+    await this.migrate()
+    const { runtime } = this.#deployments
+    return { points: await runtime.series(this.#db, from, to, width), lastSamples: await runtime.lastSamples(this.#db) }
   }
 
   async pruneRollups(before: number): Promise<number> {

@@ -100,6 +100,8 @@ export class RawStats {
       referrers: await this.#breakdown('referrer', where, query.top),
       mimetypes: await this.#breakdown('mimetype', where, query.top),
       exceptions,
+      instances: await this.#groupStats('instance', where, query.top),
+      versions: await this.#groupStats('version', where, query.top),
     }
     const listed = (list: readonly { count: number }[]) => list.reduce((sum, entry) => sum + entry.count, 0)
     const other = Object.fromEntries(
@@ -124,7 +126,7 @@ export class RawStats {
   }
 
   /** The routes-table lines for each value of `column`: hits, visitors, errors, times, last request. */
-  async #groupStats(column: 'path' | 'route', where: RawBuilder<unknown>, top: number): Promise<RouteStats[]> {
+  async #groupStats(column: 'path' | 'route' | 'instance' | 'version', where: RawBuilder<unknown>, top: number): Promise<RouteStats[]> {
     const ref = sql.ref(column)
     const { rows } = await sql<Aggregates & { key: string | null; last: unknown }>`
       select ${ref} as ${KEY}, count(*) as hits, count(distinct remote_address) as unique_hits,

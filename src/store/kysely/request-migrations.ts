@@ -1,6 +1,7 @@
 import { type CreateTableBuilder, type Kysely, type Migration, sql } from 'kysely'
 import type { SqlFlavor } from './sql-flavor.js'
 import { rollupTableNames } from './rollup-tables.js'
+import { deploymentTableNames } from './deployment-tables.js'
 import { withCounters, writerRollupsMigration } from './writer-rollups-migration.js'
 
 /** The seed's columns after `index`, as Flask-Statgraph's model declares them, and their kinds. */
@@ -54,6 +55,13 @@ export function requestMigrations(
   const hasColumn = async (db: Kysely<unknown>, column: string, of = table) =>
     (await findTable(db, of))?.columns.some((existing) => existing.name === column) ?? false
   const qualified = (name: string) => sql.table(schema === undefined ? name : `${schema}.${name}`)
+  // Which instance served each request and which version of the app it ran (older rows have
+  // neither); added by 0010, and before 0006 builds rollups from the raw rows, which reads them.
+  const addIdentityColumns = async (db: Kysely<unknown>) => {
+    for (const column of ['instance', 'version']) {
+      if (!(await hasColumn(db, column))) await db.schema.alterTable(table).addColumn(column, types.text).execute()
+    }
+  }
   /** A new table with the engine's table options (or its clustered ones), made. */
   const made = (create: CreateTableBuilder<string>, clustered = false) => {
     const ending = clustered ? flavor.clusteredTableEnd : flavor.createTableEnd
@@ -153,7 +161,10 @@ export function requestMigrations(
       qualified,
       tableExists: async (db, name) => (await findTable(db, name)) !== undefined,
       createIndex,
-      buildRollups,
+      buildRollups: async (db) => {
+        await addIdentityColumns(db)
+        await buildRollups(db)
+      },
     }),
     '0007_day_visitors': {
       // A sealed day's distinct visitors, counted once when it is sealed, and the days late requests
@@ -214,6 +225,49 @@ export function requestMigrations(
           if (!(await hasColumn(db, column, ledger))) await db.schema.alterTable(ledger).addColumn(column, sql`varchar(64)`).execute()
         }
         await createIndex(db, `${ledger}_head`, ledger, ['head'])
+      },
+    },
+    '0010_instance_and_version': { up: addIdentityColumns },
+    '0011_releases_annotations_runtime': {
+      // Versions' first and last requests per writer, notes on the time axis, and runtime samples.
+      async up(db: Kysely<unknown>) {
+        const names = deploymentTableNames(table)
+        const key = sql`varchar(128)`
+        await made(
+          db.schema
+            .createTable(names.releases)
+            .ifNotExists()
+            .addColumn('version', key, (column) => column.notNull())
+            .addColumn('writer', sql`varchar(24)`, (column) => column.notNull())
+            .addColumn('first_seen', types.integer, (column) => column.notNull())
+            .addColumn('last_seen', types.integer, (column) => column.notNull())
+            .addColumn('hits', types.integer, (column) => column.notNull())
+            .addPrimaryKeyConstraint(`${names.releases}_pk`, ['version', 'writer'] as never),
+        )
+        await made(
+          db.schema
+            .createTable(names.annotations)
+            .ifNotExists()
+            .addColumn('id', types.id, (column) => (flavor.autoIncrement ? column.primaryKey().autoIncrement() : column.primaryKey()))
+            .addColumn('at', types.integer, (column) => column.notNull())
+            .addColumn('text', types.text, (column) => column.notNull()),
+        )
+        await createIndex(db, `${names.annotations}_at`, names.annotations, ['at'])
+        await made(
+          db.schema
+            .createTable(names.runtime)
+            .ifNotExists()
+            .addColumn('instance', key, (column) => column.notNull())
+            .addColumn('at', types.integer, (column) => column.notNull())
+            .addColumn('loop_p50', types.real)
+            .addColumn('loop_p99', types.real)
+            .addColumn('heap_used', types.integer)
+            .addColumn('rss', types.integer)
+            .addColumn('cpu', types.real)
+            .addPrimaryKeyConstraint(`${names.runtime}_pk`, ['instance', 'at'] as never),
+          true,
+        )
+        await createIndex(db, `${names.runtime}_at`, names.runtime, ['at'])
       },
     },
   }

@@ -18,7 +18,7 @@ const SUMS = sql.raw(
     'max(time_max) as time_max, max(last_at) as last_at',
 )
 /** The groups summed in full: all but the whole traffic and literal paths. */
-const FEW_VALUED = ['route', 'method', 'status', 'browser', 'platform', 'referrer', 'mimetype', 'exception', 'place']
+const FEW_VALUED = ['route', 'method', 'status', 'browser', 'platform', 'referrer', 'mimetype', 'exception', 'place', 'instance', 'version']
 
 /** The raw table, where an answer reads the parts of an hour at a range's edges. */
 export interface RawRows {

@@ -19,7 +19,7 @@ export async function rollupSources(
   const index = sql.ref('index')
   const { rows } = await sql<Record<string, unknown>>`
     select ${index}, ${flavor.readDate(sql.ref('date'))} as date, response_time, size, status_code, method, path, route,
-      browser, platform, referrer, mimetype, exception, remote_address
+      browser, platform, referrer, mimetype, exception, remote_address, instance, version
     from ${table} where ${where}
     ${after === undefined ? sql`` : sql`and ${index} > ${after} order by ${index} limit ${limit ?? 5000}`}`.execute(db)
   return rows.map((row) => ({

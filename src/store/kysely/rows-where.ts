@@ -21,6 +21,8 @@ export function rowsWhere(flavor: SqlFlavor, query: RowsQuery): RawBuilder<unkno
   if (filters.referrer !== undefined) parts.push(sql`referrer = ${filters.referrer}`)
   if (filters.exception !== undefined) parts.push(sql`exception = ${filters.exception}`)
   if (filters.mimetype !== undefined) parts.push(sql`mimetype = ${filters.mimetype}`)
+  if (filters.instance !== undefined) parts.push(sql`instance = ${filters.instance}`)
+  if (filters.version !== undefined) parts.push(sql`version = ${filters.version}`)
   if (filters.bot !== undefined) parts.push(sql`bot = ${flavor.toBoolean(filters.bot)}`)
   return sql.join(parts, sql` and `)
 }

@@ -1,6 +1,6 @@
 import { type Dialect, Kysely } from 'kysely'
 import { type AdapterClass, checkedKysely, isKyselyInstance, type KyselyInstance } from './kysely-instance.js'
-import type { KyselyStoreConfig, WriteLimits } from './kysely-store.js'
+import type { KyselyStoreConfig, WriteLimits } from './kysely-store-config.js'
 import type { RequestDatabase } from './request-table.js'
 import type { SqlFlavor } from './sql-flavor.js'
 
