@@ -28,6 +28,11 @@ const discardingStore: Store = {
   exists: async () => true,
   async *eachPage() {},
   importedContents: async () => [],
+  releases: async () => [],
+  annotate: async () => {},
+  annotations: async () => [],
+  insertRuntime: async () => {},
+  runtime: async () => ({ points: [], lastSamples: [] }),
 }
 
 /** The PostgreSQL server of `statgraph-postgres` (this machine's, unless the tests' variable names another). */

@@ -61,7 +61,7 @@ async function statgraphPlugin(fastify: FastifyInstance, options: FastifyStatgra
   })
 
   async function dashboard(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const response = await core.dashboard(toWebRequest(request.raw, request.url))
+    const response = await core.dashboard(toWebRequest(request.raw, request.url, request.body))
     reply.code(response.status)
     response.headers.forEach((value, name) => {
       reply.header(name, value)
@@ -73,6 +73,7 @@ async function statgraphPlugin(fastify: FastifyInstance, options: FastifyStatgra
   for (const url of [core.prefix, `${core.prefix}/*`]) {
     fastify.route({ method: 'GET', url, config: { statgraph: false }, preHandler, handler: dashboard })
   }
+  fastify.route({ method: 'POST', url: `${core.prefix}/api/annotations`, config: { statgraph: false }, preHandler, handler: dashboard })
 }
 
 /** Fastify's own options of `register`, which it hands the plugin along with statgraph's. */

@@ -35,7 +35,9 @@ export function statgraph(options?: KoaStatgraphOptions): StatgraphMiddleware {
 
   async function respond(ctx: Context): Promise<void> {
     // Under koa-mount, `ctx.url` lost the mount path that `originalUrl` keeps.
-    const response = core.isDashboardUrl(ctx.originalUrl) ? await core.dashboard(toWebRequest(ctx.req, ctx.url)) : core.misplacedDashboard(ctx.originalUrl)
+    const response = core.isDashboardUrl(ctx.originalUrl)
+      ? await core.dashboard(toWebRequest(ctx.req, ctx.url, (ctx.request as { body?: unknown }).body))
+      : core.misplacedDashboard(ctx.originalUrl)
     // The answer is complete; Koa's own body handling would only convert it again.
     ctx.respond = false
     await sendWebResponse(response, ctx.res, core.logger)

@@ -14,6 +14,9 @@ import { schedulePruning } from './prune-schedule.js'
 import { statgraphThreads } from './statgraph-threads.js'
 import type { ResolvedOptions } from './statgraph-options.js'
 import type { Logger } from '../log/logger.js'
+import { RuntimeSampler } from '../recorder/runtime-sampler.js'
+import { parseAnnotation } from '../stats/query/annotation-input.js'
+import { StatgraphError } from '../errors/statgraph-error.js'
 
 const SLASH = 47
 const QUESTION_MARK = 63
@@ -37,7 +40,16 @@ export interface StatgraphHandle {
   counts(): RecorderCounts
   /** Whether writes succeed, and the counters; the dashboard shows a warning from it. */
   health(): Health
+  /**
+   * Adds a note to every chart's time axis (a deploy, an incident), at `at` (default now).
+   *
+   * @example await stats.annotate('Deployed 1.4.0 with the new search', { at: new Date() })
+   */
+  annotate(text: string, options?: { at?: Date | number | string }): Promise<void>
 }
+
+/** Runtime samples an instance may miss before the dashboard says it stopped reporting. */
+const STOPPED_AFTER_SAMPLES = 3
 
 /** How long `flushOnExit` keeps writing requests that arrive while it writes. */
 const DRAIN_MS = 10_000
@@ -64,6 +76,9 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly #recorder: Recorder<RequestFacts, RequestFacts[]> | Recorder<RequestFacts, PackedFacts>
   readonly #writer: WriterThread | undefined
   readonly #reader: ReaderThread | undefined
+  /** Where notes and runtime samples are written: the writer thread, or the store itself. */
+  readonly #writes: Pick<Store, 'annotate' | 'insertRuntime'>
+  readonly #sampler: RuntimeSampler | undefined
   #closing: Promise<void> | undefined
   #misplacedSaid = false
 
@@ -75,6 +90,16 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     const { writer, reader } = statgraphThreads(options.database, storeOptions, recordOptions, options.logger)
     this.#writer = writer
     this.#reader = reader
+    this.#writes = writer ?? store
+    this.#sampler =
+      options.runtimeEvery === undefined
+        ? undefined
+        : new RuntimeSampler({
+            instance: options.identity.instance,
+            every: options.runtimeEvery,
+            write: (samples) => this.#writes.insertRuntime(samples),
+            logger: options.logger,
+          })
     this.store = store
     this.prefix = options.prefix
     this.frameworkAddress = options.trustProxy === undefined
@@ -116,6 +141,8 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
       access: options.access,
       auth: options.auth,
       health: () => this.health(),
+      annotate: (at, text) => this.#writes.annotate(at, text),
+      ...(options.runtimeEvery === undefined ? {} : { stoppedAfter: STOPPED_AFTER_SAMPLES * options.runtimeEvery }),
       logger: options.logger,
     })
     // Create the table now, so the first dashboard visit and the first write find it; then start
@@ -181,6 +208,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   async #close(): Promise<void> {
     this.#removeExitHooks()
     clearInterval(this.#pruneTimer)
+    this.#sampler?.stop()
     try {
       await this.#recorder.close()
     } finally {
@@ -192,6 +220,16 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
 
   counts(): RecorderCounts {
     return this.#recorder.counts()
+  }
+
+  async annotate(text: string, options: { at?: Date | number | string } = {}): Promise<void> {
+    let note: { at: number; text: string }
+    try {
+      note = parseAnnotation({ text, at: options.at }, Date.now())
+    } catch (error) {
+      throw new StatgraphError('STATGRAPH_INVALID_ANNOTATION', `statgraph: annotate: ${(error as Error).message}`)
+    }
+    await this.#writes.annotate(note.at, note.text)
   }
 
   health(): Health {

@@ -12,5 +12,6 @@ export function withHandle<F extends object>(fn: F, core: StatgraphHandle): F & 
     close: () => core.close(),
     counts: () => core.counts(),
     health: () => core.health(),
+    annotate: (text: string, options?: { at?: Date | number | string }) => core.annotate(text, options),
   })
 }

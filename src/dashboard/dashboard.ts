@@ -12,6 +12,14 @@ import { assetVersion, webAssets } from './generated/web-assets.js'
 import { PAGE_CSP, renderPage } from './page.js'
 import { preloadCalls } from './view.js'
 import { type DashboardReads, storeReads } from './dashboard-reads.js'
+import { QueryParams } from '../stats/query/query-params.js'
+import { parseAnnotation } from '../stats/query/annotation-input.js'
+import { releasesAnswer } from './releases-answer.js'
+import { instancesAnswer } from './instances-answer.js'
+import { crossSiteRefusal, jsonBody } from './json-body.js'
+
+/** How long an instance may go without a runtime sample before it counts as stopped: three default samples. */
+const DEFAULT_STOPPED_AFTER = 30_000
 
 /** What a dashboard serves and from where. */
 export interface DashboardOptions {
@@ -31,6 +39,10 @@ export interface DashboardOptions {
   logger?: Logger | undefined
   /** The current instant; tests pin it. */
   now?: () => number
+  /** Where `POST {prefix}/api/annotations` writes a note; default the store (the writer thread, in an app). */
+  annotate?: ((at: number, text: string) => Promise<void>) | undefined
+  /** How long an instance may send no runtime sample before it counts as stopped, ms. Default 30 s. */
+  stoppedAfter?: number | undefined
 }
 
 /** A framework-neutral dashboard: a Web `Request` in, a Web `Response` out. */
@@ -81,6 +93,26 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     return json(200, answer)
   }
 
+  async function releases(params: URLSearchParams): Promise<Response> {
+    const reader = new QueryParams(params, [])
+    const range = reader.range({ defaultDateSpan: options.defaultDateSpan, now: now() })
+    return json(200, await releasesAnswer(reads, range, reader.text('version')))
+  }
+
+  async function instances(params: URLSearchParams): Promise<Response> {
+    const range = new QueryParams(params, []).range({ defaultDateSpan: options.defaultDateSpan, now: now() })
+    return json(200, await instancesAnswer(reads, range, now(), options.stoppedAfter ?? DEFAULT_STOPPED_AFTER))
+  }
+
+  async function annotation(request: Request): Promise<Response> {
+    const refusal = crossSiteRefusal(request)
+    if (refusal !== undefined) return json(403, { error: refusal })
+    const body = await jsonBody(request)
+    const note = parseAnnotation(body, now())
+    await annotate(note.at, note.text)
+    return json(201, { at: new Date(note.at).toISOString(), text: note.text })
+  }
+
   async function search(params: URLSearchParams): Promise<Response> {
     const query = parseSearchQuery(params, { defaultDateSpan: options.defaultDateSpan, now: now() })
     return json(200, { field: query.field, q: query.text, rows: await reads.search(query) } satisfies SearchAnswer)
@@ -103,6 +135,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     return json(200, { start: query.range.start, end: query.range.end, limit: query.limit, offset: query.offset, ...found })
   }
 
+  const annotate = options.annotate ?? ((at: number, text: string) => options.store.annotate(at, text))
   const auth = options.auth
   const authorized = auth === undefined ? undefined : authChecker(auth)
 
@@ -115,14 +148,19 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     }
     const url = new URL(request.url)
     const path = url.pathname.startsWith(urlPrefix) ? url.pathname.slice(urlPrefix.length) : url.pathname
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      return json(405, { error: `${request.method} is not allowed here; the dashboard only answers GET` }, { allow: 'GET, HEAD' })
+    const annotations = path === '/api/annotations'
+    if (annotations ? request.method !== 'POST' : request.method !== 'GET' && request.method !== 'HEAD') {
+      const allow = annotations ? 'POST' : 'GET, HEAD'
+      return json(405, { error: `${request.method} is not allowed here; ${prefix}${path} answers ${allow}` }, { allow })
     }
     try {
+      if (annotations) return await annotation(request)
       if (path === '' || path === '/') return html(page(url.search))
       if (path === '/api/stats') return await stats(url.searchParams)
       if (path === '/api/requests') return await requests(url.searchParams)
       if (path === '/api/search') return await search(url.searchParams)
+      if (path === '/api/releases') return await releases(url.searchParams)
+      if (path === '/api/instances') return await instances(url.searchParams)
       if (path === '/api/health') {
         // 503 while writes fail, so that a load balancer's or Kubernetes' probe sees it.
         const health = options.health?.() ?? null

@@ -6,7 +6,9 @@ import type { TableName } from '../store/open-store.js'
 import type { RequestPage, RequestRow } from '../stats/answer/request-page.js'
 import { WorkerChannel, type WorkerReply } from '../thread/worker-channel.js'
 import { findWorkerFile } from '../thread/worker-file.js'
-import type { DashboardReads } from './dashboard-reads.js'
+import type { DashboardReads, PlainRead } from './dashboard-reads.js'
+import type { Annotation, Release } from '../stats/answer/release.js'
+import type { RuntimeReport } from '../stats/runtime/runtime-sample.js'
 import type { ExportFormat, ExportPage } from './export-page.js'
 
 /** A read for the worker. */
@@ -15,6 +17,7 @@ export type ReaderRequest =
   | { id: number; requests: Omit<RequestsQuery, 'format'> }
   | { id: number; search: SearchQuery }
   | { id: number; exportPage: { query: Omit<RequestsQuery, 'format'>; after: RequestRow | undefined; limit: number; format: ExportFormat } }
+  | { id: number; call: PlainRead; args: unknown[] }
   | { id: number; close: true }
 
 /** The worker's answer: the read's value, or its error. */
@@ -52,6 +55,18 @@ export class ReaderThread implements DashboardReads {
 
   async requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage> {
     return (await this.#channel.request({ requests: query })).value as RequestPage
+  }
+
+  async releases(): Promise<Release[]> {
+    return (await this.#channel.request({ call: 'releases', args: [] })).value as Release[]
+  }
+
+  async annotations(from: number, to: number): Promise<Annotation[]> {
+    return (await this.#channel.request({ call: 'annotations', args: [from, to] })).value as Annotation[]
+  }
+
+  async runtime(from: number, to: number, width: number): Promise<RuntimeReport> {
+    return (await this.#channel.request({ call: 'runtime', args: [from, to, width] })).value as RuntimeReport
   }
 
   /** A page of an export, its bytes made in the worker and handed over without a copy. */

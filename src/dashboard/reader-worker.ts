@@ -5,6 +5,7 @@ import { openStore, type TableName } from '../store/open-store.js'
 import { errorReply } from '../thread/worker-channel.js'
 import { type ExportPage, readExportPage } from './export-page.js'
 import type { ReaderReply, ReaderRequest } from './reader-thread.js'
+import { PLAIN_READS, type PlainRead } from './dashboard-reads.js'
 
 const port = parentPort
 if (port === null) throw new Error('statgraph: reader-worker runs only as a worker thread')
@@ -21,13 +22,20 @@ port.on('message', (request: ReaderRequest) => {
           ? store.search(request.search)
           : 'exportPage' in request
             ? readExportPage(store, request.exportPage.query, request.exportPage.after, request.exportPage.limit, request.exportPage.format)
-            : store.close()
+            : 'call' in request
+              ? plainRead(request.call, request.args)
+              : store.close()
   answer.then(
     // An export page's bytes move to the app's thread rather than being copied.
     (value) => port.postMessage({ id: request.id, value } satisfies ReaderReply, isExportPage(value) ? [value.bytes.buffer as ArrayBuffer] : []),
     (error: unknown) => port.postMessage(errorReply(request.id, error) satisfies ReaderReply),
   )
 })
+
+function plainRead(name: PlainRead, args: unknown[]): Promise<unknown> {
+  if (!PLAIN_READS.includes(name)) return Promise.reject(new Error(`statgraph: the reader thread has no read "${String(name)}"`))
+  return (store[name] as (...given: unknown[]) => Promise<unknown>).apply(store, args)
+}
 
 function isExportPage(value: unknown): value is ExportPage {
   return (value as Partial<ExportPage> | undefined)?.bytes instanceof Uint8Array

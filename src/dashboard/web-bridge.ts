@@ -5,19 +5,27 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import type { Logger } from '../log/logger.js'
 
 /**
- * A body-less Web `Request` for a `node:http` request, enough for the dashboard (which only answers
- * GET). Only the headers the dashboard reads are copied, so a malformed header elsewhere in the
- * request cannot make the conversion fail.
+ * A Web `Request` for a `node:http` request, enough for the dashboard. Only the headers the
+ * dashboard reads are copied, so a malformed header elsewhere in the request cannot make the
+ * conversion fail. A POST carries its body: `parsed`, or `req.body`, where the framework has read
+ * and parsed it already (`express.json()`, Fastify, `koa-bodyparser`), else the stream itself.
  */
-export function toWebRequest(req: IncomingMessage, url: string): Request {
+export function toWebRequest(req: IncomingMessage, url: string, parsed?: unknown): Request {
   const headers = new Headers()
-  for (const name of ['if-none-match', 'authorization'] as const) {
+  for (const name of ['if-none-match', 'authorization', 'content-type', 'sec-fetch-site'] as const) {
     const value = req.headers[name]
     if (typeof value === 'string') headers.set(name, value)
   }
   // fetch's Request refuses CONNECT, TRACE and TRACK; the dashboard answers 405 to any non-GET alike.
   const method = req.method === undefined || /^(CONNECT|TRACE|TRACK)$/.test(req.method) ? 'OPTIONS' : req.method
-  return new Request(new URL(url, 'http://localhost'), { method, headers })
+  const body = method === 'POST' ? requestBody(req, parsed) : undefined
+  return new Request(new URL(url, 'http://localhost'), { method, headers, ...(body === undefined ? {} : { body, duplex: 'half' }) })
+}
+
+function requestBody(req: IncomingMessage, parsed: unknown): string | Uint8Array | ReadableStream<Uint8Array> | undefined {
+  const given = parsed ?? (req as { body?: unknown }).body
+  if (given !== undefined) return typeof given === 'string' || given instanceof Uint8Array ? given : JSON.stringify(given)
+  return req.readableEnded ? undefined : (Readable.toWeb(req) as ReadableStream<Uint8Array>)
 }
 
 /**

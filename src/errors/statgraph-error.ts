@@ -25,6 +25,8 @@ export type StatgraphErrorCode =
   | 'STATGRAPH_WORKER_STOPPED'
   /** Two imports read the same log into one table at once; the later batch was rolled back. */
   | 'STATGRAPH_IMPORT_CONFLICT'
+  /** A note given to `annotate` has no text, too long a text, or no instant it could be put at. */
+  | 'STATGRAPH_INVALID_ANNOTATION'
 
 /** An error of statgraph's, with a stable `code` to tell it by. */
 export class StatgraphError extends Error {

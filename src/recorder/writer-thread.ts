@@ -1,3 +1,4 @@
+import type { RuntimeSample } from '../stats/runtime/runtime-sample.js'
 import { WorkerChannel } from '../thread/worker-channel.js'
 import { findWorkerFile } from '../thread/worker-file.js'
 import type { FactsPart, PackedFacts } from './packed-facts.js'
@@ -52,6 +53,16 @@ export class WriterThread {
   /** Deletes the rollups of buckets that ended before `before` (ms) in the worker; how many cells went. */
   async pruneRollups(before: number): Promise<number> {
     return (await this.#channel.request({ pruneRollups: before })).count ?? 0
+  }
+
+  /** Adds a note to the time axis, written by the worker. */
+  async annotate(at: number, text: string): Promise<void> {
+    await this.#channel.request({ annotate: { at, text } })
+  }
+
+  /** Writes runtime samples from the worker. */
+  async insertRuntime(samples: readonly RuntimeSample[]): Promise<void> {
+    await this.#channel.request({ runtime: [...samples] })
   }
 
   /** Closes the worker's database connection and ends the worker. */

@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { RequestFacts } from '../record/request-record.js'
+import type { RuntimeSample } from '../stats/runtime/runtime-sample.js'
 import { type RecordOptions, toRequestRecord } from '../record/to-request-record.js'
 import { openStore, type TableName } from '../store/open-store.js'
 import { sqliteFile } from '../store/sqlite/sqlite-engine.js'
@@ -30,6 +31,8 @@ export type WriterRequest =
   | { id: number; batch: FactsPart; parts: number; batchId: string }
   | { id: number; prune: number }
   | { id: number; pruneRollups: number }
+  | { id: number; annotate: { at: number; text: string } }
+  | { id: number; runtime: RuntimeSample[] }
   | { id: number; close: true }
 
 /** The worker's answer to one request: for a prune, how many rows went. */
@@ -108,7 +111,11 @@ port.on('message', (request: WriterPart | WriterRequest) => {
           ? store.prune(request.prune)
           : 'pruneRollups' in request
             ? store.pruneRollups(request.pruneRollups)
-            : writeBatch(request.batch, request.parts, request.batchId)
+            : 'annotate' in request
+              ? store.annotate(request.annotate.at, request.annotate.text)
+              : 'runtime' in request
+                ? store.insertRuntime(request.runtime)
+                : writeBatch(request.batch, request.parts, request.batchId)
   done.then(
     (count) => port.postMessage({ id: request.id, ...(typeof count === 'number' ? { count } : {}) } satisfies WriterReply),
     (error: unknown) => port.postMessage(errorReply(request.id, error) satisfies WriterReply),

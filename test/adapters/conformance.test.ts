@@ -217,6 +217,51 @@ describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter 
     }
   })
 
+  it('takes a note by POST from the dashboard itself only, behind protect, and lists it on the range', async () => {
+    const app = await start({ protect: 'allow' })
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      send(`${app.url}/statistics/api/annotations`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
+    const made = await post(JSON.stringify({ text: 'Deployed <b>1.1.0</b>', at: '2026-01-05T10:00:00Z' }), { 'sec-fetch-site': 'same-origin' })
+    expect({ status: made.status, body: JSON.parse(made.body.toString()) }).toEqual({
+      status: 201,
+      body: { at: '2026-01-05T10:00:00.000Z', text: 'Deployed <b>1.1.0</b>' },
+    })
+    // Another site's page, a form's content type, no text, broken JSON: refused, nothing kept.
+    expect((await post(JSON.stringify({ text: 'from elsewhere' }), { 'sec-fetch-site': 'cross-site' })).status).toBe(403)
+    const form = await send(`${app.url}/statistics/api/annotations`, {
+      method: 'POST',
+      body: 'text=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
+    expect(form.status).toBeGreaterThanOrEqual(400)
+    expect(form.status).toBeLessThan(500)
+    for (const [body, reason] of [
+      [JSON.stringify({ text: '' }), /"text" must be a non-empty string/],
+      [JSON.stringify({ text: 'x', at: 'yesterday' }), /"at" must be an instant/],
+      // Fastify parses JSON bodies itself and answers its own 400.
+      ['{"text": ', /JSON|Bad Request/],
+    ] as const) {
+      const bad = await post(body)
+      expect({ status: bad.status, error: JSON.parse(bad.body.toString()).error }).toEqual({ status: 400, error: expect.stringMatching(reason) })
+    }
+    expect((await send(`${app.url}/statistics/api/annotations`)).status).toBeGreaterThanOrEqual(404)
+    const listed = await send(`${app.url}/statistics/api/releases?start=2026-01-05&end=2026-01-05`)
+    expect(JSON.parse(listed.body.toString())).toEqual({
+      releases: [],
+      annotations: [{ at: '2026-01-05T10:00:00.000Z', text: 'Deployed <b>1.1.0</b>' }],
+      comparison: null,
+    })
+    const denied = await start({ protect: 'deny' })
+    const refused = await send(`${denied.url}/statistics/api/annotations`, {
+      method: 'POST',
+      body: '{"text":"x"}',
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(refused.status).toBe(401)
+    await app.stats.flush()
+    expect(app.rows()).toEqual([])
+  })
+
   it('guards the dashboard with built-in Basic auth or a bearer token, with security headers everywhere', async () => {
     const everything = ['/statistics', '/statistics/assets/app.js', '/statistics/api/stats', '/statistics/api/requests?format=csv']
     const basic = await start({ auth: { username: 'admin', password: 'pä55:word' } })
