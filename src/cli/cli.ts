@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `statgraph` command: serve, report, export, prune, import, demo. Exit codes: see EXIT.
+// The `statgraph` command: serve, report, export, prune, annotate, import, demo. Exit codes: see EXIT.
 import { Command, CommanderError, Option } from 'commander'
 import { CliError, EXIT } from './cli-error.js'
+import { annotateCommand } from './annotate-command.js'
 import { demoCommand } from './demo-command.js'
 import { exportCommand } from './export-command.js'
 import { followCommand } from './import/follow-command.js'
@@ -81,6 +82,15 @@ export function program(): Command {
       .requiredOption('--older-than <duration>', 'raw rows older than this, e.g. 90d, 12h, 2w')
       .option('--rollups-older-than <duration>', 'also the rollups older than this, e.g. 400d'),
   ).action(pruneCommand)
+
+  withDatabaseOptions(
+    cli
+      .command('annotate')
+      .description('put a note on every chart of the dashboard: a deploy, an incident, a change')
+      .argument('<database>', DATABASE_HELP)
+      .argument('<text>', 'the note, up to 500 characters')
+      .option('--at <instant>', 'when, as ISO 8601 (default now), e.g. 2026-11-30T12:00:00Z'),
+  ).action(annotateCommand)
 
   withDatabaseOptions(
     cli

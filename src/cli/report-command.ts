@@ -1,5 +1,5 @@
 import { parseStatsQuery } from '../stats/query/stats-query.js'
-import type { Stats } from '../stats/answer/stats.js'
+import type { RouteStats, Stats } from '../stats/answer/stats.js'
 import { formatBytes, formatMs } from '../format/units.js'
 import { type DatabaseArgs, databaseName, openCliStore } from './open-cli-store.js'
 import { parsed, type RangeArgs, rangeParams } from './range-args.js'
@@ -61,10 +61,25 @@ function reportText(stats: Stats, source: string): string {
       ],
       [false, true, true, true, true],
     ),
+    ...groupTable('Instance', stats.instances),
+    ...groupTable('Version', stats.versions),
     '',
     `Status codes: ${stats.statusCodes.map((entry) => `${entry.key} ${number.format(entry.count)}`).join(', ') || '–'}`,
   ]
   return text.join('\n')
+}
+
+/** The lines of a group (instances, versions) with hits, errors and p95; nothing when no request had one. */
+function groupTable(title: string, lines: readonly RouteStats[]): string[] {
+  if (!lines.some((line) => line.key !== null)) return []
+  const rows = lines.map((line) => [
+    line.key ?? '(unknown)',
+    number.format(line.count),
+    number.format(line.errors),
+    formatMs(line.p95ResponseTime),
+    line.lastRequested,
+  ])
+  return ['', table([[title, 'Hits', 'Errors', 'p95', 'Last request (UTC)'], ...rows], [false, true, true, true, false])]
 }
 
 /** Columns padded to their widest cell; numbers right-aligned. Control characters from strangers are shown escaped. */

@@ -17,7 +17,18 @@ export interface InstanceProcess {
 
 /** Starts an instance writing to `database` / `table`; resolves once it listens. */
 export async function startInstance(
-  env: { DATABASE: string; TABLE: string; MAX_BUFFER?: string; FLUSH_ON_EXIT?: '1'; TRUST_PROXY?: '1'; WRITE_TIMEOUT?: string },
+  env: {
+    DATABASE: string
+    TABLE: string
+    MAX_BUFFER?: string
+    FLUSH_ON_EXIT?: '1'
+    TRUST_PROXY?: '1'
+    WRITE_TIMEOUT?: string
+    INSTANCE?: string
+    VERSION?: string
+    RUNTIME_EVERY?: string
+    SLOW_MS?: string
+  },
   user?: { uid: number; gid: number },
   nodeOptions: readonly string[] = [],
 ): Promise<InstanceProcess> {

@@ -1,4 +1,5 @@
 import { rollupTableNames } from '../../src/store/kysely/rollup-tables.js'
+import { deploymentTableNames } from '../../src/store/kysely/deployment-tables.js'
 
 /**
  * The URL of a database server the tests may use, from the environment. Without it the server's
@@ -16,6 +17,7 @@ export function storeTables(table: string): string[] {
   return [
     table,
     ...Object.values(rollupTableNames(table)),
+    ...Object.values(deploymentTableNames(table)),
     `${table}_statgraph_import`,
     `${table}_statgraph_migration`,
     `${table}_statgraph_migration_lock`,

@@ -26,14 +26,14 @@ import { type InsertRows, multiRowInsert } from './insert-rows.js'
 import { RequestRows } from './request-rows.js'
 import { searchValues } from './value-search.js'
 import { buildRollups } from './build-rollups.js'
-import { rollupSources } from './rollup-sources.js'
+import { rawRows } from './rollup-sources.js'
 import { RollupWriter } from './rollup-writer.js'
 import { DEFAULT_MAX_VALUES } from './value-bound.js'
 import type { SqlFlavor } from './sql-flavor.js'
 import { DEFAULT_WRITE_LIMITS, type KyselyStoreConfig, type WriteLimits } from './kysely-store-config.js'
 import { withTimeout } from './with-timeout.js'
 import { writeTransaction } from './write-transaction.js'
-import { rowsWhere, spanWhere } from './rows-where.js'
+import { rowsWhere } from './rows-where.js'
 
 // Enough for a handful of instances starting at once to take turns: each round, one finishes.
 const MIGRATION_ATTEMPTS = 10
@@ -91,14 +91,7 @@ export class KyselyStore implements Store {
     // engine's writers take turns on one lock anyway.
     this.#insertRows = config.insertRows ?? multiRowInsert(config.flavor)
     this.#rollupWriter = new RollupWriter(this.#rollups, config.flavor, this.#insertRows, config.flavor.oneWriter?.name ?? this.#idPrefix, this.#maxValues)
-    this.#rollupReader = new RollupReader(this.#db, this.#rollups, {
-      sources: (span) => rollupSources(this.#db, this.#tableRef, this.#flavor, spanWhere(this.#flavor, span)),
-      visitors: (span) => sql`select remote_address as visitor from ${this.#tableRef} where ${spanWhere(this.#flavor, span)}`,
-      count: async (span) => {
-        const { rows } = await sql<{ n: number | string }>`select count(*) as n from ${this.#tableRef} where ${spanWhere(this.#flavor, span)}`.execute(this.#db)
-        return Number(rows[0]?.n ?? 0)
-      },
-    })
+    this.#rollupReader = new RollupReader(this.#db, this.#rollups, rawRows(this.#db, this.#tableRef, config.flavor))
     this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#batches = new BatchLedger(this.#rollups.batches, config.flavor)
@@ -150,6 +143,15 @@ export class KyselyStore implements Store {
    * end within `limits.writeMs` (a connection gone silent) fails, to be retried.
    */
   insertBatch(records: readonly RequestRecord[], options: InsertOptions = {}): Promise<void> {
+    return this.exclusive(() => this.#insertBatch(records, options))
+  }
+
+  /** Runs a write that holds the database's write lock across statements; SQLite's writers of one process take turns here. */
+  protected exclusive<T>(write: () => Promise<T>): Promise<T> {
+    return write()
+  }
+
+  #insertBatch(records: readonly RequestRecord[], options: InsertOptions): Promise<void> {
     if (records.length === 0) return Promise.resolve()
     const id = options.id ?? `${this.#idPrefix}:${this.#sequence++}`
     const write = async () => {
@@ -181,11 +183,13 @@ export class KyselyStore implements Store {
   }
 
   /** Seals the days that ended an hour or more before `now`, then sums them into blocks; how many days it sealed. */
-  async sealDays(now = Date.now()): Promise<number> {
-    await this.migrate()
-    const sealed = await this.#sealer.sealDue(now)
-    await this.#blockSealer.sealDue()
-    return sealed
+  sealDays(now = Date.now()): Promise<number> {
+    return this.exclusive(async () => {
+      await this.migrate()
+      const sealed = await this.#sealer.sealDue(now)
+      await this.#blockSealer.sealDue()
+      return sealed
+    })
   }
 
   /** Runs a batch's writes in one transaction on `db`, with the engine's write isolation and limits. */
@@ -254,9 +258,11 @@ export class KyselyStore implements Store {
     return this.#deployments.releases.list(this.#db)
   }
 
-  async annotate(at: number, text: string): Promise<void> {
-    await this.migrate()
-    await this.#deployments.annotations.add(this.#db, at, text)
+  annotate(at: number, text: string): Promise<void> {
+    return this.exclusive(async () => {
+      await this.migrate()
+      await this.inWriteTransaction(this.#db, (trx) => this.#deployments.annotations.add(trx, at, text))
+    })
   }
 
   async annotations(from: number, to: number): Promise<Annotation[]> {
@@ -264,9 +270,11 @@ export class KyselyStore implements Store {
     return this.#deployments.annotations.between(this.#db, from, to)
   }
 
-  async insertRuntime(samples: readonly RuntimeSample[]): Promise<void> {
-    await this.migrate()
-    await this.#deployments.runtime.insert(this.#db, samples)
+  insertRuntime(samples: readonly RuntimeSample[]): Promise<void> {
+    return this.exclusive(async () => {
+      await this.migrate()
+      await this.inWriteTransaction(this.#db, (trx) => this.#deployments.runtime.insert(trx, samples))
+    })
   }
 
   async runtime(from: number, to: number, width: number): Promise<RuntimeReport> {
@@ -275,10 +283,12 @@ export class KyselyStore implements Store {
     return { points: await runtime.series(this.#db, from, to, width), lastSamples: await runtime.lastSamples(this.#db) }
   }
 
-  async pruneRollups(before: number): Promise<number> {
-    await this.migrate()
-    this.#rollupWriter.forget()
-    return pruneRollupTables(this.#db, this.#rollups, before)
+  pruneRollups(before: number): Promise<number> {
+    return this.exclusive(async () => {
+      await this.migrate()
+      this.#rollupWriter.forget()
+      return pruneRollupTables(this.#db, this.#rollups, before)
+    })
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { RollupSource } from '../../stats/rollup/rollup-batch.js'
+import type { RawRows } from './rollup-reader.js'
+import { spanWhere } from './rows-where.js'
 import type { SqlRunner } from './rollup-tables.js'
 import type { SqlFlavor } from './sql-flavor.js'
 import { nullableNumber } from './sql-values.js'
@@ -30,4 +32,16 @@ export async function rollupSources(
     size: Number(row.size),
     status_code: Number(row.status_code),
   }))
+}
+
+/** The raw rows of `table` as a rollup answer reads them at a range's edges. */
+export function rawRows(db: SqlRunner, table: RawBuilder<unknown>, flavor: SqlFlavor): RawRows {
+  return {
+    sources: (span) => rollupSources(db, table, flavor, spanWhere(flavor, span)),
+    visitors: (span) => sql`select remote_address as visitor from ${table} where ${spanWhere(flavor, span)}`,
+    count: async (span) => {
+      const { rows } = await sql<{ n: number | string }>`select count(*) as n from ${table} where ${spanWhere(flavor, span)}`.execute(db)
+      return Number(rows[0]?.n ?? 0)
+    },
+  }
 }

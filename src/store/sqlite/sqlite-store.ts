@@ -7,7 +7,6 @@ import { importDriver } from '../import-driver.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
 import { INSERT_COLUMNS, insertValues, type RequestDatabase } from '../kysely/request-table.js'
 import { toUtcText } from '../../stats/time/utc-text.js'
-import type { InsertOptions } from '../store.js'
 import { preparedInsert } from './prepared-insert.js'
 import { sqliteFlavor } from './sqlite-flavor.js'
 
@@ -88,16 +87,8 @@ export class SqliteStore extends KyselyStore {
    * asking for it meanwhile would block the thread in its busy wait — the very thread the holder
    * needs to finish — so writes of one file from this process queue here instead.
    */
-  override insertBatch(records: readonly RequestRecord[], options?: InsertOptions): Promise<void> {
-    return this.#file === undefined ? super.insertBatch(records, options) : takeTurn(this.#file, () => super.insertBatch(records, options))
-  }
-
-  override sealDays(now?: number): Promise<number> {
-    return this.#file === undefined ? super.sealDays(now) : takeTurn(this.#file, () => super.sealDays(now))
-  }
-
-  override pruneRollups(before: number): Promise<number> {
-    return this.#file === undefined ? super.pruneRollups(before) : takeTurn(this.#file, () => super.pruneRollups(before))
+  protected override exclusive<T>(write: () => Promise<T>): Promise<T> {
+    return this.#file === undefined ? write() : takeTurn(this.#file, write)
   }
 
   /**
