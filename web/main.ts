@@ -4,6 +4,8 @@ import 'uplot/dist/uPlot.min.css'
 import type { SearchAnswer } from '../src/stats/query/search-query.js'
 import type { Stats } from '../src/stats/answer/stats.js'
 import type { RequestPage } from '../src/stats/answer/request-page.js'
+import type { InstancesAnswer } from '../src/dashboard/instances-answer.js'
+import type { ReleasesAnswer } from '../src/dashboard/releases-answer.js'
 import { api, ApiError, readHealth } from './api.js'
 import { el } from './dom.js'
 import { header, LIVE_SECONDS } from './header.js'
@@ -24,14 +26,17 @@ function go(view: View, replace = false): void {
 /** Everything a view shows, asked at once: the range, the period before it, health, the log's page at `offset`. */
 async function load(view: View, offset: number): Promise<Loaded> {
   const calls = viewCalls(view, Date.now(), offset)
-  const [stats, previous, health, log] = await Promise.all([
+  const [stats, previous, health, log, releases, instances] = await Promise.all([
     api<Stats>(calls.stats),
     // Only for the cards' comparison: without it they say so, the page still shows.
     calls.previous === undefined ? undefined : api<Stats>(calls.previous).catch(() => undefined),
     readHealth(),
     api<RequestPage>(calls.log),
+    // Panels of their own: the view shows without them.
+    api<ReleasesAnswer>(calls.releases).catch(() => undefined),
+    api<InstancesAnswer>(calls.instances).catch(() => undefined),
   ])
-  return { params: calls.params, stats, previous, health, log }
+  return { params: calls.params, stats, previous, health, log, releases, instances }
 }
 
 /**

@@ -17,6 +17,8 @@ export const FILTER_LABELS: Record<FilterKey, string> = {
   referrer: 'Referrer',
   mimetype: 'Mimetype',
   exception: 'Exception',
+  instance: 'Instance',
+  version: 'Version',
 }
 
 /** What the tables of one view share: the view, how to open another, how to search the range. */
@@ -27,7 +29,7 @@ export interface TableContext {
 }
 
 /** A link that narrows the view by one more filter; a plain link too, for new tabs. */
-function filterLink(context: TableContext, key: FilterKey, value: string | number | null, label?: string): Node {
+export function filterLink(context: TableContext, key: FilterKey, value: string | number | null, label?: string): Node {
   if (value === null) return el('span', { className: 'muted' }, label ?? '(none)')
   const target: View = { ...context.view, filters: { ...context.view.filters, [key]: String(value) } }
   const link = el('a', { href: toSearch(target), title: `Show only ${FILTER_LABELS[key].toLowerCase()} ${value}` }, label ?? String(value))

@@ -7,6 +7,8 @@ import type { TimeBucket } from '../src/stats/time/time-bucket.js'
 import type { ChartGroup } from './chart-group.js'
 import { el } from './dom.js'
 import { tick } from './format.js'
+import { bucketStart } from '../src/stats/time/time-bucket.js'
+import { type Marker, markerHook } from './chart-markers.js'
 
 export interface ChartSeries {
   label: string
@@ -37,6 +39,7 @@ export class TimeChart {
   #chart: uPlot | undefined
   #bucket: TimeBucket | undefined
   #stats: Stats | undefined
+  #markers: readonly Marker[] = []
 
   constructor(title: string, axis: ChartAxis, series: ChartSeries[], group: ChartGroup) {
     this.#title = title
@@ -65,6 +68,12 @@ export class TimeChart {
     this.#group.add(this.#chart)
   }
 
+  /** Notes and releases to mark on the time axis; drawn with the next redraw, or now. */
+  mark(markers: readonly Marker[]): void {
+    this.#markers = markers
+    this.#chart?.redraw(false, false)
+  }
+
   resize(): void {
     this.#chart?.setSize({ width: this.#width(), height: HEIGHT })
   }
@@ -86,7 +95,15 @@ export class TimeChart {
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       // Dragging selects a span that the group zooms every chart to.
       cursor: { sync: { key: this.#group.key }, drag: { x: true, y: false, setScale: false } },
-      hooks: { setSelect: [(chart) => this.#group.zoomTo(chart)] },
+      hooks: {
+        setSelect: [(chart) => this.#group.zoomTo(chart)],
+        draw: [
+          markerHook(
+            () => this.#markers,
+            (t) => bucketStart(t * 1000, bucket) / 1000,
+          ),
+        ],
+      },
       series: [
         { label: 'UTC', value: (_chart, ts) => (ts === null ? 'whole range' : tick(ts, bucket === 'minute' ? 'hour' : bucket)) },
         ...this.#series.map((series) => ({

@@ -11,6 +11,11 @@ import { count, ms, when } from './format.js'
 import type { RequestLog } from './request-log.js'
 import { breakdownTable, exceptionsTable, FILTER_LABELS, routesTable, type TableContext } from './tables.js'
 import { TimeChart } from './time-chart.js'
+import { markersOf } from './chart-markers.js'
+import { InstancesPanel } from './instances-panel.js'
+import { ReleasesPanel } from './releases-panel.js'
+import type { InstancesAnswer } from '../src/dashboard/instances-answer.js'
+import type { ReleasesAnswer } from '../src/dashboard/releases-answer.js'
 import type { FilterKey } from '../src/dashboard/view.js'
 
 /** Everything one view shows, read in one go. */
@@ -20,10 +25,13 @@ export interface Loaded {
   previous: Stats | undefined
   health: Health | null
   log: RequestPage
+  /** Releases, notes and the release comparison; undefined when they could not be read. */
+  releases: ReleasesAnswer | undefined
+  instances: InstancesAnswer | undefined
 }
 
 /** The lists shown as plain breakdown tables (paths, routes and exceptions have their own). */
-type PlainBreakdown = Exclude<BreakdownName, 'paths' | 'routes' | 'exceptions'>
+type PlainBreakdown = Exclude<BreakdownName, 'paths' | 'routes' | 'exceptions' | 'instances' | 'versions'>
 
 export class ViewPage {
   readonly main = el('main', { ariaBusy: 'true' })
@@ -39,6 +47,8 @@ export class ViewPage {
   readonly #tables: Record<PlainBreakdown, DataTable<BreakdownEntry<string | number | null>>>
   readonly #exceptions: DataTable<Stats['exceptions'][number]>
   readonly #log: RequestLog
+  readonly #releases: ReleasesPanel
+  readonly #instances: InstancesPanel
   readonly #panels: HTMLElement
   /** Says when the answer counts more than the range: whole hours at an edge whose raw rows were pruned. */
   readonly #widened = el('p', { className: 'muted note widened', role: 'note', hidden: true })
@@ -81,6 +91,8 @@ export class ViewPage {
       mimetypes: breakdownTable(context, 'mimetypes', 'Mimetypes', 'mimetype', total, 'mimetype'),
     }
     this.#exceptions = exceptionsTable(context)
+    this.#releases = new ReleasesPanel(context)
+    this.#instances = new InstancesPanel(context)
     this.#log = log
     const note = exact
       ? ''
@@ -91,6 +103,8 @@ export class ViewPage {
       this.#charts.element,
       el('div', { className: 'charts' }, this.#traffic.element, this.#latency.element),
       el('div', { className: 'routes' }, groupToggle(context), this.#routes.element, el('p', { className: 'muted note', hidden: note === '' }, note)),
+      this.#releases.element,
+      this.#instances.element,
       el('div', { className: 'grid' }, ...Object.values(this.#tables).map((table) => table.element)),
       this.#exceptions.element,
       log.element,
@@ -116,6 +130,13 @@ export class ViewPage {
     if (stats.hits !== 0) {
       this.#traffic.update(stats)
       this.#latency.update(stats)
+      const markers = markersOf(loaded.releases, stats.from, stats.to)
+      this.#traffic.mark(markers)
+      this.#latency.mark(markers)
+      if (loaded.releases !== undefined) this.#releases.update(loaded.releases)
+      if (loaded.instances !== undefined) this.#instances.update(loaded.instances, stats, markers)
+      this.#releases.element.hidden ||= loaded.releases === undefined
+      this.#instances.element.hidden ||= loaded.instances === undefined
       const group = view.group === 'route' ? 'routes' : 'paths'
       this.#routes.update(stats[group], left(stats.other[group], group === 'routes' ? 'other routes' : 'other paths'))
       for (const [name, table] of Object.entries(this.#tables)) {
@@ -132,6 +153,7 @@ export class ViewPage {
   resize(): void {
     this.#traffic.resize()
     this.#latency.resize()
+    this.#instances.resize()
   }
 }
 

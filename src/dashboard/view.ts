@@ -7,7 +7,7 @@ export const PRESETS = { '1h': 'Last hour', '24h': 'Last 24 h', '7d': '7 days', 
 export type Preset = keyof typeof PRESETS
 
 /** The filters a click can set; the same names as the API's parameters. */
-const FILTER_KEYS = ['route', 'path', 'status', 'method', 'browser', 'platform', 'referrer', 'mimetype', 'exception'] as const
+const FILTER_KEYS = ['route', 'path', 'status', 'method', 'browser', 'platform', 'referrer', 'mimetype', 'exception', 'instance', 'version'] as const
 export type FilterKey = (typeof FILTER_KEYS)[number] & keyof StatsFilters
 type Filters = Partial<Record<FilterKey, string>>
 
@@ -153,14 +153,24 @@ export function logParams(params: URLSearchParams, offset = 0): URLSearchParams 
  * The API calls that show a view at instant `now`, as `route?query` paths under `{prefix}/api/`, and
  * the view's own parameters (range and filters) they start from.
  */
-export function viewCalls(view: View, now: number, logOffset = 0): { params: URLSearchParams; stats: string; previous: string | undefined; log: string } {
+export function viewCalls(
+  view: View,
+  now: number,
+  logOffset = 0,
+): { params: URLSearchParams; stats: string; previous: string | undefined; log: string; releases: string; instances: string } {
   const params = apiParams(view, now)
   const span = spanOf(params)
+  // Releases and instances over the range alone; a version picked is the release compared.
+  const range = apiParams({ ...view, filters: {}, audience: 'all' }, now)
+  const releases = new URLSearchParams(range)
+  if (view.filters.version !== undefined) releases.set('version', view.filters.version)
   return {
     params,
     stats: `stats?${params}`,
     previous: span === undefined ? undefined : `stats?${previousParams(view, span.from, span.to)}`,
     log: `requests?${logParams(params, logOffset)}`,
+    releases: `releases?${releases}`,
+    instances: `instances?${range}`,
   }
 }
 
@@ -173,5 +183,5 @@ export function preloadCalls(search: string, defaultSpan: number, now: number): 
   const view = readView(search, defaultSpan)
   if ('preset' in view.range && (view.range.preset === '1h' || view.range.preset === '24h')) return []
   const calls = viewCalls(view, now)
-  return [calls.stats, ...(calls.previous === undefined ? [] : [calls.previous]), 'health', calls.log]
+  return [calls.stats, ...(calls.previous === undefined ? [] : [calls.previous]), 'health', calls.log, calls.releases, calls.instances]
 }

@@ -6,6 +6,7 @@ import { cliEngines } from '../helpers/cli-databases.js'
 import { type InstanceProcess, startInstance } from '../helpers/instance-process.js'
 import { runCli } from '../helpers/run-cli.js'
 import { tempDir } from '../helpers/temp-dir.js'
+import { hasChromium, launchChromium } from '../helpers/chromium.js'
 import { poll } from '../helpers/wait-for.js'
 
 // Three app instances in processes of their own, on one database; a deploy from 1.0.0 to 1.1.0
@@ -48,8 +49,54 @@ async function traffic(apps: InstanceProcess[], version: string, sent: Sent): Pr
 }
 
 const engines = cliEngines(dir).filter(({ engine }) => engine !== 'MariaDB')
+const chromiumHere = hasChromium('the releases page tests')
+const SCREENSHOT = new URL('../../docs/screenshots/releases.png', import.meta.url).pathname
 
-describe.each(engines)('releases and instances on $engine', ({ make }) => {
+/** The page of the last hour: the deploy marked on every chart, its text on hover, the slowed route named alone. */
+async function showsReleasesInChromium(url: string, screenshot: boolean): Promise<void> {
+  const browser = await launchChromium()
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await page.goto(url)
+    await page.locator('.release-worse li').first().waitFor()
+    const charts = page.locator('section.chart')
+    await expect.poll(() => charts.count()).toBeGreaterThanOrEqual(5)
+    for (let i = 0; i < (await charts.count()); i++) {
+      // Drawn with the chart's next frame; markers of one point are one, their texts in a list.
+      const texts = async () =>
+        (
+          await charts
+            .nth(i)
+            .locator('.marker')
+            .evaluateAll((markers) => markers.map((marker) => marker.getAttribute('title') ?? ''))
+        )
+          .flatMap((title) => title.split('\n'))
+          .map((line) => line.replace(/ \(.*\)$/, ''))
+          .sort()
+      await expect.poll(texts).toEqual(['Deploy 1.1.0', 'Release 1.0.0 first seen', 'Release 1.1.0 first seen'])
+    }
+    const marker = charts.first().locator('.marker-note')
+    await marker.hover()
+    await expect.poll(() => marker.locator('.marker-label').isVisible()).toBe(true)
+    expect(await marker.locator('.marker-label').textContent()).toMatch(/Deploy 1\.1\.0 \(/)
+    expect(await page.locator('.release-worse li .route').allTextContents()).toEqual(['/work/:n'])
+    expect(await page.locator('.release-comparison h2').textContent()).toBe('Release 1.1.0 against 1.0.0')
+    expect(await page.locator('#instances tbody tr').count()).toBe(3)
+    if (screenshot && process.env.STATGRAPH_SCREENSHOTS === '1') {
+      // The charts with the deploy's note open, down to the instances' gauges.
+      await page.locator('.routes').evaluate((routes) => routes.remove())
+      await marker.hover()
+      const bottom = await page
+        .locator('.instances')
+        .evaluate((panel) => panel.getBoundingClientRect().bottom + (panel.ownerDocument.defaultView?.scrollY ?? 0))
+      await page.screenshot({ path: SCREENSHOT, fullPage: true, clip: { x: 0, y: 0, width: 1280, height: Math.ceil(bottom) + 8 } })
+    }
+  } finally {
+    await browser.close()
+  }
+}
+
+describe.each(engines)('releases and instances on $engine', ({ engine, make }) => {
   const database = make?.()
   const running: InstanceProcess[] = []
   afterAll(async () => {
@@ -112,7 +159,7 @@ describe.each(engines)('releases and instances on $engine', ({ make }) => {
         { version: '1.1.0', hits: sent.byVersion.get('1.1.0') },
       ])
       expect(releases.annotations.map((annotation) => annotation.text)).toEqual(['Deploy 1.1.0'])
-      expect(releases.comparison).toMatchObject({ version: '1.1.0', previous: '1.0.0', worse: ['/work/:n'] })
+      expect(releases.comparison, JSON.stringify(releases.comparison?.routes)).toMatchObject({ version: '1.1.0', previous: '1.0.0', worse: ['/work/:n'] })
       const work = releases.comparison?.routes.find((change) => change.route === '/work/:n')
       expect(work?.current?.p95ResponseTime).toBeGreaterThanOrEqual(Number(SLOWED_MS))
 
@@ -130,6 +177,8 @@ describe.each(engines)('releases and instances on $engine', ({ make }) => {
         rss: expect.any(Number),
         cpu: expect.any(Number),
       })
+
+      if (chromiumHere) await showsReleasesInChromium(`${first.url}/statistics?range=1h`, engine === 'SQLite')
 
       // Two instances stop; the one going on says so of them once three samples are missed.
       for (const app of others) await stop(app)
