@@ -9,9 +9,13 @@
 // On PostgreSQL against a SQLite file (Express only): npm run bench -- --frameworks express --modes plain,statgraph,statgraph-postgres
 // Against the peers (Express only): npm run bench -- --frameworks express --modes plain,statgraph,swagger-stats,status-monitor,naive
 // The floor of writing a SQLite row per request at all (Fastify): npm run bench -- --frameworks fastify --modes plain,statgraph,rows-only
+// Before and after a change, in one run: check out and build the earlier commit in another folder
+// (git worktree add ../before <commit> && cd ../before && ln -s ../main/node_modules . && npm run build),
+// then npm run bench -- --baseline ../before: its own bench servers run as the mode statgraph-baseline.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { MODES, type Mode } from './servers/bench-server.js'
@@ -22,11 +26,16 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     modes: { type: 'string', default: 'plain,statgraph,statgraph-discard' },
     frameworks: { type: 'string', default: 'express,fastify,koa,hono,node' },
+    baseline: { type: 'string' },
   },
 })
+/** The same hello world with statgraph as built in the `--baseline` folder (an earlier commit). */
+const BASELINE = 'statgraph-baseline'
+type RunMode = Mode | typeof BASELINE
 const seconds = Number(values.seconds)
 const rounds = Number(values.rounds)
-const modes = values.modes.split(',').filter((mode): mode is Mode => (MODES as readonly string[]).includes(mode))
+const modes: RunMode[] = values.modes.split(',').filter((mode): mode is Mode => (MODES as readonly string[]).includes(mode))
+if (values.baseline !== undefined) modes.push(BASELINE)
 if (modes[0] !== 'plain') throw new Error(`--modes must start with plain and name only ${MODES.join(', ')}`)
 interface Usage {
   cpuMicros: number
@@ -36,9 +45,12 @@ interface Usage {
   recorded?: { written: number; buffered: number; dropped: number }
 }
 
-async function startServer(framework: string, mode: Mode): Promise<{ child: ChildProcess; url: string }> {
-  const server = new URL(`./servers/${framework}-hello.ts`, import.meta.url).pathname
-  const child = spawn(process.execPath, ['--import', 'tsx', server, mode], {
+async function startServer(framework: string, mode: RunMode): Promise<{ child: ChildProcess; url: string }> {
+  const baseline = mode === BASELINE ? resolve(values.baseline as string) : undefined
+  const server =
+    baseline === undefined ? new URL(`./servers/${framework}-hello.ts`, import.meta.url).pathname : join(baseline, `bench/servers/${framework}-hello.ts`)
+  const child = spawn(process.execPath, ['--import', 'tsx', server, mode === BASELINE ? 'statgraph' : mode], {
+    ...(baseline === undefined ? {} : { cwd: baseline }),
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   })
@@ -83,9 +95,9 @@ const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(li
 const summary: string[] = []
 
 for (const framework of values.frameworks.split(',')) {
-  const throughput = new Map<Mode, number[]>(modes.map((mode) => [mode, []]))
-  const cpuPerRequest = new Map<Mode, number[]>(modes.map((mode) => [mode, []]))
-  const mainPerRequest = new Map<Mode, number[]>(modes.map((mode) => [mode, []]))
+  const throughput = new Map<RunMode, number[]>(modes.map((mode) => [mode, []]))
+  const cpuPerRequest = new Map<RunMode, number[]>(modes.map((mode) => [mode, []]))
+  const mainPerRequest = new Map<RunMode, number[]>(modes.map((mode) => [mode, []]))
   for (let round = 1; round <= rounds; round++) {
     for (const mode of round % 2 === 1 ? [...modes] : [...modes].reverse()) {
       const { child, url } = await startServer(framework, mode)
@@ -110,10 +122,10 @@ for (const framework of values.frameworks.split(',')) {
       }
     }
   }
-  const of = (series: Map<Mode, number[]>, mode: Mode) => median(series.get(mode) ?? [])
+  const of = (series: Map<RunMode, number[]>, mode: RunMode) => median(series.get(mode) ?? [])
   // Each run against the plain run of its own round, the median of those: on a shared machine
   // whose speed drifts between rounds, runs close in time compare better than medians apart.
-  const perRound = (series: Map<Mode, number[]>, mode: Mode) =>
+  const perRound = (series: Map<RunMode, number[]>, mode: RunMode) =>
     (series.get(mode) ?? []).map((value, round) => value / ((series.get('plain') ?? [])[round] ?? Number.NaN))
   for (const mode of modes) {
     const rps = of(throughput, mode)

@@ -76,3 +76,18 @@ describe('resolveOptions', () => {
     for (const bad of [0, 5, 1.5, -1, 1e9, '100']) expect(() => resolveOptions({ maxValues: bad as number })).toThrow('"maxValues" must be a whole number')
   })
 })
+
+describe('instance, version and runtime options', () => {
+  it('names the instance and version as given, and refuses an empty one', () => {
+    expect(resolveOptions({ instance: ' web-1 ', version: '1.4.0' }).identity).toEqual({ instance: 'web-1', version: '1.4.0' })
+    expect(() => resolveOptions({ instance: '' })).toThrow('"instance" must be a non-empty string')
+    expect(() => resolveOptions({ version: 3 as unknown as string })).toThrow('"version" must be a non-empty string')
+  })
+
+  it('samples the runtime every 10 s by default, as often as asked, or not at all', () => {
+    expect(resolveOptions({}).runtimeEvery).toBe(10_000)
+    expect(resolveOptions({ runtime: { every: '1m' } }).runtimeEvery).toBe(60_000)
+    expect(resolveOptions({ runtime: false }).runtimeEvery).toBeUndefined()
+    expect(() => resolveOptions({ runtime: { every: 'often' } })).toThrow('"runtime.every" must be a duration')
+  })
+})

@@ -126,6 +126,8 @@ describe('createDashboard', () => {
       '/stats/api/stats?from=2026-01-02T00%3A00%3A00.000Z&amp;to=2026-01-09T00%3A00%3A00.000Z',
       '/stats/api/health',
       '/stats/api/requests?start=2026-01-09&amp;end=2026-01-15&amp;limit=50&amp;offset=0',
+      '/stats/api/releases?start=2026-01-09&amp;end=2026-01-15',
+      '/stats/api/instances?start=2026-01-09&amp;end=2026-01-15',
     ])
     // A preset ending now would name another instant by the time the page asks: nothing to preload.
     expect(await preloads('?range=1h')).toEqual([])

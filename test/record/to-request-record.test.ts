@@ -41,8 +41,12 @@ describe('toRequestRecord', () => {
       platform: 'windows',
       mimetype: 'text/html',
       bot: false,
+      instance: null,
+      version: null,
     })
     expect(toRequestRecord(facts(), { trustProxy: true }).remote_address).toBe('203.0.113.7')
+    const identity = { instance: 'web-1', version: '1.4.0' }
+    expect(toRequestRecord(facts(), { trustProxy: false, identity })).toMatchObject(identity)
   })
 
   it('caps a 1 MB user agent, path, referrer and exception', () => {
