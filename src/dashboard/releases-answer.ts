@@ -7,7 +7,7 @@ import { utcDayOf } from '../stats/time/utc-day.js'
 import type { DashboardReads } from './dashboard-reads.js'
 
 /** A release against the one before it, over the same length of time after each was first seen. */
-export interface ReleaseComparison {
+interface ReleaseComparison {
   version: string
   previous: string
   /** The windows compared, ISO 8601: each starts when its version was first seen and lasts as long. */

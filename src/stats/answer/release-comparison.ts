@@ -1,7 +1,7 @@
 import type { RouteStats } from './stats.js'
 
 /** A route's figures over one release's window. */
-export interface RouteFigures {
+interface RouteFigures {
   hits: number
   errors: number
   /** Errors over hits, 0–1. */

@@ -1,7 +1,7 @@
 import { QueryError } from './query-error.js'
 
 /** Longest note, in characters: a line on a chart, not a changelog. */
-export const MAX_ANNOTATION = 500
+const MAX_ANNOTATION = 500
 
 /**
  * A note to put on the time axis, validated: `text` of 1–{@link MAX_ANNOTATION} characters, `at` an
