@@ -10,7 +10,7 @@ import { filterLink, type TableContext } from './tables.js'
 
 export class InstancesPanel {
   readonly element: HTMLElement
-  readonly #warning = el('div', { className: 'warning stopped', role: 'status', hidden: true })
+  readonly #warning = el('div', { className: 'stopped-warning', role: 'status', hidden: true })
   readonly #table: DataTable<InstanceLine>
   readonly #charts = [
     new RuntimeChart('Event-loop delay p99', (point) => point.loopP99, ms),
@@ -30,8 +30,8 @@ export class InstancesPanel {
         { label: 'Instance', value: (row) => row.instance, render: (row) => filterLink(context, 'instance', row.instance), wide: true },
         { label: 'Hits', value: (row) => row.hits, render: (row) => count(row.hits), numeric: true },
         { label: 'Error rate', value: (row) => row.errorRate, render: (row) => share(row.errors, row.hits), numeric: true },
-        { label: 'p95', value: (row) => row.p95ResponseTime, render: (row) => ms(row.p95ResponseTime), numeric: true },
-        { label: 'Last seen (UTC)', value: (row) => lastSeen(row), render: (row) => when(lastSeen(row) ?? '–') },
+        { label: 'p95', value: (row) => row.p95ResponseTime, render: (row) => ms(row.p95ResponseTime), numeric: true, optional: true },
+        { label: 'Last seen (UTC)', value: (row) => lastSeen(row), render: (row) => when(lastSeen(row) ?? '–'), optional: true },
         {
           label: 'Status',
           value: (row) => (row.stopped ? 1 : 0),

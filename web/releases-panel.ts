@@ -21,17 +21,17 @@ export class ReleasesPanel {
       columns: [
         { label: 'Version', value: (row) => row.version, render: (row) => filterLink(context, 'version', row.version), wide: true },
         { label: 'First seen (UTC)', value: (row) => row.firstSeen, render: (row) => when(row.firstSeen) },
-        { label: 'Last seen (UTC)', value: (row) => row.lastSeen, render: (row) => when(row.lastSeen) },
+        { label: 'Last seen (UTC)', value: (row) => row.lastSeen, render: (row) => when(row.lastSeen), optional: true },
         { label: 'Hits', value: (row) => row.hits, render: (row) => count(row.hits), numeric: true },
       ],
       initialSort: { column: 1, descending: true },
     })
     this.#changes = new DataTable<RouteChange>({
       id: 'release-routes',
-      caption: 'Routes, release against the one before',
+      caption: 'Release changes by route',
       columns: [
         { label: 'Route', value: (row) => row.route, wide: true },
-        { label: 'Hits', value: (row) => row.current?.hits ?? 0, render: (row) => count(row.current?.hits ?? 0), numeric: true },
+        { label: 'Hits', value: (row) => row.current?.hits ?? 0, render: (row) => count(row.current?.hits ?? 0), numeric: true, optional: true },
         { label: 'p95', value: (row) => row.current?.p95ResponseTime ?? null, render: (row) => ms(row.current?.p95ResponseTime ?? null), numeric: true },
         {
           label: 'p95 before',
@@ -39,8 +39,8 @@ export class ReleasesPanel {
           render: (row) => ms(row.previous?.p95ResponseTime ?? null),
           numeric: true,
         },
-        { label: 'Errors', value: (row) => row.current?.errorRate ?? 0, render: (row) => rate(row.current), numeric: true },
-        { label: 'Errors before', value: (row) => row.previous?.errorRate ?? 0, render: (row) => rate(row.previous), numeric: true },
+        { label: 'Errors', value: (row) => row.current?.errorRate ?? 0, render: (row) => rate(row.current), numeric: true, optional: true },
+        { label: 'Errors before', value: (row) => row.previous?.errorRate ?? 0, render: (row) => rate(row.previous), numeric: true, optional: true },
         { label: 'Verdict', value: (row) => verdict(row), render: (row) => (verdict(row) === '' ? '' : el('strong', { className: 'worse' }, verdict(row))) },
       ],
       searchText: (row) => row.route,
@@ -61,7 +61,12 @@ export class ReleasesPanel {
     const worse = comparison.routes.filter((change) => change.slower || change.moreErrors)
     this.#summary.replaceChildren(
       el('h2', {}, `Release ${comparison.version} against ${comparison.previous}`),
-      el('p', { className: 'muted' }, `Each over its first ${duration(length)} after it was first seen.`),
+      el(
+        'p',
+        { className: 'muted' },
+        `Each over its first ${duration(length)} after it was first seen.`,
+        comparison.typicalShift === null ? '' : ` The typical route's p95 changed ×${comparison.typicalShift.toFixed(2)}.`,
+      ),
       worse.length === 0
         ? el('p', { className: 'better' }, 'No route got slower or failed more often beyond noise.')
         : el(
@@ -72,7 +77,7 @@ export class ReleasesPanel {
       el(
         'p',
         { className: 'muted note' },
-        'A route counts as worse with 30 requests or more in both windows, and a p95 at least 1.25 times and 5 ms above the previous one, or an error rate higher beyond chance (z ≥ 3).',
+        'A route counts as worse with 30 requests or more in both windows, and a p95 at least 1.25 times and 5 ms above the previous one once the other routes’ typical change is allowed for, or an error rate higher beyond chance (z ≥ 3).',
       ),
     )
     this.#changes.update(comparison.routes, '')

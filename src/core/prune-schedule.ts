@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger.js'
-import type { Retention } from './statgraph-options.js'
+import type { Retention } from './retention.js'
 
 /** What deletes old rows: a store, or the writer thread that owns a SQLite file. */
 export interface Pruner {

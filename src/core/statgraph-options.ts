@@ -3,6 +3,7 @@ import { CONSOLE_LOGGER, checkedLogger, type Logger } from '../log/logger.js'
 import type { TrustProxy } from '../record/client-address.js'
 import { type PathPattern, pathMatcher, type RoutingRules } from '../record/path-matcher.js'
 import { parseDuration } from './duration.js'
+import { type Retention, resolveRetention } from './retention.js'
 import { type AppIdentity, appIdentity } from '../record/app-identity.js'
 import type { AddressPolicy } from '../record/visitor-address.js'
 import type { DashboardAuth, DashboardAuthOption } from '../dashboard/dashboard-auth.js'
@@ -109,13 +110,6 @@ export interface StatgraphOptions<Req, Protect> {
     /** Milliseconds between writes. Default 1000. */
     flushInterval?: number
   }
-}
-
-/** How long rows are kept, in ms: raw rows, rollups, and the time between checks. */
-export interface Retention {
-  raw: number | undefined
-  rollups: number | undefined
-  every: number
 }
 
 /** Options after validation, with every default filled in. */
@@ -273,21 +267,6 @@ function resolveTimeouts(timeouts: StatgraphOptions<unknown, unknown>['timeouts'
   if (timeouts.lock !== undefined) limits.lockMs = parseDuration(timeouts.lock, '"timeouts.lock"')
   if (timeouts.write !== undefined) limits.writeMs = parseDuration(timeouts.write, '"timeouts.write"')
   return limits
-}
-
-function resolveRetention(retention: NonNullable<StatgraphOptions<unknown, unknown>['retention']>): Retention {
-  const optional = (value: string | undefined, name: string) => (value === undefined ? undefined : parseDuration(value, name))
-  const raw = optional(retention.raw, '"retention.raw"')
-  const rollups = optional(retention.rollups, '"retention.rollups"')
-  if (raw === undefined && rollups === undefined)
-    throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "retention" needs "raw" or "rollups" (or both), e.g. { raw: \'30d\', rollups: \'400d\' }')
-  if (raw !== undefined && rollups !== undefined && rollups < raw) {
-    throw new StatgraphError(
-      'STATGRAPH_INVALID_OPTION',
-      'statgraph: "retention.rollups" must be at least "retention.raw": the dashboard reads rollups, which keep history after raw rows are gone',
-    )
-  }
-  return { raw, rollups, every: parseDuration(retention.every ?? '1h', '"retention.every"') }
 }
 
 function sqlName(option: string, name: unknown): string {

@@ -18,6 +18,8 @@ export const REQUEST_COLUMNS = [
   'bot',
   'referrer',
   'exception',
+  'instance',
+  'version',
 ] as const
 
 /** `row` with its keys in {@link REQUEST_COLUMNS} order, so that a JSON export reads like the CSV one. */

@@ -14,6 +14,8 @@ interface ReleaseComparison {
   current: { from: string; to: string }
   before: { from: string; to: string }
   routes: RouteChange[]
+  /** The median p95 ratio, newer over older, of the routes with enough requests in both windows: a release that slowed every route alike. */
+  typicalShift: number | null
   /** The routes that got worse beyond noise (see `WORSE_RULE`), the worst first. */
   worse: string[]
 }
@@ -43,7 +45,7 @@ export async function releasesAnswer(reads: DashboardReads, range: DateRange, ve
   const [now, then] = await Promise.all([window(reads, current.version, start, length), window(reads, previous.version, before, length)])
   // Route patterns where the framework tells them, else literal paths.
   const byRoute = now.routes.some((line) => line.key !== null) || then.routes.some((line) => line.key !== null)
-  const routes = byRoute ? compareRoutes(now.routes, then.routes) : compareRoutes(now.paths, then.paths)
+  const { routes, typicalShift } = byRoute ? compareRoutes(now.routes, then.routes) : compareRoutes(now.paths, then.paths)
   const span = (from: number) => ({ from: new Date(from).toISOString(), to: new Date(from + length).toISOString() })
   return {
     releases,
@@ -54,6 +56,7 @@ export async function releasesAnswer(reads: DashboardReads, range: DateRange, ve
       current: span(start),
       before: span(before),
       routes,
+      typicalShift,
       worse: routes.filter((change) => change.slower || change.moreErrors).map((change) => change.route),
     },
   }

@@ -163,15 +163,18 @@ describe.each(engines)('releases and instances on $engine', ({ engine, make }) =
       const work = releases.comparison?.routes.find((change) => change.route === '/work/:n')
       expect(work?.current?.p95ResponseTime).toBeGreaterThanOrEqual(Number(SLOWED_MS))
 
-      // A 200 ms stall of one instance shows in its p99 gauge, not in the others'.
+      // A 200 ms stall of one instance shows in its p99 gauge, at the point of the stall. (Another
+      // instance may stall too on a loaded machine: the point, not a comparison, tells.)
+      const stalledAt = Date.now()
       await (await fetch(`${first.url}/block/200`)).arrayBuffer()
+      const holds = (answer: InstancesAnswer, point: InstancesAnswer['runtime'][number]) =>
+        Date.parse(point.t) <= stalledAt && stalledAt < Date.parse(point.t) + answer.width
       const gauges = await poll(
         () => api<InstancesAnswer>(`instances?from=${from}Z`),
-        (answer) => answer.runtime.some((point) => point.instance === 'app-1' && point.loopP99 >= 150),
+        (answer) => answer.runtime.some((point) => point.instance === 'app-1' && holds(answer, point) && point.loopP99 >= 150),
         'the stall in app-1’s p99',
       )
-      const worst = (instance: string) => Math.max(...gauges.runtime.filter((point) => point.instance === instance).map((point) => point.loopP99))
-      for (const instance of ['app-2', 'app-3']) expect(worst(instance)).toBeLessThan(worst('app-1'))
+      expect(gauges.runtime.filter((point) => point.instance === 'app-1' && holds(gauges, point))).toHaveLength(1)
       expect(gauges.runtime.find((point) => point.instance === 'app-1')).toMatchObject({
         heapUsed: expect.any(Number),
         rss: expect.any(Number),

@@ -38,6 +38,8 @@ const KEYS = [
   'exception',
   'mimetype',
   'bot',
+  'instance',
+  'version',
   'top',
   'bucket',
   'limit',

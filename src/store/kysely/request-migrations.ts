@@ -1,25 +1,9 @@
 import { type CreateTableBuilder, type Kysely, type Migration, sql } from 'kysely'
 import type { SqlFlavor } from './sql-flavor.js'
+import { SEED_COLUMNS } from './request-table.js'
 import { rollupTableNames } from './rollup-tables.js'
 import { deploymentTableNames } from './deployment-tables.js'
 import { withCounters, writerRollupsMigration } from './writer-rollups-migration.js'
-
-/** The seed's columns after `index`, as Flask-Statgraph's model declares them, and their kinds. */
-const SEED_COLUMNS = [
-  ['response_time', 'real'],
-  ['date', 'date'],
-  ['method', 'text'],
-  ['size', 'integer'],
-  ['status_code', 'integer'],
-  ['path', 'text'],
-  ['user_agent', 'text'],
-  ['remote_address', 'text'],
-  ['exception', 'text'],
-  ['referrer', 'text'],
-  ['browser', 'text'],
-  ['platform', 'text'],
-  ['mimetype', 'text'],
-] as const
 
 /**
  * The statistics table's versions, the same steps on every engine in its own column types. Each

@@ -17,8 +17,8 @@ export interface RequestDatabase {
   request: RequestTable
 }
 
-/** The columns a store writes, in the order of `RequestRecord`'s fields, and what each holds; `index` is generated. */
-const INSERTED = [
+/** The seed's columns after `index`, as Flask-Statgraph's model declares them, and their kinds. */
+export const SEED_COLUMNS = [
   ['response_time', 'real'],
   ['date', 'date'],
   ['method', 'text'],
@@ -32,11 +32,13 @@ const INSERTED = [
   ['browser', 'text'],
   ['platform', 'text'],
   ['mimetype', 'text'],
-  ['bot', 'boolean'],
-  ['route', 'text'],
-  ['instance', 'text'],
-  ['version', 'text'],
 ] as const satisfies readonly (readonly [keyof RequestRecord, ColumnKind])[]
+
+/** The columns a store writes, in the order of `RequestRecord`'s fields, and what each holds; `index` is generated. */
+const INSERTED = [...SEED_COLUMNS, ['bot', 'boolean'], ['route', 'text'], ['instance', 'text'], ['version', 'text']] as const satisfies readonly (readonly [
+  keyof RequestRecord,
+  ColumnKind,
+])[]
 
 export const INSERT_COLUMNS = INSERTED.map(([column]) => column)
 export const INSERT_KINDS: ColumnKind[] = INSERTED.map(([, kind]) => kind)

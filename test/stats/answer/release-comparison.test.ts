@@ -8,7 +8,7 @@ function line(key: string | null, count: number, errors: number, p95: number | n
 
 const worse = (current: RouteStats[], previous: RouteStats[]) =>
   compareRoutes(current, previous)
-    .filter((change) => change.slower || change.moreErrors)
+    .routes.filter((change) => change.slower || change.moreErrors)
     .map((change) => [change.route, change.slower, change.moreErrors])
 
 describe('compareRoutes', () => {
@@ -23,6 +23,21 @@ describe('compareRoutes', () => {
     expect(worse([line('/a', 100, 0, 400)], [line('/a', WORSE_RULE.minHits - 1, 0, 20)])).toEqual([])
   })
 
+  it('allows for the change every route saw: a busier machine names none, the route slowed beyond it is named', async () => {
+    // Every route about twice as slow: the machine, not the code.
+    const busier = worse(
+      [line('/a', 100, 0, 10), line('/b', 100, 0, 42), line('/c', 100, 0, 220)],
+      [line('/a', 100, 0, 5), line('/b', 100, 0, 20), line('/c', 100, 0, 100)],
+    )
+    expect(busier).toEqual([])
+    const comparison = compareRoutes(
+      [line('/a', 100, 0, 10), line('/b', 100, 0, 42), line('/c', 100, 0, 900)],
+      [line('/a', 100, 0, 5), line('/b', 100, 0, 20), line('/c', 100, 0, 100)],
+    )
+    expect(comparison.routes.filter((change) => change.slower).map((change) => change.route)).toEqual(['/c'])
+    expect(comparison.typicalShift).toBeCloseTo(2.1, 9)
+  })
+
   it('names a route failing more often only when the rise passes the test', () => {
     expect(worse([line('/a', 200, 20, 10)], [line('/a', 200, 0, 10)])).toEqual([['/a', false, true]])
     // 3 errors in 200 against none: could be chance.
@@ -33,7 +48,7 @@ describe('compareRoutes', () => {
   })
 
   it('lists every route of either release, the worse first, then by hits; no route gathers nothing', () => {
-    const changes = compareRoutes(
+    const { routes: changes } = compareRoutes(
       [line('/new', 50, 0, 5), line('/slow', 40, 0, 90), line(null, 500, 0, 5)],
       [line('/slow', 40, 0, 10), line('/gone', 70, 0, 5)],
     )
