@@ -26,17 +26,16 @@ function go(view: View, replace = false): void {
 /** Everything a view shows, asked at once: the range, the period before it, health, the log's page at `offset`. */
 async function load(view: View, offset: number): Promise<Loaded> {
   const calls = viewCalls(view, Date.now(), offset)
-  const [stats, previous, health, log, releases, instances] = await Promise.all([
+  // Panels of their own, shown when they come: the view shows without them.
+  const extras = Promise.all([api<ReleasesAnswer>(calls.releases).catch(() => undefined), api<InstancesAnswer>(calls.instances).catch(() => undefined)])
+  const [stats, previous, health, log] = await Promise.all([
     api<Stats>(calls.stats),
     // Only for the cards' comparison: without it they say so, the page still shows.
     calls.previous === undefined ? undefined : api<Stats>(calls.previous).catch(() => undefined),
     readHealth(),
     api<RequestPage>(calls.log),
-    // Panels of their own: the view shows without them.
-    api<ReleasesAnswer>(calls.releases).catch(() => undefined),
-    api<InstancesAnswer>(calls.instances).catch(() => undefined),
   ])
-  return { params: calls.params, stats, previous, health, log, releases, instances }
+  return { params: calls.params, stats, previous, health, log, extras }
 }
 
 /**

@@ -25,9 +25,11 @@ export interface Loaded {
   previous: Stats | undefined
   health: Health | null
   log: RequestPage
-  /** Releases, notes and the release comparison; undefined when they could not be read. */
-  releases: ReleasesAnswer | undefined
-  instances: InstancesAnswer | undefined
+  /**
+   * Releases (notes, the comparison) and instances, asked with the rest but shown when they come:
+   * a release comparison reads raw rows, and must not hold the view up. Undefined: not readable.
+   */
+  extras: Promise<[ReleasesAnswer | undefined, InstancesAnswer | undefined]>
 }
 
 /** The lists shown as plain breakdown tables (paths, routes and exceptions have their own). */
@@ -53,6 +55,8 @@ export class ViewPage {
   /** Says when the answer counts more than the range: whole hours at an edge whose raw rows were pruned. */
   readonly #widened = el('p', { className: 'muted note widened', role: 'note', hidden: true })
   #hits = 0
+  /** Fills so far: extras of an older fill that come after a newer one are dropped. */
+  #fills = 0
 
   /** `first`: the view's first answer, which decides the routes table's columns. */
   constructor(context: TableContext, first: Stats, log: RequestLog) {
@@ -130,13 +134,10 @@ export class ViewPage {
     if (stats.hits !== 0) {
       this.#traffic.update(stats)
       this.#latency.update(stats)
-      const markers = markersOf(loaded.releases, stats.from, stats.to)
-      this.#traffic.mark(markers)
-      this.#latency.mark(markers)
-      if (loaded.releases !== undefined) this.#releases.update(loaded.releases)
-      if (loaded.instances !== undefined) this.#instances.update(loaded.instances, stats, markers)
-      this.#releases.element.hidden ||= loaded.releases === undefined
-      this.#instances.element.hidden ||= loaded.instances === undefined
+      const fill = ++this.#fills
+      void loaded.extras.then(([releases, instances]) => {
+        if (fill === this.#fills) this.#fillExtras(stats, releases, instances)
+      })
       const group = view.group === 'route' ? 'routes' : 'paths'
       this.#routes.update(stats[group], left(stats.other[group], group === 'routes' ? 'other routes' : 'other paths'))
       for (const [name, table] of Object.entries(this.#tables)) {
@@ -148,6 +149,16 @@ export class ViewPage {
     }
     this.alert.replaceChildren()
     this.main.ariaBusy = 'false'
+  }
+
+  #fillExtras(stats: Stats, releases: ReleasesAnswer | undefined, instances: InstancesAnswer | undefined): void {
+    const markers = markersOf(releases, stats.from, stats.to)
+    this.#traffic.mark(markers)
+    this.#latency.mark(markers)
+    if (releases !== undefined) this.#releases.update(releases)
+    if (instances !== undefined) this.#instances.update(instances, stats, markers)
+    this.#releases.element.hidden ||= releases === undefined
+    this.#instances.element.hidden ||= instances === undefined
   }
 
   resize(): void {

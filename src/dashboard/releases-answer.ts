@@ -28,8 +28,8 @@ export interface ReleasesAnswer {
   comparison: ReleaseComparison | null
 }
 
-/** The longest window compared: a week after each release was first seen. */
-const MAX_WINDOW_MS = 7 * 86_400_000
+/** The longest window compared: a day after each release was first seen (raw rows are read: the bound keeps it quick). */
+const MAX_WINDOW_MS = 86_400_000
 
 /** The releases answer for `range`; `version`: the release to compare (default the latest). */
 export async function releasesAnswer(reads: DashboardReads, range: DateRange, version: string | undefined): Promise<ReleasesAnswer> {
