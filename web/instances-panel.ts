@@ -14,7 +14,9 @@ export class InstancesPanel {
   readonly #table: DataTable<InstanceLine>
   readonly #charts = [
     new RuntimeChart('Event-loop delay p99', (point) => point.loopP99, ms),
+    new RuntimeChart('Event-loop delay p50', (point) => point.loopP50, ms),
     new RuntimeChart('Heap used', (point) => point.heapUsed, bytes),
+    new RuntimeChart('Resident memory (RSS)', (point) => point.rss, bytes),
     new RuntimeChart(
       'CPU',
       (point) => point.cpu,

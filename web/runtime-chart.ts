@@ -83,7 +83,7 @@ export class RuntimeChart {
             space: 72,
             values: (_chart, ticks) => ticks.map((value) => tick(value, this.#range[1] - this.#range[0] > 86_400 ? 'hour' : 'minute')),
           },
-          { stroke: style.color, grid, ticks: grid, size: 64, values: (_chart, ticks) => ticks.map(this.#format) },
+          { stroke: style.color, grid, ticks: grid, size: 76, values: (_chart, ticks) => ticks.map(this.#format) },
         ],
       },
       data,

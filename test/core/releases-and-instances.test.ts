@@ -60,7 +60,8 @@ async function showsReleasesInChromium(url: string, screenshot: boolean): Promis
     await page.goto(url)
     await page.locator('.release-worse li').first().waitFor()
     const charts = page.locator('section.chart')
-    await expect.poll(() => charts.count()).toBeGreaterThanOrEqual(5)
+    // Traffic, response time, and five runtime gauges.
+    await expect.poll(() => charts.count()).toBe(7)
     for (let i = 0; i < (await charts.count()); i++) {
       // Drawn with the chart's next frame; markers of one point are one, their texts in a list.
       const texts = async () =>
