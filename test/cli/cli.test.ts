@@ -79,7 +79,7 @@ describe('statgraph, run as a command', () => {
     expect(csv.code).toBe(0)
     const lines = csv.stdout.trim().split('\r\n')
     expect(lines[0]).toBe(
-      'index,date,method,path,route,status_code,size,response_time,mimetype,remote_address,user_agent,browser,platform,bot,referrer,exception',
+      'index,date,method,path,route,status_code,size,response_time,mimetype,remote_address,user_agent,browser,platform,bot,referrer,exception,instance,version',
     )
     expect(lines).toHaveLength(records.length + 1)
     const ndjson = await runCli(['export', database, '--start', start, '--format', 'ndjson'])
