@@ -169,7 +169,12 @@ describe.each(engines)('releases and instances on $engine', ({ engine, make }) =
       expect(work?.current?.p95ResponseTime).toBeGreaterThanOrEqual(Number(SLOWED_MS))
 
       // A 200 ms stall of one instance shows in its p99 gauge, at the point of the stall. (Another
-      // instance may stall too on a loaded machine: the point, not a comparison, tells.)
+      // instance may stall too on a loaded machine: the point, not a comparison, tells.) A sample is
+      // stamped when taken, up to a sampling period (1 s) after the stall: the stall comes early in a
+      // point, so that its sample falls in the same one.
+      const { width } = await api<InstancesAnswer>(`instances?from=${from}Z`)
+      const intoPoint = Date.now() % width
+      if (intoPoint < 500 || intoPoint > width - 4000) await new Promise((resolve) => setTimeout(resolve, width - intoPoint + 500))
       const stalledAt = Date.now()
       await (await fetch(`${first.url}/block/200`)).arrayBuffer()
       const holds = (answer: InstancesAnswer, point: InstancesAnswer['runtime'][number]) =>
