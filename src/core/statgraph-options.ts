@@ -6,7 +6,8 @@ import { parseDuration } from './duration.js'
 import { type Retention, resolveRetention } from './retention.js'
 import { type AppIdentity, appIdentity } from '../record/app-identity.js'
 import type { AddressPolicy } from '../record/visitor-address.js'
-import type { DashboardAuth, DashboardAuthOption } from '../dashboard/dashboard-auth.js'
+import { type DashboardAuth, type DashboardAuthOption, resolveAuth } from '../dashboard/dashboard-auth.js'
+import { type AlertSettings, type AlertsOption, resolveAlerts } from '../alerts/alerts-option.js'
 import type { WriteLimits } from '../store/kysely/kysely-store-config.js'
 import type { DatabaseOption } from '../store/open-store.js'
 
@@ -101,6 +102,11 @@ export interface StatgraphOptions<Req, Protect> {
    * `every` (default `'10s'`) off the request path and kept in their own small table; `false`: none.
    */
   runtime?: { every?: string } | false
+  /**
+   * Alert rules, checked every minute by one instance of the app, and webhooks told when one fires
+   * or resolves; a digest every week. See the README's "Alerts".
+   */
+  alerts?: AlertsOption
   /** Buffering of the recorder; the defaults suit most apps. */
   recorder?: {
     /** Most requests held in memory while the database is slow or down. Default 10 000. */
@@ -137,6 +143,7 @@ export interface ResolvedOptions<Req, Protect> {
   identity: AppIdentity
   /** Milliseconds between runtime samples; undefined: none taken. */
   runtimeEvery: number | undefined
+  alerts: AlertSettings | undefined
 }
 
 /** Checks options once, at setup, with messages that name the option and the fix. */
@@ -164,6 +171,7 @@ const KNOWN_OPTIONS: Record<keyof StatgraphOptions<unknown, unknown>, true> = {
   instance: true,
   version: true,
   runtime: true,
+  alerts: true,
 }
 const OPTION_NAMES = Object.keys(KNOWN_OPTIONS)
 
@@ -205,7 +213,12 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
   }
   // `process` is missing on some runtimes (Workers); there, no NODE_ENV means not production.
   const nodeEnv = typeof process === 'undefined' ? undefined : process.env?.NODE_ENV
-  const auth = checkedAuth(options.auth)
+  const auth = resolveAuth(options.auth)
+  const runtimeEvery = resolveRuntime(options.runtime)
+  const alerts = resolveAlerts(options.alerts)
+  if (runtimeEvery === undefined && alerts?.rules.some((rule) => rule.type === 'instanceStopped')) {
+    throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: the "instanceStopped" alert needs runtime samples; remove "runtime: false"')
+  }
   const open = options.protect !== undefined || auth !== undefined || options.public === true || nodeEnv !== 'production'
   return {
     database: options.database ?? './statistics.db',
@@ -227,7 +240,8 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
     maxValues: resolveMaxValues(options.maxValues),
     recorder: options.recorder ?? {},
     identity: appIdentity({ instance: nonEmpty('instance', options.instance), version: nonEmpty('version', options.version) }),
-    runtimeEvery: resolveRuntime(options.runtime),
+    runtimeEvery,
+    alerts,
   }
 }
 
@@ -274,24 +288,4 @@ function sqlName(option: string, name: unknown): string {
     throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "${option}" must be a plain SQL name (letters, digits, _), got ${JSON.stringify(name)}`)
   }
   return name
-}
-
-function checkedAuth(auth: unknown): DashboardAuth | undefined {
-  if (auth === undefined) return undefined
-  const given = (auth ?? {}) as Record<string, unknown>
-  const text = (key: string) => typeof given[key] === 'string' && given[key] !== ''
-  // Secrets come from the environment: an unset variable is named as such, not as a wrong shape.
-  for (const secret of ['password', 'token']) {
-    if (secret in given && !text(secret)) {
-      throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "auth.${secret}" is unset or empty; set it (is its environment variable set?)`)
-    }
-  }
-  if (text('token') && given.username === undefined) return { token: given.token as string }
-  if (text('username') && text('password') && given.token === undefined && !(given.username as string).includes(':')) {
-    return { username: given.username as string, password: given.password as string }
-  }
-  throw new StatgraphError(
-    'STATGRAPH_INVALID_OPTION',
-    'statgraph: "auth" must be { username, password } (non-empty, no ":" in the username) or { token } (non-empty)',
-  )
 }

@@ -17,6 +17,8 @@ import type { Logger } from '../log/logger.js'
 import { RuntimeSampler } from '../recorder/runtime-sampler.js'
 import { parseAnnotation } from '../stats/query/annotation-input.js'
 import { StatgraphError } from '../errors/statgraph-error.js'
+import { AlertLoop } from '../alerts/alert-loop.js'
+import { storeReads } from '../dashboard/dashboard-reads.js'
 
 const SLASH = 47
 const QUESTION_MARK = 63
@@ -79,6 +81,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   /** Where notes and runtime samples are written: the writer thread, or the store itself. */
   readonly #writes: Pick<Store, 'annotate' | 'insertRuntime'>
   readonly #sampler: RuntimeSampler | undefined
+  readonly #alerts: AlertLoop | undefined
   #closing: Promise<void> | undefined
   #misplacedSaid = false
 
@@ -90,6 +93,9 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     const { writer, reader } = statgraphThreads(options.database, storeOptions, recordOptions, options.logger)
     this.#writer = writer
     this.#reader = reader
+    // On SQLite the reader thread answers: the app's thread never runs a long read.
+    const reads = reader ?? storeReads(store)
+    const stoppedAfter = options.runtimeEvery === undefined ? undefined : STOPPED_AFTER_SAMPLES * options.runtimeEvery
     this.#writes = writer ?? store
     this.#sampler =
       options.runtimeEvery === undefined
@@ -135,16 +141,22 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
           })
     this.dashboard = createDashboard({
       store,
-      reads: this.#reader,
+      reads,
       prefix: options.prefix,
       defaultDateSpan: options.defaultDateSpan,
       access: options.access,
       auth: options.auth,
       health: () => this.health(),
       annotate: (at, text) => this.#writes.annotate(at, text),
-      ...(options.runtimeEvery === undefined ? {} : { stoppedAfter: STOPPED_AFTER_SAMPLES * options.runtimeEvery }),
+      stoppedAfter,
+      alertRules: options.alerts?.rules.map(({ name, type }) => ({ name, type })),
       logger: options.logger,
     })
+    this.#alerts =
+      options.alerts === undefined
+        ? undefined
+        : new AlertLoop({ settings: options.alerts, alerts: store.alerts(), reads, instance: options.identity.instance, stoppedAfter, logger: options.logger })
+    this.#alerts?.start()
     // Create the table now, so the first dashboard visit and the first write find it; then start
     // the writer thread, so the first batch does not wait for it (should that fail, so does the
     // first write, which reports it).
@@ -209,6 +221,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     this.#removeExitHooks()
     clearInterval(this.#pruneTimer)
     this.#sampler?.stop()
+    await this.#alerts?.stop()
     try {
       await this.#recorder.close()
     } finally {

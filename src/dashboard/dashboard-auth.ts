@@ -1,3 +1,4 @@
+import { StatgraphError } from '../errors/statgraph-error.js'
 /**
  * Built-in protection for apps without their own login: HTTP Basic credentials, or a bearer token
  * (`Authorization: Bearer …`, for scripts and uptime checks).
@@ -50,4 +51,25 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   let difference = a.length ^ b.length
   for (let i = 0; i < a.length; i++) difference |= (a[i] as number) ^ (b[i] ?? 0)
   return difference === 0
+}
+
+/** Checks the `auth` option once, at setup. */
+export function resolveAuth(auth: unknown): DashboardAuth | undefined {
+  if (auth === undefined) return undefined
+  const given = (auth ?? {}) as Record<string, unknown>
+  const text = (key: string) => typeof given[key] === 'string' && given[key] !== ''
+  // Secrets come from the environment: an unset variable is named as such, not as a wrong shape.
+  for (const secret of ['password', 'token']) {
+    if (secret in given && !text(secret)) {
+      throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "auth.${secret}" is unset or empty; set it (is its environment variable set?)`)
+    }
+  }
+  if (text('token') && given.username === undefined) return { token: given.token as string }
+  if (text('username') && text('password') && given.token === undefined && !(given.username as string).includes(':')) {
+    return { username: given.username as string, password: given.password as string }
+  }
+  throw new StatgraphError(
+    'STATGRAPH_INVALID_OPTION',
+    'statgraph: "auth" must be { username, password } (non-empty, no ":" in the username) or { token } (non-empty)',
+  )
 }

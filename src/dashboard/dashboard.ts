@@ -16,6 +16,7 @@ import { QueryParams } from '../stats/query/query-params.js'
 import { parseAnnotation } from '../stats/query/annotation-input.js'
 import { releasesAnswer } from './releases-answer.js'
 import { instancesAnswer } from './instances-answer.js'
+import { type AlertsAnswer, alertsAnswer } from './alerts-answer.js'
 import { crossSiteRefusal, jsonBody } from './json-body.js'
 
 /** How long an instance may go without a runtime sample before it counts as stopped: three default samples. */
@@ -43,6 +44,8 @@ export interface DashboardOptions {
   annotate?: ((at: number, text: string) => Promise<void>) | undefined
   /** How long an instance may send no runtime sample before it counts as stopped, ms. Default 30 s. */
   stoppedAfter?: number | undefined
+  /** The alert rules (the `alerts` option), listed at `{prefix}/api/alerts` with what fired. */
+  alertRules?: AlertsAnswer['rules'] | undefined
 }
 
 /** A framework-neutral dashboard: a Web `Request` in, a Web `Response` out. */
@@ -161,6 +164,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       if (path === '/api/search') return await search(url.searchParams)
       if (path === '/api/releases') return await releases(url.searchParams)
       if (path === '/api/instances') return await instances(url.searchParams)
+      if (path === '/api/alerts') return json(200, await alertsAnswer(options.store.alerts(), options.alertRules ?? [], now()))
       if (path === '/api/health') {
         // 503 while writes fail, so that a load balancer's or Kubernetes' probe sees it.
         const health = options.health?.() ?? null

@@ -1,6 +1,7 @@
 import type { RuntimePoint } from '../stats/runtime/runtime-sample.js'
 import type { DateRange } from '../stats/query/query-params.js'
 import type { DashboardReads } from './dashboard-reads.js'
+import { stoppedInstances } from '../stats/runtime/stopped-instances.js'
 
 /** One app instance over the range. */
 export interface InstanceLine {
@@ -38,7 +39,7 @@ export async function instancesAnswer(reads: DashboardReads, range: DateRange, n
   const width = Math.max(MIN_WIDTH, Math.ceil((range.to - range.from) / RUNTIME_POINTS / MIN_WIDTH) * MIN_WIDTH)
   const [stats, runtime] = await Promise.all([reads.stats({ range, filters: {}, top: 1000, bucket: 'day' }), reads.runtime(range.from, range.to, width)])
   const lastSamples = new Map(runtime.lastSamples.map((sample) => [sample.instance, Date.parse(sample.at)]))
-  const reporting = [...lastSamples.values()].some((at) => now - at <= stoppedAfter)
+  const stopped = stoppedInstances(runtime.lastSamples, now, stoppedAfter)
   const seen = new Set(runtime.points.map((point) => point.instance))
   const lines = new Map<string, InstanceLine>()
   const line = (instance: string): InstanceLine => {
@@ -51,7 +52,7 @@ export async function instancesAnswer(reads: DashboardReads, range: DateRange, n
       p95ResponseTime: null,
       lastRequested: null,
       lastSample: at === undefined ? null : new Date(at).toISOString(),
-      stopped: reporting && at !== undefined && now - at > stoppedAfter,
+      stopped: stopped.has(instance),
     }
   }
   for (const entry of stats.instances) {

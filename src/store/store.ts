@@ -6,6 +6,7 @@ import type { StatsQuery } from '../stats/query/stats-query.js'
 import type { BreakdownEntry, StoreStats } from '../stats/answer/stats.js'
 import type { RequestPage, RequestRow } from '../stats/answer/request-page.js'
 import type { Annotation, Release } from '../stats/answer/release.js'
+import type { AlertStore } from './alert-store.js'
 import type { RuntimeReport, RuntimeSample } from '../stats/runtime/runtime-sample.js'
 
 /** How a batch is written. */
@@ -60,6 +61,8 @@ export interface Store {
   annotations(from: number, to: number): Promise<Annotation[]>
   /** Writes runtime samples; a sample written before is skipped. */
   insertRuntime(samples: readonly RuntimeSample[]): Promise<void>
+  /** Alert state shared by the app's instances: lease, alerts, notifications (see the `alerts` option). */
+  alerts(): AlertStore
   /** The runtime samples in [from, to) ms merged per `width` ms per instance, and each instance's latest sample. */
   runtime(from: number, to: number, width: number): Promise<RuntimeReport>
 }

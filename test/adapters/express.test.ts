@@ -275,6 +275,9 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
         throw new Error('disk full')
       },
       runtime: async () => ({ points: [], lastSamples: [] }),
+      alerts: () => {
+        throw new Error('disk full')
+      },
     }
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
     const app = await start({ database: failing, recorder: { flushInterval: 10 } }, routes)

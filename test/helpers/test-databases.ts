@@ -1,4 +1,5 @@
 import { rollupTableNames } from '../../src/store/kysely/rollup-tables.js'
+import { alertTableNames } from '../../src/store/kysely/alert-migration.js'
 import { deploymentTableNames } from '../../src/store/kysely/deployment-tables.js'
 
 /**
@@ -18,6 +19,7 @@ export function storeTables(table: string): string[] {
     table,
     ...Object.values(rollupTableNames(table)),
     ...Object.values(deploymentTableNames(table)),
+    ...Object.values(alertTableNames(table)),
     `${table}_statgraph_import`,
     `${table}_statgraph_migration`,
     `${table}_statgraph_migration_lock`,

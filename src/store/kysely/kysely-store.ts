@@ -34,6 +34,8 @@ import { DEFAULT_WRITE_LIMITS, type KyselyStoreConfig, type WriteLimits } from '
 import { withTimeout } from './with-timeout.js'
 import { writeTransaction } from './write-transaction.js'
 import { rowsWhere } from './rows-where.js'
+import { KyselyAlertStore } from './kysely-alert-store.js'
+import type { AlertStore } from '../alert-store.js'
 
 // Enough for a handful of instances starting at once to take turns: each round, one finishes.
 const MIGRATION_ATTEMPTS = 10
@@ -71,6 +73,7 @@ export class KyselyStore implements Store {
   readonly #limits: WriteLimits
   readonly #maxValues: number
   readonly #deployments: ReturnType<typeof deploymentTables>
+  readonly #alerts: KyselyAlertStore
   #sequence = 0
   /** This store's writes, one at a time: a writer's own rows are read and rewritten by one write only. */
   #turn: Promise<unknown> = Promise.resolve()
@@ -106,6 +109,15 @@ export class KyselyStore implements Store {
     }
     this.#deployments = deploymentTables(config.table, qualified, config.flavor, this.#idPrefix)
     this.#sealer = new DaySealer(sealing)
+    this.#alerts = new KyselyAlertStore({
+      db: this.#db,
+      table: config.table,
+      qualified,
+      flavor: config.flavor,
+      ready: () => this.migrate(),
+      exclusive: (write) => this.exclusive(write),
+      transaction: (body) => this.inWriteTransaction(this.#db, body),
+    })
     this.#blockSealer = new BlockSealer(sealing)
   }
 
@@ -281,6 +293,10 @@ export class KyselyStore implements Store {
     await this.migrate()
     const { runtime } = this.#deployments
     return { points: await runtime.series(this.#db, from, to, width), lastSamples: await runtime.lastSamples(this.#db) }
+  }
+
+  alerts(): AlertStore {
+    return this.#alerts
   }
 
   pruneRollups(before: number): Promise<number> {

@@ -1,6 +1,7 @@
 import { type Kysely, Migrator } from 'kysely'
 import { StatgraphError } from '../../errors/statgraph-error.js'
 import { requestMigrations } from './request-migrations.js'
+import { alertMigrations } from './alert-migration.js'
 import type { SqlFlavor } from './sql-flavor.js'
 
 /**
@@ -14,7 +15,7 @@ export async function migrateTable(
   flavor: SqlFlavor,
   buildRollups: (db: Kysely<unknown>) => Promise<void>,
 ): Promise<void> {
-  const migrations = requestMigrations(table, flavor, schema, buildRollups)
+  const migrations = { ...requestMigrations(table, flavor, schema, buildRollups), ...alertMigrations(table, flavor, schema) }
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },

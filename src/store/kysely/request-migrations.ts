@@ -1,4 +1,5 @@
-import { type CreateTableBuilder, type Kysely, type Migration, sql } from 'kysely'
+import { type Kysely, type Migration, sql } from 'kysely'
+import { schemaSteps } from './schema-steps.js'
 import type { SqlFlavor } from './sql-flavor.js'
 import { SEED_COLUMNS } from './request-table.js'
 import { rollupTableNames } from './rollup-tables.js'
@@ -21,35 +22,14 @@ export function requestMigrations(
   buildRollups: (db: Kysely<unknown>) => Promise<void>,
 ): Record<string, Migration> {
   const types = flavor.columns
-  const createIndex = async (db: Kysely<unknown>, name: string, on: string, columns: string[]) => {
-    const index = db.schema.createIndex(name).on(on).columns(columns)
-    // MySQL 8 has no "create index if not exists"; there, with no transaction to spoil, an
-    // existing index is recognised by its error.
-    if (flavor.indexIfNotExists) await index.ifNotExists().execute()
-    else {
-      await index.execute().catch((error: unknown) => {
-        if (!/duplicate key name/i.test(String(error))) throw error
-      })
-    }
-  }
-  const findTable = async (db: Kysely<unknown>, name: string) => {
-    const tables = await db.introspection.getTables()
-    return tables.find((candidate) => candidate.name === name && (schema === undefined || candidate.schema === schema))
-  }
-  const hasColumn = async (db: Kysely<unknown>, column: string, of = table) =>
-    (await findTable(db, of))?.columns.some((existing) => existing.name === column) ?? false
+  const { createIndex, findTable, hasColumn, made } = schemaSteps(flavor, schema)
   const qualified = (name: string) => sql.table(schema === undefined ? name : `${schema}.${name}`)
   // Which instance served each request and which version of the app it ran (older rows have
   // neither); added by 0010, and before 0006 builds rollups from the raw rows, which reads them.
   const addIdentityColumns = async (db: Kysely<unknown>) => {
     for (const column of ['instance', 'version']) {
-      if (!(await hasColumn(db, column))) await db.schema.alterTable(table).addColumn(column, types.text).execute()
+      if (!(await hasColumn(db, column, table))) await db.schema.alterTable(table).addColumn(column, types.text).execute()
     }
-  }
-  /** A new table with the engine's table options (or its clustered ones), made. */
-  const made = (create: CreateTableBuilder<string>, clustered = false) => {
-    const ending = clustered ? flavor.clusteredTableEnd : flavor.createTableEnd
-    return (ending === undefined ? create : create.modifyEnd(ending)).execute()
   }
   return {
     '0001_create_request_table': {
@@ -65,7 +45,7 @@ export function requestMigrations(
     },
     '0002_bot_column_and_date_index': {
       async up(db: Kysely<unknown>) {
-        if (!(await hasColumn(db, 'bot'))) {
+        if (!(await hasColumn(db, 'bot', table))) {
           await db.schema
             .alterTable(table)
             .addColumn('bot', types.boolean, (column) => column.notNull().defaultTo(flavor.toBoolean(false)))
@@ -76,7 +56,7 @@ export function requestMigrations(
     },
     '0003_route_column': {
       async up(db: Kysely<unknown>) {
-        if (!(await hasColumn(db, 'route'))) await db.schema.alterTable(table).addColumn('route', types.text).execute()
+        if (!(await hasColumn(db, 'route', table))) await db.schema.alterTable(table).addColumn('route', types.text).execute()
       },
     },
     '0004_import_ledger': {

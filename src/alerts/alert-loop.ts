@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto'
+import type { Logger } from '../log/logger.js'
+import type { AlertChanges, AlertLine, AlertStore, PendingNotification } from '../store/alert-store.js'
+import type { Store } from '../store/store.js'
+import type { AlertEvent, QueuedEvent } from './alert-event.js'
+import type { AlertSettings } from './alerts-option.js'
+import { digestOf, digestPeriod } from './digest.js'
+import { type Finding, type RuleReads, ruleFindings } from './rule-findings.js'
+import { POST_TIMEOUT_MS, postEvent } from './webhook-post.js'
+
+/** How long a claimed notification is this instance's to send: past a POST's timeout. */
+const CLAIM_MS = 3 * POST_TIMEOUT_MS
+/** The longest wait between two attempts of a notification, and when to give it up. */
+const MAX_BACKOFF_MS = 3_600_000
+const GIVE_UP_MS = 86_400_000
+/** Notifications one round delivers at most. */
+const ROUND = 100
+
+const alertId = (rule: string, key: string) => `${rule}\u0000${key}`
+
+/**
+ * Checks the alert rules every `everyMs` on the one instance that holds the lease, and delivers the
+ * notifications. Any instance may hold it; when its holder dies, another takes it once it expires.
+ * State lives in the database: what fired, what was sent, so that no instance sends a notification
+ * another queued, and an alert that keeps holding fires once.
+ */
+export class AlertLoop {
+  readonly #settings: AlertSettings
+  readonly #alerts: AlertStore
+  readonly #reads: RuleReads & Pick<Store, 'releases'>
+  readonly #stoppedAfter: number | undefined
+  readonly #logger: Logger
+  /** This process as the lease's holder: its instance name and a random part, in case two share a name. */
+  readonly #holder: string
+  #timer: ReturnType<typeof setInterval> | undefined
+  #running: Promise<void> | undefined
+  #failing = false
+
+  constructor(options: {
+    settings: AlertSettings
+    alerts: AlertStore
+    reads: RuleReads & Pick<Store, 'releases'>
+    instance: string
+    stoppedAfter: number | undefined
+    logger: Logger
+  }) {
+    this.#settings = options.settings
+    this.#alerts = options.alerts
+    this.#reads = options.reads
+    this.#stoppedAfter = options.stoppedAfter
+    this.#logger = options.logger
+    this.#holder = `${options.instance.slice(0, 48)}:${randomBytes(6).toString('base64url')}`
+  }
+
+  /** Checks every `every`, on an unref'd timer: it never keeps the process alive. */
+  start(): void {
+    this.#timer = setInterval(() => void this.tick(), this.#settings.everyMs).unref()
+  }
+
+  /** Stops checking; resolves once a round under way has ended. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer)
+    await this.#running
+  }
+
+  /** One round: takes or renews the lease, then, holding it, checks the rules and delivers. Never throws. */
+  tick(now = Date.now()): Promise<void> {
+    this.#running ??= this.#round(now).finally(() => {
+      this.#running = undefined
+    })
+    return this.#running
+  }
+
+  async #round(now: number): Promise<void> {
+    try {
+      if (!(await this.#alerts.lease(this.#holder, now, this.#settings.leaseMs))) return
+      await this.#evaluate(now)
+      await this.#deliver()
+      if (this.#failing) this.#logger.info('statgraph: alerting works again')
+      this.#failing = false
+    } catch (error) {
+      if (!this.#failing) this.#logger.warn(`statgraph: checking alerts failed (${String(error)}); will try again`)
+      this.#failing = true
+    }
+  }
+
+  async #evaluate(now: number): Promise<void> {
+    const { rules, webhooks, cooldownMs, leaseMs, digestMs } = this.#settings
+    const [found, firing, recent] = await Promise.all([
+      ruleFindings(rules, this.#reads, now, this.#stoppedAfter),
+      this.#alerts.firing(),
+      this.#alerts.firedSince(now - cooldownMs, 10_000),
+    ])
+    const open = new Set(firing.map((alert) => alertId(alert.rule, alert.key)))
+    const cooling = new Set(recent.map((alert) => alertId(alert.rule, alert.key)))
+    const holding = new Set(found.map((finding) => alertId(finding.rule, finding.key)))
+    const opened = found.filter((finding) => !open.has(alertId(finding.rule, finding.key)) && !cooling.has(alertId(finding.rule, finding.key)))
+    // An alert of a rule taken out of the options resolves too.
+    const resolved = firing.filter((alert) => !holding.has(alertId(alert.rule, alert.key)))
+    const events: QueuedEvent[] = [...opened.map((finding) => firingEvent(finding, now)), ...resolved.map((alert) => resolvedEvent(alert, now))]
+    const changes: AlertChanges = { opened, resolved, notifications: [] }
+    if (digestMs !== undefined) {
+      const period = digestPeriod(now, digestMs)
+      if (!(await this.#alerts.digestSent(period.from))) {
+        const digest = await digestOf(this.#reads, period.from, period.to)
+        // A period without a request says nothing worth a message (a new install's first week).
+        if (digest.current.hits > 0 || digest.previous.hits > 0) events.push({ event: 'digest', digest })
+        changes.digest = period.from
+      }
+    }
+    if (events.length === 0 && changes.digest === undefined) return
+    changes.notifications = events.flatMap((event) => webhooks.map((webhook) => ({ webhook: webhook.key, body: JSON.stringify(event) })))
+    await this.#alerts.apply(this.#holder, now, leaseMs, changes)
+  }
+
+  /** Sends what is queued, each webhook's notifications in the order they were queued: a webhook that fails waits for its next turn. */
+  async #deliver(): Promise<void> {
+    const stalled = new Set<string>()
+    for (const notification of await this.#alerts.pending(ROUND)) {
+      if (stalled.has(notification.webhook)) continue
+      const now = Date.now()
+      const webhook = this.#settings.webhooks.find((candidate) => candidate.key === notification.webhook)
+      if (webhook === undefined) {
+        await this.#alerts.settle(notification.id, { error: 'the webhook is no longer in the alerts option', retryAt: null })
+        continue
+      }
+      if (notification.nextAt > now || !(await this.#alerts.claim(notification, now + CLAIM_MS))) {
+        stalled.add(notification.webhook)
+        continue
+      }
+      try {
+        await postEvent(webhook, { id: `statgraph-${notification.id}`, ...(JSON.parse(notification.body) as QueuedEvent) } as AlertEvent)
+        await this.#alerts.settle(notification.id, { delivered: Date.now() })
+      } catch (error) {
+        stalled.add(notification.webhook)
+        await this.#alerts.settle(notification.id, { error: String(error), retryAt: retryAt(notification, Date.now(), this.#settings.everyMs) })
+        this.#logger.warn(`statgraph: delivering an alert to ${new URL(webhook.url).host} failed (${String(error)}); will retry`)
+      }
+    }
+  }
+}
+
+function firingEvent(finding: Finding, now: number): QueuedEvent {
+  return { event: 'firing', rule: finding.rule, key: finding.key, summary: finding.summary, value: finding.value, firedAt: new Date(now).toISOString() }
+}
+
+function resolvedEvent(alert: AlertLine, now: number): QueuedEvent {
+  return {
+    event: 'resolved',
+    rule: alert.rule,
+    key: alert.key,
+    summary: alert.summary,
+    value: alert.value,
+    firedAt: alert.firedAt,
+    resolvedAt: new Date(now).toISOString(),
+  }
+}
+
+/** When to try `notification` again after a failed attempt: `every`, doubling, an hour at most; never after a day. */
+function retryAt(notification: PendingNotification, now: number, everyMs: number): number | null {
+  if (now - notification.createdAt > GIVE_UP_MS) return null
+  return now + Math.min(MAX_BACKOFF_MS, everyMs * 2 ** notification.attempts)
+}
