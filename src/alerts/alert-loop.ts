@@ -63,7 +63,7 @@ export class AlertLoop {
     await this.#running
   }
 
-  /** One round: takes or renews the lease, then, holding it, checks the rules and delivers. Never throws. */
+  /** One round at instant `now`: takes or renews the lease, then, holding it, checks the rules and delivers. Never throws. */
   tick(now = Date.now()): Promise<void> {
     this.#running ??= this.#round(now).finally(() => {
       this.#running = undefined
@@ -75,7 +75,7 @@ export class AlertLoop {
     try {
       if (!(await this.#alerts.lease(this.#holder, now, this.#settings.leaseMs))) return
       await this.#evaluate(now)
-      await this.#deliver()
+      await this.#deliver(now)
       if (this.#failing) this.#logger.info('statgraph: alerting works again')
       this.#failing = false
     } catch (error) {
@@ -114,11 +114,10 @@ export class AlertLoop {
   }
 
   /** Sends what is queued, each webhook's notifications in the order they were queued: a webhook that fails waits for its next turn. */
-  async #deliver(): Promise<void> {
+  async #deliver(now: number): Promise<void> {
     const stalled = new Set<string>()
     for (const notification of await this.#alerts.pending(ROUND)) {
       if (stalled.has(notification.webhook)) continue
-      const now = Date.now()
       const webhook = this.#settings.webhooks.find((candidate) => candidate.key === notification.webhook)
       if (webhook === undefined) {
         await this.#alerts.settle(notification.id, { error: 'the webhook is no longer in the alerts option', retryAt: null })
@@ -130,10 +129,10 @@ export class AlertLoop {
       }
       try {
         await postEvent(webhook, { id: `statgraph-${notification.id}`, ...(JSON.parse(notification.body) as QueuedEvent) } as AlertEvent)
-        await this.#alerts.settle(notification.id, { delivered: Date.now() })
+        await this.#alerts.settle(notification.id, { delivered: now })
       } catch (error) {
         stalled.add(notification.webhook)
-        await this.#alerts.settle(notification.id, { error: String(error), retryAt: retryAt(notification, Date.now(), this.#settings.everyMs) })
+        await this.#alerts.settle(notification.id, { error: String(error), retryAt: retryAt(notification, now, this.#settings.everyMs) })
         this.#logger.warn(`statgraph: delivering an alert to ${new URL(webhook.url).host} failed (${String(error)}); will retry`)
       }
     }
