@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config'
  */
 const UNIT = [
   'test/stats/**/*.test.ts',
-  'test/alerts/**/*.test.ts',
+  'test/alerts/alert-loop.test.ts',
   'test/record/**/*.test.ts',
   'test/recorder/**/*.test.ts',
   'test/errors/**/*.test.ts',

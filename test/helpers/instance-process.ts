@@ -28,6 +28,7 @@ export async function startInstance(
     VERSION?: string
     RUNTIME_EVERY?: string
     SLOW_MS?: string
+    ALERTS?: string
   },
   user?: { uid: number; gid: number },
   nodeOptions: readonly string[] = [],
@@ -58,7 +59,8 @@ export async function startInstance(
     child,
     stderr: () => errors,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode
+      // Ended already, of itself or killed by a signal.
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
       child.kill('SIGTERM')
       const [code] = await once(child, 'exit')
       return code as number | null
