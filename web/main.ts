@@ -6,6 +6,7 @@ import type { Stats } from '../src/stats/answer/stats.js'
 import type { RequestPage } from '../src/stats/answer/request-page.js'
 import type { InstancesAnswer } from '../src/dashboard/instances-answer.js'
 import type { ReleasesAnswer } from '../src/dashboard/releases-answer.js'
+import type { AlertsAnswer } from '../src/dashboard/alerts-answer.js'
 import { api, ApiError, readHealth } from './api.js'
 import { el } from './dom.js'
 import { header, LIVE_SECONDS } from './header.js'
@@ -27,7 +28,11 @@ function go(view: View, replace = false): void {
 async function load(view: View, offset: number): Promise<Loaded> {
   const calls = viewCalls(view, Date.now(), offset)
   // Panels of their own, shown when they come: the view shows without them.
-  const extras = Promise.all([api<ReleasesAnswer>(calls.releases).catch(() => undefined), api<InstancesAnswer>(calls.instances).catch(() => undefined)])
+  const extras = Promise.all([
+    api<ReleasesAnswer>(calls.releases).catch(() => undefined),
+    api<InstancesAnswer>(calls.instances).catch(() => undefined),
+    api<AlertsAnswer>(calls.alerts).catch(() => undefined),
+  ])
   const [stats, previous, health, log] = await Promise.all([
     api<Stats>(calls.stats),
     // Only for the cards' comparison: without it they say so, the page still shows.

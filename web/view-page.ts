@@ -14,8 +14,10 @@ import { TimeChart } from './time-chart.js'
 import { markersOf } from './chart-markers.js'
 import { InstancesPanel } from './instances-panel.js'
 import { ReleasesPanel } from './releases-panel.js'
+import { AlertsPanel } from './alerts-panel.js'
 import type { InstancesAnswer } from '../src/dashboard/instances-answer.js'
 import type { ReleasesAnswer } from '../src/dashboard/releases-answer.js'
+import type { AlertsAnswer } from '../src/dashboard/alerts-answer.js'
 import type { FilterKey } from '../src/dashboard/view.js'
 
 /** Everything one view shows, read in one go. */
@@ -26,10 +28,10 @@ export interface Loaded {
   health: Health | null
   log: RequestPage
   /**
-   * Releases (notes, the comparison) and instances, asked with the rest but shown when they come:
+   * Releases (notes, the comparison), instances and alerts, asked with the rest but shown when they come:
    * a release comparison reads raw rows, and must not hold the view up. Undefined: not readable.
    */
-  extras: Promise<[ReleasesAnswer | undefined, InstancesAnswer | undefined]>
+  extras: Promise<[ReleasesAnswer | undefined, InstancesAnswer | undefined, AlertsAnswer | undefined]>
 }
 
 /** The lists shown as plain breakdown tables (paths, routes and exceptions have their own). */
@@ -51,6 +53,7 @@ export class ViewPage {
   readonly #log: RequestLog
   readonly #releases: ReleasesPanel
   readonly #instances: InstancesPanel
+  readonly #alerts = new AlertsPanel()
   readonly #panels: HTMLElement
   /** Says when the answer counts more than the range: whole hours at an edge whose raw rows were pruned. */
   readonly #widened = el('p', { className: 'muted note widened', role: 'note', hidden: true })
@@ -113,7 +116,7 @@ export class ViewPage {
       this.#exceptions.element,
       log.element,
     )
-    this.main.append(this.alert, this.#warning, chips(context), this.#widened, this.#cards.element, this.#empty, this.#panels)
+    this.main.append(this.alert, this.#warning, this.#alerts.element, chips(context), this.#widened, this.#cards.element, this.#empty, this.#panels)
   }
 
   /** Shows `loaded`; the page must be in the document (charts measure their width). */
@@ -131,13 +134,16 @@ export class ViewPage {
     this.#empty.hidden = stats.hits !== 0
     this.#panels.hidden = stats.hits === 0
     this.#empty.replaceChildren(...emptyState(this.#context, stats))
+    const fill = ++this.#fills
+    // Alerts show whatever the range holds: traffic that stopped is one.
+    void loaded.extras.then(([releases, instances, alerts]) => {
+      if (fill !== this.#fills) return
+      this.#alerts.update(alerts)
+      if (stats.hits !== 0) this.#fillExtras(stats, releases, instances)
+    })
     if (stats.hits !== 0) {
       this.#traffic.update(stats)
       this.#latency.update(stats)
-      const fill = ++this.#fills
-      void loaded.extras.then(([releases, instances]) => {
-        if (fill === this.#fills) this.#fillExtras(stats, releases, instances)
-      })
       const group = view.group === 'route' ? 'routes' : 'paths'
       this.#routes.update(stats[group], left(stats.other[group], group === 'routes' ? 'other routes' : 'other paths'))
       for (const [name, table] of Object.entries(this.#tables)) {

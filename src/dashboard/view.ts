@@ -157,7 +157,7 @@ export function viewCalls(
   view: View,
   now: number,
   logOffset = 0,
-): { params: URLSearchParams; stats: string; previous: string | undefined; log: string; releases: string; instances: string } {
+): { params: URLSearchParams; stats: string; previous: string | undefined; log: string; releases: string; instances: string; alerts: string } {
   const params = apiParams(view, now)
   const span = spanOf(params)
   // Releases and instances over the range alone; a version picked is the release compared.
@@ -171,6 +171,7 @@ export function viewCalls(
     log: `requests?${logParams(params, logOffset)}`,
     releases: `releases?${releases}`,
     instances: `instances?${range}`,
+    alerts: 'alerts',
   }
 }
 
@@ -183,5 +184,5 @@ export function preloadCalls(search: string, defaultSpan: number, now: number): 
   const view = readView(search, defaultSpan)
   if ('preset' in view.range && (view.range.preset === '1h' || view.range.preset === '24h')) return []
   const calls = viewCalls(view, now)
-  return [calls.stats, ...(calls.previous === undefined ? [] : [calls.previous]), 'health', calls.log, calls.releases, calls.instances]
+  return [calls.stats, ...(calls.previous === undefined ? [] : [calls.previous]), 'health', calls.log, calls.releases, calls.instances, calls.alerts]
 }

@@ -128,6 +128,7 @@ describe('createDashboard', () => {
       '/stats/api/requests?start=2026-01-09&amp;end=2026-01-15&amp;limit=50&amp;offset=0',
       '/stats/api/releases?start=2026-01-09&amp;end=2026-01-15',
       '/stats/api/instances?start=2026-01-09&amp;end=2026-01-15',
+      '/stats/api/alerts',
     ])
     // A preset ending now would name another instant by the time the page asks: nothing to preload.
     expect(await preloads('?range=1h')).toEqual([])
