@@ -91,3 +91,41 @@ describe('instance, version and runtime options', () => {
     expect(() => resolveOptions({ runtime: { every: 'often' } })).toThrow('"runtime.every" must be a duration')
   })
 })
+
+describe('alerts option', () => {
+  const webhooks = [{ url: 'https://hooks.example.com/statgraph' }]
+  it('fills in every default, names each rule in words, and keys webhooks by a hash, not the URL', () => {
+    const alerts = resolveOptions({
+      alerts: {
+        rules: [{ type: 'errorRate', above: 5 }, { type: 'p95', above: 300, route: '/search' }, { type: 'newException' }, { type: 'trafficDrop', below: 40 }],
+        webhooks,
+      },
+    }).alerts
+    expect(alerts).toMatchObject({ everyMs: 60_000, leaseMs: 180_000, cooldownMs: 1_800_000, digestMs: 7 * 86_400_000 })
+    expect(alerts?.rules).toEqual([
+      { type: 'errorRate', above: 5, windowMs: 300_000, minHits: 20, name: 'error rate above 5 % over 5 min' },
+      { type: 'p95', above: 300, route: '/search', windowMs: 300_000, minHits: 20, name: 'p95 of /search above 300 ms over 5 min' },
+      { type: 'newException', windowMs: 3_600_000, sinceMs: 7 * 86_400_000, name: 'new exception' },
+      { type: 'trafficDrop', below: 40, windowMs: 3_600_000, minHits: 100, name: 'traffic below 40 % of a week earlier over 1 h' },
+    ])
+    expect(alerts?.webhooks[0]?.key).toMatch(/^[0-9a-f]{32}$/)
+    expect(resolveOptions({ alerts: { webhooks, digest: false } }).alerts?.digestMs).toBeUndefined()
+    expect(resolveOptions({}).alerts).toBeUndefined()
+  })
+
+  it('refuses rules, webhooks and durations it cannot use, saying what to write', () => {
+    const bad: [unknown, string][] = [
+      [{ rules: [], webhooks: [] }, 'with at least one webhook'],
+      [{ rules: [{ type: 'errors', above: 5 }], webhooks }, 'must have a "type": errorRate, p95'],
+      [{ rules: [{ type: 'errorRate', above: 150 }], webhooks }, '"alerts.rules[0]".above must be a number from 0 to 100'],
+      [{ rules: [{ type: 'p95', above: 100, route: 'search' }], webhooks }, 'must be a route pattern such as "/users/:id"'],
+      [{ rules: [{ type: 'errorRate', above: 5, window: '5 minutes' }], webhooks }, '"alerts.rules[0]".window must be a duration'],
+      [{ rules: [{ type: 'newException' }, { type: 'newException' }], webhooks }, 'two alert rules are named "new exception"'],
+      [{ webhooks: [{ url: 'ftp://example.com' }] }, '"alerts.webhooks[0]".url must be an http(s) URL'],
+      [{ webhooks: [{ url: 'https://example.com', format: 'teams' }] }, 'format must be "json" or "slack"'],
+      [{ webhooks, cooldown: 'soon' }, '"alerts.cooldown" must be a duration'],
+    ]
+    for (const [alerts, message] of bad) expect(() => resolveOptions({ alerts: alerts as never })).toThrow(message)
+    expect(() => resolveOptions({ runtime: false, alerts: { rules: [{ type: 'instanceStopped' }], webhooks } })).toThrow('needs runtime samples')
+  })
+})
