@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto'
 import type { Logger } from '../log/logger.js'
 import type { AlertChanges, AlertLine, AlertStore, PendingNotification } from '../store/alert-store.js'
 import type { Store } from '../store/store.js'
-import type { AlertEvent, QueuedEvent } from './alert-event.js'
+import type { QueuedEvent } from './alert-event.js'
 import type { AlertSettings } from './alerts-option.js'
 import { digestOf, digestPeriod } from './digest.js'
 import { type Finding, type RuleReads, ruleFindings } from './rule-findings.js'
-import { POST_TIMEOUT_MS, postEvent } from './webhook-post.js'
+import { POST_TIMEOUT_MS } from './webhook-destination.js'
 
 /** How long a claimed notification is this instance's to send: past a POST's timeout. */
 const CLAIM_MS = 3 * POST_TIMEOUT_MS
@@ -85,7 +85,7 @@ export class AlertLoop {
   }
 
   async #evaluate(now: number): Promise<void> {
-    const { rules, webhooks, cooldownMs, leaseMs, digestMs } = this.#settings
+    const { rules, destinations, cooldownMs, leaseMs, digestMs } = this.#settings
     const [found, firing, recent] = await Promise.all([
       ruleFindings(rules, this.#reads, now, this.#stoppedAfter),
       this.#alerts.firing(),
@@ -109,31 +109,31 @@ export class AlertLoop {
       }
     }
     if (events.length === 0 && changes.digest === undefined) return
-    changes.notifications = events.flatMap((event) => webhooks.map((webhook) => ({ webhook: webhook.key, body: JSON.stringify(event) })))
+    changes.notifications = events.flatMap((event) => destinations.map((destination) => ({ destination: destination.key, body: JSON.stringify(event) })))
     await this.#alerts.apply(this.#holder, now, leaseMs, changes)
   }
 
-  /** Sends what is queued, each webhook's notifications in the order they were queued: a webhook that fails waits for its next turn. */
+  /** Sends what is queued, each destination's notifications in the order they were queued: one that fails waits for its next turn. */
   async #deliver(now: number): Promise<void> {
     const stalled = new Set<string>()
     for (const notification of await this.#alerts.pending(ROUND)) {
-      if (stalled.has(notification.webhook)) continue
-      const webhook = this.#settings.webhooks.find((candidate) => candidate.key === notification.webhook)
-      if (webhook === undefined) {
-        await this.#alerts.settle(notification.id, { error: 'the webhook is no longer in the alerts option', retryAt: null })
+      if (stalled.has(notification.destination)) continue
+      const destination = this.#settings.destinations.find((candidate) => candidate.key === notification.destination)
+      if (destination === undefined) {
+        await this.#alerts.settle(notification.id, { error: 'the destination is no longer in the alerts option', retryAt: null })
         continue
       }
       if (notification.nextAt > now || !(await this.#alerts.claim(notification, now + CLAIM_MS))) {
-        stalled.add(notification.webhook)
+        stalled.add(notification.destination)
         continue
       }
       try {
-        await postEvent(webhook, { id: `statgraph-${notification.id}`, ...(JSON.parse(notification.body) as QueuedEvent) } as AlertEvent)
+        await destination.send({ id: `statgraph-${notification.id}`, ...(JSON.parse(notification.body) as QueuedEvent) })
         await this.#alerts.settle(notification.id, { delivered: now })
       } catch (error) {
-        stalled.add(notification.webhook)
+        stalled.add(notification.destination)
         await this.#alerts.settle(notification.id, { error: String(error), retryAt: retryAt(notification, now, this.#settings.everyMs) })
-        this.#logger.warn(`statgraph: delivering an alert to ${new URL(webhook.url).host} failed (${String(error)}); will retry`)
+        this.#logger.warn(`statgraph: delivering an alert to ${destination.name} failed (${String(error)}); will retry`)
       }
     }
   }

@@ -2,7 +2,7 @@ import type { StoreStats } from '../stats/answer/stats.js'
 import { utcDayOf } from '../stats/time/utc-day.js'
 import { stoppedInstances } from '../stats/runtime/stopped-instances.js'
 import type { Store } from '../store/store.js'
-import { type ResolvedRule, words } from './alerts-option.js'
+import { type ResolvedRule, words } from './alert-rule.js'
 
 /** A rule's condition holding for `key` (`''`: the whole app), now. */
 export interface Finding {

@@ -62,3 +62,8 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length] as number
 }
+
+/** The error of an option set wrong: `message` says which, and what to write instead. */
+export function invalidOption(message: string): StatgraphError {
+  return new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: ${message}`)
+}

@@ -13,11 +13,11 @@ export interface AlertLine {
   resolvedAt: string | null
 }
 
-/** A notification waiting to be delivered to one webhook. */
+/** A notification waiting to be delivered to one destination (a webhook, an e-mail address list). */
 export interface PendingNotification {
   id: number
-  /** The webhook's key (see `webhookKey`): the URL itself, which may hold a secret, is not stored. */
-  webhook: string
+  /** The destination's key (see `AlertDestination`): a hash, as its URL may hold a secret. */
+  destination: string
   /** The event, JSON (see `AlertEvent`). */
   body: string
   attempts: number
@@ -30,8 +30,8 @@ export interface PendingNotification {
 export interface AlertChanges {
   opened: { rule: string; key: string; summary: string; value: number | null }[]
   resolved: { rule: string; key: string }[]
-  /** Queued for delivery, each to one webhook. */
-  notifications: { webhook: string; body: string }[]
+  /** Queued for delivery, each to one destination. */
+  notifications: { destination: string; body: string }[]
   /** The start of the digest period this evaluation sends the digest of, ms. */
   digest?: number
 }

@@ -11,6 +11,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
 import { record } from '../helpers/records.js'
 import { tempDir } from '../helpers/temp-dir.js'
 import { type WebhookReceiver, webhookReceiver } from '../helpers/webhook-receiver.js'
+import { smtpReceiver } from '../helpers/smtp-receiver.js'
 
 const dir = tempDir()
 const MINUTE = 60_000
@@ -25,7 +26,7 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step()
 })
 
-async function setup(option: Omit<AlertsOption, 'webhooks'>, webhooks: AlertsOption['webhooks'] = []) {
+async function setup(option: Omit<AlertsOption, 'webhooks' | 'email'>, more: Pick<AlertsOption, 'webhooks' | 'email'> = {}) {
   const receiver = await webhookReceiver()
   const database = join(dir, `alerts-${Math.random().toString(36).slice(2)}.db`)
   const stores: SqliteStore[] = []
@@ -33,7 +34,11 @@ async function setup(option: Omit<AlertsOption, 'webhooks'>, webhooks: AlertsOpt
     await receiver.close()
     for (const store of stores) await store.close()
   })
-  const settings = resolveAlerts({ ...option, webhooks: [{ url: receiver.url }, ...webhooks] })
+  const settings = resolveAlerts({
+    ...option,
+    webhooks: [{ url: receiver.url }, ...(more.webhooks ?? [])],
+    ...(more.email === undefined ? {} : { email: more.email }),
+  })
   if (settings === undefined) throw new Error('expected settings')
   /** An instance of the app: a store on the shared file and a loop of its own. */
   const instance = (name: string) => {
@@ -154,11 +159,37 @@ describe('alert loop', () => {
   it('writes Slack’s text with what strangers wrote escaped', async () => {
     const slack = await webhookReceiver()
     cleanup.push(() => slack.close())
-    const { instance } = await setup({ rules: [{ type: 'newException', name: 'new exception' }], digest: false }, [{ url: slack.url, format: 'slack' }])
+    const { instance } = await setup(
+      { rules: [{ type: 'newException', name: 'new exception' }], digest: false },
+      { webhooks: [{ url: slack.url, format: 'slack' }] },
+    )
     const { store, loop } = instance('web-1')
     await store.insertBatch(requests(1, NOW, 3, { status_code: 500, exception: 'Error: <!channel> & <script>' }))
     await loop.tick(NOW)
     expect(slack.received).toEqual([{ text: ':rotating_light: *new exception*\nnew exception "Error: &lt;!channel&gt; &amp; &lt;script&gt;" ×1 at /' }])
+  })
+
+  it('sends each alert by e-mail once too, over SMTP with credentials, its subject the rule', async () => {
+    const mail = await smtpReceiver()
+    cleanup.push(() => mail.close())
+    const email = { smtp: mail.url, from: 'statgraph@example.com', to: ['ops@example.com', 'dev@example.com'] }
+    const { receiver, instance } = await setup(
+      { rules: [{ type: 'errorRate', above: 10, window: '5m', minHits: 10, name: 'errors' }], digest: false },
+      { email },
+    )
+    const { store, loop } = instance('web-1')
+    await store.insertBatch(requests(20, NOW, 3, { status_code: 500 }))
+    await loop.tick(NOW)
+    await loop.tick(NOW + MINUTE)
+    await loop.tick(NOW + 10 * MINUTE)
+    expect(mail.received.map(({ from, to, subject }) => ({ from, to, subject }))).toEqual([
+      { from: 'statgraph@example.com', to: ['ops@example.com', 'dev@example.com'], subject: 'Firing: errors' },
+      { from: 'statgraph@example.com', to: ['ops@example.com', 'dev@example.com'], subject: 'Resolved: errors' },
+    ])
+    expect(mail.received[0]?.text).toContain('error rate 100 % over 5 min (20 of 20 requests)')
+    // The same notification ids as the webhook's events, each its own.
+    expect(mail.received.map((message) => message.eventId)).toHaveLength(2)
+    expect(new Set([...mail.received.map((message) => message.eventId), ...events(receiver).map((event) => event.id)]).size).toBe(4)
   })
 
   it('sends the digest of each period once, its figures those the API answers for the period', async () => {

@@ -9,9 +9,11 @@ import { type InstanceProcess, startInstance } from '../helpers/instance-process
 import { tempDir } from '../helpers/temp-dir.js'
 import { poll } from '../helpers/wait-for.js'
 import { webhookReceiver } from '../helpers/webhook-receiver.js'
+import { smtpReceiver } from '../helpers/smtp-receiver.js'
 
 // Three app instances in processes of their own, on one database, each running the alert loop;
-// the test's receiver is the webhook. Every episode of every alert must arrive exactly once.
+// the test's receivers are the webhook and an SMTP server. Every episode of every alert must
+// arrive exactly once at each.
 
 const dir = tempDir()
 const INSTANCES = ['app-1', 'app-2', 'app-3']
@@ -53,12 +55,14 @@ describe.each(engines)('alerts of three instances on $engine', ({ engine, make }
     'delivers each alert once, survives its evaluator killed and the receiver down, and resolves once',
     async () => {
       const receiver = await webhookReceiver()
+      const mail = await smtpReceiver()
       const alerts: AlertsOption = {
         rules: [
           { type: 'errorRate', above: 20, window: '8s', minHits: 10, name: 'errors' },
           { type: 'instanceStopped', name: 'stopped' },
         ],
         webhooks: [{ url: receiver.url }],
+        email: { smtp: mail.url, from: 'statgraph@example.com', to: 'ops@example.com' },
         every: '1s',
         lease: `${LEASE_MS / 1000}s`,
         cooldown: '1s',
@@ -122,7 +126,17 @@ describe.each(engines)('alerts of three instances on $engine', ({ engine, make }
       expect(named().sort()).toEqual(['firing: errors', 'firing: errors', `firing: stopped [${first}]`, 'resolved: errors', 'resolved: errors'])
       const events = receiver.received as AlertEvent[]
       expect(new Set(events.map((event) => event.id)).size).toBe(events.length)
+      // The same alerts by e-mail, each once (the SMTP server was up throughout).
+      expect(mail.received.map((message) => message.subject).sort()).toEqual([
+        'Firing: errors',
+        'Firing: errors',
+        'Firing: stopped',
+        'Resolved: errors',
+        'Resolved: errors',
+      ])
+      expect(new Set(mail.received.map((message) => message.eventId)).size).toBe(5)
       await receiver.close()
+      await mail.close()
     },
     120_000,
   )

@@ -108,14 +108,19 @@ describe('alerts option', () => {
       { type: 'newException', windowMs: 3_600_000, sinceMs: 7 * 86_400_000, name: 'new exception' },
       { type: 'trafficDrop', below: 40, windowMs: 3_600_000, minHits: 100, name: 'traffic below 40 % of a week earlier over 1 h' },
     ])
-    expect(alerts?.webhooks[0]?.key).toMatch(/^[0-9a-f]{32}$/)
+    expect(alerts?.destinations.map((destination) => destination.name)).toEqual(['hooks.example.com'])
+    expect(alerts?.destinations[0]?.key).toMatch(/^[0-9a-f]{32}$/)
     expect(resolveOptions({ alerts: { webhooks, digest: false } }).alerts?.digestMs).toBeUndefined()
+    // The SMTP password is not part of the key: a new one is the same destination.
+    const email = (smtp: string) => resolveOptions({ alerts: { email: { smtp, from: 'a@example.com', to: 'ops@example.com' } } }).alerts?.destinations[0]
+    expect(email('smtp://u:one@mail.example.com:587')?.key).toBe(email('smtp://u:two@mail.example.com:587')?.key)
+    expect(email('smtp://u:one@mail.example.com:587')?.name).toBe('mail via mail.example.com:587')
     expect(resolveOptions({}).alerts).toBeUndefined()
   })
 
   it('refuses rules, webhooks and durations it cannot use, saying what to write', () => {
     const bad: [unknown, string][] = [
-      [{ rules: [], webhooks: [] }, 'with at least one webhook'],
+      [{ rules: [], webhooks: [] }, 'needs somewhere to send'],
       [{ rules: [{ type: 'errors', above: 5 }], webhooks }, 'must have a "type": errorRate, p95'],
       [{ rules: [{ type: 'errorRate', above: 150 }], webhooks }, '"alerts.rules[0]".above must be a number from 0 to 100'],
       [{ rules: [{ type: 'p95', above: 100, route: 'search' }], webhooks }, 'must be a route pattern such as "/users/:id"'],
@@ -124,6 +129,10 @@ describe('alerts option', () => {
       [{ webhooks: [{ url: 'ftp://example.com' }] }, '"alerts.webhooks[0]".url must be an http(s) URL'],
       [{ webhooks: [{ url: 'https://example.com', format: 'teams' }] }, 'format must be "json" or "slack"'],
       [{ webhooks, cooldown: 'soon' }, '"alerts.cooldown" must be a duration'],
+      [{ email: { smtp: 'mail.example.com', from: 'a@example.com', to: 'b@example.com' } }, '"alerts.email".smtp must be a URL'],
+      [{ email: { smtp: 'http://mail.example.com', from: 'a@example.com', to: 'b@example.com' } }, 'must start with smtp:// or smtps://'],
+      [{ email: { smtp: 'smtp://mail.example.com', from: 'statgraph', to: 'b@example.com' } }, '"alerts.email".from must be an e-mail address'],
+      [{ email: { smtp: 'smtp://mail.example.com', from: 'a@example.com', to: [] } }, '"alerts.email".to must be an e-mail address or a list'],
     ]
     for (const [alerts, message] of bad) expect(() => resolveOptions({ alerts: alerts as never })).toThrow(message)
     expect(() => resolveOptions({ runtime: false, alerts: { rules: [{ type: 'instanceStopped' }], webhooks } })).toThrow('needs runtime samples')

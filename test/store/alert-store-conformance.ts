@@ -78,10 +78,10 @@ export function describeAlertStoreConformance(e: StoreEngine): void {
       expect(await store.firedSince(T0 + 1, 10)).toHaveLength(1)
 
       expect(await store.digestSent(T0)).toBe(false)
-      expect(await store.apply('A', T0 + 2000, 60_000, { ...none, digest: T0, notifications: [{ webhook: 'w', body: '{}' }] })).toBe(true)
+      expect(await store.apply('A', T0 + 2000, 60_000, { ...none, digest: T0, notifications: [{ destination: 'w', body: '{}' }] })).toBe(true)
       expect(await store.digestSent(T0)).toBe(true)
       await expect(
-        store.apply('A', T0 + 3000, 60_000, { ...none, digest: T0, opened: [alert('twice')], notifications: [{ webhook: 'w', body: '{}' }] }),
+        store.apply('A', T0 + 3000, 60_000, { ...none, digest: T0, opened: [alert('twice')], notifications: [{ destination: 'w', body: '{}' }] }),
       ).rejects.toThrow()
       expect((await store.firing()).map((line) => line.rule)).not.toContain('twice')
       expect(await store.pending(10)).toHaveLength(1)
@@ -90,7 +90,7 @@ export function describeAlertStoreConformance(e: StoreEngine): void {
     it('hands each notification to one instance at a time, and keeps it until delivered or given up', async () => {
       const [a, b] = instances(2) as [ReturnType<KyselyStore['alerts']>, ReturnType<KyselyStore['alerts']>]
       expect(await a.lease('A', T0, 60_000)).toBe(true)
-      const notifications = ['first', 'second', 'third'].map((body) => ({ webhook: 'hook', body }))
+      const notifications = ['first', 'second', 'third'].map((body) => ({ destination: 'hook', body }))
       expect(await a.apply('A', T0, 60_000, { ...none, notifications })).toBe(true)
       const pending = await b.pending(10)
       expect(pending.map(({ body, attempts, nextAt, createdAt }) => ({ body, attempts, nextAt, createdAt }))).toEqual(

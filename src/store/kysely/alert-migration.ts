@@ -50,7 +50,7 @@ export function alertMigrations(table: string, flavor: SqlFlavor, schema: string
             .createTable(names.notifications)
             .ifNotExists()
             .addColumn('id', types.id, id)
-            .addColumn('webhook', sql`varchar(64)`, (column) => column.notNull())
+            .addColumn('destination', sql`varchar(64)`, (column) => column.notNull())
             .addColumn('body', types.text, (column) => column.notNull())
             .addColumn('created_at', types.integer, (column) => column.notNull())
             .addColumn('attempts', types.integer, (column) => column.notNull())

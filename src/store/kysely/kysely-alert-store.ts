@@ -16,7 +16,14 @@ type AlertRow = {
   fired_at: number | string
   resolved_at: number | string | null
 }
-type NotificationRow = { id: number | string; webhook: string; body: string; attempts: number | string; next_at: number | string; created_at: number | string }
+type NotificationRow = {
+  id: number | string
+  destination: string
+  body: string
+  attempts: number | string
+  next_at: number | string
+  created_at: number | string
+}
 
 const affected = (result: { numAffectedRows?: bigint }) => Number(result.numAffectedRows ?? 0)
 
@@ -76,8 +83,8 @@ export class KyselyAlertStore implements AlertStore {
         for (const { rule, key } of changes.resolved) {
           await sql`update ${this.#alerts} set resolved_at = ${now} where rule = ${rule} and alert_key = ${key} and resolved_at is null`.execute(trx)
         }
-        for (const { webhook, body } of changes.notifications) {
-          await sql`insert into ${this.#notifications} (webhook, body, created_at, attempts, next_at) values (${webhook}, ${body}, ${now}, 0, ${now})`.execute(
+        for (const { destination, body } of changes.notifications) {
+          await sql`insert into ${this.#notifications} (destination, body, created_at, attempts, next_at) values (${destination}, ${body}, ${now}, 0, ${now})`.execute(
             trx,
           )
         }
@@ -110,11 +117,11 @@ export class KyselyAlertStore implements AlertStore {
 
   async pending(limit: number): Promise<PendingNotification[]> {
     await this.#context.ready()
-    const { rows } = await sql<NotificationRow>`select id, webhook, body, attempts, next_at, created_at from ${this.#notifications}
+    const { rows } = await sql<NotificationRow>`select id, destination, body, attempts, next_at, created_at from ${this.#notifications}
       where next_at is not null order by id limit ${limit}`.execute(this.#context.db)
     return rows.map((row) => ({
       id: Number(row.id),
-      webhook: row.webhook,
+      destination: row.destination,
       body: row.body,
       attempts: Number(row.attempts),
       nextAt: Number(row.next_at),
