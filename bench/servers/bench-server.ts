@@ -33,6 +33,9 @@ const discardingStore: Store = {
   annotations: async () => [],
   insertRuntime: async () => {},
   runtime: async () => ({ points: [], lastSamples: [] }),
+  alerts: () => {
+    throw new Error('the discarding store keeps nothing')
+  },
 }
 
 /** The PostgreSQL server of `statgraph-postgres` (this machine's, unless the tests' variable names another). */

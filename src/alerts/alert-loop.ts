@@ -86,11 +86,13 @@ export class AlertLoop {
 
   async #evaluate(now: number): Promise<void> {
     const { rules, destinations, cooldownMs, leaseMs, digestMs } = this.#settings
-    const [found, firing, recent] = await Promise.all([
+    const [findings, firing, recent] = await Promise.all([
       ruleFindings(rules, this.#reads, now, this.#stoppedAfter),
       this.#alerts.firing(),
       this.#alerts.firedSince(now - cooldownMs, 10_000),
     ])
+    // One per rule and key: two exception texts alike in their first 255 characters are one alert.
+    const found = [...new Map(findings.map((finding) => [alertId(finding.rule, finding.key), finding])).values()]
     const open = new Set(firing.map((alert) => alertId(alert.rule, alert.key)))
     const cooling = new Set(recent.map((alert) => alertId(alert.rule, alert.key)))
     const holding = new Set(found.map((finding) => alertId(finding.rule, finding.key)))
