@@ -125,7 +125,10 @@ export class AlertLoop {
         await this.#alerts.settle(notification.id, { error: 'the destination is no longer in the alerts option', retryAt: null })
         continue
       }
-      if (notification.nextAt > now || !(await this.#alerts.claim(notification, now + CLAIM_MS))) {
+      // Waiting out its backoff, or claimed by this instance; a claim of another holder is void
+      // now that this one holds the lease (that holder died mid-attempt, or paused past its lease).
+      const waiting = notification.nextAt > now && (notification.claimedBy === null || notification.claimedBy === this.#holder)
+      if (waiting || !(await this.#alerts.claim(notification, this.#holder, now + CLAIM_MS))) {
         stalled.add(notification.destination)
         continue
       }

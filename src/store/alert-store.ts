@@ -23,6 +23,8 @@ export interface PendingNotification {
   attempts: number
   /** When it may be tried next, ms; claiming it moves this on. */
   nextAt: number
+  /** The lease holder whose attempt is under way (see {@link AlertStore.claim}), if any. */
+  claimedBy: string | null
   createdAt: number
 }
 
@@ -57,10 +59,10 @@ export interface AlertStore {
   /** Notifications neither delivered nor given up, the oldest first, `limit` at most. */
   pending(limit: number): Promise<PendingNotification[]>
   /**
-   * Claims `notification` for one attempt, until `until` (ms): whether this caller got it (no other
-   * instance claimed it since it was read).
+   * Claims `notification` for one attempt by lease holder `holder`, until `until` (ms): whether it
+   * got it (no other instance claimed it since it was read).
    */
-  claim(notification: PendingNotification, until: number): Promise<boolean>
+  claim(notification: PendingNotification, holder: string, until: number): Promise<boolean>
   /** Records an attempt's outcome: delivered, to try again at `retryAt`, or given up. */
   settle(id: number, outcome: { delivered: number } | { error: string; retryAt: number | null }): Promise<void>
 }

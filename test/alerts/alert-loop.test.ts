@@ -46,7 +46,7 @@ async function setup(option: Omit<AlertsOption, 'webhooks' | 'email'>, more: Pic
     stores.push(store)
     return { store, loop: new AlertLoop({ settings, alerts: store.alerts(), reads: store, instance: name, stoppedAfter: 30_000, logger: quiet }) }
   }
-  return { receiver, instance }
+  return { receiver, instance, settings }
 }
 
 /** `count` requests `minutesBefore` minutes before `at`, one a second. */
@@ -136,6 +136,32 @@ describe('alert loop', () => {
     await b.loop.tick(NOW + 4 * MINUTE + 1000)
     await b.loop.tick(NOW + 10 * MINUTE)
     expect(named(receiver)).toEqual(['firing: error rate above 10 % over 5 min', 'resolved: error rate above 10 % over 5 min'])
+  })
+
+  it('sends at once what a holder that died mid-attempt had claimed, once its lease is taken over', async () => {
+    const { receiver, instance, settings } = await setup({ rules: [], lease: '3s', every: '1s', digest: false })
+    const { store, loop } = instance('web-2')
+    // Another instance queued a notification, claimed it for 30 s, and died before it was sent.
+    const alerts = store.alerts()
+    const body = JSON.stringify({ event: 'firing', rule: 'errors', key: '', summary: 'error rate 50 %', value: 50, firedAt: new Date(NOW).toISOString() })
+    expect(await alerts.lease('web-1:dead', NOW, 3000)).toBe(true)
+    expect(
+      await alerts.apply('web-1:dead', NOW, 3000, {
+        opened: [],
+        resolved: [],
+        notifications: [{ destination: settings.destinations[0]?.key as string, body }],
+      }),
+    ).toBe(true)
+    const [queued] = await alerts.pending(1)
+    expect(await alerts.claim(queued as NonNullable<typeof queued>, 'web-1:dead', NOW + 30_000)).toBe(true)
+    // While its lease runs, nothing; the round that takes the lease over sends it, not when the claim ends.
+    await loop.tick(NOW + 1000)
+    expect(receiver.received).toEqual([])
+    await loop.tick(NOW + 4000)
+    expect(named(receiver)).toEqual(['firing: errors'])
+    await loop.tick(NOW + 5000)
+    await loop.tick(NOW + 40_000)
+    expect(receiver.received).toHaveLength(1)
   })
 
   it('keeps a notification while the webhook is down and delivers it, once and in order, when it is back', async () => {

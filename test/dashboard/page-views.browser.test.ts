@@ -90,7 +90,15 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
     await page.locator('main[aria-busy="false"]:not(.stale)').waitFor()
     expect(await page.locator('body.loading').count()).toBe(0)
     // stats, the previous period's stats, health, the log's page, releases, instances and alerts: all asked before any answered.
-    expect(asked.map((url) => new URL(url).pathname.split('/').pop()).sort()).toEqual(['alerts', 'health', 'instances', 'releases', 'requests', 'stats', 'stats'])
+    expect(asked.map((url) => new URL(url).pathname.split('/').pop()).sort()).toEqual([
+      'alerts',
+      'health',
+      'instances',
+      'releases',
+      'requests',
+      'stats',
+      'stats',
+    ])
     expect(firstAnswer).toBe(7)
     await page.close()
   })

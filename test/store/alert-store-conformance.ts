@@ -93,16 +93,17 @@ export function describeAlertStoreConformance(e: StoreEngine): void {
       const notifications = ['first', 'second', 'third'].map((body) => ({ destination: 'hook', body }))
       expect(await a.apply('A', T0, 60_000, { ...none, notifications })).toBe(true)
       const pending = await b.pending(10)
-      expect(pending.map(({ body, attempts, nextAt, createdAt }) => ({ body, attempts, nextAt, createdAt }))).toEqual(
-        ['first', 'second', 'third'].map((body) => ({ body, attempts: 0, nextAt: T0, createdAt: T0 })),
+      expect(pending.map(({ body, attempts, nextAt, claimedBy, createdAt }) => ({ body, attempts, nextAt, claimedBy, createdAt }))).toEqual(
+        ['first', 'second', 'third'].map((body) => ({ body, attempts: 0, nextAt: T0, claimedBy: null, createdAt: T0 })),
       )
       const [first, second, third] = pending as [(typeof pending)[0], (typeof pending)[0], (typeof pending)[0]]
-      const claims = await Promise.all([a.claim(first, T0 + 30_000), b.claim(first, T0 + 30_000)])
+      const claims = await Promise.all([a.claim(first, 'A', T0 + 30_000), b.claim(first, 'B', T0 + 30_000)])
       expect(claims.filter(Boolean)).toHaveLength(1)
+      expect((await a.pending(1))[0]).toMatchObject({ nextAt: T0 + 30_000, claimedBy: claims[0] ? 'A' : 'B', attempts: 1 })
       await a.settle(first.id, { error: 'the webhook answered 503', retryAt: T0 + 2000 })
-      expect(await b.claim(second, T0 + 30_000)).toBe(true)
+      expect(await b.claim(second, 'B', T0 + 30_000)).toBe(true)
       await b.settle(second.id, { delivered: T0 + 100 })
-      expect(await a.claim(third, T0 + 30_000)).toBe(true)
+      expect(await a.claim(third, 'A', T0 + 30_000)).toBe(true)
       await a.settle(third.id, { error: 'gone for a day', retryAt: null })
       expect((await a.pending(10)).map(({ body, attempts, nextAt }) => ({ body, attempts, nextAt }))).toEqual([
         { body: 'first', attempts: 1, nextAt: T0 + 2000 },

@@ -55,6 +55,7 @@ export function alertMigrations(table: string, flavor: SqlFlavor, schema: string
             .addColumn('created_at', types.integer, (column) => column.notNull())
             .addColumn('attempts', types.integer, (column) => column.notNull())
             .addColumn('next_at', types.integer)
+            .addColumn('claimed_by', sql`varchar(64)`)
             .addColumn('delivered_at', types.integer)
             .addColumn('last_error', types.text),
         )

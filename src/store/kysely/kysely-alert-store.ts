@@ -22,6 +22,7 @@ type NotificationRow = {
   body: string
   attempts: number | string
   next_at: number | string
+  claimed_by: string | null
   created_at: number | string
 }
 
@@ -117,7 +118,7 @@ export class KyselyAlertStore implements AlertStore {
 
   async pending(limit: number): Promise<PendingNotification[]> {
     await this.#context.ready()
-    const { rows } = await sql<NotificationRow>`select id, destination, body, attempts, next_at, created_at from ${this.#notifications}
+    const { rows } = await sql<NotificationRow>`select id, destination, body, attempts, next_at, claimed_by, created_at from ${this.#notifications}
       where next_at is not null order by id limit ${limit}`.execute(this.#context.db)
     return rows.map((row) => ({
       id: Number(row.id),
@@ -125,13 +126,14 @@ export class KyselyAlertStore implements AlertStore {
       body: row.body,
       attempts: Number(row.attempts),
       nextAt: Number(row.next_at),
+      claimedBy: row.claimed_by,
       createdAt: Number(row.created_at),
     }))
   }
 
-  claim(notification: PendingNotification, until: number): Promise<boolean> {
+  claim(notification: PendingNotification, holder: string, until: number): Promise<boolean> {
     return this.#write(async () => {
-      const claimed = await sql`update ${this.#notifications} set next_at = ${until}, attempts = attempts + 1
+      const claimed = await sql`update ${this.#notifications} set next_at = ${until}, attempts = attempts + 1, claimed_by = ${holder}
         where id = ${notification.id} and next_at = ${notification.nextAt}`.execute(this.#context.db)
       return affected(claimed) === 1
     })
@@ -141,8 +143,8 @@ export class KyselyAlertStore implements AlertStore {
     return this.#write(async () => {
       const set =
         'delivered' in outcome
-          ? sql`delivered_at = ${outcome.delivered}, next_at = null, last_error = null`
-          : sql`last_error = ${outcome.error.slice(0, 1000)}, next_at = ${outcome.retryAt}`
+          ? sql`delivered_at = ${outcome.delivered}, next_at = null, claimed_by = null, last_error = null`
+          : sql`last_error = ${outcome.error.slice(0, 1000)}, next_at = ${outcome.retryAt}, claimed_by = null`
       await sql`update ${this.#notifications} set ${set} where id = ${id}`.execute(this.#context.db)
     })
   }
