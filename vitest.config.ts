@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config'
 const UNIT = [
   'test/stats/**/*.test.ts',
   'test/alerts/alert-loop.test.ts',
+  'test/metrics/prometheus-text.test.ts',
+  'test/metrics/otel-bridge.test.ts',
   'test/record/**/*.test.ts',
   'test/recorder/**/*.test.ts',
   'test/errors/**/*.test.ts',

@@ -8,6 +8,7 @@
 // Usage: npm run bench [-- --frameworks express,fastify,koa,hono,node --seconds 10 --rounds 3 --modes plain,statgraph]
 // On PostgreSQL against a SQLite file (Express only): npm run bench -- --frameworks express --modes plain,statgraph,statgraph-postgres
 // Against the peers (Express only): npm run bench -- --frameworks express --modes plain,statgraph,swagger-stats,status-monitor,naive
+// Prometheus metrics on and off, and express-prom-bundle alone: npm run bench -- --frameworks express --modes plain,statgraph,statgraph-metrics,prom-bundle
 // The floor of writing a SQLite row per request at all (Fastify): npm run bench -- --frameworks fastify --modes plain,statgraph,rows-only
 // Before and after a change, in one run: check out and build the earlier commit in another folder
 // (git worktree add ../before <commit> && cd ../before && ln -s ../main/node_modules . && npm run build),

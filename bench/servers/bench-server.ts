@@ -6,13 +6,24 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { StatgraphHandle, Store } from 'statgraph'
+import type { MetricsOption, StatgraphHandle, Store } from 'statgraph'
 
 /**
  * How a hello world runs: bare, with statgraph (on a SQLite file, on PostgreSQL, or writing
  * nothing), or with a peer for comparison (Express; rows-only: Fastify).
  */
-export const MODES = ['plain', 'statgraph', 'statgraph-postgres', 'statgraph-discard', 'swagger-stats', 'status-monitor', 'naive', 'rows-only'] as const
+export const MODES = [
+  'plain',
+  'statgraph',
+  'statgraph-metrics',
+  'statgraph-postgres',
+  'statgraph-discard',
+  'swagger-stats',
+  'status-monitor',
+  'prom-bundle',
+  'naive',
+  'rows-only',
+] as const
 export type Mode = (typeof MODES)[number]
 
 const discardingStore: Store = {
@@ -45,14 +56,15 @@ const POSTGRES_URL = process.env.STATGRAPH_TEST_POSTGRES_URL ?? 'postgres://post
  * The mode from the command line, and the `database` and `table` options for it (database
  * undefined: no statgraph).
  */
-export function benchMode(peers: readonly Mode[] = []): { mode: Mode; database: string | Store | undefined; table?: string } {
+export function benchMode(peers: readonly Mode[] = []): { mode: Mode; database: string | Store | undefined; table?: string; metrics?: MetricsOption } {
   const mode = process.argv[2] as Mode
   if (mode === 'plain' || peers.includes(mode)) return { mode, database: mode === 'naive' || mode === 'rows-only' ? benchFile() : undefined }
   if (mode === 'statgraph') return { mode, database: benchFile() }
+  if (mode === 'statgraph-metrics') return { mode, database: benchFile(), metrics: { prometheus: true } }
   if (mode === 'statgraph-postgres') return { mode, database: POSTGRES_URL, table: postgresTable() }
   // Everything but the database: the request path, and the records built on the app's thread.
   if (mode === 'statgraph-discard') return { mode, database: discardingStore }
-  throw new Error(`usage: ${process.argv[1]} ${['plain', 'statgraph', 'statgraph-postgres', 'statgraph-discard', ...peers].join('|')}`)
+  throw new Error(`usage: ${process.argv[1]} ${['plain', 'statgraph', 'statgraph-metrics', 'statgraph-postgres', 'statgraph-discard', ...peers].join('|')}`)
 }
 
 /** A table of this server's own, dropped (with its rollups) when the bench ends the server. */

@@ -4,7 +4,7 @@ import { statgraph } from 'statgraph/fastify'
 import { benchMode, reportTo } from './bench-server.js'
 import { rowsOnly } from './rows-only.js'
 
-const { mode, database } = benchMode(['rows-only'])
+const { mode, database, metrics } = benchMode(['rows-only'])
 const app = Fastify()
 if (mode === 'rows-only') {
   const record = rowsOnly(database as string)
@@ -20,7 +20,7 @@ if (mode === 'rows-only') {
     ])
     done()
   })
-} else if (database !== undefined) await app.register(statgraph, { database })
+} else if (database !== undefined) await app.register(statgraph, { database, metrics })
 app.get('/', async () => 'Hello World!')
 await app.listen({ port: 0, host: '127.0.0.1' })
 reportTo(app.server, database === undefined || mode === 'rows-only' ? undefined : app.statgraph)

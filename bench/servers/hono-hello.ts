@@ -5,9 +5,9 @@ import { Hono } from 'hono'
 import { statgraph } from 'statgraph/hono'
 import { benchMode, reportTo } from './bench-server.js'
 
-const { database } = benchMode()
+const { database, metrics } = benchMode()
 const app = new Hono()
-const stats = database === undefined ? undefined : statgraph({ database })
+const stats = database === undefined ? undefined : statgraph({ database, metrics })
 if (stats !== undefined) {
   app.use(stats.middleware)
   app.route('/statistics', stats.app)

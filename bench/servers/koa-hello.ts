@@ -3,9 +3,9 @@ import Koa from 'koa'
 import { statgraph } from 'statgraph/koa'
 import { benchMode, reportTo } from './bench-server.js'
 
-const { database } = benchMode()
+const { database, metrics } = benchMode()
 const app = new Koa()
-const stats = database === undefined ? undefined : statgraph({ database })
+const stats = database === undefined ? undefined : statgraph({ database, metrics })
 if (stats !== undefined) app.use(stats)
 app.use((ctx) => {
   ctx.body = 'Hello World!'

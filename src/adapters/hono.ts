@@ -105,5 +105,11 @@ function startFacts(c: Context): RequestFacts {
     forwardedFor: c.req.header('x-forwarded-for'),
     contentType: undefined,
     exception: null,
+    requestSize: bodyLength(c.req.header('content-length')),
   }
+}
+
+function bodyLength(header: string | undefined): number | undefined {
+  const length = Number(header)
+  return header === undefined || !Number.isFinite(length) ? undefined : length
 }

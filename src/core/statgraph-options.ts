@@ -2,12 +2,13 @@ import { closestName, StatgraphError } from '../errors/statgraph-error.js'
 import { CONSOLE_LOGGER, checkedLogger, type Logger } from '../log/logger.js'
 import type { TrustProxy } from '../record/client-address.js'
 import { type PathPattern, pathMatcher, type RoutingRules } from '../record/path-matcher.js'
-import { parseDuration } from './duration.js'
+import { nonEmpty, resolveMaxValues, resolveRuntime, resolveTimeouts, sqlName } from './option-values.js'
 import { type Retention, resolveRetention } from './retention.js'
 import { type AppIdentity, appIdentity } from '../record/app-identity.js'
 import type { AddressPolicy } from '../record/visitor-address.js'
 import { type DashboardAuth, type DashboardAuthOption, resolveAuth } from '../dashboard/dashboard-auth.js'
 import { type AlertSettings, type AlertsOption, resolveAlerts } from '../alerts/alerts-option.js'
+import { type MetricsOption, type MetricsSettings, resolveMetrics } from '../metrics/metrics-option.js'
 import type { WriteLimits } from '../store/kysely/kysely-store-config.js'
 import type { DatabaseOption } from '../store/open-store.js'
 
@@ -107,6 +108,11 @@ export interface StatgraphOptions<Req, Protect> {
    * or resolves; a digest every week. See the README's "Alerts".
    */
   alerts?: AlertsOption
+  /**
+   * The requests as metrics too: a Prometheus exposition (`prometheus: true` at `{prefix}/metrics`,
+   * or `{ port }`), and the app's OpenTelemetry `meterProvider`. See the README's "Metrics".
+   */
+  metrics?: MetricsOption
   /** Buffering of the recorder; the defaults suit most apps. */
   recorder?: {
     /** Most requests held in memory while the database is slow or down. Default 10 000. */
@@ -144,6 +150,7 @@ export interface ResolvedOptions<Req, Protect> {
   /** Milliseconds between runtime samples; undefined: none taken. */
   runtimeEvery: number | undefined
   alerts: AlertSettings | undefined
+  metrics: MetricsSettings | undefined
 }
 
 /** Checks options once, at setup, with messages that name the option and the fix. */
@@ -172,6 +179,7 @@ const KNOWN_OPTIONS: Record<keyof StatgraphOptions<unknown, unknown>, true> = {
   version: true,
   runtime: true,
   alerts: true,
+  metrics: true,
 }
 const OPTION_NAMES = Object.keys(KNOWN_OPTIONS)
 
@@ -242,50 +250,6 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
     identity: appIdentity({ instance: nonEmpty('instance', options.instance), version: nonEmpty('version', options.version) }),
     runtimeEvery,
     alerts,
+    metrics: resolveMetrics(options.metrics),
   }
-}
-
-function nonEmpty(option: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "${option}" must be a non-empty string, got ${JSON.stringify(value)}`)
-  }
-  return value.trim()
-}
-
-function resolveRuntime(runtime: StatgraphOptions<unknown, unknown>['runtime']): number | undefined {
-  if (runtime === false) return undefined
-  if (runtime !== undefined && (typeof runtime !== 'object' || runtime === null)) {
-    throw new StatgraphError('STATGRAPH_INVALID_OPTION', 'statgraph: "runtime" must be false or { every: \'10s\' }')
-  }
-  return parseDuration(runtime?.every ?? '10s', '"runtime.every"')
-}
-
-function resolveMaxValues(maxValues: unknown): number | undefined {
-  if (maxValues === undefined) return undefined
-  if (!Number.isInteger(maxValues) || (maxValues as number) < 10 || (maxValues as number) > 1_000_000) {
-    throw new StatgraphError(
-      'STATGRAPH_INVALID_OPTION',
-      `statgraph: "maxValues" must be a whole number from 10 to 1000000 (values kept per group and bucket), got ${String(maxValues)}`,
-    )
-  }
-  return maxValues as number
-}
-
-function resolveTimeouts(timeouts: StatgraphOptions<unknown, unknown>['timeouts']): Partial<WriteLimits> {
-  if (timeouts === undefined) return {}
-  if (typeof timeouts !== 'object' || timeouts === null)
-    throw new StatgraphError('STATGRAPH_INVALID_OPTION', "statgraph: \"timeouts\" must be an object such as { statement: '5s', lock: '2s', write: '10s' }")
-  const limits: Partial<WriteLimits> = {}
-  if (timeouts.statement !== undefined) limits.statementMs = parseDuration(timeouts.statement, '"timeouts.statement"')
-  if (timeouts.lock !== undefined) limits.lockMs = parseDuration(timeouts.lock, '"timeouts.lock"')
-  if (timeouts.write !== undefined) limits.writeMs = parseDuration(timeouts.write, '"timeouts.write"')
-  return limits
-}
-
-function sqlName(option: string, name: unknown): string {
-  if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
-    throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "${option}" must be a plain SQL name (letters, digits, _), got ${JSON.stringify(name)}`)
-  }
-  return name
 }

@@ -18,6 +18,7 @@ import { RuntimeSampler } from '../recorder/runtime-sampler.js'
 import { parseAnnotation } from '../stats/query/annotation-input.js'
 import { StatgraphError } from '../errors/statgraph-error.js'
 import { AlertLoop } from '../alerts/alert-loop.js'
+import { RequestMetrics } from '../metrics/request-metrics.js'
 import { storeReads } from '../dashboard/dashboard-reads.js'
 
 const SLASH = 47
@@ -82,6 +83,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly #writes: Pick<Store, 'annotate' | 'insertRuntime'>
   readonly #sampler: RuntimeSampler | undefined
   readonly #alerts: AlertLoop | undefined
+  readonly #metrics: RequestMetrics | undefined
   #closing: Promise<void> | undefined
   #misplacedSaid = false
 
@@ -96,6 +98,10 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     // On SQLite the reader thread answers: the app's thread never runs a long read.
     const reads = reader ?? storeReads(store)
     const stoppedAfter = options.runtimeEvery === undefined ? undefined : STOPPED_AFTER_SAMPLES * options.runtimeEvery
+    this.#metrics =
+      options.metrics === undefined
+        ? undefined
+        : new RequestMetrics(options.metrics, { identity: options.identity, counts: () => this.counts(), logger: options.logger })
     this.#writes = writer ?? store
     this.#sampler =
       options.runtimeEvery === undefined
@@ -150,6 +156,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
       annotate: (at, text) => this.#writes.annotate(at, text),
       stoppedAfter,
       alertRules: options.alerts?.rules.map(({ name, type }) => ({ name, type })),
+      metrics: this.#metrics?.dashboardExposition,
       logger: options.logger,
     })
     this.#alerts =
@@ -204,6 +211,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   /** Queues one request's facts; O(1), never throws. */
   readonly record = (facts: RequestFacts): void => {
     if (this.#ignore?.(facts.url, this.#routing()) === true) return
+    this.#metrics?.observe(facts)
     this.#recorder.push(facts)
   }
 
@@ -222,6 +230,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     clearInterval(this.#pruneTimer)
     this.#sampler?.stop()
     await this.#alerts?.stop()
+    await this.#metrics?.close()
     try {
       await this.#recorder.close()
     } finally {

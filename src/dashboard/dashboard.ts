@@ -17,6 +17,7 @@ import { parseAnnotation } from '../stats/query/annotation-input.js'
 import { releasesAnswer } from './releases-answer.js'
 import { instancesAnswer } from './instances-answer.js'
 import { type AlertsAnswer, alertsAnswer } from './alerts-answer.js'
+import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus-text.js'
 import { crossSiteRefusal, jsonBody } from './json-body.js'
 
 /** How long an instance may go without a runtime sample before it counts as stopped: three default samples. */
@@ -46,6 +47,8 @@ export interface DashboardOptions {
   stoppedAfter?: number | undefined
   /** The alert rules (the `alerts` option), listed at `{prefix}/api/alerts` with what fired. */
   alertRules?: AlertsAnswer['rules'] | undefined
+  /** The Prometheus exposition, served at `{prefix}/metrics` when given. */
+  metrics?: (() => string) | undefined
 }
 
 /** A framework-neutral dashboard: a Web `Request` in, a Web `Response` out. */
@@ -164,6 +167,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       if (path === '/api/search') return await search(url.searchParams)
       if (path === '/api/releases') return await releases(url.searchParams)
       if (path === '/api/instances') return await instances(url.searchParams)
+      if (path === '/metrics' && options.metrics !== undefined) return text(options.metrics())
       if (path === '/api/alerts') return json(200, await alertsAnswer(options.store.alerts(), options.alertRules ?? [], now()))
       if (path === '/api/health') {
         // 503 while writes fail, so that a load balancer's or Kubernetes' probe sees it.
@@ -188,6 +192,12 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return new Response(text, {
     status,
     headers: { ...SECURITY_HEADERS, ...length(text), 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  })
+}
+
+function text(body: string): Response {
+  return new Response(body, {
+    headers: { ...SECURITY_HEADERS, ...length(body), 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' },
   })
 }
 

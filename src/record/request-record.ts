@@ -69,4 +69,6 @@ export interface RequestFacts {
   /** The `Content-Type` response header as sent. */
   contentType: string | undefined
   exception: string | null
+  /** The request body's declared length (`Content-Length`), for the metrics; not stored. */
+  requestSize?: number | undefined
 }

@@ -38,6 +38,7 @@ export class ResponseTracker implements RequestFacts {
   forwardedFor: string | undefined = undefined
   contentType: string | undefined = undefined
   exception: string | null = null
+  requestSize: number | undefined = undefined
   // Released when the response ends: a buffered record must not keep the request and its socket alive.
   #req: IncomingMessage | undefined
   readonly #sink: (facts: RequestFacts) => void
@@ -84,6 +85,8 @@ export class ResponseTracker implements RequestFacts {
     if (this.route === undefined && this.#routeOf !== undefined) this.route = this.#routeOf(req)
     this.userAgent = req.headers['user-agent']
     this.referrer = req.headers.referer
+    const length = Number(req.headers['content-length'])
+    if (Number.isFinite(length)) this.requestSize = length
     if (this.remoteAddress === undefined) {
       this.remoteAddress = req.socket.remoteAddress
       const forwarded = req.headers['x-forwarded-for']
