@@ -6,7 +6,8 @@ export const DURATION_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.
 export const SIZE_BUCKETS: readonly number[] = [64, 256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304, 16_777_216]
 
 /** The methods named as they are; any other is `_OTHER` (OpenTelemetry's rule), so a scanner cannot grow the series. */
-const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'])
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', '_OTHER']
+const KNOWN_METHODS = new Set(METHODS.slice(0, -1))
 /** `method` as a label: as it is when HTTP defines it, else `_OTHER`. */
 export function methodLabel(method: string): string {
   return KNOWN_METHODS.has(method) ? method : '_OTHER'
@@ -45,43 +46,53 @@ function observe(histogram: HistogramCounts, bounds: readonly number[], value: n
 }
 
 /**
- * The Prometheus histograms of every request, kept on the app's thread as it ends: a map lookup and
- * three bucket counts, no allocation once its series exists. Labelled by the route pattern, never
+ * The Prometheus histograms of every request, kept on the app's thread as it ends: two map lookups
+ * and three bucket counts, no allocation once its series exists (~50 ns, `bench/metrics.ts`). Labelled by the route pattern, never
  * the literal path, so the series stay as few as the app's routes.
  */
 export class HttpHistograms {
-  readonly #series = new Map<string, HttpSeries>()
+  /** By route, then by status and method: no key string built per request. */
+  readonly #byRoute = new Map<string, Map<number, HttpSeries>>()
+  readonly #all: HttpSeries[] = []
 
   observe(facts: RequestFacts): void {
-    const method = methodLabel(facts.method)
-    let route = facts.route ?? ''
-    let key = `${method} ${facts.status} ${route}`
-    let series = this.#series.get(key)
-    if (series === undefined) {
-      if (this.#series.size >= MAX_SERIES) {
-        route = '_OTHER'
-        key = `${method} ${facts.status} ${route}`
-        series = this.#series.get(key)
-      }
-      if (series === undefined) {
-        series = {
-          method,
-          route,
-          status: facts.status,
-          duration: counts(DURATION_BUCKETS),
-          responseSize: counts(SIZE_BUCKETS),
-          requestSize: counts(SIZE_BUCKETS),
-        }
-        this.#series.set(key, series)
-      }
-    }
+    const series = this.#series(facts)
     if (facts.responseTime !== null) observe(series.duration, DURATION_BUCKETS, facts.responseTime / 1000)
     observe(series.responseSize, SIZE_BUCKETS, facts.size)
     if (facts.requestSize !== undefined) observe(series.requestSize, SIZE_BUCKETS, facts.requestSize)
   }
 
   /** Every series so far, in the order they first came. */
-  series(): IterableIterator<HttpSeries> {
-    return this.#series.values()
+  series(): readonly HttpSeries[] {
+    return this.#all
+  }
+
+  #series(facts: RequestFacts): HttpSeries {
+    const method = methodLabel(facts.method)
+    const slot = facts.status * METHODS.length + METHODS.indexOf(method)
+    let route = facts.route ?? ''
+    let statuses = this.#byRoute.get(route)
+    if (statuses === undefined && this.#all.length >= MAX_SERIES) {
+      route = '_OTHER'
+      statuses = this.#byRoute.get(route)
+    }
+    if (statuses === undefined) {
+      statuses = new Map()
+      this.#byRoute.set(route, statuses)
+    }
+    let series = statuses.get(slot)
+    if (series === undefined) {
+      series = {
+        method,
+        route,
+        status: facts.status,
+        duration: counts(DURATION_BUCKETS),
+        responseSize: counts(SIZE_BUCKETS),
+        requestSize: counts(SIZE_BUCKETS),
+      }
+      statuses.set(slot, series)
+      this.#all.push(series)
+    }
+    return series
   }
 }
