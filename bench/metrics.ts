@@ -8,26 +8,21 @@ import { Histogram, Registry } from 'prom-client'
 import { DURATION_BUCKETS, HttpHistograms, SIZE_BUCKETS } from '../src/metrics/http-histograms.js'
 import { prometheusText } from '../src/metrics/prometheus-text.js'
 import type { RequestFacts } from '../src/record/request-record.js'
+import { requestFacts } from '../test/helpers/records.js'
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '5' } } })
 const REQUESTS = Number(values.requests)
 
 // 40 routes, a few methods and statuses, the mix of an ordinary app.
-const traffic: RequestFacts[] = Array.from({ length: 4096 }, (_, i) => ({
-  date: 0,
-  responseTime: (i * 7919) % 400,
-  method: ['GET', 'GET', 'GET', 'POST', 'PUT'][i % 5] as string,
-  url: '/',
-  route: `/api/resource${i % 40}/:id`,
-  status: [200, 200, 200, 201, 404, 500][i % 6] as number,
-  size: (i * 104_729) % 70_000,
-  userAgent: undefined,
-  referrer: undefined,
-  remoteAddress: undefined,
-  forwardedFor: undefined,
-  contentType: undefined,
-  exception: null,
-}))
+const traffic: RequestFacts[] = Array.from({ length: 4096 }, (_, i) =>
+  requestFacts({
+    responseTime: (i * 7919) % 400,
+    method: ['GET', 'GET', 'GET', 'POST', 'PUT'][i % 5] as string,
+    route: `/api/resource${i % 40}/:id`,
+    status: [200, 200, 200, 201, 404, 500][i % 6] as number,
+    size: (i * 104_729) % 70_000,
+  }),
+)
 const counts = { written: 0, buffered: 0, dropped: 0, failedWrites: 0, failing: false, lastError: undefined }
 
 function statgraphWay(): { observeNs: number; expositionMs: number } {

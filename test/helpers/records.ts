@@ -1,5 +1,5 @@
 import { seededRandom } from '../../src/cli/demo/seeded-random.js'
-import type { RequestRecord } from '../../src/record/request-record.js'
+import type { RequestFacts, RequestRecord } from '../../src/record/request-record.js'
 
 /** A complete record with plausible values; `overrides` set what a test cares about. */
 export function record(overrides: Partial<RequestRecord> = {}): RequestRecord {
@@ -61,4 +61,24 @@ export function generateRecords(count: number, firstDay: number, days: number, s
       version: i % 7 === 0 ? null : i < count / 2 ? '1.0.0' : '1.1.0',
     })
   })
+}
+
+/** The facts an adapter hands over when a response ends, plausible; `overrides` set what a test cares about. */
+export function requestFacts(overrides: Partial<RequestFacts> = {}): RequestFacts {
+  return {
+    date: 0,
+    responseTime: 20,
+    method: 'GET',
+    url: '/',
+    route: '/users/:id',
+    status: 200,
+    size: 100,
+    userAgent: undefined,
+    referrer: undefined,
+    remoteAddress: undefined,
+    forwardedFor: undefined,
+    contentType: undefined,
+    exception: null,
+    ...overrides,
+  }
 }

@@ -5,9 +5,8 @@ import {
   MeterProvider,
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics'
-import express from 'express'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startApp } from '../helpers/express-app.js'
+import { JSON_POST, startMetricsApp } from '../helpers/metrics-app.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
 const dir = tempDir()
@@ -23,19 +22,9 @@ describe('the OpenTelemetry bridge', () => {
     const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })
     const provider = new MeterProvider({ readers: [reader] })
     cleanup.push(() => provider.shutdown())
-    const app = await startApp(express, dir, { metrics: { meterProvider: provider } }, (app) => {
-      app.get('/users/:id', (req, res) => {
-        res.send(`user ${req.params.id}`)
-      })
-      app.post('/items', express.json(), (_req, res) => {
-        res.status(201).json({ ok: true })
-      })
-      app.get('/boom', () => {
-        throw new Error('boom')
-      })
-    })
+    const app = await startMetricsApp(dir, { metrics: { meterProvider: provider } })
     cleanup.push(() => app.close())
-    const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x'.repeat(300) }) }
+    const post = JSON_POST
     for (let i = 0; i < 60; i++) {
       await (await fetch(`${app.url}${i % 3 === 0 ? '/items' : `/users/${i}`}`, i % 3 === 0 ? post : undefined)).arrayBuffer()
       if (i % 10 === 0) await (await fetch(`${app.url}/boom`)).arrayBuffer()

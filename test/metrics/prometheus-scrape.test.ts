@@ -1,6 +1,5 @@
-import express from 'express'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startApp } from '../helpers/express-app.js'
+import { JSON_POST, startMetricsApp } from '../helpers/metrics-app.js'
 import { freePort } from '../helpers/free-port.js'
 import { hasPrometheus, type RunningPrometheus, startPrometheus } from '../helpers/prometheus.js'
 import { tempDir } from '../helpers/temp-dir.js'
@@ -19,22 +18,12 @@ describe.skipIf(!hasPrometheus('the Prometheus scrape test'))('a real Prometheus
 
   it('counts per route and status what statgraph recorded, over the traffic', async () => {
     const port = await freePort()
-    const app = await startApp(express, dir, { metrics: { prometheus: { port, host: '127.0.0.1' } }, recorder: { flushInterval: 50 } }, (app) => {
-      app.get('/users/:id', (req, res) => {
-        res.send(`user ${req.params.id}`)
-      })
-      app.post('/items', express.json(), (_req, res) => {
-        res.status(201).json({ ok: true })
-      })
-      app.get('/boom', () => {
-        throw new Error('boom')
-      })
-    })
+    const app = await startMetricsApp(dir, { metrics: { prometheus: { port, host: '127.0.0.1' } }, recorder: { flushInterval: 50 } })
     cleanup.push(() => app.close())
     const prometheus: RunningPrometheus = await startPrometheus(dir, `127.0.0.1:${port}`, '/metrics')
     cleanup.push(() => prometheus.stop())
     const send = async (path: string, init?: RequestInit) => (await fetch(`${app.url}${path}`, init)).arrayBuffer()
-    const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x'.repeat(300) }) }
+    const post = JSON_POST
 
     // Each series exists before the traffic, so that a scrape before it holds every one.
     await Promise.all([send('/users/0'), send('/items', post), send('/boom'), send('/nowhere')])

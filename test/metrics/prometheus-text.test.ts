@@ -2,35 +2,19 @@ import express from 'express'
 import { afterAll, describe, expect, it } from 'vitest'
 import { HttpHistograms } from '../../src/metrics/http-histograms.js'
 import { prometheusText } from '../../src/metrics/prometheus-text.js'
-import type { RequestFacts } from '../../src/record/request-record.js'
 import { startApp } from '../helpers/express-app.js'
+import { requestFacts } from '../helpers/records.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
 const dir = tempDir()
-const facts = (overrides: Partial<RequestFacts>): RequestFacts => ({
-  date: 0,
-  responseTime: 20,
-  method: 'GET',
-  url: '/',
-  route: '/users/:id',
-  status: 200,
-  size: 100,
-  userAgent: undefined,
-  referrer: undefined,
-  remoteAddress: undefined,
-  forwardedFor: undefined,
-  contentType: undefined,
-  exception: null,
-  ...overrides,
-})
 const counts = { written: 7, buffered: 2, dropped: 1, failedWrites: 3, failing: false, lastError: undefined }
 
 describe('the Prometheus exposition', () => {
   it('writes cumulative buckets, sums and counts per method, route and status, with labels quoted', () => {
     const histograms = new HttpHistograms()
-    histograms.observe(facts({ responseTime: 3 }))
-    histograms.observe(facts({ responseTime: 80, size: 5000 }))
-    histograms.observe(facts({ responseTime: 20_000, method: 'PROPFIND', route: '/a "quoted"\\path\n', status: 405, requestSize: 300 }))
+    histograms.observe(requestFacts({ responseTime: 3 }))
+    histograms.observe(requestFacts({ responseTime: 80, size: 5000 }))
+    histograms.observe(requestFacts({ responseTime: 20_000, method: 'PROPFIND', route: '/a "quoted"\\path\n', status: 405, requestSize: 300 }))
     const text = prometheusText(histograms, counts, { instance: 'web-1', version: '1.2.0' })
     const users = 'http_request_method="GET",http_response_status_code="200",http_route="/users/:id",instance="web-1",version="1.2.0"'
     const lines = text.split('\n')
@@ -59,7 +43,7 @@ describe('the Prometheus exposition', () => {
 
   it('keeps the series bounded: routes past the bound count as _OTHER', () => {
     const histograms = new HttpHistograms()
-    for (let i = 0; i < 2500; i++) histograms.observe(facts({ route: `/r${i}` }))
+    for (let i = 0; i < 2500; i++) histograms.observe(requestFacts({ route: `/r${i}` }))
     const series = [...histograms.series()]
     expect(series).toHaveLength(2001)
     expect(series.at(-1)).toMatchObject({ route: '_OTHER', duration: { count: 500 } })
