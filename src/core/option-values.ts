@@ -49,3 +49,8 @@ export function sqlName(option: string, name: unknown): string {
   }
   return name
 }
+
+export function resolveMigrations(migrations: unknown): 'auto' | 'off' {
+  if (migrations === undefined || migrations === 'auto' || migrations === 'off') return migrations ?? 'auto'
+  throw new StatgraphError('STATGRAPH_INVALID_OPTION', `statgraph: "migrations" must be 'auto' or 'off', got ${JSON.stringify(migrations)}`)
+}

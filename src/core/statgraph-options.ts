@@ -2,7 +2,7 @@ import { closestName, StatgraphError } from '../errors/statgraph-error.js'
 import { CONSOLE_LOGGER, checkedLogger, type Logger } from '../log/logger.js'
 import type { TrustProxy } from '../record/client-address.js'
 import { type PathPattern, pathMatcher, type RoutingRules } from '../record/path-matcher.js'
-import { nonEmpty, resolveMaxValues, resolveRuntime, resolveTimeouts, sqlName } from './option-values.js'
+import { nonEmpty, resolveMaxValues, resolveMigrations, resolveRuntime, resolveTimeouts, sqlName } from './option-values.js'
 import { type Retention, resolveRetention } from './retention.js'
 import { type AppIdentity, appIdentity } from '../record/app-identity.js'
 import type { AddressPolicy } from '../record/visitor-address.js'
@@ -113,6 +113,12 @@ export interface StatgraphOptions<Req, Protect> {
    * or `{ port }`), and the app's OpenTelemetry `meterProvider`. See the README's "Metrics".
    */
   metrics?: MetricsOption
+  /**
+   * `'auto'` (default): statgraph creates and upgrades its tables itself. `'off'`: it never runs
+   * DDL — the app's own migrations own the tables — and checks at start that every table and column
+   * it needs is there; until they are, it says which are missing and records nothing.
+   */
+  migrations?: 'auto' | 'off'
   /** Buffering of the recorder; the defaults suit most apps. */
   recorder?: {
     /** Most requests held in memory while the database is slow or down. Default 10 000. */
@@ -151,6 +157,7 @@ export interface ResolvedOptions<Req, Protect> {
   runtimeEvery: number | undefined
   alerts: AlertSettings | undefined
   metrics: MetricsSettings | undefined
+  migrations: 'auto' | 'off'
 }
 
 /** Checks options once, at setup, with messages that name the option and the fix. */
@@ -180,6 +187,7 @@ const KNOWN_OPTIONS: Record<keyof StatgraphOptions<unknown, unknown>, true> = {
   runtime: true,
   alerts: true,
   metrics: true,
+  migrations: true,
 }
 const OPTION_NAMES = Object.keys(KNOWN_OPTIONS)
 
@@ -251,5 +259,6 @@ export function resolveOptions<Req, Protect>(options: StatgraphOptions<Req, Prot
     runtimeEvery,
     alerts,
     metrics: resolveMetrics(options.metrics),
+    migrations: resolveMigrations(options.migrations),
   }
 }

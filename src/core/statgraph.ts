@@ -90,7 +90,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   /** `routing`: how the app's framework matches paths now (its settings may change after setup), for `ignore`. */
   constructor(options: ResolvedOptions<Req, Protect>, routing: () => RoutingRules = () => EXACT_ROUTING) {
     const store = openStore(options.database, options)
-    const storeOptions = { table: options.table, schema: options.schema, limits: options.limits, maxValues: options.maxValues }
+    const storeOptions = { table: options.table, schema: options.schema, limits: options.limits, maxValues: options.maxValues, migrations: options.migrations }
     const recordOptions = { trustProxy: options.trustProxy, address: options.address, identity: options.identity }
     const { writer, reader } = statgraphThreads(options.database, storeOptions, recordOptions, options.logger)
     this.#writer = writer

@@ -27,6 +27,8 @@ export type StatgraphErrorCode =
   | 'STATGRAPH_IMPORT_CONFLICT'
   /** A note given to `annotate` has no text, too long a text, or no instant it could be put at. */
   | 'STATGRAPH_INVALID_ANNOTATION'
+  /** With `migrations: 'off'`, a table or column statgraph needs is missing; the message names each. */
+  | 'STATGRAPH_SCHEMA_MISSING'
 
 /** An error of statgraph's, with a stable `code` to tell it by. */
 export class StatgraphError extends Error {

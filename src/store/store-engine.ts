@@ -9,6 +9,8 @@ export interface TableName {
   limits?: Partial<WriteLimits> | undefined
   /** Values kept per group and bucket in the rollups; default 1000. */
   maxValues?: number | undefined
+  /** `'off'`: no DDL, only a check that the tables are there. */
+  migrations?: 'auto' | 'off' | undefined
 }
 
 /**

@@ -92,6 +92,14 @@ describe('instance, version and runtime options', () => {
   })
 })
 
+describe('migrations option', () => {
+  it("lets statgraph make its tables unless it is 'off', and refuses anything else", () => {
+    expect(resolveOptions({}).migrations).toBe('auto')
+    expect(resolveOptions({ migrations: 'off' }).migrations).toBe('off')
+    expect(() => resolveOptions({ migrations: 'never' as 'off' })).toThrow(`"migrations" must be 'auto' or 'off', got "never"`)
+  })
+})
+
 describe('alerts option', () => {
   const webhooks = [{ url: 'https://hooks.example.com/statgraph' }]
   it('fills in every default, names each rule in words, and keys webhooks by a hash, not the URL', () => {

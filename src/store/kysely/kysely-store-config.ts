@@ -33,4 +33,6 @@ export interface KyselyStoreConfig {
   insertRows?: InsertRows | undefined
   /** Values kept per group (paths, referrers, …) and bucket in the rollups, the rest folded; default 1000. */
   maxValues?: number | undefined
+  /** `'off'`: never run DDL, only check that the tables and columns are there (see `checkSchema`). Default `'auto'`. */
+  migrations?: 'auto' | 'off' | undefined
 }

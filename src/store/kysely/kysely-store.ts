@@ -35,6 +35,7 @@ import { withTimeout } from './with-timeout.js'
 import { writeTransaction } from './write-transaction.js'
 import { rowsWhere } from './rows-where.js'
 import { KyselyAlertStore } from './kysely-alert-store.js'
+import { checkSchema } from '../schema-check.js'
 import type { AlertStore } from '../alert-store.js'
 
 // Enough for a handful of instances starting at once to take turns: each round, one finishes.
@@ -72,6 +73,7 @@ export class KyselyStore implements Store {
   readonly #blockSealer: BlockSealer
   readonly #limits: WriteLimits
   readonly #maxValues: number
+  readonly #migrations: 'auto' | 'off'
   readonly #deployments: ReturnType<typeof deploymentTables>
   readonly #alerts: KyselyAlertStore
   #sequence = 0
@@ -89,6 +91,7 @@ export class KyselyStore implements Store {
     this.#ownsDatabase = config.ownsDatabase
     this.#limits = { ...DEFAULT_WRITE_LIMITS, ...config.limits }
     this.#maxValues = config.maxValues ?? DEFAULT_MAX_VALUES
+    this.#migrations = config.migrations ?? 'auto'
     this.#rollups = rollupTables(config.table, qualified)
     // This store's name as a writer of rollup rows: random, one per store object, unless the
     // engine's writers take turns on one lock anyway.
@@ -136,6 +139,8 @@ export class KyselyStore implements Store {
    * again shortly and finds the work done.
    */
   protected async runMigrations(): Promise<void> {
+    // The app's own migrations made the tables: check, never create.
+    if (this.#migrations === 'off') return checkSchema(this.#db as Kysely<unknown>, this.#table, this.#schema)
     for (let attempt = 1; ; attempt++) {
       try {
         return await migrateTable(this.#db as Kysely<unknown>, this.#table, this.#schema, this.#flavor, (db) =>

@@ -19,6 +19,8 @@ export interface ServerStoreOptions<Pool> {
   limits?: Partial<WriteLimits> | undefined
   /** Values kept per group (paths, referrers, …) and bucket in the rollups, the rest folded into one; default 1000. */
   maxValues?: number | undefined
+  /** `'off'`: statgraph runs no DDL, and checks that the app's migrations made its tables. Default `'auto'`. */
+  migrations?: 'auto' | 'off' | undefined
 }
 
 /** A server store's {@link KyselyStoreConfig}: the app's Kysely instance, or one on `dialect`. */
@@ -37,5 +39,6 @@ export function serverStoreConfig<Pool>(
     ownsDatabase: typeof database === 'string',
     limits: options.limits,
     maxValues: options.maxValues,
+    migrations: options.migrations,
   }
 }

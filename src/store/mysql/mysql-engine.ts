@@ -11,12 +11,13 @@ export const mysqlEngine: StoreEngine = {
   // mysql2's pools have `getConnection`: the package need not be loaded to tell.
   ownsHandle: (database) => typeof (database as Partial<MysqlPool>).getConnection === 'function' || talksTo(database, MysqlAdapter),
   reopenable: (url) => url,
-  open: (database, { table, schema, limits, maxValues }) =>
+  open: (database, { table, schema, limits, maxValues, migrations }) =>
     new MysqlStore({
       database: typeof database === 'string' ? database.replace(URL, 'mysql://') : (database as MysqlPool | MysqlPromisePool),
       table,
       schema,
       limits,
       maxValues,
+      migrations,
     }),
 }

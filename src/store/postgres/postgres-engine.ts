@@ -12,6 +12,6 @@ export const postgresEngine: StoreEngine = {
   ownsHandle: (database) =>
     (typeof (database as Partial<PostgresPool>).connect === 'function' && 'totalCount' in database) || talksTo(database, PostgresAdapter),
   reopenable: (url) => url,
-  open: (database, { table, schema, limits, maxValues }) =>
-    new PostgresStore({ database: database as string | PostgresPool, table, schema, limits, maxValues }),
+  open: (database, { table, schema, limits, maxValues, migrations }) =>
+    new PostgresStore({ database: database as string | PostgresPool, table, schema, limits, maxValues, migrations }),
 }

@@ -12,7 +12,7 @@ export const sqliteEngine: StoreEngine = {
   // better-sqlite3's Database has `prepare`.
   ownsHandle: (database) => talksTo(database, SqliteAdapter) || 'prepare' in database,
   reopenable: (database) => sqliteFile(database),
-  open: (database, { table, maxValues }) => new SqliteStore({ database: database as string | SqliteDatabase, table, maxValues }),
+  open: (database, { table, maxValues, migrations }) => new SqliteStore({ database: database as string | SqliteDatabase, table, maxValues, migrations }),
 }
 
 /** The SQLite file a `database` option names, if it names one (not a URL, not `:memory:`). */

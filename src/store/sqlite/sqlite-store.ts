@@ -32,6 +32,8 @@ export interface SqliteStoreOptions {
   table?: string
   /** Values kept per group (paths, referrers, …) and bucket in the rollups, the rest folded into one; default 1000. */
   maxValues?: number | undefined
+  /** `'off'`: statgraph runs no DDL, and checks that the app's migrations made its tables. Default `'auto'`. */
+  migrations?: 'auto' | 'off' | undefined
 }
 
 /**
@@ -60,6 +62,7 @@ export class SqliteStore extends KyselyStore {
       ownsDatabase: typeof options.database === 'string',
       insertRows: sqlite === undefined ? undefined : preparedInsert(sqlite),
       maxValues: options.maxValues,
+      migrations: options.migrations,
     })
     this.#sqlite = sqlite
     this.#table = table
