@@ -4,6 +4,9 @@ import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Logger } from '../../src/log/logger.js'
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js'
+import pg from 'pg'
+import { serverUrl, storeTables } from '../helpers/test-databases.js'
 import { startApp } from '../helpers/express-app.js'
 import { tempDir } from '../helpers/temp-dir.js'
 import { poll } from '../helpers/wait-for.js'
@@ -92,5 +95,27 @@ describe("migrations: 'off'", () => {
     const after = new Database(file, { readonly: true })
     expect(after.prepare("select count(*) as n from sqlite_master where name = 'request_statgraph_alert'").get()).toEqual({ n: 0 })
     after.close()
+  })
+})
+
+const postgresUrl = serverUrl('STATGRAPH_TEST_POSTGRES_URL')
+
+describe.skipIf(postgresUrl === undefined)("migrations: 'off' on PostgreSQL", () => {
+  it('names the missing column and table, and changes nothing', async () => {
+    const table = `sg_off_${process.pid}`
+    const pool = new pg.Pool({ connectionString: postgresUrl })
+    cleanup.push(async () => {
+      for (const name of storeTables(table)) await pool.query(`drop table if exists ${name}`)
+      await pool.end()
+    })
+    const auto = new PostgresStore({ database: postgresUrl as string, table })
+    await auto.migrate()
+    await auto.close()
+    await pool.query(`alter table ${table} drop column route; drop table ${table}_statgraph_lease`)
+    const off = new PostgresStore({ database: postgresUrl as string, table, migrations: 'off' })
+    cleanup.push(() => off.close())
+    await expect(off.migrate()).rejects.toThrow(`the database lacks column "${table}"."route", table "${table}_statgraph_lease". `)
+    const { rows } = await pool.query('select count(*)::int as n from information_schema.tables where table_name = $1', [`${table}_statgraph_lease`])
+    expect(rows).toEqual([{ n: 0 }])
   })
 })
