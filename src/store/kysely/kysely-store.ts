@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { RequestRecord } from '../../record/request-record.js'
-import { RollupBatch } from '../../stats/rollup/rollup-batch.js'
 import type { RequestsQuery, RowsQuery } from '../../stats/query/requests-query.js'
 import type { SearchQuery } from '../../stats/query/search-query.js'
 import type { StatsQuery } from '../../stats/query/stats-query.js'
@@ -11,7 +10,7 @@ import type { RequestPage, RequestRow } from '../../stats/answer/request-page.js
 import type { InsertOptions, Store } from '../store.js'
 import { BatchLedger } from './batch-ledger.js'
 import { ImportLedger } from './import-ledger.js'
-import type { ImportedContent, ImportStep } from '../imported-content.js'
+import type { ImportedContent } from '../imported-content.js'
 import { DaySealer } from './day-sealer.js'
 import { BlockSealer } from './block-sealer.js'
 import { RawStats } from './raw-stats.js'
@@ -31,7 +30,7 @@ import { RollupWriter } from './rollup-writer.js'
 import { DEFAULT_MAX_VALUES } from './value-bound.js'
 import type { SqlFlavor } from './sql-flavor.js'
 import { DEFAULT_WRITE_LIMITS, type KyselyStoreConfig, type WriteLimits } from './kysely-store-config.js'
-import { withTimeout } from './with-timeout.js'
+import { BatchWrite } from './batch-write.js'
 import { writeTransaction } from './write-transaction.js'
 import { rowsWhere } from './rows-where.js'
 import { KyselyAlertStore } from './kysely-alert-store.js'
@@ -67,7 +66,6 @@ export class KyselyStore implements Store {
   readonly #rollupReader: RollupReader
   readonly #raw: RawStats
   readonly #rows: RequestRows
-  readonly #batches: BatchLedger
   readonly #imports: ImportLedger
   readonly #sealer: DaySealer
   readonly #blockSealer: BlockSealer
@@ -76,9 +74,7 @@ export class KyselyStore implements Store {
   readonly #migrations: 'auto' | 'off'
   readonly #deployments: ReturnType<typeof deploymentTables>
   readonly #alerts: KyselyAlertStore
-  #sequence = 0
-  /** This store's writes, one at a time: a writer's own rows are read and rewritten by one write only. */
-  #turn: Promise<unknown> = Promise.resolve()
+  readonly #batchWrite: BatchWrite
   #migrated: Promise<void> | undefined
 
   constructor(config: KyselyStoreConfig) {
@@ -100,7 +96,6 @@ export class KyselyStore implements Store {
     this.#rollupReader = new RollupReader(this.#db, this.#rollups, rawRows(this.#db, this.#tableRef, config.flavor))
     this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
     this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
-    this.#batches = new BatchLedger(this.#rollups.batches, config.flavor)
     this.#imports = new ImportLedger(qualified(`${config.table}_statgraph_import`), config.flavor)
     const sealing = {
       db: this.#db as Kysely<unknown>,
@@ -112,6 +107,23 @@ export class KyselyStore implements Store {
     }
     this.#deployments = deploymentTables(config.table, qualified, config.flavor, this.#idPrefix)
     this.#sealer = new DaySealer(sealing)
+    this.#batchWrite = new BatchWrite({
+      db: this.#db,
+      flavor: config.flavor,
+      writeMs: this.#limits.writeMs,
+      idPrefix: this.#idPrefix,
+      batches: new BatchLedger(this.#rollups.batches, config.flavor),
+      imports: this.#imports,
+      releases: this.#deployments.releases,
+      rollupWriter: this.#rollupWriter,
+      migrate: () => this.migrate(),
+      inWriteTransaction: (db, body) => this.inWriteTransaction(db, body),
+      insertRows: (trx, records) => this.insertRows(trx, records),
+      // Now and then, beside the writes: any instance may seal a day, once.
+      committed: () => {
+        if (this.#sealer.due(Date.now())) this.sealDays().catch(() => undefined)
+      },
+    })
     this.#alerts = new KyselyAlertStore({
       db: this.#db,
       table: config.table,
@@ -160,43 +172,12 @@ export class KyselyStore implements Store {
    * end within `limits.writeMs` (a connection gone silent) fails, to be retried.
    */
   insertBatch(records: readonly RequestRecord[], options: InsertOptions = {}): Promise<void> {
-    return this.exclusive(() => this.#insertBatch(records, options))
+    return this.exclusive(() => this.#batchWrite.insert(records, options))
   }
 
   /** Runs a write that holds the database's write lock across statements; SQLite's writers of one process take turns here. */
   protected exclusive<T>(write: () => Promise<T>): Promise<T> {
     return write()
-  }
-
-  #insertBatch(records: readonly RequestRecord[], options: InsertOptions): Promise<void> {
-    if (records.length === 0) return Promise.resolve()
-    const id = options.id ?? `${this.#idPrefix}:${this.#sequence++}`
-    const write = async () => {
-      await this.migrate()
-      const batch = new RollupBatch()
-      for (const record of records) batch.add(record)
-      const transaction = this.#writeTransaction(id, records, batch, options.imported)
-      await (this.#flavor.writeLimits === undefined ? transaction : withTimeout(transaction, this.#limits.writeMs, 'writing a batch'))
-      // In the background: the write is done, and a connection that hangs here must not hold it.
-      this.#batches.forgetOld(this.#db).catch(() => undefined)
-    }
-    const result = this.#turn.then(write, write)
-    this.#turn = result.catch(() => undefined)
-    return result
-  }
-
-  async #writeTransaction(id: string, records: readonly RequestRecord[], batch: RollupBatch, imported: ImportStep | undefined): Promise<void> {
-    if (this.#flavor.oneWriter === undefined) await this.#rollupWriter.prepare(this.#db, batch)
-    const committed = await this.inWriteTransaction(this.#db, async (trx) => {
-      if (!(await this.#batches.claim(trx, id))) return undefined
-      if (imported !== undefined) await this.#imports.advance(trx, imported)
-      await this.insertRows(trx, records)
-      await this.#deployments.releases.record(trx, records)
-      return this.#rollupWriter.write(trx, batch)
-    })
-    committed?.()
-    // Now and then, beside the writes: any instance may seal a day, once.
-    if (this.#sealer.due(Date.now())) this.sealDays().catch(() => undefined)
   }
 
   /** Seals the days that ended an hour or more before `now`, then sums them into blocks; how many days it sealed. */
