@@ -1,15 +1,11 @@
-import { existsSync } from 'node:fs'
 import { type Browser, chromium } from 'playwright-core'
+import { hasDebianBinary } from './debian-binary.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 
-/** Whether Debian's chromium is here; under CI=true its absence fails the run instead of skipping `suite`. */
+/** Whether Debian's chromium is here; under CI=true its absence fails the suite that needs it. */
 export function hasChromium(suite: string): boolean {
-  const here = existsSync(CHROMIUM)
-  if (!here && process.env.CI) {
-    throw new Error(`${suite} need Debian's chromium at ${CHROMIUM} (apt-get install chromium); under CI=true that is a failure, not a skip`)
-  }
-  return here
+  return hasDebianBinary(CHROMIUM, 'chromium', suite)
 }
 
 /** Headless Debian chromium, never a downloaded browser. */

@@ -1,20 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { connect } from 'node:net'
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort } from './free-port.js'
 import { poll } from './wait-for.js'
+import { hasDebianBinary } from './debian-binary.js'
 
 const NGINX = '/usr/sbin/nginx'
 
-/** Whether Debian's nginx is here; under CI=true its absence fails the suite that needs it. */
+/** Whether Debian's nginx-light is here; under CI=true its absence fails the suite that needs it. */
 export function hasNginx(suite: string): boolean {
-  const found = existsSync(NGINX)
-  if (!found && process.env.CI) {
-    throw new Error(`${suite} needs Debian's nginx at ${NGINX} (apt-get install nginx-light); under CI=true that is a failure, not a skip`)
-  }
-  return found
+  return hasDebianBinary(NGINX, 'nginx-light', suite)
 }
 
 /** A running nginx: where it listens, and how to stop it. */

@@ -1,19 +1,16 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort } from './free-port.js'
 import { poll } from './wait-for.js'
+import { hasDebianBinary } from './debian-binary.js'
 
 const PROMETHEUS = '/usr/bin/prometheus'
 
 /** Whether Debian's prometheus is here; under CI=true its absence fails the suite that needs it. */
 export function hasPrometheus(suite: string): boolean {
-  const found = existsSync(PROMETHEUS)
-  if (!found && process.env.CI) {
-    throw new Error(`${suite} needs Debian's prometheus at ${PROMETHEUS} (apt-get install prometheus); under CI=true that is a failure, not a skip`)
-  }
-  return found
+  return hasDebianBinary(PROMETHEUS, 'prometheus', suite)
 }
 
 /** One series of an instant query's answer: its labels and value. */
