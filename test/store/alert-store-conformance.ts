@@ -105,9 +105,27 @@ export function describeAlertStoreConformance(e: StoreEngine): void {
       await b.settle(second.id, { delivered: T0 + 100 })
       expect(await a.claim(third, 'A', T0 + 30_000)).toBe(true)
       await a.settle(third.id, { error: 'gone for a day', retryAt: null })
-      expect((await a.pending(10)).map(({ body, attempts, nextAt }) => ({ body, attempts, nextAt }))).toEqual([
-        { body: 'first', attempts: 1, nextAt: T0 + 2000 },
+      expect((await a.pending(10)).map(({ body, attempts, nextAt, claimedBy }) => ({ body, attempts, nextAt, claimedBy }))).toEqual([
+        { body: 'first', attempts: 1, nextAt: T0 + 2000, claimedBy: null },
       ])
+    })
+
+    it('prunes with the raw rows the alerts resolved and the notifications settled before the cutoff, and keeps the rest', async () => {
+      const table = `sg_alert_${process.pid}_${++tableNumber}`
+      tables.add(table)
+      const store = e.open(table)
+      opened.push(store)
+      const alerts = store.alerts()
+      expect(await alerts.lease('A', T0, 60_000)).toBe(true)
+      const notifications = ['settled', 'pending'].map((body) => ({ destination: 'hook', body }))
+      expect(await alerts.apply('A', T0, 60_000, { ...none, opened: [alert('old'), alert('firing')], notifications })).toBe(true)
+      expect(await alerts.apply('A', T0 + 1000, 60_000, { ...none, resolved: [{ rule: 'old', key: '' }] })).toBe(true)
+      const [settled] = await alerts.pending(1)
+      expect(await alerts.claim(settled as NonNullable<typeof settled>, 'A', T0 + 30_000)).toBe(true)
+      await alerts.settle((settled as NonNullable<typeof settled>).id, { delivered: T0 + 100 })
+      await store.prune(T0 + 86_400_000)
+      expect((await alerts.firedSince(0, 10)).map((line) => line.rule)).toEqual(['firing'])
+      expect((await alerts.pending(10)).map((notification) => notification.body)).toEqual(['pending'])
     })
   })
 }

@@ -149,6 +149,13 @@ export class KyselyAlertStore implements AlertStore {
     })
   }
 
+  /** Deletes the alerts resolved and the notifications settled before `before` (ms): the history follows the raw rows. */
+  async prune(before: number): Promise<void> {
+    const { db } = this.#context
+    await sql`delete from ${this.#alerts} where resolved_at is not null and resolved_at < ${before}`.execute(db)
+    await sql`delete from ${this.#notifications} where next_at is null and created_at < ${before}`.execute(db)
+  }
+
   #write<T>(write: () => Promise<T>): Promise<T> {
     return this.#context.exclusive(async () => {
       await this.#context.ready()

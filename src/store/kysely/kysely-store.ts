@@ -246,8 +246,9 @@ export class KyselyStore implements Store {
       .deleteFrom(this.#table as 'request')
       .where('date', '<', this.#flavor.toDate(before))
       .executeTakeFirst()
-    // Runtime samples follow the raw rows: they chart the same recent past.
+    // Runtime samples and the alerts' history follow the raw rows: they chart the same recent past.
     await this.#deployments.runtime.prune(this.#db, before)
+    await this.#alerts.prune(before)
     return Number(result.numDeletedRows)
   }
 
