@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3'
-import { type Kysely, SqliteDialect } from 'kysely'
-import { Kysely as KyselyClass } from 'kysely'
+import { Kysely, SqliteDialect } from 'kysely'
 import { StatgraphError } from '../errors/statgraph-error.js'
+import { importDriver } from './import-driver.js'
 import { migrateTable } from './kysely/migrate-table.js'
 import { sqliteFlavor } from './sqlite/sqlite-flavor.js'
 
@@ -20,7 +19,12 @@ function expectedTables(table: string): Promise<Tables> {
   let tables = expected.get(table)
   if (tables === undefined) {
     tables = (async () => {
-      const db = new KyselyClass<unknown>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) })
+      // Loaded only here: an app on a server database, where better-sqlite3 may not load, needs it only with migrations off.
+      const { default: Sqlite } = await importDriver<{ default: typeof import('better-sqlite3') }>(
+        'better-sqlite3',
+        "migrations: 'off' reads statgraph's migrations through better-sqlite3 (a dependency); reinstall statgraph where it runs",
+      )
+      const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Sqlite(':memory:') }) })
       try {
         await migrateTable(db, table, undefined, sqliteFlavor, async () => undefined)
         return await tablesOf(db, undefined, (name) => !name.startsWith(`${table}_statgraph_migration`))
