@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `statgraph` command: serve, report, export, prune, annotate, import, demo. Exit codes: see EXIT.
+// The `statgraph` command: serve, report, export, prune, annotate, import, schema, demo. Exit codes: see EXIT.
 import { Command, CommanderError, Option } from 'commander'
 import { CliError, EXIT } from './cli-error.js'
 import { annotateCommand } from './annotate-command.js'
@@ -10,6 +10,7 @@ import { type ImportOptions, importCommand } from './import/import-command.js'
 import { reportImports } from './import/import-report.js'
 import { pruneCommand } from './prune-command.js'
 import { reportCommand } from './report-command.js'
+import { SCHEMA_TOOLS, schemaCommand } from './schema/schema-command.js'
 import { serveCommand } from './serve-command.js'
 
 const DATABASE_HELP = 'a SQLite file, or a postgres:// or mysql:// URL'
@@ -105,6 +106,14 @@ export function program(): Command {
     if (options.follow === true) await followCommand(logs, options)
     else process.exitCode = reportImports(await importCommand(logs, options), options.format)
   })
+
+  cli
+    .command('schema')
+    .description("print statgraph's tables for your migration tool, to run with migrations: 'off'")
+    .addOption(new Option('--for <tool>', 'the migration tool').choices(Object.keys(SCHEMA_TOOLS)).makeOptionMandatory())
+    .addOption(new Option('--engine <engine>', 'the database engine').choices(['sqlite', 'postgres', 'mysql']).makeOptionMandatory())
+    .option('--table <name>', 'the statistics table', 'request')
+    .action(schemaCommand)
 
   cli
     .command('demo')

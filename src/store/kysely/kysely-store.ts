@@ -34,7 +34,7 @@ import { BatchWrite } from './batch-write.js'
 import { writeTransaction } from './write-transaction.js'
 import { rowsWhere } from './rows-where.js'
 import { KyselyAlertStore } from './kysely-alert-store.js'
-import { checkSchema } from '../schema-check.js'
+import { checkSchema } from '../schema/schema-check.js'
 import type { AlertStore } from '../alert-store.js'
 
 // Enough for a handful of instances starting at once to take turns: each round, one finishes.

@@ -2,14 +2,14 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Logger } from '../../src/log/logger.js'
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
-import { PostgresStore } from '../../src/store/postgres/postgres-store.js'
+import type { Logger } from '../../../src/log/logger.js'
+import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js'
+import { PostgresStore } from '../../../src/store/postgres/postgres-store.js'
 import pg from 'pg'
-import { serverUrl, storeTables } from '../helpers/test-databases.js'
-import { startApp } from '../helpers/express-app.js'
-import { tempDir } from '../helpers/temp-dir.js'
-import { poll } from '../helpers/wait-for.js'
+import { serverUrl, storeTables } from '../../helpers/test-databases.js'
+import { startApp } from '../../helpers/express-app.js'
+import { tempDir } from '../../helpers/temp-dir.js'
+import { poll } from '../../helpers/wait-for.js'
 
 const dir = tempDir()
 let fileNumber = 0
@@ -52,7 +52,7 @@ describe("migrations: 'off'", () => {
       expect(await response.text()).toBe('hello')
     }
     await expect(app.stats.flush()).rejects.toThrow(
-      /migrations are off, and the database lacks table "request", table "request_statgraph_alert", .*start statgraph once with migrations: 'auto'/,
+      /migrations are off, and the database lacks table "request", table "request_statgraph_import", .*table "request_statgraph_alert".*start statgraph once with migrations: 'auto'/,
     )
     expect(app.stats.health()).toMatchObject({ state: 'failing', buffered: 5 })
     expect(errors.join('\n')).toContain('table "request_statgraph_release"')

@@ -1,0 +1,44 @@
+import type { ColumnShape } from '../../store/schema/table-shape.js'
+
+/** What a column holds, as the tools' type names tell it; `length` for a `varchar`. */
+export type ColumnKind = { kind: 'integer' | 'real' | 'text' | 'date' | 'boolean' } | { kind: 'varchar'; length: number }
+
+/**
+ * A column's kind from its SQL type. On SQLite dates are `text` and booleans `integer`, and so
+ * they are for the tools too: the kind follows what the engine stores.
+ */
+export function columnKind(column: ColumnShape): ColumnKind {
+  const varchar = /^varchar\((\d+)\)$/.exec(column.type)
+  if (varchar !== null) return { kind: 'varchar', length: Number(varchar[1]) }
+  const kind = KINDS[column.type]
+  if (kind === undefined) throw new Error(`statgraph: the schema command does not know the column type "${column.type}" of "${column.name}"`)
+  return { kind }
+}
+
+const KINDS: Record<string, 'integer' | 'real' | 'text' | 'date' | 'boolean'> = {
+  integer: 'integer',
+  bigint: 'integer',
+  bigserial: 'integer',
+  real: 'real',
+  'double precision': 'real',
+  text: 'text',
+  timestamptz: 'date',
+  'datetime(3)': 'date',
+  boolean: 'boolean',
+}
+
+/** `response_time` → `responseTime`. */
+export function camel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase())
+}
+
+/** `request_statgraph_cell` → `RequestStatgraphCell`. */
+export function pascal(name: string): string {
+  const camelled = camel(name)
+  return camelled.charAt(0).toUpperCase() + camelled.slice(1)
+}
+
+/** A JavaScript string literal. */
+export function quote(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+}

@@ -1,0 +1,63 @@
+import type { ColumnShape, Engine, TableShape } from '../../store/schema/table-shape.js'
+import { camel, columnKind, quote } from './column-kind.js'
+
+const CORE: Record<Engine, { module: string; table: string }> = {
+  sqlite: { module: 'drizzle-orm/sqlite-core', table: 'sqliteTable' },
+  postgres: { module: 'drizzle-orm/pg-core', table: 'pgTable' },
+  mysql: { module: 'drizzle-orm/mysql-core', table: 'mysqlTable' },
+}
+
+/** The tables as Drizzle table objects for `engine`, one `export const` each. */
+export function drizzleSchema(tables: readonly TableShape[], engine: Engine): string {
+  const used = new Set<string>([CORE[engine].table])
+  const bodies = tables.map((table) => tableObject(table, engine, used))
+  const imports = `import { ${[...used].sort().join(', ')} } from '${CORE[engine].module}'`
+  return `${imports}\n\n${bodies.join('\n\n')}\n`
+}
+
+function tableObject(table: TableShape, engine: Engine, used: Set<string>): string {
+  const single = table.primaryKey.name === undefined ? table.primaryKey.columns[0] : undefined
+  const columns = table.columns.map((column) => `  ${camel(column.name)}: ${columnBuilder(column, engine, column.name === single, used)},`)
+  const extras: string[] = []
+  if (table.primaryKey.name !== undefined) {
+    used.add('primaryKey')
+    const keys = table.primaryKey.columns.map((name) => `table.${camel(name)}`).join(', ')
+    extras.push(`primaryKey({ name: ${quote(table.primaryKey.name)}, columns: [${keys}] })`)
+  }
+  for (const index of table.indexes) {
+    const builder = index.unique ? 'uniqueIndex' : 'index'
+    used.add(builder)
+    extras.push(`${builder}(${quote(index.name)}).on(${index.columns.map((name) => `table.${camel(name)}`).join(', ')})`)
+  }
+  const config = extras.length === 0 ? '' : `, (table) => [\n  ${extras.join(',\n  ')},\n]`
+  return `export const ${camel(table.name)} = ${CORE[engine].table}(${quote(table.name)}, {\n${columns.join('\n')}\n}${config})`
+}
+
+function columnBuilder(column: ColumnShape, engine: Engine, primary: boolean, used: Set<string>): string {
+  const [builder, options] = typeOf(column, engine)
+  used.add(builder)
+  let code = `${builder}(${quote(column.name)}${options === undefined ? '' : `, ${options}`})`
+  if (column.generated && engine === 'mysql') code += '.autoincrement()'
+  if (primary) code += column.generated && engine === 'sqlite' ? '.primaryKey({ autoIncrement: true })' : '.primaryKey()'
+  else if (column.notNull) code += '.notNull()'
+  if (column.default !== undefined) code += `.default(${JSON.stringify(column.default)})`
+  return code
+}
+
+/** The Drizzle column builder of a column, and its options. */
+function typeOf(column: ColumnShape, engine: Engine): [string, string?] {
+  const kind = columnKind(column)
+  if (kind.kind === 'varchar') return engine === 'sqlite' ? ['text', `{ length: ${kind.length} }`] : ['varchar', `{ length: ${kind.length} }`]
+  if (engine === 'sqlite') return [kind.kind === 'real' ? 'real' : kind.kind === 'integer' ? 'integer' : 'text']
+  const number = "{ mode: 'number' }"
+  switch (kind.kind) {
+    case 'integer':
+      return [column.type === 'bigserial' ? 'bigserial' : 'bigint', number]
+    case 'real':
+      return [engine === 'postgres' ? 'doublePrecision' : 'double']
+    case 'date':
+      return engine === 'postgres' ? ['timestamp', "{ withTimezone: true, mode: 'date' }"] : ['datetime', "{ fsp: 3, mode: 'date' }"]
+    default:
+      return [kind.kind]
+  }
+}

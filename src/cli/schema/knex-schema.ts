@@ -1,0 +1,42 @@
+import type { Engine, TableShape } from '../../store/schema/table-shape.js'
+import { quote } from './column-kind.js'
+
+/**
+ * The tables as a Knex migration for `engine` (JavaScript with JSDoc types: a `.mjs` file, or `.js`
+ * in an ESM project). Columns use the engine's own type names (`specificType`), as statgraph's
+ * migrations do; `down` drops the tables, last made first.
+ */
+export function knexSchema(tables: readonly TableShape[], engine: Engine): string {
+  const creates = tables.map((table) => {
+    const single = table.primaryKey.name === undefined ? table.primaryKey.columns[0] : undefined
+    const lines = table.columns.map((column) => {
+      let line: string
+      if (column.generated) line = `table.${engine === 'sqlite' ? 'increments' : 'bigIncrements'}(${quote(column.name)}, { primaryKey: true })`
+      else {
+        line = `table.specificType(${quote(column.name)}, ${quote(column.type)})`
+        if (column.name === single) line += '.primary()'
+        if (column.notNull) line += '.notNullable()'
+        if (column.default !== undefined) line += `.defaultTo(${JSON.stringify(column.default)})`
+      }
+      return line
+    })
+    if (table.primaryKey.name !== undefined) {
+      lines.push(`table.primary([${table.primaryKey.columns.map(quote).join(', ')}], { constraintName: ${quote(table.primaryKey.name)} })`)
+    }
+    for (const index of table.indexes) {
+      const columns = `[${index.columns.map(quote).join(', ')}]`
+      lines.push(index.unique ? `table.unique(${columns}, { indexName: ${quote(index.name)} })` : `table.index(${columns}, ${quote(index.name)})`)
+    }
+    if (engine === 'mysql' && table.options !== undefined) lines.push("table.charset('utf8mb4')", "table.collate('utf8mb4_bin')")
+    return `  await knex.schema.createTable(${quote(table.name)}, (table) => {\n${lines.map((line) => `    ${line}`).join('\n')}\n  })`
+  })
+  const drops = [...tables].reverse().map((table) => `  await knex.schema.dropTableIfExists(${quote(table.name)})`)
+  return [
+    '/** @param {import("knex").Knex} knex */',
+    `export async function up(knex) {\n${creates.join('\n')}\n}`,
+    '',
+    '/** @param {import("knex").Knex} knex */',
+    `export async function down(knex) {\n${drops.join('\n')}\n}`,
+    '',
+  ].join('\n')
+}

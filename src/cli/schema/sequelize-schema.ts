@@ -1,0 +1,54 @@
+import type { ColumnShape, Engine, TableShape } from '../../store/schema/table-shape.js'
+import { camel, columnKind, quote } from './column-kind.js'
+
+/**
+ * The tables as Sequelize models for `engine`: a function defining them on the app's `Sequelize`
+ * instance, without timestamps and with statgraph's column names (`field`). Sequelize names no
+ * primary-key constraint, and wants a primary key in every model: where statgraph keys a table by
+ * a unique index alone (SQLite's sketches), its columns are the primary key.
+ */
+export function sequelizeSchema(tables: readonly TableShape[], engine: Engine): string {
+  const models = tables.map((table) => {
+    const keyed = table.primaryKey.columns.length > 0
+    const key = keyed ? table.primaryKey.columns : (table.indexes.find((index) => index.unique)?.columns ?? [])
+    const attributes = table.columns.map((column) => {
+      const options = [`type: ${dataType(column, engine)}`, `field: ${quote(column.name)}`]
+      if (key.includes(column.name)) options.push('primaryKey: true')
+      options.push(`allowNull: ${!column.notNull && !key.includes(column.name)}`)
+      if (column.generated) options.push('autoIncrement: true')
+      if (column.default !== undefined) options.push(`defaultValue: ${JSON.stringify(column.default)}`)
+      return `      ${camel(column.name)}: { ${options.join(', ')} },`
+    })
+    const indexes = table.indexes
+      .filter((index) => keyed || !index.unique)
+      .map((index) => `{ name: ${quote(index.name)}, fields: [${index.columns.map(quote).join(', ')}]${index.unique ? ', unique: true' : ''} }`)
+    const options = [`tableName: ${quote(table.name)}`, 'timestamps: false', `indexes: [${indexes.join(', ')}]`]
+    if (engine === 'mysql' && table.options !== undefined) options.push("charset: 'utf8mb4'", "collate: 'utf8mb4_bin'")
+    return `    ${camel(table.name)}: sequelize.define(\n      ${quote(table.name)},\n      {\n${attributes.map((line) => `  ${line}`).join('\n')}\n      },\n      { ${options.join(', ')} },\n    ),`
+  })
+  return [
+    "import { DataTypes } from 'sequelize'",
+    '',
+    "/** statgraph's tables as models of `sequelize`. @param {import('sequelize').Sequelize} sequelize */",
+    `export function defineStatgraphModels(sequelize) {\n  return {\n${models.join('\n')}\n  }\n}`,
+    '',
+  ].join('\n')
+}
+
+function dataType(column: ColumnShape, engine: Engine): string {
+  const kind = columnKind(column)
+  switch (kind.kind) {
+    case 'varchar':
+      return `DataTypes.STRING(${kind.length})`
+    case 'integer':
+      return engine === 'sqlite' ? 'DataTypes.INTEGER' : 'DataTypes.BIGINT'
+    case 'real':
+      return engine === 'sqlite' ? 'DataTypes.REAL' : 'DataTypes.DOUBLE'
+    case 'date':
+      return engine === 'mysql' ? 'DataTypes.DATE(3)' : 'DataTypes.DATE'
+    case 'boolean':
+      return 'DataTypes.BOOLEAN'
+    default:
+      return 'DataTypes.TEXT'
+  }
+}

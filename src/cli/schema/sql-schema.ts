@@ -1,0 +1,39 @@
+import { DummyDriver, Kysely, sql } from 'kysely'
+import { ENGINE_SQL } from '../../store/schema/schema-shape.js'
+import type { Engine, TableShape } from '../../store/schema/table-shape.js'
+
+/** The tables as plain SQL for `engine`: `create table` and `create index` statements, compiled by Kysely's dialect of the engine. */
+export function sqlSchema(tables: readonly TableShape[], engine: Engine): string {
+  const { adapter, compiler } = ENGINE_SQL[engine]
+  const db = new Kysely<unknown>({
+    dialect: {
+      createAdapter: adapter,
+      createQueryCompiler: compiler,
+      createDriver: () => new DummyDriver(),
+      createIntrospector: () => {
+        throw new Error('unused')
+      },
+    },
+  })
+  const statements: string[] = []
+  for (const table of tables) {
+    const single = table.primaryKey.name === undefined ? table.primaryKey.columns[0] : undefined
+    let create = db.schema.createTable(table.name)
+    for (const column of table.columns) {
+      create = create.addColumn(column.name, sql.raw(column.type), (built) => {
+        let definition = column.name === single ? built.primaryKey() : built
+        if (column.generated && column.type !== 'bigserial') definition = definition.autoIncrement()
+        if (column.notNull && column.name !== single) definition = definition.notNull()
+        return column.default === undefined ? definition : definition.defaultTo(sql.lit(column.default))
+      })
+    }
+    if (table.primaryKey.name !== undefined) create = create.addPrimaryKeyConstraint(table.primaryKey.name, table.primaryKey.columns as never)
+    if (table.options !== undefined) create = create.modifyEnd(sql.raw(table.options))
+    statements.push(create.compile().sql)
+    for (const index of table.indexes) {
+      const made = db.schema.createIndex(index.name).on(table.name).columns(index.columns)
+      statements.push((index.unique ? made.unique() : made).compile().sql)
+    }
+  }
+  return `${statements.map((statement) => `${statement};`).join('\n')}\n`
+}

@@ -1,0 +1,43 @@
+import type { ColumnShape, Engine, TableShape } from '../../store/schema/table-shape.js'
+import { camel, columnKind, pascal, quote } from './column-kind.js'
+
+/**
+ * The tables as TypeORM entity schemas for `engine` (`EntitySchema`: no decorators or
+ * reflect-metadata, the same in JavaScript and TypeScript). TypeORM wants a primary key in every
+ * entity: where statgraph keys a table by a unique index alone (SQLite's sketches), its columns are
+ * the primary key, which keeps the same rows unique.
+ */
+export function typeormSchema(tables: readonly TableShape[], engine: Engine): string {
+  const entities = tables.map((table) => {
+    const keyed = table.primaryKey.columns.length > 0
+    const key = keyed ? table.primaryKey.columns : (table.indexes.find((index) => index.unique)?.columns ?? [])
+    const columns = table.columns.map((column) => {
+      const options = [`name: ${quote(column.name)}`, ...typeOptions(column, engine)]
+      if (key.includes(column.name)) {
+        options.push('primary: true')
+        if (table.primaryKey.name !== undefined) options.push(`primaryKeyConstraintName: ${quote(table.primaryKey.name)}`)
+      } else if (!column.notNull) options.push('nullable: true')
+      if (column.generated) options.push("generated: 'increment'")
+      if (column.default !== undefined) options.push(`default: ${JSON.stringify(column.default)}`)
+      return `    ${camel(column.name)}: { ${options.join(', ')} },`
+    })
+    const indices = table.indexes
+      .filter((index) => keyed || !index.unique)
+      .map(
+        (index) =>
+          `    { name: ${quote(index.name)}, columns: [${index.columns.map((name) => quote(camel(name))).join(', ')}]${index.unique ? ', unique: true' : ''} },`,
+      )
+    const indexBlock = indices.length === 0 ? '' : `\n  indices: [\n${indices.join('\n')}\n  ],`
+    return `export const ${pascal(table.name)} = new EntitySchema({\n  name: ${quote(table.name)},\n  tableName: ${quote(table.name)},\n  columns: {\n${columns.join('\n')}\n  },${indexBlock}\n})`
+  })
+  return `import { EntitySchema } from 'typeorm'\n\n${entities.join('\n\n')}\n`
+}
+
+function typeOptions(column: ColumnShape, engine: Engine): string[] {
+  const kind = columnKind(column)
+  if (kind.kind === 'varchar') return ["type: 'varchar'", `length: ${kind.length}`]
+  if (kind.kind === 'date' && engine === 'mysql') return ["type: 'datetime'", 'precision: 3']
+  if (kind.kind === 'date') return ["type: 'timestamptz'"]
+  // TypeORM makes a generated bigint PostgreSQL's bigserial.
+  return [`type: ${quote(column.type === 'bigserial' ? 'bigint' : column.type)}`]
+}
