@@ -17,7 +17,7 @@ export function drizzleSchema(tables: readonly TableShape[], engine: Engine): st
 
 function tableObject(table: TableShape, engine: Engine, used: Set<string>): string {
   const single = table.primaryKey.name === undefined ? table.primaryKey.columns[0] : undefined
-  const columns = table.columns.map((column) => `  ${camel(column.name)}: ${columnBuilder(column, engine, column.name === single, used)},`)
+  const columns = keyFirst(table).map((column) => `  ${camel(column.name)}: ${columnBuilder(column, engine, column.name === single, used)},`)
   const extras: string[] = []
   if (table.primaryKey.name !== undefined) {
     used.add('primaryKey')
@@ -31,6 +31,16 @@ function tableObject(table: TableShape, engine: Engine, used: Set<string>): stri
   }
   const config = extras.length === 0 ? '' : `, (table) => [\n  ${extras.join(',\n  ')},\n]`
   return `export const ${camel(table.name)} = ${CORE[engine].table}(${quote(table.name)}, {\n${columns.join('\n')}\n}${config})`
+}
+
+/**
+ * A composite key's columns first, in the key's order: drizzle-kit reads a key's columns in the
+ * table's order, and would otherwise find drift in every key whose order differs (the sketches').
+ */
+function keyFirst(table: TableShape): ColumnShape[] {
+  const key = table.primaryKey.name === undefined ? [] : table.primaryKey.columns
+  const keyed = key.map((name) => table.columns.find((column) => column.name === name) as ColumnShape)
+  return [...keyed, ...table.columns.filter((column) => !key.includes(column.name))]
 }
 
 function columnBuilder(column: ColumnShape, engine: Engine, primary: boolean, used: Set<string>): string {

@@ -21,7 +21,7 @@ export function knexSchema(tables: readonly TableShape[], engine: Engine): strin
       return line
     })
     if (table.primaryKey.name !== undefined) {
-      lines.push(`table.primary([${table.primaryKey.columns.map(quote).join(', ')}], { constraintName: ${quote(table.primaryKey.name)} })`)
+      lines.push(`table.primary([${table.primaryKey.columns.map(quote).join(', ')}], ${quote(table.primaryKey.name)})`)
     }
     for (const index of table.indexes) {
       const columns = `[${index.columns.map(quote).join(', ')}]`
