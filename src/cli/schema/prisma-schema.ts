@@ -15,7 +15,7 @@ function model(table: TableShape, engine: Engine): string {
     const attributes: string[] = []
     if (column.name === single) attributes.push('@id')
     if (column.generated) attributes.push('@default(autoincrement())')
-    else if (column.default !== undefined) attributes.push(`@default(${prismaValue(column, engine)})`)
+    else if (column.default !== undefined) attributes.push(`@default(${prismaValue(column)})`)
     attributes.push(nativeType(column, engine))
     if (camel(column.name) !== column.name) attributes.push(`@map("${column.name}")`)
     const optional = column.notNull || column.name === single ? '' : '?'
@@ -52,8 +52,8 @@ function nativeType(column: ColumnShape, engine: Engine): string {
   return ''
 }
 
-function prismaValue(column: ColumnShape, engine: Engine): string {
+/** A default in Prisma's terms: MySQL's boolean default is written `0`, Prisma's `false`. */
+function prismaValue(column: ColumnShape): string {
   if (typeof column.default === 'string') return JSON.stringify(column.default)
-  if (columnKind(column).kind === 'boolean' || engine === 'sqlite') return String(column.default)
-  return String(Boolean(column.default))
+  return columnKind(column).kind === 'boolean' ? String(Boolean(column.default)) : String(column.default)
 }
