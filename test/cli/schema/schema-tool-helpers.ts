@@ -6,6 +6,7 @@ import express from 'express'
 import pg from 'pg'
 import { afterAll } from 'vitest'
 import { schemaText } from '../../../src/cli/schema/schema-command.js'
+import type { DatabaseOption } from '../../../src/store/open-store.js'
 import type { Engine } from '../../../src/store/schema/table-shape.js'
 import { startApp } from '../../helpers/express-app.js'
 import { serverUrl, storeTables } from '../../helpers/test-databases.js'
@@ -52,7 +53,7 @@ export async function runBin(cwd: string, bin: string, args: string[]): Promise<
  * An Express app on `database` (a file, URL or the tool's own connection) with
  * `migrations: 'off'`: five requests, flushed, and the dashboard's answer for them.
  */
-export async function recordWithMigrationsOff(database: string | object, table: string, dir: string): Promise<{ hits: number; written: number }> {
+export async function recordWithMigrationsOff(database: DatabaseOption, table: string, dir: string): Promise<{ hits: number; written: number }> {
   const app = await startApp(express, dir, { database, table, migrations: 'off', recorder: { flushInterval: 50 } }, (app) => {
     app.get('/hello', (_req, res) => {
       res.send('hello')

@@ -1,6 +1,5 @@
-import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { type ModelStatic, Sequelize } from 'sequelize'
+import { type Model, type ModelStatic, Sequelize } from 'sequelize'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../helpers/temp-dir.js'
 import { dropAfterwards, postgresUrl, project, recordWithMigrationsOff } from './schema-tool-helpers.js'
@@ -15,7 +14,7 @@ describe.skipIf(postgresUrl === undefined)('statgraph schema --for sequelize', (
     const app = project(dir, 'postgres', 'statgraph-models.mjs', 'sequelize', 'postgres', table)
     const file = await app.write()
     const { defineStatgraphModels } = (await import(pathToFileURL(file).href)) as {
-      defineStatgraphModels: (sequelize: Sequelize) => Record<string, ModelStatic<never>>
+      defineStatgraphModels: (sequelize: Sequelize) => Record<string, ModelStatic<Model>>
     }
     const sequelize = new Sequelize(postgresUrl as string, { logging: false })
     try {
@@ -23,7 +22,7 @@ describe.skipIf(postgresUrl === undefined)('statgraph schema --for sequelize', (
       for (const model of Object.values(models)) await model.sync()
 
       expect(await recordWithMigrationsOff(postgresUrl as string, table, dir)).toEqual({ hits: 5, written: 5 })
-      expect(await (models[`sgSequelize${process.pid}`] as ModelStatic<never>).count()).toBe(5)
+      expect(await (models[`sgSequelize${process.pid}`] as ModelStatic<Model>).count()).toBe(5)
 
       for (const model of Object.values(models)) {
         const described = await sequelize.getQueryInterface().describeTable(model.getTableName())

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { DataSource } from 'typeorm'
+import type { DatabaseOption } from '../../../src/store/open-store.js'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../helpers/temp-dir.js'
 import { dropAfterwards, ENGINES, postgresUrl, project, recordWithMigrationsOff, runBin } from './schema-tool-helpers.js'
@@ -12,9 +13,9 @@ const ledger = `typeorm_migrations_${process.pid}`
 dropAfterwards(table, [ledger])
 
 /** The driver's own connection: a pg Pool, or a better-sqlite3 Database. */
-function connectionOf(source: DataSource): object {
-  const driver = source.driver as unknown as { master?: object; databaseConnection?: object }
-  return (driver.master ?? driver.databaseConnection) as object
+function connectionOf(source: DataSource): DatabaseOption {
+  const driver = source.driver as unknown as { master?: DatabaseOption; databaseConnection?: DatabaseOption }
+  return (driver.master ?? driver.databaseConnection) as DatabaseOption
 }
 
 describe('statgraph schema --for typeorm', () => {
