@@ -4,7 +4,8 @@ import { quote } from './column-kind.js'
 /**
  * The tables as a Knex migration for `engine` (JavaScript with JSDoc types: a `.mjs` file, or `.js`
  * in an ESM project). Columns use the engine's own type names (`specificType`), as statgraph's
- * migrations do; `down` drops the tables, last made first.
+ * migrations do. A table that exists is left as it is, so that the migration adopts tables
+ * statgraph made itself; `down` drops the tables, last made first.
  */
 export function knexSchema(tables: readonly TableShape[], engine: Engine): string {
   const creates = tables.map((table) => {
@@ -28,7 +29,8 @@ export function knexSchema(tables: readonly TableShape[], engine: Engine): strin
       lines.push(index.unique ? `table.unique(${columns}, { indexName: ${quote(index.name)} })` : `table.index(${columns}, ${quote(index.name)})`)
     }
     if (engine === 'mysql' && table.options !== undefined) lines.push("table.charset('utf8mb4')", "table.collate('utf8mb4_bin')")
-    return `  await knex.schema.createTable(${quote(table.name)}, (table) => {\n${lines.map((line) => `    ${line}`).join('\n')}\n  })`
+    const body = lines.map((line) => `      ${line}`).join('\n')
+    return `  if (!(await knex.schema.hasTable(${quote(table.name)}))) {\n    await knex.schema.createTable(${quote(table.name)}, (table) => {\n${body}\n    })\n  }`
   })
   const drops = [...tables].reverse().map((table) => `  await knex.schema.dropTableIfExists(${quote(table.name)})`)
   return [

@@ -2,7 +2,11 @@ import { DummyDriver, Kysely, sql } from 'kysely'
 import { ENGINE_SQL } from '../../store/schema/schema-shape.js'
 import type { Engine, TableShape } from '../../store/schema/table-shape.js'
 
-/** The tables as plain SQL for `engine`: `create table` and `create index` statements, compiled by Kysely's dialect of the engine. */
+/**
+ * The tables as plain SQL for `engine`: `create table` and `create index` statements, compiled by
+ * Kysely's dialect of the engine. Each skips what exists (but MySQL's indexes: it has no `create
+ * index if not exists`), so that the same file adopts tables statgraph made itself.
+ */
 export function sqlSchema(tables: readonly TableShape[], engine: Engine): string {
   const { adapter, compiler } = ENGINE_SQL[engine]
   const db = new Kysely<unknown>({
@@ -18,7 +22,7 @@ export function sqlSchema(tables: readonly TableShape[], engine: Engine): string
   const statements: string[] = []
   for (const table of tables) {
     const single = table.primaryKey.name === undefined ? table.primaryKey.columns[0] : undefined
-    let create = db.schema.createTable(table.name)
+    let create = db.schema.createTable(table.name).ifNotExists()
     for (const column of table.columns) {
       create = create.addColumn(column.name, sql.raw(column.type), (built) => {
         let definition = column.name === single ? built.primaryKey() : built
@@ -31,7 +35,8 @@ export function sqlSchema(tables: readonly TableShape[], engine: Engine): string
     if (table.options !== undefined) create = create.modifyEnd(sql.raw(table.options))
     statements.push(create.compile().sql)
     for (const index of table.indexes) {
-      const made = db.schema.createIndex(index.name).on(table.name).columns(index.columns)
+      const create = db.schema.createIndex(index.name).on(table.name).columns(index.columns)
+      const made = engine === 'mysql' ? create : create.ifNotExists()
       statements.push((index.unique ? made.unique() : made).compile().sql)
     }
   }

@@ -34,7 +34,7 @@ import { BatchWrite } from './batch-write.js'
 import { writeTransaction } from './write-transaction.js'
 import { rowsWhere } from './rows-where.js'
 import { KyselyAlertStore } from './kysely-alert-store.js'
-import { checkSchema } from '../schema/schema-check.js'
+import { checkSchema, madeElsewhere } from '../schema/schema-check.js'
 import type { AlertStore } from '../alert-store.js'
 
 // Enough for a handful of instances starting at once to take turns: each round, one finishes.
@@ -152,10 +152,12 @@ export class KyselyStore implements Store {
    */
   protected async runMigrations(): Promise<void> {
     // The app's own migrations made the tables: check, never create.
-    if (this.#migrations === 'off') return checkSchema(this.#db as Kysely<unknown>, this.#table, this.#schema)
+    const db = this.#db as Kysely<unknown>
+    if (this.#migrations === 'off') return checkSchema(db, this.#table, this.#schema)
     for (let attempt = 1; ; attempt++) {
       try {
-        return await migrateTable(this.#db as Kysely<unknown>, this.#table, this.#schema, this.#flavor, (db) =>
+        const recordOnly = await madeElsewhere(db, this.#table, this.#schema)
+        return await migrateTable(db, this.#table, this.#schema, this.#flavor, { recordOnly }, (db) =>
           buildRollups(db, this.#tableRef, this.#flavor, new RollupWriter(this.#rollups, this.#flavor, this.#insertRows, '', this.#maxValues)),
         )
       } catch (error) {

@@ -7,15 +7,19 @@ import type { SqlFlavor } from './sql-flavor.js'
 /**
  * Brings `table` and the tables beside it to the latest version (see {@link requestMigrations}),
  * under the engine's migration lock; `buildRollups` fills new rollup tables from the raw rows.
+ * `recordOnly`: the tables are up to date already (made by the app's own migrations), and the
+ * migrations are only recorded as run.
  */
 export async function migrateTable(
   db: Kysely<unknown>,
   table: string,
   schema: string | undefined,
   flavor: SqlFlavor,
+  options: { recordOnly: boolean },
   buildRollups: (db: Kysely<unknown>) => Promise<void>,
 ): Promise<void> {
-  const migrations = { ...requestMigrations(table, flavor, schema, buildRollups), ...alertMigrations(table, flavor, schema) }
+  const steps = { ...requestMigrations(table, flavor, schema, buildRollups), ...alertMigrations(table, flavor, schema) }
+  const migrations = options.recordOnly ? Object.fromEntries(Object.keys(steps).map((name) => [name, { up: async () => {} }])) : steps
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },

@@ -78,6 +78,9 @@ export function requestMigrations(
       // rollup write locked first (0006 moves their rows to the tables that replaced them, or builds
       // them from the raw rows).
       async up(db: Kysely<unknown>) {
+        // The writers' rollups that replaced these are there already (tables made by the app's own
+        // migrations, without statgraph's ledger): made now, these would have 0006 count rollups again.
+        if (await findTable(db, rollupTableNames(table).cells)) return
         // A cell's key, group first: one group's cells over a range are neighbours (counters, read
         // by range), or one value's cells are (sketches, read for listed values).
         const cellTable = (name: string, order: ('grain' | 'dim' | 'bucket' | 'kh')[]) =>

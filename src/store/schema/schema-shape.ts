@@ -27,7 +27,7 @@ export async function schemaShape(engine: Engine, table: string): Promise<TableS
   const dialect = new ShapeDialect(sql)
   const db = new Kysely<unknown>({ dialect })
   try {
-    await migrateTable(db, table, undefined, flavor, async () => undefined)
+    await migrateTable(db, table, undefined, flavor, { recordOnly: false }, async () => undefined)
   } finally {
     await db.destroy()
   }

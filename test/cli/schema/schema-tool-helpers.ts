@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import Database from 'better-sqlite3'
 import express from 'express'
 import pg from 'pg'
 import { afterAll } from 'vitest'
@@ -9,7 +10,7 @@ import { schemaText } from '../../../src/cli/schema/schema-command.js'
 import type { DatabaseOption } from '../../../src/store/open-store.js'
 import type { Engine } from '../../../src/store/schema/table-shape.js'
 import { startApp } from '../../helpers/express-app.js'
-import { serverUrl, storeTables } from '../../helpers/test-databases.js'
+import { serverUrl } from '../../helpers/test-databases.js'
 
 const run = promisify(execFile)
 const root = resolve(import.meta.dirname, '../../..')
@@ -50,11 +51,16 @@ export async function runBin(cwd: string, bin: string, args: string[]): Promise<
 }
 
 /**
- * An Express app on `database` (a file, URL or the tool's own connection) with
- * `migrations: 'off'`: five requests, flushed, and the dashboard's answer for them.
+ * An Express app on `database` (a file, URL or the tool's own connection), with
+ * `migrations: 'off'` unless told: five requests, flushed, and the dashboard's count of all.
  */
-export async function recordWithMigrationsOff(database: DatabaseOption, table: string, dir: string): Promise<{ hits: number; written: number }> {
-  const app = await startApp(express, dir, { database, table, migrations: 'off', recorder: { flushInterval: 50 } }, (app) => {
+export async function recordFive(
+  database: DatabaseOption,
+  table: string,
+  dir: string,
+  migrations: 'auto' | 'off' = 'off',
+): Promise<{ hits: number; written: number }> {
+  const app = await startApp(express, dir, { database, table, migrations, recorder: { flushInterval: 50 } }, (app) => {
     app.get('/hello', (_req, res) => {
       res.send('hello')
     })
@@ -69,12 +75,37 @@ export async function recordWithMigrationsOff(database: DatabaseOption, table: s
   }
 }
 
-/** Drops, after the file's tests, statgraph's tables for `table` and `others` from the PostgreSQL test database. */
-export function dropAfterwards(table: string, others: string[] = []): void {
-  afterAll(async () => {
-    if (postgresUrl === undefined) return
-    const pool = new pg.Pool({ connectionString: postgresUrl })
-    for (const name of [...storeTables(table), ...others]) await pool.query(`drop table if exists ${name} cascade`)
+/** Adopting tables statgraph made: its ledger of its own migrations dropped, as the README says (tools see it as drift). */
+export async function dropLedger(database: string, table: string): Promise<void> {
+  const statements = [`drop table ${table}_statgraph_migration`, `drop table ${table}_statgraph_migration_lock`]
+  if (database.startsWith('postgres')) {
+    const pool = new pg.Pool({ connectionString: database })
+    for (const statement of statements) await pool.query(statement)
     await pool.end()
-  })
+  } else {
+    const db = new Database(database)
+    for (const statement of statements) db.exec(statement)
+    db.close()
+  }
+}
+
+const ownDatabases: string[] = []
+afterAll(async () => {
+  if (ownDatabases.length === 0) return
+  const pool = new pg.Pool({ connectionString: postgresUrl })
+  for (const database of ownDatabases) await pool.query(`drop database if exists ${database} with (force)`)
+  await pool.end()
+})
+
+/** A PostgreSQL database of the test's own on the test server, dropped after the file's tests: its URL. */
+export async function ownDatabase(name: string): Promise<string> {
+  const database = `${name}_${process.pid}`
+  const admin = new pg.Pool({ connectionString: postgresUrl })
+  await admin.query(`drop database if exists ${database} with (force)`)
+  await admin.query(`create database ${database}`)
+  await admin.end()
+  ownDatabases.push(database)
+  const url = new URL(postgresUrl as string)
+  url.pathname = `/${database}`
+  return url.href
 }

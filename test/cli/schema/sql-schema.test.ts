@@ -9,7 +9,7 @@ import { schemaText } from '../../../src/cli/schema/schema-command.js'
 import type { Engine } from '../../../src/store/schema/table-shape.js'
 import { serverUrl, storeTables } from '../../helpers/test-databases.js'
 import { tempDir } from '../../helpers/temp-dir.js'
-import { recordWithMigrationsOff } from './schema-tool-helpers.js'
+import { dropLedger, ownDatabase, recordFive } from './schema-tool-helpers.js'
 
 const dir = tempDir()
 const table = `sg_sql_${process.pid}`
@@ -40,7 +40,57 @@ describe('statgraph schema --for sql', () => {
     const db = new Database(file)
     for (const statement of await statements('sqlite')) db.exec(statement)
     db.close()
-    expect(await recordWithMigrationsOff(file, table, dir)).toEqual({ hits: 5, written: 5 })
+    expect(await recordFive(file, table, dir)).toEqual({ hits: 5, written: 5 })
+  })
+
+  it("sqlite: migrations: 'auto' later finds the app's tables up to date, records its ledger and counts nothing twice", async () => {
+    const file = join(dir, 'later-auto.db')
+    const db = new Database(file)
+    for (const statement of await statements('sqlite')) db.exec(statement)
+    db.close()
+    expect(await recordFive(file, table, dir)).toEqual({ hits: 5, written: 5 })
+    expect(await recordFive(file, table, dir, 'auto')).toEqual({ hits: 10, written: 5 })
+    const after = new Database(file, { readonly: true })
+    expect(after.prepare(`select count(*) as n from ${table}_statgraph_migration`).get()).toEqual({ n: 12 })
+    expect(after.prepare(`select count(*) as n from sqlite_master where name = '${table}_rollup'`).get()).toEqual({ n: 0 })
+    expect(after.prepare(`select count(*) as n from ${table}_statgraph_cell where writer = ''`).get()).toEqual({ n: 0 })
+    after.close()
+  })
+
+  it("sqlite: migrations: 'auto' brings the app's tables of an older statgraph up to date without counting their rows twice", async () => {
+    const file = join(dir, 'older.db')
+    const db = new Database(file)
+    for (const statement of await statements('sqlite')) db.exec(statement)
+    db.close()
+    expect(await recordFive(file, table, dir)).toEqual({ hits: 5, written: 5 })
+    // A column a later statgraph added, not yet in the app's migrations.
+    new Database(file).exec(`alter table ${table} drop column version`)
+    expect(await recordFive(file, table, dir, 'auto')).toEqual({ hits: 10, written: 5 })
+    const after = new Database(file, { readonly: true })
+    expect(after.prepare(`select count(*) as n, count(version) as versioned from ${table}`).get()).toEqual({ n: 10, versioned: 5 })
+    // No rollups rebuilt from the raw rows beside the ones written (as writer '', the migrations' past).
+    expect(after.prepare(`select count(*) as n from ${table}_statgraph_cell where writer = ''`).get()).toEqual({ n: 0 })
+    after.close()
+  })
+
+  it('sqlite: adopts the tables statgraph made, keeping their rows: the statements run over them change nothing', async () => {
+    const file = join(dir, 'adopted.db')
+    expect(await recordFive(file, table, dir, 'auto')).toEqual({ hits: 5, written: 5 })
+    await dropLedger(file, table)
+    const db = new Database(file)
+    for (const statement of await statements('sqlite')) db.exec(statement)
+    db.close()
+    expect(await recordFive(file, table, dir)).toEqual({ hits: 10, written: 5 })
+  })
+
+  it.skipIf(servers.postgres === undefined)('postgres: adopts the tables statgraph made, keeping their rows', async () => {
+    const database = await ownDatabase('sg_sql_adopted')
+    expect(await recordFive(database, table, dir, 'auto')).toEqual({ hits: 5, written: 5 })
+    await dropLedger(database, table)
+    const pool = new pg.Pool({ connectionString: database })
+    for (const statement of await statements('postgres')) await pool.query(statement)
+    await pool.end()
+    expect(await recordFive(database, table, dir)).toEqual({ hits: 10, written: 5 })
   })
 
   it.skipIf(servers.postgres === undefined)('postgres: the same', async () => {
@@ -50,7 +100,7 @@ describe('statgraph schema --for sql', () => {
       await pool.end()
     })
     for (const statement of await statements('postgres')) await pool.query(statement)
-    expect(await recordWithMigrationsOff(servers.postgres as string, table, dir)).toEqual({ hits: 5, written: 5 })
+    expect(await recordFive(servers.postgres as string, table, dir)).toEqual({ hits: 5, written: 5 })
   })
 
   it.skipIf(servers.mysql === undefined)('mysql: the same', async () => {
@@ -60,12 +110,12 @@ describe('statgraph schema --for sql', () => {
       await connection.end()
     })
     for (const statement of await statements('mysql')) await connection.query(statement)
-    expect(await recordWithMigrationsOff(servers.mysql as string, table, dir)).toEqual({ hits: 5, written: 5 })
+    expect(await recordFive(servers.mysql as string, table, dir)).toEqual({ hits: 5, written: 5 })
   })
 
   it('is a command: prints for the tool and engine asked, and refuses a table name that is not a plain SQL name', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [cli, 'schema', '--for', 'sql', '--engine', 'postgres', '--table', 'hits'])
-    expect(stdout).toContain('create table "hits" ("index" bigserial primary key')
+    expect(stdout).toContain('create table if not exists "hits" ("index" bigserial primary key')
     const refused = await promisify(execFile)(process.execPath, [cli, 'schema', '--for', 'sql', '--engine', 'sqlite', '--table', 'a"b']).then(
       () => undefined,
       (error: { code: number; stderr: string }) => error,
