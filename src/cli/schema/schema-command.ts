@@ -43,6 +43,7 @@ export async function schemaText(options: SchemaOptions): Promise<string> {
       `${comment} statgraph's own migrations then convert text to a binary collation that keeps trailing spaces`,
       `${comment} (utf8mb4_0900_bin on MySQL 8, utf8mb4_nopad_bin on MariaDB); do the same to count "/a " apart from "/a".`,
     )
+    if (options.for === 'sql') header.push(`${comment} MySQL has no "create index if not exists": over tables that exist, leave the create index lines out.`)
   }
   return `${header.join('\n')}\n${SCHEMA_TOOLS[options.for](tables, options.engine)}`
 }

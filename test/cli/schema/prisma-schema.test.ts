@@ -1,7 +1,13 @@
+import { PrismaPg } from '@prisma/adapter-pg'
 import wasm from '@prisma/prisma-schema-wasm'
+import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { schemaText } from '../../../src/cli/schema/schema-command.js'
 import { schemaShape } from '../../../src/store/schema/schema-shape.js'
+import { tempDir } from '../../helpers/temp-dir.js'
+import { ownDatabase, postgresUrl, recordFive } from './schema-tool-helpers.js'
+
+const dir = tempDir()
 
 const table = 'request'
 const PROVIDER = { sqlite: 'sqlite', postgres: 'postgresql', mysql: 'mysql' } as const
@@ -66,4 +72,20 @@ describe('statgraph schema --for prisma', () => {
       }
     },
   )
+
+  it.skipIf(postgresUrl === undefined)('postgres: one pool for Prisma’s driver adapter and statgraph, which records through it', async () => {
+    const database = await ownDatabase('sg_prisma')
+    const pool = new pg.Pool({ connectionString: database })
+    try {
+      // The tables as a Prisma migration.sql would make them.
+      await pool.query(await schemaText({ for: 'sql', engine: 'postgres', table }))
+      const adapter = await new PrismaPg(pool).connect()
+      expect(await recordFive(pool, table, dir)).toEqual({ hits: 5, written: 5 })
+      const counted = await adapter.queryRaw({ sql: `select count(*)::int as n from ${table}`, args: [], argTypes: [] })
+      expect(counted.rows).toEqual([[5]])
+      await adapter.dispose()
+    } finally {
+      await pool.end()
+    }
+  })
 })
