@@ -1,11 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import pg from 'pg'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { schemaText } from '../../src/cli/schema/schema-command.js'
 import { ownDatabase, postgresUrl } from '../cli/schema/schema-tool-helpers.js'
 import { freePort } from '../helpers/free-port.js'
+import { killedAfterEach } from '../helpers/child-processes.js'
 import { poll } from '../helpers/wait-for.js'
 
 // The README's "Your own migrations" snippets: each an app on the connection of its tool, run as
@@ -14,15 +15,7 @@ import { poll } from '../helpers/wait-for.js'
 const SNIPPETS = ['own-migrations-drizzle', 'own-migrations-knex', 'own-migrations-typeorm'] as const
 const root = new URL('../../', import.meta.url)
 const tsx = new URL('node_modules/.bin/tsx', root).pathname
-const children: ChildProcess[] = []
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null) {
-      child.kill('SIGKILL')
-      await once(child, 'exit')
-    }
-  }
-})
+const children = killedAfterEach()
 
 describe.each(SNIPPETS)('the README snippet %s', (name) => {
   const file = new URL(`examples/snippets/${name}.ts`, root).pathname

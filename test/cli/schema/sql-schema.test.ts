@@ -24,6 +24,15 @@ async function statements(engine: Engine): Promise<string[]> {
     .filter((statement) => statement !== '')
 }
 
+/** A SQLite file of `name` in which the printed statements ran; its path. */
+async function sqliteWithStatements(name: string): Promise<string> {
+  const file = join(dir, name)
+  const db = new Database(file)
+  for (const statement of await statements('sqlite')) db.exec(statement)
+  db.close()
+  return file
+}
+
 const servers = { postgres: serverUrl('STATGRAPH_TEST_POSTGRES_URL'), mysql: serverUrl('STATGRAPH_TEST_MYSQL_URL') }
 const cleanup: (() => Promise<void>)[] = []
 afterAll(async () => {
@@ -36,18 +45,12 @@ afterAll(async () => {
  */
 describe('statgraph schema --for sql', () => {
   it('sqlite: the statements make tables statgraph records into with migrations off', async () => {
-    const file = join(dir, 'sql.db')
-    const db = new Database(file)
-    for (const statement of await statements('sqlite')) db.exec(statement)
-    db.close()
+    const file = await sqliteWithStatements('sql.db')
     expect(await recordFive(file, table, dir)).toEqual({ hits: 5, written: 5 })
   })
 
   it("sqlite: migrations: 'auto' later finds the app's tables up to date, records its ledger and counts nothing twice", async () => {
-    const file = join(dir, 'later-auto.db')
-    const db = new Database(file)
-    for (const statement of await statements('sqlite')) db.exec(statement)
-    db.close()
+    const file = await sqliteWithStatements('later-auto.db')
     expect(await recordFive(file, table, dir)).toEqual({ hits: 5, written: 5 })
     expect(await recordFive(file, table, dir, 'auto')).toEqual({ hits: 10, written: 5 })
     const after = new Database(file, { readonly: true })
@@ -58,10 +61,7 @@ describe('statgraph schema --for sql', () => {
   })
 
   it("sqlite: migrations: 'auto' brings the app's tables of an older statgraph up to date without counting their rows twice", async () => {
-    const file = join(dir, 'older.db')
-    const db = new Database(file)
-    for (const statement of await statements('sqlite')) db.exec(statement)
-    db.close()
+    const file = await sqliteWithStatements('older.db')
     expect(await recordFive(file, table, dir)).toEqual({ hits: 5, written: 5 })
     // A column a later statgraph added, not yet in the app's migrations.
     new Database(file).exec(`alter table ${table} drop column version`)
