@@ -9,7 +9,7 @@
 // On PostgreSQL against a SQLite file (Express only): npm run bench -- --frameworks express --modes plain,statgraph,statgraph-postgres
 // Against the peers (Express only): npm run bench -- --frameworks express --modes plain,statgraph,swagger-stats,status-monitor,naive
 // Prometheus metrics on and off, and express-prom-bundle alone: npm run bench -- --frameworks express --modes plain,statgraph,statgraph-metrics,prom-bundle
-// The floor of writing a SQLite row per request at all (Fastify): npm run bench -- --frameworks fastify --modes plain,statgraph,rows-only
+// The floor of keeping a SQLite row per request at all, on every framework: npm run bench -- --modes plain,floor,statgraph
 // Before and after a change, in one run: check out and build the earlier commit in another folder
 // (git worktree add ../before <commit> && cd ../before && ln -s ../main/node_modules . && npm run build),
 // then npm run bench -- --baseline ../before: its own bench servers run as the mode statgraph-baseline.

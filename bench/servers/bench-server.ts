@@ -7,10 +7,12 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { MetricsOption, StatgraphHandle, Store } from 'statgraph'
+import { recordFloor } from './floor-recorder.js'
 
 /**
  * How a hello world runs: bare, with statgraph (on a SQLite file, on PostgreSQL, or writing
- * nothing), or with a peer for comparison (Express; rows-only: Fastify).
+ * nothing), with the floor of keeping a SQLite row per request (every framework), or with a peer
+ * for comparison (Express).
  */
 export const MODES = [
   'plain',
@@ -22,7 +24,7 @@ export const MODES = [
   'status-monitor',
   'prom-bundle',
   'naive',
-  'rows-only',
+  'floor',
 ] as const
 export type Mode = (typeof MODES)[number]
 
@@ -58,13 +60,15 @@ const POSTGRES_URL = process.env.STATGRAPH_TEST_POSTGRES_URL ?? 'postgres://post
  */
 export function benchMode(peers: readonly Mode[] = []): { mode: Mode; database: string | Store | undefined; table?: string; metrics?: MetricsOption } {
   const mode = process.argv[2] as Mode
-  if (mode === 'plain' || peers.includes(mode)) return { mode, database: mode === 'naive' || mode === 'rows-only' ? benchFile() : undefined }
+  if (mode === 'plain' || mode === 'floor' || peers.includes(mode)) return { mode, database: mode === 'naive' ? benchFile() : undefined }
   if (mode === 'statgraph') return { mode, database: benchFile() }
   if (mode === 'statgraph-metrics') return { mode, database: benchFile(), metrics: { prometheus: true } }
   if (mode === 'statgraph-postgres') return { mode, database: POSTGRES_URL, table: postgresTable() }
   // Everything but the database: the request path, and the records built on the app's thread.
   if (mode === 'statgraph-discard') return { mode, database: discardingStore }
-  throw new Error(`usage: ${process.argv[1]} ${['plain', 'statgraph', 'statgraph-metrics', 'statgraph-postgres', 'statgraph-discard', ...peers].join('|')}`)
+  throw new Error(
+    `usage: ${process.argv[1]} ${['plain', 'floor', 'statgraph', 'statgraph-metrics', 'statgraph-postgres', 'statgraph-discard', ...peers].join('|')}`,
+  )
 }
 
 /** A table of this server's own, dropped (with its rollups) when the bench ends the server. */
@@ -97,8 +101,12 @@ function benchFile(): string {
   return join(mkdtempSync(join(tmpdir(), 'statgraph-bench-')), 'bench.db')
 }
 
-/** Prints the port once `server` listens, and answers the bench's IPC question; `stats` is statgraph's handle, when on. */
+/**
+ * Prints the port once `server` listens, and answers the bench's IPC question; `stats` is
+ * statgraph's handle, when on. In the `floor` mode, the floor recorder is put on `server` here.
+ */
 export function reportTo(server: Server, stats?: StatgraphHandle): void {
+  const floor = process.argv[2] === 'floor' ? recordFloor(server, benchFile()) : undefined
   let requests = 0
   server.on('request', () => requests++)
   const announce = () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port }))
@@ -109,7 +117,7 @@ export function reportTo(server: Server, stats?: StatgraphHandle): void {
     // read from Linux's per-thread accounting.
     const { user, system } = process.cpuUsage()
     // Only the counters: the last error need not survive the trip over IPC.
-    const counts = stats?.counts()
+    const counts = stats?.counts() ?? floor?.()
     const recorded = counts === undefined ? undefined : { written: counts.written, buffered: counts.buffered, dropped: counts.dropped }
     process.send?.({ cpuMicros: user + system, mainThreadMicros: mainThreadCpuMicros(), requests, recorded })
   })

@@ -1,0 +1,89 @@
+// Disk: what a million requests of the dashboard bench's traffic take, rollups included — on SQLite
+// (each table and index, from SQLite's dbstat, and the file) and on PostgreSQL (each table with its
+// indexes and TOAST). The traffic is the dashboard bench's (30 days, in date order), written through
+// the stores' own batched writes into a fresh file and table.
+// Usage: npm run bench:disk [-- --rows 1000000 --engines sqlite,postgres]
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import Database from 'better-sqlite3'
+import pg from 'pg'
+import { PostgresStore, SqliteStore } from 'statgraph'
+import { pastTraffic, seededRandom } from '../src/cli/demo/traffic.js'
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    engines: { type: 'string', default: 'sqlite,postgres' },
+  },
+})
+const rows = Number(values.rows)
+const postgresUrl = process.env.STATGRAPH_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const END = Date.UTC(2026, 10, 1)
+const DAY = 86_400_000
+const MIB = 1024 * 1024
+const perMillion = (bytes: number) => ((bytes / MIB) * 1_000_000) / rows
+
+async function fill(store: SqliteStore | PostgresStore): Promise<void> {
+  let done = 0
+  for (const chunk of pastTraffic(rows, END - 30 * DAY, END, seededRandom(42), 20_000)) {
+    await store.insertBatch(chunk)
+    done += chunk.length
+    if (process.stdout.isTTY) process.stdout.write(`\r  filling: ${done} / ${rows}`)
+  }
+  if (process.stdout.isTTY) process.stdout.write('\r')
+  await store.close()
+}
+
+function print(engine: string, objects: { name: string; bytes: number }[], total: number): void {
+  console.log(`\n${engine}: ${rows} requests, MiB per million requests`)
+  // The empty tables and indexes (alerts, ledgers, a page or two each) in one line.
+  const small = objects.filter((object) => perMillion(object.bytes) < 0.5)
+  for (const { name, bytes } of objects.filter((object) => !small.includes(object)).sort((a, b) => b.bytes - a.bytes)) {
+    console.log(`  ${perMillion(bytes).toFixed(1).padStart(7)}  ${name}`)
+  }
+  console.log(
+    `  ${perMillion(small.reduce((sum, object) => sum + object.bytes, 0))
+      .toFixed(1)
+      .padStart(7)}  ${small.length} small tables and indexes`,
+  )
+  console.log(`  ${perMillion(total).toFixed(1).padStart(7)}  total`)
+}
+
+if (values.engines.includes('sqlite')) {
+  const dir = mkdtempSync(join(tmpdir(), 'statgraph-disk-'))
+  const file = join(dir, 'disk.db')
+  await fill(new SqliteStore({ database: file }))
+  const db = new Database(file)
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  const objects = db.prepare('select name, sum(pgsize) as bytes from dbstat group by name').all() as { name: string; bytes: number }[]
+  db.close()
+  print('SQLite', objects, statSync(file).size)
+  rmSync(dir, { recursive: true, force: true })
+}
+
+if (values.engines.includes('postgres')) {
+  const table = `sg_bench_disk_${process.pid}`
+  await fill(new PostgresStore({ database: postgresUrl, table }))
+  const pool = new pg.Pool({ connectionString: postgresUrl })
+  try {
+    await pool.query('checkpoint')
+    const { rows: objects } = await pool.query<{ name: string; bytes: string }>(
+      `select relname as name, pg_total_relation_size(oid) as bytes from pg_class where relkind = 'r' and relname like $1`,
+      [`${table}%`],
+    )
+    const sized = objects.map((object) => ({ name: object.name.replace(table, 'request'), bytes: Number(object.bytes) }))
+    print(
+      'PostgreSQL (tables with their indexes and TOAST)',
+      sized,
+      sized.reduce((sum, object) => sum + object.bytes, 0),
+    )
+  } finally {
+    for (const { relname } of (await pool.query<{ relname: string }>(`select relname from pg_class where relkind = 'r' and relname like $1`, [`${table}%`]))
+      .rows) {
+      await pool.query(`drop table if exists ${relname}`)
+    }
+    await pool.end()
+  }
+}
