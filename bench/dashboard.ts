@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { PostgresStore, SqliteStore } from 'statgraph'
-import { pastTraffic, seededRandom } from '../src/cli/demo/traffic.js'
+import { TRAFFIC_END, writeTraffic } from './dashboard-traffic.js'
 import { parseStatsQuery } from '../src/stats/query/stats-query.js'
 import { parseRequestsQuery } from '../src/stats/query/requests-query.js'
 
@@ -26,8 +26,7 @@ const { values } = parseArgs({
 })
 const postgresUrl = process.env.STATGRAPH_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const dataDir = join(import.meta.dirname, '.data')
-// Fixed "now", so a kept table answers the same ranges next run: the data ends at END.
-const END = Date.UTC(2026, 10, 1)
+const END = TRAFFIC_END
 const DAY = 86_400_000
 
 const engines: Record<string, (rows: number) => KyselyStore> = {
@@ -51,13 +50,7 @@ async function fill(store: KyselyStore, rows: number): Promise<number> {
   await store.prune(END + DAY)
   await store.pruneRollups(END + DAY)
   const started = performance.now()
-  let done = 0
-  for (const chunk of pastTraffic(rows, END - 30 * DAY, END, seededRandom(42), 20_000)) {
-    await store.insertBatch(chunk)
-    done += chunk.length
-    if (process.stdout.isTTY) process.stdout.write(`\r  filling: ${done} / ${rows}`)
-  }
-  if (process.stdout.isTTY) process.stdout.write('\r')
+  await writeTraffic(store, rows)
   return rows / ((performance.now() - started) / 1000)
 }
 

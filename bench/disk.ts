@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { PostgresStore, SqliteStore } from 'statgraph'
-import { pastTraffic, seededRandom } from '../src/cli/demo/traffic.js'
+import { writeTraffic } from './dashboard-traffic.js'
 
 const { values } = parseArgs({
   options: {
@@ -20,19 +20,11 @@ const { values } = parseArgs({
 })
 const rows = Number(values.rows)
 const postgresUrl = process.env.STATGRAPH_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const END = Date.UTC(2026, 10, 1)
-const DAY = 86_400_000
 const MIB = 1024 * 1024
 const perMillion = (bytes: number) => ((bytes / MIB) * 1_000_000) / rows
 
 async function fill(store: SqliteStore | PostgresStore): Promise<void> {
-  let done = 0
-  for (const chunk of pastTraffic(rows, END - 30 * DAY, END, seededRandom(42), 20_000)) {
-    await store.insertBatch(chunk)
-    done += chunk.length
-    if (process.stdout.isTTY) process.stdout.write(`\r  filling: ${done} / ${rows}`)
-  }
-  if (process.stdout.isTTY) process.stdout.write('\r')
+  await writeTraffic(store, rows)
   await store.close()
 }
 
