@@ -7,6 +7,9 @@ import { startApp, type RunningApp } from '../helpers/express-app.js'
 import { generateRecords, record } from '../helpers/records.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
+/** The traffic and latency charts: the instances panel's runtime charts, drawn when their samples come, are `.chart`s too. */
+const TIME_CHARTS = '.chart:not(.runtime-chart)'
+
 // How the page behaves while it reads, at every width, and what its charts and controls show: the
 // corners a first-time reader meets. The numbers themselves are checked in page.browser.test.ts.
 
@@ -166,7 +169,7 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
     const stats = (await (await fetch(`${app.url}/statistics/api/stats?from=${new Date(now - 3_600_000).toISOString()}`)).json()) as Stats
     // Every request of the hour fell in one minute: the p50 line is a single dot, still drawn.
     const drawn = await page
-      .locator('.chart')
+      .locator(TIME_CHARTS)
       .nth(1)
       .evaluate((chart) => {
         const canvas = chart.querySelector('canvas') as unknown as Canvas
@@ -176,10 +179,10 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
         return p50
       })
     expect(drawn).toBeGreaterThan(5)
-    const legend = (index: number) => page.locator('.chart').nth(index).locator('.u-legend .u-value').allTextContents()
+    const legend = (index: number) => page.locator(TIME_CHARTS).nth(index).locator('.u-legend .u-value').allTextContents()
     expect((await legend(0))[1]).toBe(stats.hits.toLocaleString('en-US'))
     expect((await legend(1)).slice(1)).not.toContain('–')
-    const axes = await page.locator('.chart').evaluateAll((charts) =>
+    const axes = await page.locator(TIME_CHARTS).evaluateAll((charts) =>
       charts.map((chart) => {
         const plot = (chart as unknown as { uplot: { axes: { label?: string; _values?: string[] }[] } }).uplot
         return { label: plot.axes[1]?.label, ticks: plot.axes[1]?._values ?? [] }
@@ -193,7 +196,7 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
     await page.getByRole('button', { name: 'Last 24 h' }).click()
     await page.locator('main[aria-busy="false"]:not(.stale)').waitFor()
     const gaps = await page
-      .locator('.chart')
+      .locator(TIME_CHARTS)
       .first()
       .evaluate((chart) => {
         const plot = (
@@ -213,10 +216,10 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
   it('moves both charts’ cursors together, zooms both, and shows how to undo it', async () => {
     const { page } = await open('/statistics?range=7d')
     expect(await page.getByText('Drag across a chart to zoom in.').isVisible()).toBe(true)
-    const over = page.locator('.chart').first().locator('.u-over')
+    const over = page.locator(TIME_CHARTS).first().locator('.u-over')
     const box = (await over.boundingBox()) as { x: number; y: number; width: number; height: number }
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2)
-    const legends = () => page.locator('.chart .u-legend .u-series:first-child .u-value').allTextContents()
+    const legends = () => page.locator(`${TIME_CHARTS} .u-legend .u-series:first-child .u-value`).allTextContents()
     const [first, second] = await legends()
     expect(first).not.toBe('whole range')
     expect(second).toBe(first)
@@ -225,7 +228,7 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
     await page.mouse.up()
     const scales = () =>
       page
-        .locator('.chart')
+        .locator(TIME_CHARTS)
         .evaluateAll((charts) => charts.map((chart) => (chart as unknown as { uplot: { scales: { x: { min: number; max: number } } } }).uplot.scales.x))
     const zoomed = await scales()
     expect(zoomed[1]).toEqual(zoomed[0])
