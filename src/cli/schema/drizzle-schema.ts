@@ -1,5 +1,7 @@
 import type { ColumnShape, Engine, TableShape } from '../../store/schema/table-shape.js'
-import { camel, columnKind, quote } from './column-kind.js'
+import { columnKind } from './column-kind.js'
+import { camel, quote } from './code-names.js'
+import { singleKey } from './table-keys.js'
 
 const CORE: Record<Engine, { module: string; table: string }> = {
   sqlite: { module: 'drizzle-orm/sqlite-core', table: 'sqliteTable' },
@@ -16,7 +18,7 @@ export function drizzleSchema(tables: readonly TableShape[], engine: Engine): st
 }
 
 function tableObject(table: TableShape, engine: Engine, used: Set<string>): string {
-  const single = table.primaryKey.name === undefined ? table.primaryKey.columns[0] : undefined
+  const single = singleKey(table)
   const columns = keyFirst(table).map((column) => `  ${camel(column.name)}: ${columnBuilder(column, engine, column.name === single, used)},`)
   const extras: string[] = []
   if (table.primaryKey.name !== undefined) {

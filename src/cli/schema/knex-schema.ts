@@ -1,5 +1,6 @@
 import type { Engine, TableShape } from '../../store/schema/table-shape.js'
-import { quote } from './column-kind.js'
+import { quote } from './code-names.js'
+import { singleKey } from './table-keys.js'
 
 /**
  * The tables as a Knex migration for `engine` (JavaScript with JSDoc types: a `.mjs` file, or `.js`
@@ -9,7 +10,7 @@ import { quote } from './column-kind.js'
  */
 export function knexSchema(tables: readonly TableShape[], engine: Engine): string {
   const creates = tables.map((table) => {
-    const single = table.primaryKey.name === undefined ? table.primaryKey.columns[0] : undefined
+    const single = singleKey(table)
     const lines = table.columns.map((column) => {
       let line: string
       if (column.generated) line = `table.${engine === 'sqlite' ? 'increments' : 'bigIncrements'}(${quote(column.name)}, { primaryKey: true })`

@@ -1,5 +1,7 @@
 import type { ColumnShape, Engine, TableShape } from '../../store/schema/table-shape.js'
-import { camel, columnKind, pascal } from './column-kind.js'
+import { columnKind } from './column-kind.js'
+import { camel, pascal } from './code-names.js'
+import { singleKey } from './table-keys.js'
 
 /**
  * The tables as Prisma models for `engine`, each mapped (`@@map`, `@map`) to statgraph's names.
@@ -10,7 +12,7 @@ export function prismaSchema(tables: readonly TableShape[], engine: Engine): str
 }
 
 function model(table: TableShape, engine: Engine): string {
-  const single = table.primaryKey.name === undefined ? table.primaryKey.columns[0] : undefined
+  const single = singleKey(table)
   const fields = table.columns.map((column) => {
     const attributes: string[] = []
     if (column.name === single) attributes.push('@id')

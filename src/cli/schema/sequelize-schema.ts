@@ -1,5 +1,7 @@
 import type { ColumnShape, Engine, TableShape } from '../../store/schema/table-shape.js'
-import { camel, columnKind, quote } from './column-kind.js'
+import { columnKind } from './column-kind.js'
+import { camel, quote } from './code-names.js'
+import { entityKey } from './table-keys.js'
 
 /**
  * The tables as Sequelize models for `engine`: a function defining them on the app's `Sequelize`
@@ -9,8 +11,7 @@ import { camel, columnKind, quote } from './column-kind.js'
  */
 export function sequelizeSchema(tables: readonly TableShape[], engine: Engine): string {
   const models = tables.map((table) => {
-    const keyed = table.primaryKey.columns.length > 0
-    const key = keyed ? table.primaryKey.columns : (table.indexes.find((index) => index.unique)?.columns ?? [])
+    const { columns: key, fromIndex } = entityKey(table)
     const attributes = table.columns.map((column) => {
       const options = [`type: ${dataType(column, engine)}`, `field: ${quote(column.name)}`]
       if (key.includes(column.name)) options.push('primaryKey: true')
@@ -20,7 +21,7 @@ export function sequelizeSchema(tables: readonly TableShape[], engine: Engine): 
       return `      ${camel(column.name)}: { ${options.join(', ')} },`
     })
     const indexes = table.indexes
-      .filter((index) => keyed || !index.unique)
+      .filter((index) => !(fromIndex && index.unique))
       .map((index) => `{ name: ${quote(index.name)}, fields: [${index.columns.map(quote).join(', ')}]${index.unique ? ', unique: true' : ''} }`)
     const options = [`tableName: ${quote(table.name)}`, 'timestamps: false', `indexes: [${indexes.join(', ')}]`]
     if (engine === 'mysql' && table.options !== undefined) options.push("charset: 'utf8mb4'", "collate: 'utf8mb4_bin'")

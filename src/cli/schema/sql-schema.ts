@@ -1,6 +1,7 @@
 import { DummyDriver, Kysely, sql } from 'kysely'
 import { ENGINE_SQL } from '../../store/schema/schema-shape.js'
 import type { Engine, TableShape } from '../../store/schema/table-shape.js'
+import { singleKey } from './table-keys.js'
 
 /**
  * The tables as plain SQL for `engine`: `create table` and `create index` statements, compiled by
@@ -21,7 +22,7 @@ export function sqlSchema(tables: readonly TableShape[], engine: Engine): string
   })
   const statements: string[] = []
   for (const table of tables) {
-    const single = table.primaryKey.name === undefined ? table.primaryKey.columns[0] : undefined
+    const single = singleKey(table)
     let create = db.schema.createTable(table.name).ifNotExists()
     for (const column of table.columns) {
       create = create.addColumn(column.name, sql.raw(column.type), (built) => {

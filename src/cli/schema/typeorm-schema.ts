@@ -1,5 +1,7 @@
 import type { ColumnShape, Engine, TableShape } from '../../store/schema/table-shape.js'
-import { camel, columnKind, pascal, quote } from './column-kind.js'
+import { columnKind } from './column-kind.js'
+import { camel, pascal, quote } from './code-names.js'
+import { entityKey } from './table-keys.js'
 
 /**
  * The tables as TypeORM entity schemas for `engine` (`EntitySchema`: no decorators or
@@ -9,8 +11,7 @@ import { camel, columnKind, pascal, quote } from './column-kind.js'
  */
 export function typeormSchema(tables: readonly TableShape[], engine: Engine): string {
   const entities = tables.map((table) => {
-    const keyed = table.primaryKey.columns.length > 0
-    const key = keyed ? table.primaryKey.columns : (table.indexes.find((index) => index.unique)?.columns ?? [])
+    const { columns: key, fromIndex } = entityKey(table)
     const columns = table.columns.map((column) => {
       const options = [`name: ${quote(column.name)}`, ...typeOptions(column, engine)]
       if (key.includes(column.name)) {
@@ -22,7 +23,7 @@ export function typeormSchema(tables: readonly TableShape[], engine: Engine): st
       return `    ${camel(column.name)}: { ${options.join(', ')} },`
     })
     const indices = table.indexes
-      .filter((index) => keyed || !index.unique)
+      .filter((index) => !(fromIndex && index.unique))
       .map(
         (index) =>
           `    { name: ${quote(index.name)}, columns: [${index.columns.map((name) => quote(camel(name))).join(', ')}]${index.unique ? ', unique: true' : ''} },`,
