@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { NextFunction, Request, Response } from 'express'
 import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
 import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
@@ -11,6 +11,8 @@ import { ResponseTracker } from './http/response-tracker.js'
 /** The parts of an Express 4 or 5 application statgraph uses. */
 export interface ExpressApp {
   use(...handlers: unknown[]): unknown
+  /** Where every request enters the app (`app(req, res)` calls it). */
+  handle?: (req: IncomingMessage, res: ServerResponse, callback?: unknown) => unknown
   /** Whether a setting is on: `case sensitive routing`, `strict routing`. */
   enabled?(setting: string): boolean
 }
@@ -38,20 +40,42 @@ export function statgraph(app: ExpressApp, options?: ExpressStatgraphOptions): S
     routingRules(app.enabled?.('case sensitive routing') === true, app.enabled?.('strict routing') === true),
   )
 
-  // One middleware for both jobs: every layer costs each request of the app a router step.
+  trackBeforeExpress(app, core)
+  // One middleware for both jobs left once Express has made `req` an Express request: every layer
+  // costs each request of the app a router step.
   app.use(function statgraphMiddleware(req: Request, res: Response, next: NextFunction): void {
     const url = req.url ?? '/'
     // The dashboard's own requests are served here and never recorded.
     if (core.isDashboardUrl(url)) return serveConnectDashboard(core, req, res, next)
-    if (core.shouldRecord(req)) {
-      const tracker = new ResponseTracker(req, res, core.record, req.originalUrl ?? url, expressRoute)
+    const tracker = ResponseTracker.of(req)
+    if (tracker !== undefined) {
+      // The opt-out hook gets Express's `req`, as the app's own middleware does.
+      if (!core.shouldRecord(req)) tracker.cancel()
       // `req.ip` follows the app's `trust proxy` setting.
-      if (core.frameworkAddress) tracker.remoteAddress = req.ip
+      else if (core.frameworkAddress) tracker.remoteAddress = req.ip
     }
     next()
   })
   captureErrors(app)
   return core
+}
+
+/**
+ * Starts following each response in `app.handle`, before Express swaps the prototypes of `req` and
+ * `res` for its own: V8 keeps no shape for properties added to an object after
+ * `Object.setPrototypeOf`, so each of the tracker's would cost every request microseconds there
+ * (and garbage), against nanoseconds before it.
+ */
+function trackBeforeExpress(app: ExpressApp, core: Statgraph<Request, ConnectMiddleware<Request, Response>>): void {
+  const handle = app.handle
+  if (typeof handle !== 'function')
+    throw new StatgraphError('STATGRAPH_INVALID_APP', 'statgraph: this does not look like an Express 4 or 5 app (no app.handle)')
+  app.handle = function (this: unknown, req: IncomingMessage, res: ServerResponse, callback?: unknown) {
+    const url = req.url ?? '/'
+    // statgraph refuses to run in a mounted app (see checkPlacement): `req.url` is the client's.
+    if (!core.isDashboardUrl(url)) new ResponseTracker(req, res, core.record, url, expressRoute)
+    return handle.call(this, req, res, callback)
+  }
 }
 
 /** The route pattern that answered, with the mount path of the router it belongs to. */

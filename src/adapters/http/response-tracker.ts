@@ -73,6 +73,16 @@ export class ResponseTracker implements RequestFacts {
     if (tracker !== undefined && tracker.exception === null) tracker.exception = describeError(error)
   }
 
+  /** The tracker following `req`'s response, if one is. */
+  static of(req: IncomingMessage): ResponseTracker | undefined {
+    return (req as TrackedRequest)[TRACKER]
+  }
+
+  /** Leaves the request unrecorded (an opt-out decided after tracking began); bytes are still counted, nothing is sent. */
+  cancel(): void {
+    this.#req = undefined
+  }
+
   #finish(res: ServerResponse): void {
     const req = this.#req
     if (req === undefined) return
