@@ -51,8 +51,9 @@ export function statgraph(app: ExpressApp, options?: ExpressStatgraphOptions): S
     if (tracker !== undefined) {
       // The opt-out hook gets Express's `req`, as the app's own middleware does.
       if (!core.shouldRecord(req)) tracker.cancel()
-      // `req.ip` follows the app's `trust proxy` setting.
-      else if (core.frameworkAddress) tracker.remoteAddress = req.ip
+      // `req.ip` follows the app's `trust proxy` setting; without one it is the socket's peer, which
+      // the tracker reads itself, sparing each request Express's parse of X-Forwarded-For.
+      else if (core.frameworkAddress && req.app.enabled('trust proxy')) tracker.remoteAddress = req.ip
     }
     next()
   })
