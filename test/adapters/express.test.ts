@@ -96,6 +96,20 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
   })
 
   describe('disable', () => {
+    it("asks with Express's own request, once Express has made it one", async () => {
+      // statgraph starts following each response before Express swaps its prototypes in; the hook
+      // still gets the request the app's middleware gets.
+      const app = await start({ disable: (req) => req.get('x-no-stats') === '1' || req.path === '/about' }, (app) => {
+        app.get('/', (_req, res) => res.send('Hello World!'))
+        app.get('/about', (_req, res) => res.send('About'))
+      })
+      await fetch(`${app.url}/`, { headers: { 'x-no-stats': '1' } })
+      await fetch(`${app.url}/about`)
+      await fetch(`${app.url}/?kept`)
+      await app.stats.flush()
+      expect(app.rows().map((row) => [row.path, row.size])).toEqual([['/', 12]])
+    })
+
     it('treats an opt-out function that throws as an opt-out, and the app still answers', async () => {
       const app = await start(
         {
