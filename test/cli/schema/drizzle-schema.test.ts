@@ -34,14 +34,15 @@ async function drizzleProject(engine: Engine, name: string) {
     ...app,
     database,
     kit: (command: string, ...args: string[]) => runBin(app.folder, 'drizzle-kit/bin.cjs', [command, '--config', config, ...args]),
-    /** Drizzle's client; statgraph records through its connection, and Drizzle counts the rows. */
-    async client() {
+    /** Five requests recorded through Drizzle's client, and the rows Drizzle counts then. */
+    async recordThroughClient() {
       const schema = await import(schemaFile)
       const db = engine === 'sqlite' ? drizzleSqlite(new Database(database)) : drizzlePostgres(new pg.Pool({ connectionString: database }))
-      return {
-        connection: db.$client,
-        rows: async () => (await (db as ReturnType<typeof drizzleSqlite>).select({ n: count() }).from(schema[camel(table)]))[0]?.n,
-        close: async () => (engine === 'sqlite' ? (db.$client as Database.Database).close() : (db.$client as pg.Pool).end()),
+      try {
+        const recorded = await recordFive(db.$client, table, dir)
+        return { recorded, rows: (await (db as ReturnType<typeof drizzleSqlite>).select({ n: count() }).from(schema[camel(table)]))[0]?.n }
+      } finally {
+        await (engine === 'sqlite' ? (db.$client as Database.Database).close() : (db.$client as pg.Pool).end())
       }
     },
   }
@@ -54,13 +55,7 @@ describe('statgraph schema --for drizzle', () => {
       const app = await drizzleProject(engine, 'fresh')
       expect(await app.kit('generate')).toMatch(/migration file.*drizzle/)
       expect(await app.kit('migrate')).toMatch(/migrations applied successfully/)
-      const client = await app.client()
-      try {
-        expect(await recordFive(client.connection, table, dir)).toEqual({ hits: 5, written: 5 })
-        expect(await client.rows()).toBe(5)
-      } finally {
-        await client.close()
-      }
+      expect(await app.recordThroughClient()).toEqual({ recorded: { hits: 5, written: 5 }, rows: 5 })
       expect(await app.kit('push', '--strict=false')).toMatch(/No changes detected/)
     },
   )
@@ -79,13 +74,7 @@ describe('statgraph schema --for drizzle', () => {
         writeFileSync(path, readFileSync(path, 'utf8').replace(/CREATE (TABLE|INDEX|UNIQUE INDEX) /g, 'CREATE $1 IF NOT EXISTS '))
       }
       expect(await app.kit('migrate')).toMatch(/migrations applied successfully/)
-      const client = await app.client()
-      try {
-        expect(await recordFive(client.connection, table, dir)).toEqual({ hits: 10, written: 5 })
-        expect(await client.rows()).toBe(10)
-      } finally {
-        await client.close()
-      }
+      expect(await app.recordThroughClient()).toEqual({ recorded: { hits: 10, written: 5 }, rows: 10 })
     },
   )
 })
