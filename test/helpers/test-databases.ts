@@ -1,6 +1,7 @@
 import { rollupTableNames } from '../../src/store/kysely/rollup-tables.js'
 import { alertTableNames } from '../../src/store/kysely/alert-migration.js'
 import { deploymentTableNames } from '../../src/store/kysely/deployment-tables.js'
+import { compactTableNames } from '../../src/store/sqlite/compact-rows.js'
 
 /**
  * The URL of a database server the tests may use, from the environment. Without it the server's
@@ -20,6 +21,7 @@ export function storeTables(table: string): string[] {
     ...Object.values(rollupTableNames(table)),
     ...Object.values(deploymentTableNames(table)),
     ...Object.values(alertTableNames(table)),
+    ...Object.values(compactTableNames(table)),
     `${table}_statgraph_import`,
     `${table}_statgraph_migration`,
     `${table}_statgraph_migration_lock`,

@@ -4,7 +4,8 @@ import type { SqlFlavor } from '../../src/store/kysely/sql-flavor.js'
 import { parseRequestsQuery } from '../../src/stats/query/requests-query.js'
 import { parseSearchQuery } from '../../src/stats/query/search-query.js'
 import { HISTOGRAM_RELATIVE_ERROR } from '../../src/stats/sketch/latency-histogram.js'
-import { parseStatsQuery, type StatsQuery } from '../../src/stats/query/stats-query.js'
+import type { StatsQuery } from '../../src/stats/query/stats-query.js'
+import { statsQuery } from '../helpers/queries.js'
 import type { KyselyStore } from '../../src/store/kysely/kysely-store.js'
 import { expectedStats, percentileOf, pointStart } from '../helpers/expected-stats.js'
 import { seededRandom } from '../../src/cli/demo/seeded-random.js'
@@ -51,9 +52,6 @@ const ANSWERS = [
   { name: 'raw rows', exactTimes: true, answer: (store: KyselyStore, query: StatsQuery) => store.statsFromRaw(query) },
 ] as const
 
-function statsQuery(search: string) {
-  return parseStatsQuery(new URLSearchParams(search), { defaultDateSpan: 7 })
-}
 function requestsQuery(search: string) {
   return parseRequestsQuery(new URLSearchParams(search), { defaultDateSpan: 7 })
 }

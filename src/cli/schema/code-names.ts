@@ -15,3 +15,8 @@ export function pascal(name: string): string {
 export function quote(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
 }
+
+/** A JavaScript template literal: SQL statements of several lines, as written. */
+export function template(text: string): string {
+  return `\`${text.replace(/[\\`]|\$\{/g, (special) => `\\${special}`)}\``
+}

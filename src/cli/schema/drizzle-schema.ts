@@ -1,20 +1,34 @@
-import type { ColumnShape, Engine, TableShape } from '../../store/schema/table-shape.js'
+import type { ColumnShape, Engine, SchemaShape, TableShape } from '../../store/schema/table-shape.js'
 import { columnKind } from './column-kind.js'
 import { camel, quote } from './code-names.js'
 import { singleKey } from './table-keys.js'
+import { viewStatementsExport } from './view-statements.js'
 
-const CORE: Record<Engine, { module: string; table: string }> = {
-  sqlite: { module: 'drizzle-orm/sqlite-core', table: 'sqliteTable' },
-  postgres: { module: 'drizzle-orm/pg-core', table: 'pgTable' },
-  mysql: { module: 'drizzle-orm/mysql-core', table: 'mysqlTable' },
+const CORE: Record<Engine, { module: string; table: string; view: string }> = {
+  sqlite: { module: 'drizzle-orm/sqlite-core', table: 'sqliteTable', view: 'sqliteView' },
+  postgres: { module: 'drizzle-orm/pg-core', table: 'pgTable', view: 'pgView' },
+  mysql: { module: 'drizzle-orm/mysql-core', table: 'mysqlTable', view: 'mysqlView' },
 }
 
-/** The tables as Drizzle table objects for `engine`, one `export const` each. */
-export function drizzleSchema(tables: readonly TableShape[], engine: Engine): string {
+/** The tables (and views) as Drizzle objects for `engine`, one `export const` each, and the views' statements. */
+export function drizzleSchema(shape: SchemaShape, engine: Engine): string {
+  const { tables } = shape
   const used = new Set<string>([CORE[engine].table])
   const bodies = tables.map((table) => tableObject(table, engine, used))
+  // Views drizzle-kit leaves alone (`existing`): the app's migration makes them with the statements below.
+  const views = shape.views.map((view) => {
+    used.add(CORE[engine].view)
+    const columns = view.columns.map(
+      ({ name, type }) => `  ${camel(name)}: ${columnBuilder({ name, type, generated: false, notNull: false }, engine, false, used)},`,
+    )
+    return `export const ${camel(view.name)} = ${CORE[engine].view}(${quote(view.name)}, {\n${columns.join('\n')}\n}).existing()`
+  })
   const imports = `import { ${[...used].sort().join(', ')} } from '${CORE[engine].module}'`
-  return `${imports}\n\n${bodies.join('\n\n')}\n`
+  const statements = viewStatementsExport(
+    shape,
+    'put them in a custom migration after the tables (`drizzle-kit generate --custom`), one statement per `--> statement-breakpoint`',
+  )
+  return `${imports}\n\n${[...bodies, ...views].join('\n\n')}\n${statements}`
 }
 
 function tableObject(table: TableShape, engine: Engine, used: Set<string>): string {

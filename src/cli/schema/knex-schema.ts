@@ -1,14 +1,16 @@
-import type { Engine, TableShape } from '../../store/schema/table-shape.js'
-import { quote } from './code-names.js'
+import type { Engine, SchemaShape } from '../../store/schema/table-shape.js'
+import { quote, template } from './code-names.js'
 import { singleKey } from './table-keys.js'
 
 /**
  * The tables as a Knex migration for `engine` (JavaScript with JSDoc types: a `.mjs` file, or `.js`
  * in an ESM project). Columns use the engine's own type names (`specificType`), as statgraph's
  * migrations do. A table that exists is left as it is, so that the migration adopts tables
- * statgraph made itself; `down` drops the tables, last made first.
+ * statgraph made itself; the views (with their triggers) follow in SQL; `down` drops the views, then
+ * the tables, last made first.
  */
-export function knexSchema(tables: readonly TableShape[], engine: Engine): string {
+export function knexSchema(shape: SchemaShape, engine: Engine): string {
+  const { tables } = shape
   const creates = tables.map((table) => {
     const single = singleKey(table)
     const lines = table.columns.map((column) => {
@@ -33,10 +35,15 @@ export function knexSchema(tables: readonly TableShape[], engine: Engine): strin
     const body = lines.map((line) => `      ${line}`).join('\n')
     return `  if (!(await knex.schema.hasTable(${quote(table.name)}))) {\n    await knex.schema.createTable(${quote(table.name)}, (table) => {\n${body}\n    })\n  }`
   })
-  const drops = [...tables].reverse().map((table) => `  await knex.schema.dropTableIfExists(${quote(table.name)})`)
+  // Then the views over them, with their triggers: SQL statements Knex runs as they are.
+  const views = shape.views.flatMap((view) => view.statements).map((statement) => `  await knex.raw(${template(statement)})`)
+  const drops = [
+    ...shape.views.map((view) => `  await knex.schema.dropViewIfExists(${quote(view.name)})`),
+    ...[...tables].reverse().map((table) => `  await knex.schema.dropTableIfExists(${quote(table.name)})`),
+  ]
   return [
     '/** @param {import("knex").Knex} knex */',
-    `export async function up(knex) {\n${creates.join('\n')}\n}`,
+    `export async function up(knex) {\n${[...creates, ...views].join('\n')}\n}`,
     '',
     '/** @param {import("knex").Knex} knex */',
     `export async function down(knex) {\n${drops.join('\n')}\n}`,

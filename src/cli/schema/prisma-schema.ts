@@ -1,4 +1,4 @@
-import type { ColumnShape, Engine, TableShape } from '../../store/schema/table-shape.js'
+import type { ColumnShape, Engine, SchemaShape, TableShape } from '../../store/schema/table-shape.js'
 import { columnKind } from './column-kind.js'
 import { camel, pascal } from './code-names.js'
 import { singleKey } from './table-keys.js'
@@ -7,8 +7,15 @@ import { singleKey } from './table-keys.js'
  * The tables as Prisma models for `engine`, each mapped (`@@map`, `@map`) to statgraph's names.
  * Integers are `BigInt`: times are milliseconds since 1970, past `Int`'s 32 bits.
  */
-export function prismaSchema(tables: readonly TableShape[], engine: Engine): string {
-  return `${tables.map((table) => model(table, engine)).join('\n\n')}\n`
+export function prismaSchema(shape: SchemaShape, engine: Engine): string {
+  const { tables } = shape
+  // A schema file declares no triggers: the views' statements go in a migration of their own.
+  const statements = shape.views.flatMap((view) => view.statements)
+  const views =
+    statements.length === 0
+      ? ''
+      : `\n// The views over these tables and their triggers, read with plain SQL (\`$queryRaw\`): put these statements\n// in a migration after the tables' (\`prisma migrate dev --create-only\`).\n${statements.map((statement) => statement.replace(/^/gm, '// ')).join(';\n')};\n`
+  return `${tables.map((table) => model(table, engine)).join('\n\n')}\n${views}`
 }
 
 function model(table: TableShape, engine: Engine): string {

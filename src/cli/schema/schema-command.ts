@@ -1,7 +1,7 @@
 import { sqlName } from '../../core/option-values.js'
 import { CliError, EXIT } from '../cli-error.js'
 import { schemaShape } from '../../store/schema/schema-shape.js'
-import type { Engine, TableShape } from '../../store/schema/table-shape.js'
+import type { Engine, SchemaShape } from '../../store/schema/table-shape.js'
 import { drizzleSchema } from './drizzle-schema.js'
 import { knexSchema } from './knex-schema.js'
 import { prismaSchema } from './prisma-schema.js'
@@ -17,7 +17,7 @@ export const SCHEMA_TOOLS = {
   sequelize: sequelizeSchema,
   knex: knexSchema,
   sql: sqlSchema,
-} satisfies Record<string, (tables: readonly TableShape[], engine: Engine) => string>
+} satisfies Record<string, (shape: SchemaShape, engine: Engine) => string>
 
 type SchemaTool = keyof typeof SCHEMA_TOOLS
 
@@ -32,7 +32,7 @@ const COMMENT: Record<SchemaTool, string> = { drizzle: '//', prisma: '//', typeo
 
 /** statgraph's tables for `table` on `engine`, as `--for`'s tool declares them (see `schemaShape`). */
 export async function schemaText(options: SchemaOptions): Promise<string> {
-  const tables = await schemaShape(options.engine, options.table)
+  const shape = await schemaShape(options.engine, options.table)
   const comment = COMMENT[options.for]
   const header = [
     `${comment} statgraph's tables for ${options.engine}, printed by \`statgraph schema --for ${options.for} --engine ${options.engine} --table ${options.table}\`.`,
@@ -45,7 +45,7 @@ export async function schemaText(options: SchemaOptions): Promise<string> {
     )
     if (options.for === 'sql') header.push(`${comment} MySQL has no "create index if not exists": over tables that exist, leave the create index lines out.`)
   }
-  return `${header.join('\n')}\n${SCHEMA_TOOLS[options.for](tables, options.engine)}`
+  return `${header.join('\n')}\n${SCHEMA_TOOLS[options.for](shape, options.engine)}`
 }
 
 /** `statgraph schema`: prints the tables for a migration tool. */

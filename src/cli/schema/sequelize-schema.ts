@@ -1,7 +1,8 @@
-import type { ColumnShape, Engine, TableShape } from '../../store/schema/table-shape.js'
+import type { ColumnShape, Engine, SchemaShape } from '../../store/schema/table-shape.js'
 import { columnKind } from './column-kind.js'
 import { camel, quote } from './code-names.js'
 import { entityKey } from './table-keys.js'
+import { viewStatementsExport } from './view-statements.js'
 
 /**
  * The tables as Sequelize models for `engine`: a function defining them on the app's `Sequelize`
@@ -9,7 +10,8 @@ import { entityKey } from './table-keys.js'
  * primary-key constraint, and wants a primary key in every model: where statgraph keys a table by
  * a unique index alone (SQLite's sketches), its columns are the primary key.
  */
-export function sequelizeSchema(tables: readonly TableShape[], engine: Engine): string {
+export function sequelizeSchema(shape: SchemaShape, engine: Engine): string {
+  const { tables } = shape
   const models = tables.map((table) => {
     const { columns: key, fromIndex } = entityKey(table)
     const attributes = table.columns.map((column) => {
@@ -32,7 +34,8 @@ export function sequelizeSchema(tables: readonly TableShape[], engine: Engine): 
     '',
     "/** statgraph's tables as models of `sequelize`. @param {import('sequelize').Sequelize} sequelize */",
     `export function defineStatgraphModels(sequelize) {\n  return {\n${models.join('\n')}\n  }\n}`,
-    '',
+    // Views (SQLite's `request`) are left out of the models, which `sync` would make as tables.
+    viewStatementsExport(shape, 'run them after `sync` or in a migration (`queryInterface.sequelize.query`)'),
   ].join('\n')
 }
 

@@ -1,14 +1,16 @@
 import { DummyDriver, Kysely, sql } from 'kysely'
 import { ENGINE_SQL } from '../../store/schema/schema-shape.js'
-import type { Engine, TableShape } from '../../store/schema/table-shape.js'
+import type { Engine, SchemaShape } from '../../store/schema/table-shape.js'
 import { singleKey } from './table-keys.js'
 
 /**
  * The tables as plain SQL for `engine`: `create table` and `create index` statements, compiled by
  * Kysely's dialect of the engine. Each skips what exists (but MySQL's indexes: it has no `create
- * index if not exists`), so that the same file adopts tables statgraph made itself.
+ * index if not exists`), so that the same file adopts tables statgraph made itself; then the views,
+ * with their triggers.
  */
-export function sqlSchema(tables: readonly TableShape[], engine: Engine): string {
+export function sqlSchema(shape: SchemaShape, engine: Engine): string {
+  const { tables } = shape
   const { adapter, compiler } = ENGINE_SQL[engine]
   const db = new Kysely<unknown>({
     dialect: {
@@ -41,5 +43,7 @@ export function sqlSchema(tables: readonly TableShape[], engine: Engine): string
       statements.push((index.unique ? made.unique() : made).compile().sql)
     }
   }
+  // Then the views over them, with their triggers (SQLite's `request` over compact rows).
+  for (const view of shape.views) statements.push(...view.statements)
   return `${statements.map((statement) => `${statement};`).join('\n')}\n`
 }

@@ -1,7 +1,8 @@
-import type { ColumnShape, Engine, TableShape } from '../../store/schema/table-shape.js'
+import type { ColumnShape, Engine, SchemaShape } from '../../store/schema/table-shape.js'
 import { columnKind } from './column-kind.js'
 import { camel, pascal, quote } from './code-names.js'
 import { entityKey } from './table-keys.js'
+import { viewStatementsExport } from './view-statements.js'
 
 /**
  * The tables as TypeORM entity schemas for `engine` (`EntitySchema`: no decorators or
@@ -9,7 +10,8 @@ import { entityKey } from './table-keys.js'
  * entity: where statgraph keys a table by a unique index alone (SQLite's sketches), its columns are
  * the primary key, which keeps the same rows unique.
  */
-export function typeormSchema(tables: readonly TableShape[], engine: Engine): string {
+export function typeormSchema(shape: SchemaShape, engine: Engine): string {
+  const { tables } = shape
   const entities = tables.map((table) => {
     const { columns: key, fromIndex } = entityKey(table)
     const columns = table.columns.map((column) => {
@@ -31,7 +33,16 @@ export function typeormSchema(tables: readonly TableShape[], engine: Engine): st
     const indexBlock = indices.length === 0 ? '' : `\n  indices: [\n${indices.join('\n')}\n  ],`
     return `export const ${pascal(table.name)} = new EntitySchema({\n  name: ${quote(table.name)},\n  tableName: ${quote(table.name)},\n  columns: {\n${columns.join('\n')}\n  },${indexBlock}\n})`
   })
-  return `import { EntitySchema } from 'typeorm'\n\n${entities.join('\n\n')}\n`
+  // Views TypeORM reads but never makes (`synchronize: false`): the app's migration makes them with the statements below.
+  const views = shape.views.map((view) => {
+    const columns = view.columns.map(
+      (column) =>
+        `    ${camel(column.name)}: { ${[`name: ${quote(column.name)}`, ...typeOptions(column, engine), column.generated ? 'primary: true' : 'nullable: true'].join(', ')} },`,
+    )
+    return `export const ${pascal(view.name)} = new EntitySchema({\n  name: ${quote(view.name)},\n  tableName: ${quote(view.name)},\n  synchronize: false,\n  columns: {\n${columns.join('\n')}\n  },\n})`
+  })
+  const statements = viewStatementsExport(shape, 'run them in a migration after the tables (`queryRunner.query`)')
+  return `import { EntitySchema } from 'typeorm'\n\n${[...entities, ...views].join('\n\n')}\n${statements}`
 }
 
 function typeOptions(column: ColumnShape, engine: Engine): string[] {

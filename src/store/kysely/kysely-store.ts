@@ -57,6 +57,11 @@ export class KyselyStore implements Store {
   /** The table in raw SQL, schema-qualified (Kysely's `withSchema` leaves raw SQL alone). */
   readonly #tableRef: RawBuilder<unknown>
   readonly #flavor: SqlFlavor
+  /** The raw rows with the record's columns, for reads, and how their dates read. */
+  readonly #rawSource: RawBuilder<unknown>
+  readonly #rawFlavor: SqlFlavor
+  /** The table the raw rows are deleted from. */
+  readonly #rowTable: string
   readonly #ownsDatabase: boolean
   readonly #rollups: RollupTables
   /** The first part of the ids of batches given none: random, one per store object. */
@@ -93,9 +98,14 @@ export class KyselyStore implements Store {
     // engine's writers take turns on one lock anyway.
     this.#insertRows = config.insertRows ?? multiRowInsert(config.flavor)
     this.#rollupWriter = new RollupWriter(this.#rollups, config.flavor, this.#insertRows, config.flavor.oneWriter?.name ?? this.#idPrefix, this.#maxValues)
-    this.#rollupReader = new RollupReader(this.#db, this.#rollups, rawRows(this.#db, this.#tableRef, config.flavor))
-    this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
-    this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#tableRef, config.flavor)
+    // Reads see the record's columns wherever the rows live (see RawLayout).
+    const layout = config.flavor.rawLayout
+    this.#rawSource = layout?.source(config.table, qualified) ?? this.#tableRef
+    this.#rawFlavor = layout === undefined ? config.flavor : { ...config.flavor, ...layout.dates }
+    this.#rowTable = layout?.rowTable(config.table) ?? config.table
+    this.#rollupReader = new RollupReader(this.#db, this.#rollups, rawRows(this.#db, this.#rawSource, this.#rawFlavor))
+    this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#rawSource, this.#rawFlavor)
+    this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#rawSource, this.#rawFlavor)
     this.#imports = new ImportLedger(qualified(`${config.table}_statgraph_import`), config.flavor)
     const sealing = {
       db: this.#db as Kysely<unknown>,
@@ -153,10 +163,10 @@ export class KyselyStore implements Store {
   protected async runMigrations(): Promise<void> {
     // The app's own migrations made the tables: check, never create.
     const db = this.#db as Kysely<unknown>
-    if (this.#migrations === 'off') return checkSchema(db, this.#table, this.#schema)
+    if (this.#migrations === 'off') return checkSchema(db, this.#table, this.#schema, this.#flavor.engine)
     for (let attempt = 1; ; attempt++) {
       try {
-        const recordOnly = await madeElsewhere(db, this.#table, this.#schema)
+        const recordOnly = await madeElsewhere(db, this.#table, this.#schema, this.#flavor.engine)
         return await migrateTable(db, this.#table, this.#schema, this.#flavor, { recordOnly }, (db) =>
           buildRollups(db, this.#tableRef, this.#flavor, new RollupWriter(this.#rollups, this.#flavor, this.#insertRows, '', this.#maxValues)),
         )
@@ -224,12 +234,12 @@ export class KyselyStore implements Store {
   /** The dashboard's answer from the raw rows alone, exactly: the reference for rollups in tests and benchmarks. */
   async statsFromRaw(query: StatsQuery): Promise<StoreStats> {
     await this.migrate()
-    return this.#raw.answer(query, rowsWhere(this.#flavor, query))
+    return this.#raw.answer(query, rowsWhere(this.#rawFlavor, query))
   }
 
   async search(query: SearchQuery): Promise<BreakdownEntry<string>[]> {
     await this.migrate()
-    return searchValues(this.#db as Kysely<unknown>, this.#tableRef, this.#flavor, query)
+    return searchValues(this.#db as Kysely<unknown>, this.#rawSource, this.#rawFlavor, query)
   }
 
   async requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage> {
@@ -245,8 +255,8 @@ export class KyselyStore implements Store {
   async prune(before: number): Promise<number> {
     await this.migrate()
     const result = await this.#db
-      .deleteFrom(this.#table as 'request')
-      .where('date', '<', this.#flavor.toDate(before))
+      .deleteFrom(this.#rowTable as 'request')
+      .where('date', '<', this.#rawFlavor.toDate(before))
       .executeTakeFirst()
     // Runtime samples and the alerts' history follow the raw rows: they chart the same recent past.
     await this.#deployments.runtime.prune(this.#db, before)

@@ -237,5 +237,11 @@ export function requestMigrations(
         await createIndex(db, `${names.runtime}_at`, names.runtime, ['at'])
       },
     },
+    '0012_compact_rows': {
+      // Where the engine keeps raw rows compact (SQLite), the table becomes a view over them.
+      async up(db: Kysely<unknown>) {
+        await flavor.rawLayout?.make(db, table, qualified)
+      },
+    },
   }
 }

@@ -1,5 +1,7 @@
 import type { ColumnDataType, Expression, RawBuilder } from 'kysely'
 import type { SqlRunner } from './rollup-tables.js'
+import type { RawLayout } from './raw-layout.js'
+import type { Engine } from '../schema/table-shape.js'
 import type { TimeBucket } from '../../stats/time/time-bucket.js'
 
 /** A column type: one Kysely names, or raw SQL such as `datetime(3)`. */
@@ -21,6 +23,7 @@ export interface ColumnTypes {
 
 /** The few things engines write differently; everything else in {@link KyselyStore} is shared SQL. */
 export interface SqlFlavor {
+  engine: Engine
   columns: ColumnTypes
   /** Whether the id column needs the `autoincrement` / `auto_increment` modifier. */
   autoIncrement: boolean
@@ -39,6 +42,8 @@ export interface SqlFlavor {
    * for small rows, and sought a month's route sketches five times slower.
    */
   largeRowsApart?: boolean
+  /** Where the raw rows live, if not in the seed's table itself (SQLite's compact rows). */
+  rawLayout?: RawLayout
   /** The value stored in the `date` column for an instant (ms since the epoch). */
   toDate(ms: number): unknown
   /** An expression reading a `date` value in the form {@link fromDate} takes. */

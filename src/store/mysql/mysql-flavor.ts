@@ -13,6 +13,7 @@ const BUCKET_FORMAT: Record<TimeBucket, string> = { month: '%Y-%m', week: '%Y-%m
  * padding, so any character is kept and `/A`, `/a` and `/a ` stay three paths.
  */
 export const mysqlFlavor: SqlFlavor = {
+  engine: 'mysql',
   columns: { id: 'bigint', real: 'double precision', integer: 'bigint', text: 'text', date: sql`datetime(3)`, boolean: 'boolean' },
   indexIfNotExists: false,
   autoIncrement: true,

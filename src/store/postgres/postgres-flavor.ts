@@ -15,6 +15,7 @@ const BUCKET_FORMAT: Record<TimeBucket, string> = {
 
 /** PostgreSQL keeps instants as `timestamptz` and booleans as `boolean`; the driver reads back `Date`s. */
 export const postgresFlavor: SqlFlavor = {
+  engine: 'postgres',
   columns: { id: 'bigserial', real: 'double precision', integer: 'bigint', text: 'text', date: 'timestamptz', boolean: 'boolean' },
   indexIfNotExists: true,
   autoIncrement: false,

@@ -5,7 +5,7 @@ import { mysqlFlavor } from '../mysql/mysql-flavor.js'
 import { postgresFlavor } from '../postgres/postgres-flavor.js'
 import { sqliteFlavor } from '../sqlite/sqlite-flavor.js'
 import { type EngineSql, ShapeDialect } from './shape-dialect.js'
-import type { Engine, TableShape } from './table-shape.js'
+import type { Engine, SchemaShape } from './table-shape.js'
 
 /** Each engine's SQL compiler, and its flavor of statgraph's migrations. */
 export const ENGINE_SQL: Record<Engine, EngineSql & { flavor: SqlFlavor }> = {
@@ -17,12 +17,12 @@ export const ENGINE_SQL: Record<Engine, EngineSql & { flavor: SqlFlavor }> = {
 }
 
 /**
- * Every table statgraph keeps for `table` on `engine`, as its migrations leave them: found by
+ * Every table and view statgraph keeps for `table` on `engine`, as its migrations leave them: found by
  * running those very migrations on a {@link ShapeDialect}, so that what the schema command prints
  * and what the check of `migrations: 'off'` expects can never disagree with them. Kysely's
  * migration tables are left out: an app that runs its own migrations has none of ours.
  */
-export async function schemaShape(engine: Engine, table: string): Promise<TableShape[]> {
+export async function schemaShape(engine: Engine, table: string): Promise<SchemaShape> {
   const { flavor, ...sql } = ENGINE_SQL[engine]
   const dialect = new ShapeDialect(sql)
   const db = new Kysely<unknown>({ dialect })
@@ -31,5 +31,8 @@ export async function schemaShape(engine: Engine, table: string): Promise<TableS
   } finally {
     await db.destroy()
   }
-  return [...dialect.tables.values()].filter((shape) => !shape.name.startsWith(`${table}_statgraph_migration`))
+  return {
+    tables: [...dialect.tables.values()].filter((shape) => !shape.name.startsWith(`${table}_statgraph_migration`)),
+    views: [...dialect.views.values()],
+  }
 }

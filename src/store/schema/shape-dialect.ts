@@ -15,7 +15,7 @@ import type {
   TableMetadata,
   TableNode,
 } from 'kysely'
-import type { ColumnShape, TableShape } from './table-shape.js'
+import type { ColumnShape, TableShape, ViewShape } from './table-shape.js'
 
 /** The Kysely pieces of one engine that compile its SQL. */
 export interface EngineSql {
@@ -31,6 +31,10 @@ export interface EngineSql {
  */
 export class ShapeDialect implements Dialect {
   readonly tables = new Map<string, TableShape>()
+  /** The views and their triggers, by view: the statements that make them, as the migrations wrote them. */
+  readonly views = new Map<string, ViewShape>()
+  /** Tables dropped, by name: a view made in one's place reads as its columns. */
+  readonly #dropped = new Map<string, TableShape>()
   readonly #engine: EngineSql
 
   constructor(engine: EngineSql) {
@@ -92,12 +96,25 @@ export class ShapeDialect implements Dialect {
     if (node.kind === 'CreateTableNode') this.#create(node as CreateTableNode)
     else if (node.kind === 'AlterTableNode') this.#alter(node as AlterTableNode)
     else if (node.kind === 'CreateIndexNode') this.#index(node as CreateIndexNode)
-    else if (node.kind === 'DropTableNode') this.tables.delete(tableName((node as unknown as { table: TableNode }).table))
+    else if (node.kind === 'DropTableNode') this.#drop(tableName((node as unknown as { table: TableNode }).table))
     else {
-      // The one schema statement the migrations write in raw SQL.
-      const dropped = /^drop table if exists [`"]?([^`"\s]+)[`"]?$/i.exec(query.sql.trim())
-      if (dropped?.[1] !== undefined) this.tables.delete(dropped[1].split('.').at(-1) as string)
+      // The schema statements the migrations write in raw SQL.
+      const text = query.sql.trim()
+      const dropped = /^drop table if exists [`"]?([^`"\s]+)[`"]?$/i.exec(text)
+      if (dropped?.[1] !== undefined) this.#drop(dropped[1].split('.').at(-1) as string)
+      const view = /^create view if not exists "([^"]+)"/i.exec(text) ?? /^create trigger if not exists "[^"]+" instead of \w+ on "([^"]+)"/i.exec(text)
+      const name = view?.[1]
+      if (name === undefined) return
+      const shape = this.views.get(name) ?? { name, columns: this.#dropped.get(name)?.columns ?? [], statements: [] }
+      shape.statements.push(text)
+      this.views.set(name, shape)
     }
+  }
+
+  #drop(name: string): void {
+    const table = this.tables.get(name)
+    if (table !== undefined) this.#dropped.set(name, table)
+    this.tables.delete(name)
   }
 
   #create(node: CreateTableNode): void {

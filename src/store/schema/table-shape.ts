@@ -28,4 +28,18 @@ export interface TableShape {
   options?: string
 }
 
+/** A view statgraph's migrations make, with its triggers: the statements that make it, each skipping what exists. */
+export interface ViewShape {
+  name: string
+  /** What it reads as: the columns of the table it took the place of. */
+  columns: ColumnShape[]
+  statements: string[]
+}
+
+/** Everything statgraph's migrations leave, on one engine. */
+export interface SchemaShape {
+  tables: TableShape[]
+  views: ViewShape[]
+}
+
 export type Engine = 'sqlite' | 'postgres' | 'mysql'

@@ -3,14 +3,17 @@ import { insertOrNothing, onConflictAccumulate, onConflictSkip, onConflictUpdate
 import type { SqlFlavor } from '../kysely/sql-flavor.js'
 import { BUCKET_TEXT_LENGTH } from '../../stats/time/time-bucket.js'
 import { fromUtcText, toUtcText } from '../../stats/time/utc-text.js'
+import { compactRows } from './compact-rows.js'
 
 /** SQLite keeps dates as UTC text, readable in any SQL shell and cut to a bucket with `substr`. */
 export const sqliteFlavor: SqlFlavor = {
+  engine: 'sqlite',
   columns: { id: 'integer', real: 'real', integer: 'integer', text: 'text', date: 'text', boolean: 'integer' },
   indexIfNotExists: true,
   clusteredTableEnd: sql`without rowid`,
   largeRowsApart: true,
   autoIncrement: true,
+  rawLayout: compactRows,
   toDate: toUtcText,
   readDate: (date) => date,
   fromDate: fromUtcText,

@@ -5,8 +5,8 @@ import type { RequestRecord } from '../../record/request-record.js'
 import { checkedKysely, isKyselyInstance, type KyselyInstance } from '../kysely/kysely-instance.js'
 import { importDriver } from '../import-driver.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
-import { INSERT_COLUMNS, insertValues, type RequestDatabase } from '../kysely/request-table.js'
-import { toUtcText } from '../../stats/time/utc-text.js'
+import type { RequestDatabase } from '../kysely/request-table.js'
+import { CompactRowWriter } from './compact-row-writer.js'
 import { preparedInsert } from './prepared-insert.js'
 import { sqliteFlavor } from './sqlite-flavor.js'
 
@@ -46,7 +46,7 @@ export class SqliteStore extends KyselyStore {
   readonly #table: string
   /** The file, where known: writes of one file from this process take turns on it. */
   readonly #file: string | undefined
-  #insertMany: ((records: readonly RequestRecord[]) => void) | undefined
+  #rowWriter: CompactRowWriter | undefined
 
   constructor(options: SqliteStoreOptions) {
     const table = options.table ?? 'request'
@@ -99,9 +99,21 @@ export class SqliteStore extends KyselyStore {
    * another process holds it, for up to the busy timeout: SQLite's own busy wait sleeps ever longer
    * between tries (up to 100 ms), and writers of four processes lost a third of their time waiting.
    * Writes of this process take turns before this (see {@link insertBatch}), so the connection runs
-   * nothing else meanwhile.
+   * nothing else meanwhile. The row writer remembers the dictionary ids a transaction made only
+   * once it committed.
    */
   protected override async inWriteTransaction<T>(db: Kysely<RequestDatabase>, body: (trx: Kysely<RequestDatabase>) => Promise<T>): Promise<T> {
+    try {
+      const result = await this.#transaction(db, body)
+      this.#rowWriter?.committed()
+      return result
+    } catch (error) {
+      this.#rowWriter?.rolledBack()
+      throw error
+    }
+  }
+
+  async #transaction<T>(db: Kysely<RequestDatabase>, body: (trx: Kysely<RequestDatabase>) => Promise<T>): Promise<T> {
     if (this.#sqlite === undefined || this.#file === undefined) return super.inWriteTransaction(db, body)
     const sqlite = await this.#sqlite()
     await beginImmediate(sqlite)
@@ -116,21 +128,13 @@ export class SqliteStore extends KyselyStore {
   }
 
   /**
-   * With a better-sqlite3 handle (the one Kysely's transaction runs on), one prepared statement run
-   * per row: about four times cheaper per row than building a multi-row INSERT through Kysely.
+   * With a better-sqlite3 handle (the one Kysely's transaction runs on), compact rows straight into
+   * their table through prepared statements; otherwise through the view's trigger.
    */
   protected override async insertRows(trx: Kysely<RequestDatabase>, records: readonly RequestRecord[]): Promise<void> {
     if (this.#sqlite === undefined) return super.insertRows(trx, records)
-    this.#insertMany ??= prepareInsert(await this.#sqlite(), this.#table)
-    this.#insertMany(records)
-  }
-}
-
-function prepareInsert(sqlite: SqliteDatabase, table: string): (records: readonly RequestRecord[]) => void {
-  const columns = INSERT_COLUMNS.map((column) => `"${column}"`).join(', ')
-  const statement = sqlite.prepare(`insert into "${table}" (${columns}) values (${INSERT_COLUMNS.map(() => '?').join(', ')})`)
-  return (records: readonly RequestRecord[]) => {
-    for (const record of records) statement.run(...insertValues(record, toUtcText, (flag) => (flag ? 1 : 0)))
+    this.#rowWriter ??= new CompactRowWriter(await this.#sqlite(), this.#table)
+    this.#rowWriter.write(records)
   }
 }
 

@@ -26,7 +26,8 @@ async function drizzleProject(engine: Engine, name: string) {
   const settings = {
     dialect: engine === 'sqlite' ? 'sqlite' : 'postgresql',
     schema: schemaFile,
-    out: join(app.folder, 'drizzle'),
+    // Relative: drizzle-kit's `generate --custom` prefixes `./` to the folder it is given.
+    out: './drizzle',
     dbCredentials: { url: database },
   }
   writeFileSync(config, `export default ${JSON.stringify(settings)}\n`)
@@ -34,6 +35,16 @@ async function drizzleProject(engine: Engine, name: string) {
     ...app,
     database,
     kit: (command: string, ...args: string[]) => runBin(app.folder, 'drizzle-kit/bin.cjs', [command, '--config', config, ...args]),
+    /** The printed views' statements, where there are any, in a custom migration of drizzle-kit's, as the printed comment says. */
+    async customViews() {
+      const { statgraphViewStatements } = (await import(schemaFile)) as { statgraphViewStatements?: string[] }
+      if (statgraphViewStatements === undefined) return
+      const folder = join(app.folder, 'drizzle')
+      const before = new Set(readdirSync(folder))
+      await runBin(app.folder, 'drizzle-kit/bin.cjs', ['generate', '--custom', '--name', 'statgraph-views', '--config', config])
+      const made = readdirSync(folder).find((entry) => entry.endsWith('.sql') && !before.has(entry)) as string
+      writeFileSync(join(folder, made), statgraphViewStatements.join('\n--> statement-breakpoint\n'))
+    },
     /** Five requests recorded through Drizzle's client, and the rows Drizzle counts then. */
     async recordThroughClient() {
       const schema = await import(schemaFile)
@@ -54,6 +65,7 @@ describe('statgraph schema --for drizzle', () => {
     async (engine) => {
       const app = await drizzleProject(engine, 'fresh')
       expect(await app.kit('generate')).toMatch(/migration file.*drizzle/)
+      await app.customViews()
       expect(await app.kit('migrate')).toMatch(/migrations applied successfully/)
       expect(await app.recordThroughClient()).toEqual({ recorded: { hits: 5, written: 5 }, rows: 5 })
       expect(await app.kit('push', '--strict=false')).toMatch(/No changes detected/)
@@ -73,6 +85,7 @@ describe('statgraph schema --for drizzle', () => {
         const path = join(app.folder, 'drizzle', name)
         writeFileSync(path, readFileSync(path, 'utf8').replace(/CREATE (TABLE|INDEX|UNIQUE INDEX) /g, 'CREATE $1 IF NOT EXISTS '))
       }
+      await app.customViews()
       expect(await app.kit('migrate')).toMatch(/migrations applied successfully/)
       expect(await app.recordThroughClient()).toEqual({ recorded: { hits: 10, written: 5 }, rows: 10 })
     },

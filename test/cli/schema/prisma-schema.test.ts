@@ -42,7 +42,7 @@ describe('statgraph schema --for prisma', () => {
       expect(() => wasm.validate(params)).not.toThrow()
       const { datamodel } = JSON.parse(wasm.get_dmmf(params)) as Dmmf
 
-      const shape = await schemaShape(engine, table)
+      const shape = (await schemaShape(engine, table)).tables
       expect(datamodel.models.map((model) => model.dbName)).toEqual(shape.map((one) => one.name))
       for (const one of shape) {
         const model = datamodel.models.find((candidate) => candidate.dbName === one.name)

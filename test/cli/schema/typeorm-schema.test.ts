@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { DataSource } from 'typeorm'
@@ -30,6 +30,23 @@ export default new DataSource({ ${connection}, entities: Object.values(statgraph
   return {
     database,
     cli: (...args: string[]) => runBin(app.folder, 'typeorm/cli.js', [...args, '-d', 'data-source.mjs']),
+    /** A migration of the app's running the printed views' statements, where there are any, after the tables', as the printed comment says. */
+    viewsMigration() {
+      if (engine !== 'sqlite') return
+      mkdirSync(join(app.folder, 'migrations'), { recursive: true })
+      const at = Date.now() + 1000
+      writeFileSync(
+        join(app.folder, 'migrations', `${at}-statgraph-views.js`),
+        `import { statgraphViewStatements } from '../statgraph-entities.mjs'
+export class StatgraphViews${at} {
+  async up(queryRunner) {
+    for (const statement of statgraphViewStatements) await queryRunner.query(statement)
+  }
+  async down() {}
+}
+`,
+      )
+    },
     /** Records five requests through TypeORM's driver (its pg Pool, or its better-sqlite3 handle); the rows TypeORM counts then. */
     async recordThroughTypeorm(): Promise<{ hits: number; written: number; rows: number }> {
       const { default: source } = (await import(pathToFileURL(join(app.folder, 'data-source.mjs')).href)) as { default: DataSource }
@@ -51,6 +68,7 @@ describe('statgraph schema --for typeorm', () => {
     async (engine) => {
       const app = await typeormProject(engine, 'fresh')
       expect(await app.cli('migration:generate', 'migrations/statgraph', '--outputJs', '--esm')).toMatch(/has been generated successfully/)
+      app.viewsMigration()
       expect(await app.cli('migration:run')).toMatch(/executed successfully/)
       expect(await app.recordThroughTypeorm()).toEqual({ hits: 5, written: 5, rows: 5 })
       expect(await app.cli('schema:log')).toMatch(/Your schema is up to date/)
@@ -66,6 +84,7 @@ describe('statgraph schema --for typeorm', () => {
     await dropLedger(app.database, table)
     if (engine === 'sqlite') {
       expect(await app.cli('migration:generate', 'migrations/statgraph', '--outputJs', '--esm')).toMatch(/has been generated successfully/)
+      app.viewsMigration()
       expect(await app.cli('migration:run')).toMatch(/executed successfully/)
     }
     expect(await app.cli('schema:log')).toMatch(/Your schema is up to date/)

@@ -52,7 +52,7 @@ describe("migrations: 'off'", () => {
       expect(await response.text()).toBe('hello')
     }
     await expect(app.stats.flush()).rejects.toThrow(
-      /migrations are off, and the database lacks table "request", table "request_statgraph_import", .*table "request_statgraph_alert".*start statgraph once with migrations: 'auto'/,
+      /migrations are off, and the database lacks table "request_statgraph_import", .*table "request_statgraph_alert".*table "request_statgraph_row", view "request"\. .*start statgraph once with migrations: 'auto'/,
     )
     expect(app.stats.health()).toMatchObject({ state: 'failing', buffered: 5 })
     expect(errors.join('\n')).toContain('table "request_statgraph_release"')
@@ -82,7 +82,7 @@ describe("migrations: 'off'", () => {
     await auto.migrate()
     await auto.close()
     const db = new Database(file)
-    db.exec('alter table request drop column version; drop table request_statgraph_alert')
+    db.exec('alter table request_statgraph_runtime drop column rss; drop table request_statgraph_alert')
     db.close()
     const off = new SqliteStore({ database: file, migrations: 'off' })
     cleanup.push(() => off.close())
@@ -91,7 +91,7 @@ describe("migrations: 'off'", () => {
       (error: unknown) => error as Error & { code?: string },
     )
     expect(failure?.code).toBe('STATGRAPH_SCHEMA_MISSING')
-    expect(failure?.message).toMatch(/the database lacks column "request"."version", table "request_statgraph_alert"\. /)
+    expect(failure?.message).toMatch(/the database lacks column "request_statgraph_runtime"."rss", table "request_statgraph_alert"\. /)
     const after = new Database(file, { readonly: true })
     expect(after.prepare("select count(*) as n from sqlite_master where name = 'request_statgraph_alert'").get()).toEqual({ n: 0 })
     after.close()

@@ -5,7 +5,7 @@ import mysql from 'mysql2'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { schemaShape } from '../../../src/store/schema/schema-shape.js'
-import type { Engine, TableShape } from '../../../src/store/schema/table-shape.js'
+import type { Engine, SchemaShape } from '../../../src/store/schema/table-shape.js'
 import { openStore } from '../../../src/store/open-store.js'
 import { serverUrl, storeTables } from '../../helpers/test-databases.js'
 import { tempDir } from '../../helpers/temp-dir.js'
@@ -18,11 +18,13 @@ type Seen = Record<string, { columns: [string, boolean, boolean][]; indexes: str
 
 /**
  * SQLite alone lets a key column not declared `not null` hold a null, and makes a lone `integer`
- * key the rowid, which Kysely reads as generated.
+ * key the rowid, which Kysely reads as generated. A view's columns are all nullable, and it has no index.
  */
-function expected(engine: Engine, shape: TableShape[]): Seen {
-  return Object.fromEntries(
-    shape.map((one) => [
+function expected(engine: Engine, shape: SchemaShape): Seen {
+  const views = shape.views.map((view) => [view.name, { columns: view.columns.map((column) => [column.name, true, false]), indexes: [] }])
+  return Object.fromEntries([
+    ...views,
+    ...shape.tables.map((one) => [
       one.name,
       {
         columns: one.columns.map((column) => {
@@ -33,7 +35,7 @@ function expected(engine: Engine, shape: TableShape[]): Seen {
         indexes: one.indexes.map((index) => index.name).sort(),
       },
     ]),
-  )
+  ])
 }
 
 async function seen(db: Kysely<unknown>, indexes: (name: string) => Promise<string[]>, schema?: string): Promise<Seen> {
@@ -75,7 +77,9 @@ describe('schemaShape: what the migrations leave, without a database', () => {
     const types = (await db.introspection.getTables())
       .find((found) => found.name === `${table}_statgraph_cell`)
       ?.columns.map((column) => column.dataType.toLowerCase())
-    expect(types).toEqual((await schemaShape('sqlite', table)).find((shape) => shape.name === `${table}_statgraph_cell`)?.columns.map((column) => column.type))
+    expect(types).toEqual(
+      (await schemaShape('sqlite', table)).tables.find((shape) => shape.name === `${table}_statgraph_cell`)?.columns.map((column) => column.type),
+    )
     await db.destroy()
   })
 

@@ -1,0 +1,138 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type { RequestRecord } from '../../record/request-record.js'
+import { INSERT_COLUMNS } from '../kysely/request-table.js'
+import type { Qualify, RawLayout } from '../kysely/raw-layout.js'
+import { BUCKET_TEXT_LENGTH } from '../../stats/time/time-bucket.js'
+
+/**
+ * The columns kept as ids of a shared dictionary of text: user agents, paths, referrers and the
+ * like repeat from row to row, and an id takes a byte or two where the text took up to hundreds.
+ * Addresses stay text: nearly every visitor has one of their own.
+ */
+const DICTIONARY_COLUMNS = [
+  'method',
+  'path',
+  'user_agent',
+  'exception',
+  'referrer',
+  'browser',
+  'platform',
+  'mimetype',
+  'route',
+  'instance',
+  'version',
+] as const satisfies readonly (keyof RequestRecord)[]
+
+const IN_DICTIONARY: ReadonlySet<string> = new Set(DICTIONARY_COLUMNS)
+
+/** The tables the rows of `table` live in. */
+export function compactTableNames(table: string) {
+  return { rows: `${table}_statgraph_row`, text: `${table}_statgraph_text` }
+}
+
+/** UTC text `YYYY-MM-DD HH:MM:SS.SSS` of a ms `date`, in integers only (no float rounding). */
+function utcText(date: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`strftime('%Y-%m-%d %H:%M:%S', ${date} / 1000, 'unixepoch') || '.' || substr('00' || (${date} % 1000), -3)`
+}
+
+/** The ms of UTC text `YYYY-MM-DD HH:MM:SS[.fraction]` (digits past milliseconds dropped), as `fromUtcText` reads it. */
+function utcMs(text: RawBuilder<unknown>): RawBuilder<number> {
+  return sql<number>`cast(strftime('%s', substr(${text}, 1, 19)) as integer) * 1000 + cast(substr(substr(${text}, 21) || '000', 1, 3) as integer)`
+}
+
+/**
+ * The record's columns over the row table `r`, text looked up by id, the date through `date`.
+ * As scalar subqueries, not joins: SQLite flattens the derived table into the query reading it and
+ * evaluates only the columns that query uses, so a count reads no text at all.
+ */
+function recordColumns(text: RawBuilder<unknown>, date: (column: RawBuilder<unknown>) => RawBuilder<unknown>): RawBuilder<unknown> {
+  const columns = ['index', ...INSERT_COLUMNS].map((column) => {
+    const ref = sql.ref(`r.${column}`)
+    if (column === 'date') return sql`${date(ref)} as ${sql.ref('date')}`
+    if (IN_DICTIONARY.has(column)) return sql`(select value from ${text} where id = ${ref}) as ${sql.ref(column)}`
+    return ref
+  })
+  return sql.join(columns)
+}
+
+/**
+ * SQLite's raw rows, compact: dates as integer ms, repeated text as dictionary ids, and the seed's
+ * table a view of the same columns and forms as before (plain SQL and Flask-Statgraph read it, and
+ * insert and delete through it). See docs/decisions.md, "Compact raw rows".
+ */
+export const compactRows: RawLayout = {
+  async make(db: Kysely<unknown>, table: string, qualified: Qualify) {
+    const names = compactTableNames(table)
+    // Keys are declared `not null` as ORMs declare them: TypeORM would otherwise rebuild the row
+    // table to add it, which SQLite refuses under a view reading it.
+    const found = (await db.introspection.getTables()).find((candidate) => candidate.name === table)
+    if (found?.isView === true) return
+    await db.schema
+      .createTable(names.text)
+      .ifNotExists()
+      .addColumn('id', 'integer', (column) => column.primaryKey().notNull())
+      .addColumn('value', 'text', (column) => column.notNull())
+      .execute()
+    await db.schema.createIndex(`${names.text}_value`).ifNotExists().unique().on(names.text).column('value').execute()
+    let rows = db.schema
+      .createTable(names.rows)
+      .ifNotExists()
+      .addColumn('index', 'integer', (column) => column.primaryKey().autoIncrement().notNull())
+    for (const column of INSERT_COLUMNS) {
+      const type = column === 'response_time' ? 'real' : column === 'remote_address' ? 'text' : 'integer'
+      rows = rows.addColumn(column, type, (built) => (column === 'bot' ? built.notNull().defaultTo(0) : built))
+    }
+    await rows.execute()
+    await db.schema.createIndex(`${names.rows}_date`).ifNotExists().on(names.rows).column('date').execute()
+    const [t, text, rowTable] = [qualified(table), qualified(names.text), qualified(names.rows)]
+    // The rows statgraph or Flask-Statgraph kept in the table, with their ids.
+    const values = sql.join(
+      DICTIONARY_COLUMNS.map((column) => sql`select ${sql.ref(column)} as value from ${t}`),
+      sql` union `,
+    )
+    await sql`insert or ignore into ${text} (value) select value from (${values}) where value is not null`.execute(db)
+    await sql`insert into ${rowTable} (${sql.join(['index', ...INSERT_COLUMNS].map((column) => sql.ref(column)))})
+      select ${sql.join(['index', ...INSERT_COLUMNS].map((column) => (column === 'date' ? utcMs(sql.ref(`t.date`)) : IN_DICTIONARY.has(column) ? sql`(select id from ${text} where value = ${sql.ref(`t.${column}`)})` : sql.ref(`t.${column}`))))}
+      from ${t} as t`.execute(db)
+    // Ids are never used again, as with the table's own AUTOINCREMENT.
+    await sql`update sqlite_sequence set seq = max(seq, coalesce((select seq from sqlite_sequence where name = ${table}), 0)) where name = ${names.rows}`.execute(
+      db,
+    )
+    await db.schema.dropTable(table).execute()
+    await sql`create view if not exists ${t} as select ${recordColumns(text, utcText)} from ${rowTable} as r`.execute(db)
+    const fromNew = (column: string) =>
+      column === 'date'
+        ? utcMs(sql.ref('new.date'))
+        : column === 'bot'
+          ? sql`coalesce(${sql.ref('new.bot')}, 0)`
+          : IN_DICTIONARY.has(column)
+            ? sql`(select id from ${text} where value = ${sql.ref(`new.${column}`)})`
+            : sql.ref(`new.${column}`)
+    const newValues = sql.join(
+      DICTIONARY_COLUMNS.map((column) => sql`select ${sql.ref(`new.${column}`)} as value`),
+      sql` union all `,
+    )
+    await sql`create trigger if not exists ${sql.id(`${table}_statgraph_insert`)} instead of insert on ${t} begin
+  insert or ignore into ${text} (value) select value from (${newValues}) where value is not null;
+  insert into ${rowTable} (${sql.join(['index', ...INSERT_COLUMNS].map((column) => sql.ref(column)))}) values (${sql.join(['index', ...INSERT_COLUMNS].map(fromNew))});
+end`.execute(db)
+    await sql`create trigger if not exists ${sql.id(`${table}_statgraph_delete`)} instead of delete on ${t} begin
+  delete from ${rowTable} where ${sql.ref('index')} = old.${sql.ref('index')};
+end`.execute(db)
+  },
+  source: (table, qualified) => {
+    const names = compactTableNames(table)
+    return sql`(select ${recordColumns(qualified(names.text), (date) => date)} from ${qualified(names.rows)} as r) as ${sql.id(table)}`
+  },
+  rowTable: (table) => compactTableNames(table).rows,
+  dates: {
+    toDate: (ms) => Math.trunc(ms),
+    readDate: (date) => date,
+    fromDate: (value) => Number(value),
+    // A week by its Monday: back six days, then on to the first Monday.
+    utcBucket: (bucket) =>
+      bucket === 'week'
+        ? sql<string>`date(date / 1000, 'unixepoch', '-6 days', 'weekday 1')`
+        : sql<string>`substr(${utcText(sql.ref('date'))}, 1, ${sql.lit(BUCKET_TEXT_LENGTH[bucket])})`,
+  },
+}
