@@ -101,7 +101,7 @@ export class KyselyStore implements Store {
     // Reads see the record's columns wherever the rows live (see RawLayout).
     const layout = config.flavor.rawLayout
     this.#rawSource = layout?.source(config.table, qualified) ?? this.#tableRef
-    this.#rawFlavor = layout === undefined ? config.flavor : { ...config.flavor, ...layout.dates }
+    this.#rawFlavor = layout === undefined ? config.flavor : { ...config.flavor, ...layout.reads(config.table, qualified) }
     this.#rowTable = layout?.rowTable(config.table) ?? config.table
     this.#rollupReader = new RollupReader(this.#db, this.#rollups, rawRows(this.#db, this.#rawSource, this.#rawFlavor))
     this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#rawSource, this.#rawFlavor)

@@ -12,10 +12,10 @@ export type Qualify = (name: string) => RawBuilder<unknown>
 export interface RawLayout {
   /** The migration step that turns the seed's table into this layout, keeping its rows and ids. */
   make(db: Kysely<unknown>, table: string, qualified: Qualify): Promise<void>
-  /** The rows as a derived table with the record's columns and `index`, dates in {@link dates}' form. */
+  /** The rows as a derived table with the record's columns and `index`, read as {@link reads} says. */
   source(table: string, qualified: Qualify): RawBuilder<unknown>
-  /** The table rows are deleted from by date, in {@link dates}' form. */
+  /** The table rows are deleted from by date, in {@link reads}' form. */
   rowTable(table: string): string
-  /** How dates read, compare and bucket in {@link source}. */
-  dates: Pick<SqlFlavor, 'toDate' | 'readDate' | 'fromDate' | 'utcBucket'>
+  /** How dates read, compare and bucket in {@link source}, and how text is compared. */
+  reads(table: string, qualified: Qualify): Pick<SqlFlavor, 'toDate' | 'readDate' | 'fromDate' | 'utcBucket' | 'textEquals'>
 }

@@ -50,6 +50,8 @@ export interface SqlFlavor {
   readDate(date: RawBuilder<unknown>): RawBuilder<unknown>
   /** The instant (ms since the epoch) of a value read through {@link readDate}. */
   fromDate(value: unknown): number
+  /** Rows whose text `column` is `value`, where a raw layout compares it otherwise than `column = value`. */
+  textEquals?(column: string, value: string): RawBuilder<unknown>
   /** The value stored in a boolean column. */
   toBoolean(value: boolean): unknown
   /**

@@ -55,6 +55,9 @@ function recordColumns(text: RawBuilder<unknown>, date: (column: RawBuilder<unkn
   return sql.join(columns)
 }
 
+/** The column of a text's id in the derived table of {@link compactRows}' reads. */
+const idColumn = (column: string) => `${column}__id`
+
 /**
  * SQLite's raw rows, compact: dates as integer ms, repeated text as dictionary ids, and the seed's
  * table a view of the same columns and forms as before (plain SQL and Flask-Statgraph read it, and
@@ -122,10 +125,12 @@ end`.execute(db)
   },
   source: (table, qualified) => {
     const names = compactTableNames(table)
-    return sql`(select ${recordColumns(qualified(names.text), (date) => date)} from ${qualified(names.rows)} as r) as ${sql.id(table)}`
+    // Beside the text, its id: a filter compares ids, looking the text up once rather than per row.
+    const ids = sql.join(DICTIONARY_COLUMNS.map((column) => sql`${sql.ref(`r.${column}`)} as ${sql.ref(idColumn(column))}`))
+    return sql`(select ${recordColumns(qualified(names.text), (date) => date)}, ${ids} from ${qualified(names.rows)} as r) as ${sql.id(table)}`
   },
   rowTable: (table) => compactTableNames(table).rows,
-  dates: {
+  reads: (table, qualified) => ({
     toDate: (ms) => Math.trunc(ms),
     readDate: (date) => date,
     fromDate: (value) => Number(value),
@@ -134,5 +139,6 @@ end`.execute(db)
       bucket === 'week'
         ? sql<string>`date(date / 1000, 'unixepoch', '-6 days', 'weekday 1')`
         : sql<string>`substr(${utcText(sql.ref('date'))}, 1, ${sql.lit(BUCKET_TEXT_LENGTH[bucket])})`,
-  },
+    textEquals: (column, value) => sql`${sql.ref(idColumn(column))} = (select id from ${qualified(compactTableNames(table).text)} where value = ${value})`,
+  }),
 }
