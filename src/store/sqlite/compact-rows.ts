@@ -58,6 +58,46 @@ function recordColumns(text: RawBuilder<unknown>, date: (column: RawBuilder<unkn
 /** The column of a text's id in the derived table of {@link compactRows}' reads. */
 const idColumn = (column: string) => `${column}__id`
 
+/** The row table's columns, `index` first. */
+const STORED = sql.join(['index', ...INSERT_COLUMNS].map((column) => sql.ref(column)))
+
+/** What the row table stores of a row of the seed's form read as `from` (the old table, or a trigger's `new`). */
+function storedValues(from: string, text: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql.join(
+    ['index', ...INSERT_COLUMNS].map((column) => {
+      const ref = sql.ref(`${from}.${column}`)
+      if (column === 'date') return utcMs(ref)
+      if (column === 'bot') return sql`coalesce(${ref}, 0)`
+      return IN_DICTIONARY.has(column) ? sql`(select id from ${text} where value = ${ref})` : ref
+    }),
+  )
+}
+
+/**
+ * The dictionary and the row table, with their indexes. Keys are declared `not null`, as ORMs
+ * declare them: TypeORM would otherwise rebuild the row table to add it, which SQLite refuses
+ * under a view reading it.
+ */
+async function makeTables(db: Kysely<unknown>, names: ReturnType<typeof compactTableNames>): Promise<void> {
+  await db.schema
+    .createTable(names.text)
+    .ifNotExists()
+    .addColumn('id', 'integer', (column) => column.primaryKey().notNull())
+    .addColumn('value', 'text', (column) => column.notNull())
+    .execute()
+  await db.schema.createIndex(`${names.text}_value`).ifNotExists().unique().on(names.text).column('value').execute()
+  let rows = db.schema
+    .createTable(names.rows)
+    .ifNotExists()
+    .addColumn('index', 'integer', (column) => column.primaryKey().autoIncrement().notNull())
+  for (const column of INSERT_COLUMNS) {
+    const type = column === 'response_time' ? 'real' : column === 'remote_address' ? 'text' : 'integer'
+    rows = rows.addColumn(column, type, (built) => (column === 'bot' ? built.notNull().defaultTo(0) : built))
+  }
+  await rows.execute()
+  await db.schema.createIndex(`${names.rows}_date`).ifNotExists().on(names.rows).column('date').execute()
+}
+
 /**
  * SQLite's raw rows, compact: dates as integer ms, repeated text as dictionary ids, and the seed's
  * table a view of the same columns and forms as before (plain SQL and Flask-Statgraph read it, and
@@ -65,59 +105,31 @@ const idColumn = (column: string) => `${column}__id`
  */
 export const compactRows: RawLayout = {
   async make(db: Kysely<unknown>, table: string, qualified: Qualify) {
-    const names = compactTableNames(table)
-    // Keys are declared `not null` as ORMs declare them: TypeORM would otherwise rebuild the row
-    // table to add it, which SQLite refuses under a view reading it.
     const found = (await db.introspection.getTables()).find((candidate) => candidate.name === table)
     if (found?.isView === true) return
-    await db.schema
-      .createTable(names.text)
-      .ifNotExists()
-      .addColumn('id', 'integer', (column) => column.primaryKey().notNull())
-      .addColumn('value', 'text', (column) => column.notNull())
-      .execute()
-    await db.schema.createIndex(`${names.text}_value`).ifNotExists().unique().on(names.text).column('value').execute()
-    let rows = db.schema
-      .createTable(names.rows)
-      .ifNotExists()
-      .addColumn('index', 'integer', (column) => column.primaryKey().autoIncrement().notNull())
-    for (const column of INSERT_COLUMNS) {
-      const type = column === 'response_time' ? 'real' : column === 'remote_address' ? 'text' : 'integer'
-      rows = rows.addColumn(column, type, (built) => (column === 'bot' ? built.notNull().defaultTo(0) : built))
-    }
-    await rows.execute()
-    await db.schema.createIndex(`${names.rows}_date`).ifNotExists().on(names.rows).column('date').execute()
+    const names = compactTableNames(table)
+    await makeTables(db, names)
     const [t, text, rowTable] = [qualified(table), qualified(names.text), qualified(names.rows)]
-    // The rows statgraph or Flask-Statgraph kept in the table, with their ids.
+    // The rows statgraph or Flask-Statgraph kept in the table, with their ids; ids are never used
+    // again, as with the table's own AUTOINCREMENT.
     const values = sql.join(
       DICTIONARY_COLUMNS.map((column) => sql`select ${sql.ref(column)} as value from ${t}`),
       sql` union `,
     )
     await sql`insert or ignore into ${text} (value) select value from (${values}) where value is not null`.execute(db)
-    await sql`insert into ${rowTable} (${sql.join(['index', ...INSERT_COLUMNS].map((column) => sql.ref(column)))})
-      select ${sql.join(['index', ...INSERT_COLUMNS].map((column) => (column === 'date' ? utcMs(sql.ref(`t.date`)) : IN_DICTIONARY.has(column) ? sql`(select id from ${text} where value = ${sql.ref(`t.${column}`)})` : sql.ref(`t.${column}`))))}
-      from ${t} as t`.execute(db)
-    // Ids are never used again, as with the table's own AUTOINCREMENT.
+    await sql`insert into ${rowTable} (${STORED}) select ${storedValues('t', text)} from ${t} as t`.execute(db)
     await sql`update sqlite_sequence set seq = max(seq, coalesce((select seq from sqlite_sequence where name = ${table}), 0)) where name = ${names.rows}`.execute(
       db,
     )
     await db.schema.dropTable(table).execute()
     await sql`create view if not exists ${t} as select ${recordColumns(text, utcText)} from ${rowTable} as r`.execute(db)
-    const fromNew = (column: string) =>
-      column === 'date'
-        ? utcMs(sql.ref('new.date'))
-        : column === 'bot'
-          ? sql`coalesce(${sql.ref('new.bot')}, 0)`
-          : IN_DICTIONARY.has(column)
-            ? sql`(select id from ${text} where value = ${sql.ref(`new.${column}`)})`
-            : sql.ref(`new.${column}`)
     const newValues = sql.join(
       DICTIONARY_COLUMNS.map((column) => sql`select ${sql.ref(`new.${column}`)} as value`),
       sql` union all `,
     )
     await sql`create trigger if not exists ${sql.id(`${table}_statgraph_insert`)} instead of insert on ${t} begin
   insert or ignore into ${text} (value) select value from (${newValues}) where value is not null;
-  insert into ${rowTable} (${sql.join(['index', ...INSERT_COLUMNS].map((column) => sql.ref(column)))}) values (${sql.join(['index', ...INSERT_COLUMNS].map(fromNew))});
+  insert into ${rowTable} (${STORED}) values (${storedValues('new', text)});
 end`.execute(db)
     await sql`create trigger if not exists ${sql.id(`${table}_statgraph_delete`)} instead of delete on ${t} begin
   delete from ${rowTable} where ${sql.ref('index')} = old.${sql.ref('index')};
