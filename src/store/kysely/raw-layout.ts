@@ -16,6 +16,6 @@ export interface RawLayout {
   source(table: string, qualified: Qualify): RawBuilder<unknown>
   /** The table rows are deleted from by date, in {@link reads}' form. */
   rowTable(table: string): string
-  /** How dates read, compare and bucket in {@link source}, and how text is compared. */
-  reads(table: string, qualified: Qualify): Pick<SqlFlavor, 'toDate' | 'readDate' | 'fromDate' | 'utcBucket' | 'textEquals'>
+  /** How dates read, compare and bucket in {@link source}, and how text is compared and grouped. */
+  reads(table: string, qualified: Qualify): Pick<SqlFlavor, 'toDate' | 'readDate' | 'fromDate' | 'utcBucket' | 'textEquals' | 'groupKey'>
 }

@@ -81,7 +81,7 @@ export class RawStats {
     const exceptionRows = await sql<{ key: string; count: number | string; last: unknown }>`
       select exception as ${KEY}, count(*) as count, ${flavor.readDate(sql`max(date)`)} as last
       from ${t} where ${where} and exception is not null
-      group by exception order by count desc, exception ${flavor.codePointOrder ?? sql``} limit ${query.top}`.execute(db)
+      group by ${this.#groupKey('exception')} order by count desc, exception ${flavor.codePointOrder ?? sql``} limit ${query.top}`.execute(db)
     const places = await this.#exceptionPlaces(where)
     const exceptions: ExceptionStats[] = exceptionRows.rows.map((row) => ({
       key: row.key,
@@ -131,7 +131,9 @@ export class RawStats {
     const { rows } = await sql<Aggregates & { key: string | null; last: unknown }>`
       select ${ref} as ${KEY}, count(*) as hits, count(distinct remote_address) as unique_hits,
         ${ERRORS} as errors, avg(response_time) as avg_rt, ${this.#flavor.readDate(sql`max(date)`)} as last
-      from ${this.#tableRef} where ${where} group by ${ref} order by hits desc, ${nullsLast(ref, this.#flavor.codePointOrder)} limit ${top}`.execute(this.#db)
+      from ${this.#tableRef} where ${where} group by ${this.#groupKey(column)} order by hits desc, ${nullsLast(ref, this.#flavor.codePointOrder)} limit ${top}`.execute(
+      this.#db,
+    )
     const p95 = await this.#groupedPercentiles(ref, where, [95])
     return rows.map((row) => ({
       key: row.key,
@@ -200,8 +202,14 @@ export class RawStats {
     const ref = sql.ref(column)
     const { rows } = await sql<{ key: string | null; count: number | string }>`
       select ${ref} as ${KEY}, count(*) as count from ${this.#tableRef} where ${where}
-      group by ${ref} order by count desc, ${nullsLast(ref, column === 'status_code' ? undefined : this.#flavor.codePointOrder)} limit ${top}`.execute(this.#db)
+      group by ${this.#groupKey(column)} order by count desc, ${nullsLast(ref, column === 'status_code' ? undefined : this.#flavor.codePointOrder)} limit ${top}`.execute(
+      this.#db,
+    )
     return rows.map((row) => ({ key: row.key, count: Number(row.count) }))
+  }
+
+  #groupKey(column: string): RawBuilder<unknown> {
+    return this.#flavor.groupKey?.(column) ?? sql.ref(column)
   }
 
   #isoDate(value: unknown): string {

@@ -52,6 +52,8 @@ export interface SqlFlavor {
   fromDate(value: unknown): number
   /** Rows whose text `column` is `value`, where a raw layout compares it otherwise than `column = value`. */
   textEquals?(column: string, value: string): RawBuilder<unknown>
+  /** What rows are grouped by for one group per value of `column`, where a raw layout groups otherwise than by it. */
+  groupKey?(column: string): RawBuilder<unknown>
   /** The value stored in a boolean column. */
   toBoolean(value: boolean): unknown
   /**

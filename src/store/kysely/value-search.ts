@@ -15,6 +15,6 @@ export async function searchValues(db: Kysely<unknown>, table: RawBuilder<unknow
   const { rows } = await sql<{ key: string; count: number | string }>`
     select ${column} as ${sql.ref('key')}, count(*) as ${sql.ref('count')} from ${table}
     where ${rowsWhere(flavor, query)} and lower(${column}) like ${pattern} escape '!'
-    group by ${column} order by 2 desc, ${column} ${flavor.codePointOrder ?? sql``} limit ${query.limit}`.execute(db)
+    group by ${flavor.groupKey?.(query.field) ?? column} order by 2 desc, ${column} ${flavor.codePointOrder ?? sql``} limit ${query.limit}`.execute(db)
   return rows.map((row) => ({ key: row.key, count: Number(row.count) }))
 }

@@ -151,6 +151,8 @@ end`.execute(db)
       bucket === 'week'
         ? sql<string>`date(date / 1000, 'unixepoch', '-6 days', 'weekday 1')`
         : sql<string>`substr(${utcText(sql.ref('date'))}, 1, ${sql.lit(BUCKET_TEXT_LENGTH[bucket])})`,
+    // By id: the text is looked up once per group rather than per row.
+    groupKey: (column) => sql.ref(IN_DICTIONARY.has(column) ? idColumn(column) : column),
     textEquals: (column, value) => sql`${sql.ref(idColumn(column))} = (select id from ${qualified(compactTableNames(table).text)} where value = ${value})`,
   }),
 }
