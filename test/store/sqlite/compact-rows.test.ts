@@ -89,4 +89,26 @@ describe('SQLite compact rows', () => {
       { path: '/new', referrer: 'https://new.example/' },
     ])
   })
+
+  it('keeps every row of a batch in order, several rows a statement or one, their texts new or known', async () => {
+    const file = newFile()
+    const store = new SqliteStore({ database: file })
+    // 123 rows: full statements and a remainder; a text first seen mid-statement, then again.
+    const base = Date.UTC(2026, 0, 15, 12)
+    const records = Array.from({ length: 123 }, (_, i) =>
+      record({ date: base + i, path: `/p${i % 40}`, referrer: i % 3 === 0 ? null : `https://r${i % 7}.example/`, size: i }),
+    )
+    await store.insertBatch(records)
+    await store.insertBatch(records.slice(0, 60))
+    await store.close()
+
+    const rows = query<{ index: number; date: string; path: string; referrer: string | null; size: number }>(
+      file,
+      'select "index", date, path, referrer, size from request order by "index"',
+    )
+    expect(rows).toEqual(
+      [...records, ...records.slice(0, 60)].map((r, i) => ({ index: i + 1, date: toUtcText(r.date), path: r.path, referrer: r.referrer, size: r.size })),
+    )
+    expect(query(file, 'select count(*) as n from request_statgraph_text where value like ?', '/p%')).toEqual([{ n: 40 }])
+  })
 })
