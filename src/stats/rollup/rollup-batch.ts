@@ -16,10 +16,12 @@ export type RollupSource = Pick<
   | 'referrer'
   | 'mimetype'
   | 'exception'
-  | 'remote_address'
   | 'instance'
   | 'version'
->
+> & {
+  /** None in rows another writer kept without it (Flask-Statgraph, plain SQL): no visitor, as `count(distinct)` has it. */
+  remote_address: string | null
+}
 
 /** The visitors seen in one bucket: rows of the store's visitor table. */
 export interface BucketVisitors {
@@ -68,7 +70,7 @@ export class RollupBatch {
       count(bucket, hour, 'exception', request.exception, request)
       count(bucket, hour, 'place', JSON.stringify([request.exception, request.route ?? request.path]), request)
     }
-    bucket.visitors.add(request.remote_address)
+    if (request.remote_address !== null) bucket.visitors.add(request.remote_address)
   }
 
   /** The days the requests fell on, as their first hour since the epoch. */
@@ -131,5 +133,5 @@ function count(bucket: Bucket, hour: number, dim: RollupDimension, key: string |
     cell.histogram?.add(time)
   }
   if (request.date > cell.last) cell.last = request.date
-  cell.visitors?.add(request.remote_address)
+  if (request.remote_address !== null) cell.visitors?.add(request.remote_address)
 }
