@@ -1,4 +1,5 @@
 import type { Kysely, RawBuilder } from 'kysely'
+import type { SqlRunner } from './rollup-tables.js'
 import type { SqlFlavor } from './sql-flavor.js'
 
 /** A table's name in raw SQL, schema-qualified where the store has a schema. */
@@ -14,8 +15,11 @@ export interface RawLayout {
   make(db: Kysely<unknown>, table: string, qualified: Qualify): Promise<void>
   /** The rows as a derived table with the record's columns and `index`, read as {@link reads} says. */
   source(table: string, qualified: Qualify): RawBuilder<unknown>
-  /** The table rows are deleted from by date, in {@link reads}' form. */
-  rowTable(table: string): string
+  /**
+   * Deletes the rows dated before `before` (ms), and whatever only they used;
+   * how many rows went. Runs inside the caller's write transaction.
+   */
+  prune(db: SqlRunner, table: string, qualified: Qualify, before: number): Promise<number>
   /** How dates read, compare and bucket in {@link source}, and how text is compared and grouped. */
   reads(table: string, qualified: Qualify): Pick<SqlFlavor, 'toDate' | 'readDate' | 'fromDate' | 'utcBucket' | 'textEquals' | 'groupKey'>
 }

@@ -111,4 +111,79 @@ describe('SQLite compact rows', () => {
     )
     expect(query(file, 'select count(*) as n from request_statgraph_text where value like ?', '/p%')).toEqual([{ n: 40 }])
   })
+
+  it('forgets with the rows a prune deletes the texts only they used, and writers their ids', async () => {
+    const file = newFile()
+    const store = new SqliteStore({ database: file })
+    const day = 86_400_000
+    const now = Date.UTC(2026, 5, 1)
+    const texts = () => query<{ value: string }>(file, 'select value from request_statgraph_text order by value').map((row) => row.value)
+    await store.insertBatch([
+      record({ date: now - 40 * day, path: '/old', user_agent: 'old-agent', referrer: 'https://old.example/?q=secret' }),
+      record({ date: now - 40 * day, path: '/both', user_agent: 'shared-agent' }),
+      record({ date: now - day, path: '/both', user_agent: 'shared-agent' }),
+    ])
+    // Another connection prunes: this store's remembered ids of the deleted texts must not be used.
+    const other = new SqliteStore({ database: file })
+    expect(await other.prune(now - 30 * day)).toBe(2)
+    await other.close()
+    expect(texts()).not.toContain('old-agent')
+    expect(texts()).not.toContain('https://old.example/?q=secret')
+    expect(texts()).not.toContain('/old')
+    expect(texts()).toContain('/both')
+    expect(texts()).toContain('shared-agent')
+
+    // The same texts again, today and dated before the cutoff (an imported log): stored anew.
+    await store.insertBatch([
+      record({ date: now, path: '/old', user_agent: 'old-agent' }),
+      record({ date: now - 50 * day, path: '/old', user_agent: 'old-agent', referrer: 'https://old.example/?q=secret' }),
+    ])
+    await store.close()
+    expect(query(file, 'select path, user_agent, referrer from request order by "index"')).toEqual([
+      { path: '/both', user_agent: 'shared-agent', referrer: null },
+      { path: '/old', user_agent: 'old-agent', referrer: null },
+      { path: '/old', user_agent: 'old-agent', referrer: 'https://old.example/?q=secret' },
+    ])
+  })
+
+  it("notes each text's latest use through the view and the migration, for prunes", async () => {
+    const file = newFile()
+    const db = new Database(file)
+    // A Flask-Statgraph table, migrated on open; then a row through the view.
+    db.exec(`create table request ("index" integer primary key autoincrement, response_time real, date datetime, method varchar, size integer,
+      status_code integer, path varchar, user_agent varchar, remote_address varchar, exception varchar, referrer varchar, browser varchar,
+      platform varchar, mimetype varchar)`)
+    db.prepare(
+      "insert into request (date, method, path, status_code, size, user_agent) values ('2026-01-01 10:00:00.250', 'GET', '/a', 200, 0, 'flask-agent')",
+    ).run()
+    db.prepare(
+      "insert into request (date, method, path, status_code, size, user_agent) values ('2026-03-01 10:00:00', 'GET', '/a', 200, 0, 'later-agent')",
+    ).run()
+    db.close()
+    const store = new SqliteStore({ database: file })
+    await store.migrate()
+    const viewInsert = new Database(file)
+    viewInsert.prepare("insert into request (date, method, path, status_code, size) values ('2026-04-01 00:00:00', 'GET', '/a', 200, 0)").run()
+    viewInsert.close()
+    const last = (value: string) => query<{ last: number }>(file, 'select last from request_statgraph_text where value = ?', value)[0]?.last
+    expect(last('flask-agent')).toBe(Date.UTC(2026, 0, 1, 10, 0, 0, 250))
+    expect(last('later-agent')).toBe(Date.UTC(2026, 2, 1, 10))
+    expect(last('/a')).toBe(Date.UTC(2026, 3, 1))
+    // Rows kept without an address count as no visitor, from rollups (built from the table's
+    // rows by the migration) as from the raw rows.
+    const range = statsQuery('start=2026-01-01&end=2026-03-31')
+    const fromRollups = await store.stats(range)
+    const fromRaw = await store.statsFromRaw(range)
+    expect([fromRollups.hits, fromRollups.uniqueHits]).toEqual([2, 0])
+    expect([fromRaw.hits, fromRaw.uniqueHits]).toEqual([2, 0])
+    expect(fromRollups.routes).toEqual(fromRaw.routes)
+    // A prune between the two Flask rows takes the first agent's text, and nothing else.
+    expect(await store.prune(Date.UTC(2026, 1, 1))).toBe(1)
+    await store.close()
+    expect(last('flask-agent')).toBeUndefined()
+    expect(query(file, 'select path, user_agent from request order by "index"')).toEqual([
+      { path: '/a', user_agent: 'later-agent' },
+      { path: '/a', user_agent: null },
+    ])
+  })
 })
