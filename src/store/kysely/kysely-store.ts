@@ -20,7 +20,7 @@ import type { Annotation, Release } from '../../stats/answer/release.js'
 import type { RuntimeReport, RuntimeSample } from '../../stats/runtime/runtime-sample.js'
 import { INSERT_COLUMNS, INSERT_KINDS, insertValues, type RequestDatabase } from './request-table.js'
 import { RollupReader } from './rollup-reader.js'
-import { pruneRollupTables, rollupTables, type RollupTables, type SqlRunner } from './rollup-tables.js'
+import { pruneRollupTables, rollupTables, type RollupTables } from './rollup-tables.js'
 import { type InsertRows, multiRowInsert } from './insert-rows.js'
 import { RequestRows } from './request-rows.js'
 import { searchValues } from './value-search.js'
@@ -60,8 +60,8 @@ export class KyselyStore implements Store {
   /** The raw rows with the record's columns, for reads, and how their dates read. */
   readonly #rawSource: RawBuilder<unknown>
   readonly #rawFlavor: SqlFlavor
-  /** Deletes the raw rows dated before a date (in the raw reads' form); how many went. */
-  readonly #pruneRows: (db: SqlRunner, before: number) => Promise<number>
+  /** Deletes the raw rows dated before an instant (ms); how many went. */
+  readonly #pruneRows: (before: number) => Promise<number>
   readonly #ownsDatabase: boolean
   readonly #rollups: RollupTables
   /** The first part of the ids of batches given none: random, one per store object. */
@@ -102,10 +102,13 @@ export class KyselyStore implements Store {
     const layout = config.flavor.rawLayout
     this.#rawSource = layout?.source(config.table, qualified) ?? this.#tableRef
     this.#rawFlavor = layout === undefined ? config.flavor : { ...config.flavor, ...layout.reads(config.table, qualified) }
+    // One statement on the table (no write transaction's statement timeout on a long prune); a
+    // layout's several in one transaction.
     this.#pruneRows =
       layout === undefined
-        ? async (db, before) => Number((await sql`delete from ${this.#tableRef} where date < ${config.flavor.toDate(before)}`.execute(db)).numAffectedRows ?? 0)
-        : (db, before) => layout.prune(db, config.table, qualified, before)
+        ? async (before) =>
+            Number((await sql`delete from ${this.#tableRef} where date < ${config.flavor.toDate(before)}`.execute(this.#db)).numAffectedRows ?? 0)
+        : (before) => this.inWriteTransaction(this.#db, (trx) => layout.prune(trx, config.table, qualified, before))
     this.#rollupReader = new RollupReader(this.#db, this.#rollups, rawRows(this.#db, this.#rawSource, this.#rawFlavor))
     this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#rawSource, this.#rawFlavor)
     this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#rawSource, this.#rawFlavor)
@@ -258,7 +261,7 @@ export class KyselyStore implements Store {
   prune(before: number): Promise<number> {
     return this.exclusive(async () => {
       await this.migrate()
-      const deleted = await this.inWriteTransaction(this.#db, (trx) => this.#pruneRows(trx, before))
+      const deleted = await this.#pruneRows(before)
       // Runtime samples and the alerts' history follow the raw rows: they chart the same recent past.
       await this.#deployments.runtime.prune(this.#db, before)
       await this.#alerts.prune(before)
