@@ -1,7 +1,9 @@
 // Disk: what a million requests of the dashboard bench's traffic take, rollups included — on SQLite
 // (each table and index, from SQLite's dbstat, and the file) and on PostgreSQL (each table with its
 // indexes and TOAST). The traffic is the dashboard bench's (30 days, in date order), written through
-// the stores' own batched writes into a fresh file and table.
+// the stores' own batched writes into a fresh file and table. Each engine is measured twice: as
+// written, then once every day is sealed (its daily cells summed, days summed into blocks), as a
+// running store keeps it from ten minutes after it starts.
 // Usage: npm run bench:disk [-- --rows 1000000 --engines sqlite,postgres]
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,7 +12,7 @@ import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { PostgresStore, SqliteStore } from 'statgraph'
-import { writeTraffic } from './dashboard-traffic.js'
+import { TRAFFIC_END, writeTraffic } from './dashboard-traffic.js'
 
 const { values } = parseArgs({
   options: {
@@ -23,13 +25,15 @@ const postgresUrl = process.env.STATGRAPH_TEST_POSTGRES_URL ?? 'postgres://postg
 const MIB = 1024 * 1024
 const perMillion = (bytes: number) => ((bytes / MIB) * 1_000_000) / rows
 
-async function fill(store: SqliteStore | PostgresStore): Promise<void> {
-  await writeTraffic(store, rows)
-  await store.close()
-}
+/** The states each engine is measured in, and how a store gets from the last to the next. */
+const STATES = [
+  { name: 'as written', reach: (store: SqliteStore | PostgresStore) => writeTraffic(store, rows) },
+  // An hour after the last day ends, as a running app's store does on its own.
+  { name: 'days sealed', reach: (store: SqliteStore | PostgresStore) => store.sealDays(TRAFFIC_END + 3_600_000) },
+]
 
-function print(engine: string, objects: { name: string; bytes: number }[], total: number): void {
-  console.log(`\n${engine}: ${rows} requests, MiB per million requests`)
+function print(engine: string, state: string, objects: { name: string; bytes: number }[], total: number): void {
+  console.log(`\n${engine}, ${state}: ${rows} requests, MiB per million requests`)
   // The empty tables and indexes (alerts, ledgers, a page or two each) in one line.
   const small = objects.filter((object) => perMillion(object.bytes) < 0.5)
   for (const { name, bytes } of objects.filter((object) => !small.includes(object)).sort((a, b) => b.bytes - a.bytes)) {
@@ -46,31 +50,40 @@ function print(engine: string, objects: { name: string; bytes: number }[], total
 if (values.engines.includes('sqlite')) {
   const dir = mkdtempSync(join(tmpdir(), 'statgraph-disk-'))
   const file = join(dir, 'disk.db')
-  await fill(new SqliteStore({ database: file }))
-  const db = new Database(file)
-  db.pragma('wal_checkpoint(TRUNCATE)')
-  const objects = db.prepare('select name, sum(pgsize) as bytes from dbstat group by name').all() as { name: string; bytes: number }[]
-  db.close()
-  print('SQLite', objects, statSync(file).size)
+  for (const state of STATES) {
+    const store = new SqliteStore({ database: file })
+    await state.reach(store)
+    await store.close()
+    const db = new Database(file)
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    const objects = db.prepare('select name, sum(pgsize) as bytes from dbstat group by name').all() as { name: string; bytes: number }[]
+    db.close()
+    print('SQLite', state.name, objects, statSync(file).size)
+  }
   rmSync(dir, { recursive: true, force: true })
 }
 
 if (values.engines.includes('postgres')) {
   const table = `sg_bench_disk_${process.pid}`
-  await fill(new PostgresStore({ database: postgresUrl, table }))
   const pool = new pg.Pool({ connectionString: postgresUrl })
   try {
-    await pool.query('checkpoint')
-    const { rows: objects } = await pool.query<{ name: string; bytes: string }>(
-      `select relname as name, pg_total_relation_size(oid) as bytes from pg_class where relkind = 'r' and relname like $1`,
-      [`${table}%`],
-    )
-    const sized = objects.map((object) => ({ name: object.name.replace(table, 'request'), bytes: Number(object.bytes) }))
-    print(
-      'PostgreSQL (tables with their indexes and TOAST)',
-      sized,
-      sized.reduce((sum, object) => sum + object.bytes, 0),
-    )
+    for (const state of STATES) {
+      const store = new PostgresStore({ database: postgresUrl, table })
+      await state.reach(store)
+      await store.close()
+      await pool.query('checkpoint')
+      const { rows: objects } = await pool.query<{ name: string; bytes: string }>(
+        `select relname as name, pg_total_relation_size(oid) as bytes from pg_class where relkind = 'r' and relname like $1`,
+        [`${table}%`],
+      )
+      const sized = objects.map((object) => ({ name: object.name.replace(table, 'request'), bytes: Number(object.bytes) }))
+      print(
+        'PostgreSQL (tables with their indexes and TOAST)',
+        state.name,
+        sized,
+        sized.reduce((sum, object) => sum + object.bytes, 0),
+      )
+    }
   } finally {
     for (const { relname } of (await pool.query<{ relname: string }>(`select relname from pg_class where relkind = 'r' and relname like $1`, [`${table}%`]))
       .rows) {
