@@ -480,6 +480,28 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       expect(firstErrors.map((row) => row.index)).toEqual((await store.requests({ ...errors, limit: 1000 })).rows.map((row) => row.index))
     })
 
+    it('pages rows written with microseconds (as Flask-Statgraph writes them) without skipping or repeating one', async () => {
+      const table = newTable()
+      const store = open(table)
+      await store.migrate()
+      // Dates within one millisecond, in an order that is not the rows' ids'.
+      const micros = ['123400', '123900', '123100', '123900', '122000', '124000']
+      for (const [i, micro] of micros.entries()) {
+        await e.run(`insert into ${table} (response_time, date, method, size, status_code, path, user_agent, remote_address)
+          values (${i + 1}, '2026-01-10 10:00:00.${micro}', 'GET', 10, 200, '/flask/${i}', 'curl/8.0', '198.51.100.7')`)
+      }
+      const query = requestsQuery('start=2026-01-10&end=2026-01-10&limit=1000')
+      const listed = (await store.requests(query)).rows
+      expect(listed).toHaveLength(micros.length)
+      for (const size of [1, 2]) {
+        const paged = []
+        for (let page = await store.requestsAfter(query, undefined, size); page.length > 0; page = await store.requestsAfter(query, page.at(-1), size)) {
+          paged.push(...page)
+        }
+        expect(paged.map((row) => row.path)).toEqual(listed.map((row) => row.path))
+      }
+    })
+
     it('keeps unicode and very long values intact', async () => {
       const store = open()
       const values = {

@@ -40,12 +40,25 @@ export class RequestRows {
    */
   async after(query: RowsQuery, after: RequestRow | undefined, limit: number): Promise<RequestRow[]> {
     const index = sql.ref('index')
-    const date = after === undefined ? undefined : this.#flavor.toDate(Date.parse(after.date))
     const { rows } = await sql<Record<string, unknown>>`
-      select ${this.#columns} from ${this.#table} where ${rowsWhere(this.#flavor, query)}
-      ${after === undefined ? sql`` : sql`and (date < ${date} or (date = ${date} and ${index} < ${after.index}))`}
+      select ${this.#columns} from ${this.#table} where ${after === undefined ? sql`` : sql`${this.#before(after)} and`} ${rowsWhere(this.#flavor, query)}
       order by date desc, ${index} desc limit ${limit}`.execute(this.#db)
     return rows.map((row) => this.#toRow(row))
+  }
+
+  /**
+   * The rows listed after `row`. Its date is compared as the table holds it: `row.date` is to the
+   * millisecond, and rows written with microseconds (Flask-Statgraph's) would be skipped or repeated
+   * at a page's edge; only a row deleted meanwhile (a prune) leaves the millisecond. The bound on
+   * the millisecond after comes first: SQLite bounds its date index scan by the first of several
+   * bounds it is given, and scanning from the range's end made each page cost what the pages
+   * before it had.
+   */
+  #before(row: RequestRow): RawBuilder<unknown> {
+    const index = sql.ref('index')
+    const ms = Date.parse(row.date)
+    const stored = sql`coalesce((select date from ${this.#table} where ${index} = ${row.index}), ${this.#flavor.toDate(ms)})`
+    return sql`date < ${this.#flavor.toDate(ms + 1)} and (date < ${stored} or (date = ${stored} and ${index} < ${row.index}))`
   }
 
   /**
