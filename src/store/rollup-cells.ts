@@ -2,7 +2,16 @@ import { RollupAnswer } from '../stats/rollup/rollup-answer.js'
 import { RollupBatch, type RollupSource } from '../stats/rollup/rollup-batch.js'
 import type { RollupCell, RollupDimension } from '../stats/rollup/rollup-cell.js'
 import { HOUR_MS } from '../stats/rollup/rollup-cell.js'
-import { clipPlan, planRollupRead, type RollupPlan, type Span, withBlocks, withSealedDays, withWholeHours } from '../stats/rollup/rollup-plan.js'
+import {
+  clipPlan,
+  planRollupRead,
+  type RollupPlan,
+  type Span,
+  withBlocks,
+  withSealedDays,
+  withSealedHours,
+  withWholeHours,
+} from '../stats/rollup/rollup-plan.js'
 import type { StatsQuery } from '../stats/query/stats-query.js'
 import type { StoreStats } from '../stats/answer/stats.js'
 import { bucketStarts, nextBucket, type TimeBucket } from '../stats/time/time-bucket.js'
@@ -52,13 +61,13 @@ export async function statsFromRollups(cells: RollupCells, query: StatsQuery & {
   const read = planRollupRead(query.range.from, query.range.to, query.bucket === 'hour' ? 'hour' : 'day')
   const { plan: planned, widened } = await widenPrunedEdges(cells, read, query.range)
   const wide = query.bucket === 'week' || query.bucket === 'month'
-  const [first, last] = [planned.days[0], planned.days.at(-1)]
-  const span: Span | undefined = first === undefined || last === undefined ? undefined : [first[0], last[1]]
+  const stored = [...planned.days, ...planned.hours]
+  const span: Span | undefined = stored.length === 0 ? undefined : [Math.min(...stored.map(([start]) => start)), Math.max(...stored.map(([, end]) => end))]
   const [sealedDays, blocks] = span === undefined ? [] : await Promise.all([cells.sealedDays(span), cells.usableBlocks(span)])
   const plan = sealedDays === undefined ? planned : withSealedDays(planned, sealedDays)
-  // Sums over the whole range read blocks of days where they can; time-series points and visitor
-  // counts need the days.
-  const summed = blocks === undefined ? plan : withBlocks(plan, blocks)
+  // Sums over the whole range read sealed days and blocks of them where they can; time-series
+  // points and visitor counts need the hours and days.
+  const summed = sealedDays === undefined || blocks === undefined ? plan : withBlocks(withSealedHours(plan, sealedDays), blocks)
   const answer = new RollupAnswer(query)
   // The reads that need nothing of each other go out together: a server answers them on several
   // connections at once (a SQLite connection takes them in turn).

@@ -838,6 +838,13 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
         [...first, ...late].filter((r) => r.date >= Date.UTC(2026, 0, 11) && r.date < Date.UTC(2026, 0, 13)),
         'hour',
       )
+      // Hourly points over parts of two days and two whole ones: sums from the whole days' cells.
+      await expectExact(
+        store,
+        'from=2026-01-10T15:00Z&to=2026-01-13T09:30Z',
+        [...first, ...late].filter((r) => r.date >= Date.UTC(2026, 0, 10, 15) && r.date < Date.UTC(2026, 0, 13, 9, 30)),
+        'hour',
+      )
     })
 
     it('sums sealed days into blocks, reads around a day with a late request, and prunes a block begun before the cutoff', async () => {

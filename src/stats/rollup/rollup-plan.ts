@@ -56,6 +56,27 @@ export function withSealedDays(plan: RollupPlan, sealed: ReadonlySet<number>): R
 }
 
 /**
+ * `plan` with the whole sealed days (by first hour) inside its hours read from their daily cells:
+ * for sums over the range only, since a time-series point of an hour needs its hour. A range of a
+ * day or two in hourly points then sums one cell per value and day rather than twenty-four.
+ */
+export function withSealedHours(plan: RollupPlan, sealed: ReadonlySet<number>): RollupPlan {
+  const days: Span[] = [...plan.days]
+  const hours: Span[] = []
+  for (const [start, end] of plan.hours) {
+    let from = start
+    for (let day = Math.ceil(start / 24) * 24; day + 24 <= end; day += 24) {
+      if (!sealed.has(day)) continue
+      if (from < day) hours.push([from, day])
+      days.push([day, day + 24])
+      from = day + 24
+    }
+    if (from < end) hours.push([from, end])
+  }
+  return { blocks: plan.blocks, days: joined(days), hours: joined(hours), raw: plan.raw }
+}
+
+/**
  * `plan` with its days read, where they can be, from the fewest `usable` blocks (`grain:start`):
  * the largest that fits at each day, smaller ones where a larger is not usable. Only for what is
  * summed over the whole range: a time-series point is a day at most.

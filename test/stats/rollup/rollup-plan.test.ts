@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BLOCK_GRAINS, planRollupRead, withBlocks, withSealedDays } from '../../../src/stats/rollup/rollup-plan.js'
+import { BLOCK_GRAINS, planRollupRead, withBlocks, withSealedDays, withSealedHours } from '../../../src/stats/rollup/rollup-plan.js'
 
 const HOUR = 3_600_000
 /** Jan 27, 2026, 00:00 UTC, in hours: day 20,480 since the epoch, where blocks of every length start. */
@@ -50,5 +50,26 @@ describe('withBlocks', () => {
     const plan = planRollupRead(BASE * HOUR, (BASE + 4 * 24) * HOUR, 'day')
     const summed = withBlocks(withSealedDays(plan, new Set([BASE, BASE + 24, BASE + 48, BASE + 72])), new Set())
     expect(summed).toEqual({ blocks: [], days: [[BASE, BASE + 96]], hours: [], raw: [] })
+  })
+})
+
+describe('withSealedHours', () => {
+  it('sums the whole sealed days inside hourly points from their daily cells, and the rest from hours', () => {
+    // 10:00 on Jan 26 to 06:30 on Jan 29, in hourly points: Jan 27 and 28 whole, Jan 28 not sealed.
+    const plan = planRollupRead((BASE - 14) * HOUR, (BASE + 54.5) * HOUR, 'hour')
+    expect(plan.hours).toEqual([[BASE - 14, BASE + 54]])
+    const summed = withSealedHours(plan, new Set([BASE - 24, BASE, BASE + 48]))
+    // Jan 26 is sealed but only in part; Jan 29 sealed but only its first hours are in the range.
+    expect(summed.days).toEqual([[BASE, BASE + 24]])
+    expect(summed.hours).toEqual([
+      [BASE - 14, BASE],
+      [BASE + 24, BASE + 54],
+    ])
+    expect(summed.raw).toEqual(plan.raw)
+  })
+
+  it('leaves a plan with no whole sealed day as it was', () => {
+    const plan = planRollupRead((BASE + 3) * HOUR, (BASE + 20) * HOUR, 'hour')
+    expect(withSealedHours(plan, new Set([BASE]))).toEqual(plan)
   })
 })
