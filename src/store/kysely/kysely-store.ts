@@ -5,7 +5,6 @@ import type { RequestsQuery, RowsQuery } from '../../stats/query/requests-query.
 import type { SearchQuery } from '../../stats/query/search-query.js'
 import type { StatsQuery } from '../../stats/query/stats-query.js'
 import type { BreakdownEntry, StoreStats } from '../../stats/answer/stats.js'
-import { statsFromRollups } from '../rollup-cells.js'
 import type { RequestPage, RequestRow } from '../../stats/answer/request-page.js'
 import type { InsertOptions, Store } from '../store.js'
 import { BatchLedger } from './batch-ledger.js'
@@ -13,26 +12,21 @@ import { ImportLedger } from './import-ledger.js'
 import type { ImportedContent } from '../imported-content.js'
 import { DaySealer } from './day-sealer.js'
 import { BlockSealer } from './block-sealer.js'
-import { RawStats } from './raw-stats.js'
 import { migrateTable } from './migrate-table.js'
 import { deploymentTables } from './deployment-tables.js'
 import type { Annotation, Release } from '../../stats/answer/release.js'
 import type { RuntimeReport, RuntimeSample } from '../../stats/runtime/runtime-sample.js'
 import { INSERT_COLUMNS, INSERT_KINDS, insertValues, type RequestDatabase } from './request-table.js'
-import { RollupReader } from './rollup-reader.js'
 import { pruneRollupTables, rollupTables, type RollupTables } from './rollup-tables.js'
+import { StoreReads } from './store-reads.js'
 import { type InsertRows, multiRowInsert } from './insert-rows.js'
-import { RequestRows } from './request-rows.js'
-import { searchValues } from './value-search.js'
 import { buildRollups } from './build-rollups.js'
-import { rawRows } from './rollup-sources.js'
 import { RollupWriter } from './rollup-writer.js'
 import { DEFAULT_MAX_VALUES } from './value-bound.js'
 import type { SqlFlavor } from './sql-flavor.js'
 import { DEFAULT_WRITE_LIMITS, type KyselyStoreConfig, type WriteLimits } from './kysely-store-config.js'
 import { BatchWrite } from './batch-write.js'
 import { writeTransaction } from './write-transaction.js'
-import { rowsWhere } from './rows-where.js'
 import { KyselyAlertStore } from './kysely-alert-store.js'
 import { checkSchema, madeElsewhere } from '../schema/schema-check.js'
 import type { AlertStore } from '../alert-store.js'
@@ -57,9 +51,6 @@ export class KyselyStore implements Store {
   /** The table in raw SQL, schema-qualified (Kysely's `withSchema` leaves raw SQL alone). */
   readonly #tableRef: RawBuilder<unknown>
   readonly #flavor: SqlFlavor
-  /** The raw rows with the record's columns, for reads, and how their dates read. */
-  readonly #rawSource: RawBuilder<unknown>
-  readonly #rawFlavor: SqlFlavor
   /** Deletes the raw rows dated before an instant (ms); how many went. */
   readonly #pruneRows: (before: number) => Promise<number>
   readonly #ownsDatabase: boolean
@@ -68,9 +59,7 @@ export class KyselyStore implements Store {
   readonly #idPrefix = randomBytes(12).toString('base64url')
   readonly #rollupWriter: RollupWriter
   readonly #insertRows: InsertRows
-  readonly #rollupReader: RollupReader
-  readonly #raw: RawStats
-  readonly #rows: RequestRows
+  readonly #reads: StoreReads
   readonly #imports: ImportLedger
   readonly #sealer: DaySealer
   readonly #blockSealer: BlockSealer
@@ -100,8 +89,9 @@ export class KyselyStore implements Store {
     this.#rollupWriter = new RollupWriter(this.#rollups, config.flavor, this.#insertRows, config.flavor.oneWriter?.name ?? this.#idPrefix, this.#maxValues)
     // Reads see the record's columns wherever the rows live (see RawLayout).
     const layout = config.flavor.rawLayout
-    this.#rawSource = layout?.source(config.table, qualified) ?? this.#tableRef
-    this.#rawFlavor = layout === undefined ? config.flavor : { ...config.flavor, ...layout.reads(config.table, qualified) }
+    const source = layout?.source(config.table, qualified) ?? this.#tableRef
+    const reads = layout === undefined ? config.flavor : { ...config.flavor, ...layout.reads(config.table, qualified) }
+    this.#reads = new StoreReads(this.#db as Kysely<unknown>, this.#rollups, source, reads)
     // One statement on the table (no write transaction's statement timeout on a long prune); a
     // layout's several in one transaction.
     this.#pruneRows =
@@ -109,9 +99,6 @@ export class KyselyStore implements Store {
         ? async (before) =>
             Number((await sql`delete from ${this.#tableRef} where date < ${config.flavor.toDate(before)}`.execute(this.#db)).numAffectedRows ?? 0)
         : (before) => this.inWriteTransaction(this.#db, (trx) => layout.prune(trx, config.table, qualified, before))
-    this.#rollupReader = new RollupReader(this.#db, this.#rollups, rawRows(this.#db, this.#rawSource, this.#rawFlavor))
-    this.#raw = new RawStats(this.#db as Kysely<unknown>, this.#rawSource, this.#rawFlavor)
-    this.#rows = new RequestRows(this.#db as Kysely<unknown>, this.#rawSource, this.#rawFlavor)
     this.#imports = new ImportLedger(qualified(`${config.table}_statgraph_import`), config.flavor)
     const sealing = {
       db: this.#db as Kysely<unknown>,
@@ -227,35 +214,33 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * The dashboard's answer: from rollups without filters (see `statsFromRollups`), from the raw
-   * rows, exactly, for filtered queries and minute points.
+   * The dashboard's answer: from rollups without filters, from the raw rows, exactly, for filtered
+   * queries and minute points.
    */
   async stats(query: StatsQuery): Promise<StoreStats> {
-    const filtered = Object.values(query.filters).some((value) => value !== undefined)
-    if (filtered || query.bucket === 'minute') return this.statsFromRaw(query)
     await this.migrate()
-    return statsFromRollups(this.#rollupReader, { ...query, bucket: query.bucket })
+    return this.#reads.stats(query)
   }
 
   /** The dashboard's answer from the raw rows alone, exactly: the reference for rollups in tests and benchmarks. */
   async statsFromRaw(query: StatsQuery): Promise<StoreStats> {
     await this.migrate()
-    return this.#raw.answer(query, rowsWhere(this.#rawFlavor, query))
+    return this.#reads.statsFromRaw(query)
   }
 
   async search(query: SearchQuery): Promise<BreakdownEntry<string>[]> {
     await this.migrate()
-    return searchValues(this.#db as Kysely<unknown>, this.#rawSource, this.#rawFlavor, query)
+    return this.#reads.search(query)
   }
 
   async requests(query: Omit<RequestsQuery, 'format'>): Promise<RequestPage> {
     await this.migrate()
-    return this.#rows.page(query)
+    return this.#reads.page(query)
   }
 
   async requestsAfter(query: RowsQuery, after: RequestRow | undefined, limit: number): Promise<RequestRow[]> {
     await this.migrate()
-    return this.#rows.after(query, after, limit)
+    return this.#reads.after(query, after, limit)
   }
 
   prune(before: number): Promise<number> {
@@ -324,7 +309,7 @@ export class KyselyStore implements Store {
   /** Every row of the range and filters, oldest first by row id, `pageSize` at a time (keyset pages). */
   async *eachPage(query: RowsQuery, pageSize = 5000): AsyncGenerator<RequestRow[]> {
     await this.migrate()
-    yield* this.#rows.each(query, pageSize)
+    yield* this.#reads.each(query, pageSize)
   }
 
   /** The log contents imported before whose first line hashes to `head` (see {@link ImportLedger}). */
