@@ -14,12 +14,11 @@ export async function pruneCommand(database: string, options: PruneOptions): Pro
   const rollupsBefore = options.rollupsOlderThan === undefined ? undefined : now - duration(options.rollupsOlderThan, '--rollups-older-than')
   const store = await openCliStore(database, options, 'existing')
   try {
+    // Rollups first, as the retention job does: compacted days whose rollups go need no rebuilding.
+    const cells = rollupsBefore === undefined ? undefined : await store.pruneRollups(rollupsBefore)
     const deleted = await store.prune(before)
     console.log(`statgraph: deleted ${deleted} rows from before ${new Date(before).toISOString()} in ${databaseName(database)}`)
-    if (rollupsBefore !== undefined) {
-      const cells = await store.pruneRollups(rollupsBefore)
-      console.log(`statgraph: deleted ${cells} rollup cells from before ${new Date(rollupsBefore).toISOString()}`)
-    }
+    if (rollupsBefore !== undefined) console.log(`statgraph: deleted ${cells} rollup cells from before ${new Date(rollupsBefore).toISOString()}`)
   } finally {
     await store.close()
   }

@@ -15,9 +15,11 @@ export interface Pruner {
 export function schedulePruning(pruner: Pruner, retention: Retention, logger: Logger): ReturnType<typeof setInterval> {
   const timer = setInterval(() => {
     const now = Date.now()
-    const raw = retention.raw === undefined ? 0 : pruner.prune(now - retention.raw)
-    Promise.resolve(raw)
-      .then(() => (retention.rollups === undefined ? 0 : pruner.pruneRollups(now - retention.rollups)))
+    // Rollups first: a prune of raw rows rebuilds what compacted days' rollups need of them, and
+    // need not for days whose rollups go too.
+    const rollups = retention.rollups === undefined ? 0 : pruner.pruneRollups(now - retention.rollups)
+    Promise.resolve(rollups)
+      .then(() => (retention.raw === undefined ? 0 : pruner.prune(now - retention.raw)))
       .catch((error: unknown) => {
         logger.error(`statgraph: deleting old statistics failed (${String(error)}); will try again in ${retention.every / 1000} s`)
       })

@@ -2,18 +2,10 @@ import { RollupAnswer } from '../stats/rollup/rollup-answer.js'
 import { RollupBatch, type RollupSource } from '../stats/rollup/rollup-batch.js'
 import type { RollupCell, RollupDimension } from '../stats/rollup/rollup-cell.js'
 import { HOUR_MS } from '../stats/rollup/rollup-cell.js'
-import {
-  clipPlan,
-  planRollupRead,
-  type RollupPlan,
-  type Span,
-  withBlocks,
-  withSealedDays,
-  withSealedHours,
-  withWholeHours,
-} from '../stats/rollup/rollup-plan.js'
+import { clipPlan, type RollupPlan, type Span } from '../stats/rollup/rollup-plan.js'
 import type { StatsQuery } from '../stats/query/stats-query.js'
 import type { StoreStats } from '../stats/answer/stats.js'
+import { planAnswer } from './rollup-read-plan.js'
 import { bucketStarts, nextBucket, type TimeBucket } from '../stats/time/time-bucket.js'
 
 /**
@@ -33,6 +25,8 @@ export interface RollupCells {
   countVisitors(plan: RollupPlan): Promise<number>
   /** The sealed days (by first hour) among those of `days` (hours): those with complete daily cells. */
   sealedDays(days: Span): Promise<ReadonlySet<number>>
+  /** The compacted days (by first hour) among those of `days` (hours): their hours keep whole-traffic cells only. */
+  compactedDays(days: Span): Promise<ReadonlySet<number>>
   /** The blocks (`grain:start`, hours) among those of `days` (hours) whose cells are complete and exact. */
   usableBlocks(days: Span): Promise<ReadonlySet<string>>
   /** The raw rows of a span (ms) at a range's edge, as rollups count them. */
@@ -53,28 +47,22 @@ const HOURS_ONLY = () => false
 
 /**
  * The dashboard's unfiltered answer summed from rollups — daily and hourly cells, raw rows only for
- * the parts of an hour at the range's edges — so it costs the same at any table size; percentiles
+ * the parts of an hour at the range's edges and the groups of compacted days' hours there (see
+ * `DayCompactor`) — so it costs the same at any table size; percentiles
  * come from histograms (within 2.44%), per-route visitors from sketches, and so do a long range's
  * visitors once there are too many to count exactly at once.
  */
 export async function statsFromRollups(cells: RollupCells, query: StatsQuery & { bucket: Exclude<TimeBucket, 'minute'> }): Promise<StoreStats> {
-  const read = planRollupRead(query.range.from, query.range.to, query.bucket === 'hour' ? 'hour' : 'day')
-  const { plan: planned, widened } = await widenPrunedEdges(cells, read, query.range)
+  const { plan, summed, compacted, widened } = await planAnswer(cells, query)
   const wide = query.bucket === 'week' || query.bucket === 'month'
-  const stored = [...planned.days, ...planned.hours]
-  const span: Span | undefined = stored.length === 0 ? undefined : [Math.min(...stored.map(([start]) => start)), Math.max(...stored.map(([, end]) => end))]
-  const [sealedDays, blocks] = span === undefined ? [] : await Promise.all([cells.sealedDays(span), cells.usableBlocks(span)])
-  const plan = sealedDays === undefined ? planned : withSealedDays(planned, sealedDays)
-  // Sums over the whole range read sealed days and blocks of them where they can; time-series
-  // points and visitor counts need the hours and days.
-  const summed = sealedDays === undefined || blocks === undefined ? plan : withBlocks(withSealedHours(plan, sealedDays), blocks)
   const answer = new RollupAnswer(query)
   // The reads that need nothing of each other go out together: a server answers them on several
   // connections at once (a SQLite connection takes them in turn).
-  const [byValue, whole, sources, allSketches, partialPoints] = await Promise.all([
+  const [byValue, whole, sources, compactedSources, allSketches, partialPoints] = await Promise.all([
     cells.sumByValue(summed),
     cells.wholeTraffic(plan),
     Promise.all(plan.raw.map((span) => cells.rawSources(span))),
+    Promise.all(compacted.map(([start, end]) => cells.rawSources([start * HOUR_MS, end * HOUR_MS]))),
     cells.sketches(plan, 'all', [null]),
     wide ? undefined : visitorsOfPartialPoints(cells, query, plan),
   ])
@@ -87,10 +75,13 @@ export async function statsFromRollups(cells: RollupCells, query: StatsQuery & {
   }
   const edges = new RollupBatch()
   for (const source of sources.flat()) edges.add(source)
-  const edgeCells = edges.cells(HOURS_ONLY)
+  for (const seen of edges.visitors(HOURS_ONLY)) visitorRows += seen.visitors.size
+  // The compacted hours' whole traffic is in their cells, with the rest of the plan's.
+  const groups = new RollupBatch()
+  for (const source of compactedSources.flat()) groups.add(source)
+  const edgeCells = [...edges.cells(HOURS_ONLY), ...groups.cells(HOURS_ONLY).filter((cell) => cell.dim !== 'all')]
   const edgePaths = edgeCells.flatMap((cell) => (cell.dim === 'path' && cell.key !== null ? [cell.key] : []))
   for (const cell of edgeCells) answer.add(cell)
-  for (const seen of edges.visitors(HOURS_ONLY)) visitorRows += seen.visitors.size
   for (const cell of allSketches) answer.add(cell)
   // Routes, instances and versions are ranked once the few-valued groups and the edges are in.
   const listed = (dim: 'route' | 'instance' | 'version') =>
@@ -110,33 +101,6 @@ export async function statsFromRollups(cells: RollupCells, query: StatsQuery & {
   for (const cell of [...paths, ...routeSketches, ...instanceSketches, ...versionSketches]) answer.add(cell)
   const stats = answer.build({ total, points })
   return widened === undefined ? stats : { ...stats, widened }
-}
-
-/**
- * The plan with each edge that is part of an hour whose raw rows were pruned — its hourly cell
- * counts more requests than the raw rows left of it — read as that whole hour from the cell, and
- * the instants then counted: an answer a little wider, said so, rather than silently short.
- */
-async function widenPrunedEdges(
-  cells: RollupCells,
-  plan: RollupPlan,
-  range: { from: number; to: number },
-): Promise<{ plan: RollupPlan; widened?: { from: string; to: string } }> {
-  const pruned = await Promise.all(
-    plan.raw.map(async (span) => {
-      const hour = Math.floor(span[0] / HOUR_MS)
-      const [cellsOfHour, kept] = await Promise.all([
-        cells.wholeTraffic({ blocks: [], days: [], hours: [[hour, hour + 1]], raw: [] }),
-        cells.rawCount([hour * HOUR_MS, (hour + 1) * HOUR_MS]),
-      ])
-      return cellsOfHour.reduce((sum, cell) => sum + cell.hits, 0) > kept
-    }),
-  )
-  const whole = plan.raw.filter((_, i) => pruned[i])
-  if (whole.length === 0) return { plan }
-  const from = Math.min(range.from, ...whole.map(([start]) => Math.floor(start / HOUR_MS) * HOUR_MS))
-  const to = Math.max(range.to, ...whole.map(([, end]) => Math.ceil(end / HOUR_MS) * HOUR_MS))
-  return { plan: withWholeHours(plan, whole), widened: { from: new Date(from).toISOString(), to: new Date(to).toISOString() } }
 }
 
 /**

@@ -13,6 +13,7 @@ import { generateRecords, record } from '../helpers/records.js'
 import { makeVersion5Table } from '../helpers/version5-table.js'
 import type { RequestRecord } from '../../src/record/request-record.js'
 import { describeAlertStoreConformance } from './alert-store-conformance.js'
+import { describeCompactionConformance } from './compaction-conformance.js'
 
 /** One engine as the conformance suite drives it. */
 export interface StoreEngine {
@@ -85,6 +86,7 @@ export function describeStoreConformance(name: string, engine: StoreEngine | und
       await e.end?.()
     })
     describeAlertStoreConformance(e)
+    describeCompactionConformance(e)
 
     it.each(ANSWERS)('answers every stats figure as counting the rows in JS does, from $name', async ({ answer, exactTimes }) => {
       const store = open()

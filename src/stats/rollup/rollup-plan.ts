@@ -111,6 +111,39 @@ export function withWholeHours(plan: RollupPlan, whole: readonly Span[]): Rollup
   return { blocks: plan.blocks, days: plan.days, hours: joined(hours), raw: plan.raw.filter((span) => !widened.has(span)) }
 }
 
+/**
+ * `plan` with its hours in `compacted` days (by first hour) taken out, and those hours: a compacted
+ * day's hours keep whole-traffic cells only, so the sums over a range read their groups from raw rows.
+ */
+export function withoutCompactedHours(plan: RollupPlan, compacted: ReadonlySet<number>): { plan: RollupPlan; compacted: Span[] } {
+  const hours: Span[] = []
+  const taken: Span[] = []
+  for (const { day, span } of dayParts(plan.hours)) (compacted.has(day) ? taken : hours).push(span)
+  return { plan: { blocks: plan.blocks, days: plan.days, hours: joined(hours), raw: plan.raw }, compacted: joined(taken) }
+}
+
+/** `plan` with `days` (by first hour) read whole from their hours, in place of what it had of them (raw parts included). */
+export function withWholeDays(plan: RollupPlan, days: ReadonlySet<number>): RollupPlan {
+  const hours: Span[] = [...days].map((day): Span => [day, day + 24])
+  for (const { day, span } of dayParts(plan.hours)) if (!days.has(day)) hours.push(span)
+  const dayOf = (ms: number) => Math.floor(ms / HOUR_MS / 24) * 24
+  return { blocks: plan.blocks, days: plan.days, hours: joined(hours), raw: plan.raw.filter(([start]) => !days.has(dayOf(start))) }
+}
+
+/** Spans of hours cut at the ends of days, each part with its day (by first hour). */
+export function dayParts(spans: readonly Span[]): { day: number; span: Span }[] {
+  const parts: { day: number; span: Span }[] = []
+  for (const [start, end] of spans) {
+    for (let from = start; from < end; ) {
+      const day = from - (from % 24)
+      const to = Math.min(end, day + 24)
+      parts.push({ day, span: [from, to] })
+      from = to
+    }
+  }
+  return parts
+}
+
 /** Spans in order, neighbours joined into one. */
 function joined(spans: Span[]): Span[] {
   const sorted = spans.toSorted((a, b) => a[0] - b[0])

@@ -10,8 +10,8 @@ import type { InsertOptions, Store } from '../store.js'
 import { BatchLedger } from './batch-ledger.js'
 import { ImportLedger } from './import-ledger.js'
 import type { ImportedContent } from '../imported-content.js'
-import { DaySealer } from './day-sealer.js'
-import { BlockSealer } from './block-sealer.js'
+import { RollupUpkeep } from './rollup-upkeep.js'
+import { rawRows } from './rollup-sources.js'
 import { migrateTable } from './migrate-table.js'
 import { deploymentTables } from './deployment-tables.js'
 import type { Annotation, Release } from '../../stats/answer/release.js'
@@ -61,8 +61,7 @@ export class KyselyStore implements Store {
   readonly #insertRows: InsertRows
   readonly #reads: StoreReads
   readonly #imports: ImportLedger
-  readonly #sealer: DaySealer
-  readonly #blockSealer: BlockSealer
+  readonly #upkeep: RollupUpkeep
   readonly #limits: WriteLimits
   readonly #maxValues: number
   readonly #migrations: 'auto' | 'off'
@@ -109,7 +108,7 @@ export class KyselyStore implements Store {
       insertRows: this.#insertRows,
     }
     this.#deployments = deploymentTables(config.table, qualified, config.flavor, this.#idPrefix)
-    this.#sealer = new DaySealer(sealing)
+    this.#upkeep = new RollupUpkeep(sealing, (db) => rawRows(db, source, reads))
     this.#batchWrite = new BatchWrite({
       db: this.#db,
       flavor: config.flavor,
@@ -124,7 +123,7 @@ export class KyselyStore implements Store {
       insertRows: (trx, records) => this.insertRows(trx, records),
       // Now and then, beside the writes: any instance may seal a day, once.
       committed: () => {
-        if (this.#sealer.due(Date.now())) this.sealDays().catch(() => undefined)
+        if (this.#upkeep.due(Date.now())) this.sealDays().catch(() => undefined)
       },
     })
     this.#alerts = new KyselyAlertStore({
@@ -136,7 +135,6 @@ export class KyselyStore implements Store {
       exclusive: (write) => this.exclusive(write),
       transaction: (body) => this.inWriteTransaction(this.#db, body),
     })
-    this.#blockSealer = new BlockSealer(sealing)
   }
 
   migrate(): Promise<void> {
@@ -185,13 +183,11 @@ export class KyselyStore implements Store {
     return write()
   }
 
-  /** Seals the days that ended an hour or more before `now`, then sums them into blocks; how many days it sealed. */
+  /** Seals the days that ended an hour or more before `now`, sums them into blocks, compacts older ones; how many days it sealed. */
   sealDays(now = Date.now()): Promise<number> {
     return this.exclusive(async () => {
       await this.migrate()
-      const sealed = await this.#sealer.sealDue(now)
-      await this.#blockSealer.sealDue()
-      return sealed
+      return this.#upkeep.run(now)
     })
   }
 
@@ -246,6 +242,7 @@ export class KyselyStore implements Store {
   prune(before: number): Promise<number> {
     return this.exclusive(async () => {
       await this.migrate()
+      await this.#upkeep.beforePrune(before)
       const deleted = await this.#pruneRows(before)
       // Runtime samples and the alerts' history follow the raw rows: they chart the same recent past.
       await this.#deployments.runtime.prune(this.#db, before)

@@ -243,5 +243,20 @@ export function requestMigrations(
         await flavor.rawLayout?.make(db, table, qualified)
       },
     },
+    '0013_compacted_days': {
+      // Sealed days noted for compaction, compacted (their hours keep only whole-traffic cells, their
+      // groups read from raw rows) or left whole (see DayCompactor).
+      async up(db: Kysely<unknown>) {
+        const { compact } = rollupTableNames(table)
+        await made(
+          db.schema
+            .createTable(compact)
+            .ifNotExists()
+            .addColumn('day', types.integer, (column) => column.primaryKey())
+            .addColumn('state', types.integer, (column) => column.notNull())
+            .addColumn('noted_at', types.integer, (column) => column.notNull()),
+        )
+      },
+    },
   }
 }

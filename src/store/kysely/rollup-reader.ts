@@ -8,6 +8,7 @@ import type { RollupCells } from '../rollup-cells.js'
 import type { RollupTables, SqlRunner } from './rollup-tables.js'
 import { OTHER_KEY_HASH } from './value-bound.js'
 import { usableBlocks } from './block-sealer.js'
+import { DAY_STATE } from './day-compactor.js'
 
 /** Values per `in (…)` list. */
 const CHUNK = 500
@@ -48,6 +49,12 @@ export class RollupReader implements RollupCells {
   async sealedDays([start, end]: Span): Promise<ReadonlySet<number>> {
     const { rows } = await sql<{ day: number | string }>`select day from ${this.#tables.days}
       where sealed = ${sql.lit(true)} and day >= ${start} and day < ${end}`.execute(this.#db)
+    return new Set(rows.map((row) => Number(row.day)))
+  }
+
+  async compactedDays([start, end]: Span): Promise<ReadonlySet<number>> {
+    const { rows } = await sql<{ day: number | string }>`select day from ${this.#tables.compact}
+      where state = ${DAY_STATE.compacted} and day >= ${start} and day < ${end}`.execute(this.#db)
     return new Set(rows.map((row) => Number(row.day)))
   }
 

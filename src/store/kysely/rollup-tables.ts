@@ -25,6 +25,8 @@ export interface RollupTables {
   days: RawBuilder<unknown>
   /** The sealed days a writer added daily visitors to afterwards (late requests), and which writer. */
   late: RawBuilder<unknown>
+  /** Sealed days noted for compaction, compacted or left whole (see `DayCompactor`). */
+  compact: RawBuilder<unknown>
 }
 
 /** The names of the rollup tables of `table`, each as {@link rollupTables} refers to it. */
@@ -36,6 +38,7 @@ export function rollupTableNames(table: string): Record<keyof RollupTables, stri
     batches: `${table}_statgraph_batch`,
     days: `${table}_statgraph_day`,
     late: `${table}_statgraph_late`,
+    compact: `${table}_statgraph_compact`,
   }
 }
 
@@ -49,6 +52,7 @@ export function rollupTables(table: string, qualified: (name: string) => RawBuil
     batches: qualified(names.batches),
     days: qualified(names.days),
     late: qualified(names.late),
+    compact: qualified(names.compact),
   }
 }
 
@@ -73,5 +77,6 @@ export async function pruneRollupTables(db: SqlRunner, tables: RollupTables, bef
   await sql`delete from ${tables.visitors} where bucket + grain <= ${hour}`.execute(db)
   await sql`delete from ${tables.days} where day + 24 <= ${hour}`.execute(db)
   await sql`delete from ${tables.late} where day + 24 <= ${hour}`.execute(db)
+  await sql`delete from ${tables.compact} where day + 24 <= ${hour}`.execute(db)
   return Number(result.numAffectedRows ?? 0)
 }

@@ -31,7 +31,7 @@ const SKETCH_KINDS: ColumnKind[] = [...KEY_KINDS, 'text', 'text']
 const VISITOR_KINDS: ColumnKind[] = ['integer', 'integer', 'text', 'text']
 
 /** A cell's sketches as this writer stored them. */
-interface StoredSketch {
+export interface StoredSketch {
   id: string
   grain: number
   bucket: number
@@ -134,13 +134,25 @@ export class RollupWriter {
       VISITOR_KINDS,
     )
     const late = await this.#markLate(db, visitors)
-    const cells = (
-      await this.#bound.fold(
-        db,
-        batch.cells(daily).map((cell) => ({ cell, kh: keyHash(cell.key) })),
-        writer,
-      )
-    ).sort((a, b) => a.cell.grain - b.cell.grain || compareCodePoints(a.cell.dim, b.cell.dim) || a.cell.bucket - b.cell.bucket || compareCodePoints(a.kh, b.kh))
+    const sketches = await this.writeCells(db, batch.cells(daily))
+    return () => {
+      if (this.#lateDays.size > 1000) this.#lateDays.clear()
+      for (const day of late) this.#lateDays.add(day)
+      this.#rememberVisitors(visitors)
+      this.#rememberSketches(sketches)
+    }
+  }
+
+  /**
+   * Adds `cells`' counters and sketches, each group's values past the bound folded; the visitors
+   * are {@link write}'s. Returns the sketches as stored, for the writer to remember.
+   */
+  async writeCells(db: SqlRunner, batchCells: readonly RollupCell[]): Promise<StoredSketch[]> {
+    const writer = this.#writer
+    const hashed = batchCells.map((cell) => ({ cell, kh: keyHash(cell.key) }))
+    const cells = (await this.#bound.fold(db, hashed, writer)).sort(
+      (a, b) => a.cell.grain - b.cell.grain || compareCodePoints(a.cell.dim, b.cell.dim) || a.cell.bucket - b.cell.bucket || compareCodePoints(a.kh, b.kh),
+    )
     await this.#insertRows(
       db,
       (rows) => this.#flavor.accumulate(this.#tables.cells, CELL_COLUMNS, rows, MERGE),
@@ -150,12 +162,7 @@ export class RollupWriter {
     const sketched = cells.filter(({ cell }) => cell.histogram !== undefined || cell.visitors !== undefined)
     const sketches: StoredSketch[] = []
     for (let i = 0; i < sketched.length; i += CHUNK) sketches.push(...(await this.#mergeSketches(db, sketched.slice(i, i + CHUNK))))
-    return () => {
-      if (this.#lateDays.size > 1000) this.#lateDays.clear()
-      for (const day of late) this.#lateDays.add(day)
-      this.#rememberVisitors(visitors)
-      this.#rememberSketches(sketches)
-    }
+    return sketches
   }
 
   /**

@@ -59,7 +59,7 @@ describe('statgraph schema --for sql', () => {
     expect(await recordFive(file, table, dir)).toEqual({ hits: 5, written: 5 })
     expect(await recordFive(file, table, dir, 'auto')).toEqual({ hits: 10, written: 5 })
     const after = new Database(file, { readonly: true })
-    expect(after.prepare(`select count(*) as n from ${table}_statgraph_migration`).get()).toEqual({ n: 13 })
+    expect(after.prepare(`select count(*) as n from ${table}_statgraph_migration`).get()).toEqual({ n: 14 })
     expect(after.prepare(`select count(*) as n from sqlite_master where name = '${table}_rollup'`).get()).toEqual({ n: 0 })
     expect(after.prepare(`select count(*) as n from ${table}_statgraph_cell where writer = ''`).get()).toEqual({ n: 0 })
     after.close()

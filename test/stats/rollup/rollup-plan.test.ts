@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { BLOCK_GRAINS, planRollupRead, withBlocks, withSealedDays, withSealedHours } from '../../../src/stats/rollup/rollup-plan.js'
+import {
+  BLOCK_GRAINS,
+  planRollupRead,
+  withBlocks,
+  withoutCompactedHours,
+  withSealedDays,
+  withSealedHours,
+  withWholeDays,
+} from '../../../src/stats/rollup/rollup-plan.js'
 
 const HOUR = 3_600_000
 /** Jan 27, 2026, 00:00 UTC, in hours: day 20,480 since the epoch, where blocks of every length start. */
@@ -71,5 +79,26 @@ describe('withSealedHours', () => {
   it('leaves a plan with no whole sealed day as it was', () => {
     const plan = planRollupRead((BASE + 3) * HOUR, (BASE + 20) * HOUR, 'hour')
     expect(withSealedHours(plan, new Set([BASE]))).toEqual(plan)
+  })
+})
+
+describe('withoutCompactedHours', () => {
+  it("takes out the hours of compacted days, cut at midnight, and leaves the others' hours, days and raw parts", () => {
+    // 10:00 on Jan 26 to 06:30 on Jan 28 in hourly points; Jan 26 and 27 compacted, Jan 28 not.
+    const plan = planRollupRead((BASE - 14) * HOUR, (BASE + 30.5) * HOUR, 'hour')
+    const { plan: rest, compacted } = withoutCompactedHours(plan, new Set([BASE - 24, BASE]))
+    expect(compacted).toEqual([[BASE - 14, BASE + 24]])
+    expect(rest.hours).toEqual([[BASE + 24, BASE + 30]])
+    expect(rest.raw).toEqual(plan.raw)
+  })
+})
+
+describe('withWholeDays', () => {
+  it('reads the given days whole from their hours, in place of their hours and raw parts', () => {
+    // 10:20 on Jan 26 to 06:30 on Jan 28: raw parts at both ends.
+    const plan = planRollupRead((BASE - 14 + 1 / 3) * HOUR, (BASE + 30.5) * HOUR, 'hour')
+    const widened = withWholeDays(plan, new Set([BASE - 24]))
+    expect(widened.hours).toEqual([[BASE - 24, BASE + 30]])
+    expect(widened.raw).toEqual([[(BASE + 30) * HOUR, (BASE + 30.5) * HOUR]])
   })
 })

@@ -52,7 +52,7 @@ describe("migrations: 'off'", () => {
       expect(await response.text()).toBe('hello')
     }
     await expect(app.stats.flush()).rejects.toThrow(
-      /migrations are off, and the database lacks table "request_statgraph_import", .*table "request_statgraph_alert".*table "request_statgraph_row", view "request"\. .*start statgraph once with migrations: 'auto'/,
+      /migrations are off, and the database lacks table "request_statgraph_import", .*table "request_statgraph_alert".*table "request_statgraph_row", table "request_statgraph_compact", view "request"\. .*start statgraph once with migrations: 'auto'/,
     )
     expect(app.stats.health()).toMatchObject({ state: 'failing', buffered: 5 })
     expect(errors.join('\n')).toContain('table "request_statgraph_release"')
