@@ -3,7 +3,8 @@
 // indexes and TOAST). The traffic is the dashboard bench's (30 days, in date order), written through
 // the stores' own batched writes into a fresh file and table. Each engine is measured twice: as
 // written, then once every day is sealed (its daily cells summed, days summed into blocks), as a
-// running store keeps it from ten minutes after it starts.
+// running store keeps it from ten minutes after it starts, then once every day is compacted, as it
+// keeps a day older than two days.
 // Usage: npm run bench:disk [-- --rows 1000000 --engines sqlite,postgres]
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -30,6 +31,9 @@ const STATES = [
   { name: 'as written', reach: (store: SqliteStore | PostgresStore) => writeTraffic(store, rows) },
   // An hour after the last day ends, as a running app's store does on its own.
   { name: 'days sealed', reach: (store: SqliteStore | PostgresStore) => store.sealDays(TRAFFIC_END + 3_600_000) },
+  // A day after the store's rounds noted the days (as they ran, today: the traffic ended before),
+  // every day is compacted: its hours keep whole-traffic cells only.
+  { name: 'days compacted', reach: (store: SqliteStore | PostgresStore) => store.sealDays(Date.now() + 86_400_000 + 60_000) },
 ]
 
 function print(engine: string, state: string, objects: { name: string; bytes: number }[], total: number): void {

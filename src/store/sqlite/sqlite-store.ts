@@ -127,6 +127,47 @@ export class SqliteStore extends KyselyStore {
     }
   }
 
+  override async sealDays(now?: number): Promise<number> {
+    const sealed = await super.sealDays(now)
+    await this.#returnFreePages()
+    return sealed
+  }
+
+  override async prune(before: number): Promise<number> {
+    const deleted = await super.prune(before)
+    await this.#returnFreePages()
+    return deleted
+  }
+
+  override async pruneRollups(before: number): Promise<number> {
+    const deleted = await super.pruneRollups(before)
+    await this.#returnFreePages()
+    return deleted
+  }
+
+  /**
+   * Gives the pages that compacted days and prunes freed back to the disk, in a file made for it
+   * (`auto_vacuum = incremental`: see {@link openFile}); skipped while another connection writes,
+   * to be done next time, rather than blocking the thread.
+   */
+  async #returnFreePages(): Promise<void> {
+    const open = this.#sqlite
+    if (open === undefined || this.#file === undefined) return
+    await this.exclusive(async () => {
+      const sqlite = await open()
+      if (Number(sqlite.pragma('freelist_count', { simple: true })) === 0) return
+      const busyTimeout = Number(sqlite.pragma('busy_timeout', { simple: true }))
+      sqlite.pragma('busy_timeout = 0')
+      try {
+        sqlite.pragma('incremental_vacuum')
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error
+      } finally {
+        sqlite.pragma(`busy_timeout = ${busyTimeout}`)
+      }
+    })
+  }
+
   /**
    * With a better-sqlite3 handle (the one Kysely's transaction runs on), compact rows straight into
    * their table through prepared statements; otherwise through the view's trigger.
@@ -201,6 +242,9 @@ async function openFile(path: string): Promise<SqliteDatabase> {
   )
   const database = new Sqlite(path)
   try {
+    // A new file gives pages that compactions and prunes free back to the disk (see
+    // SqliteStore#returnFreePages); one with pages already keeps its setting (VACUUM changes it).
+    if (Number(database.pragma('page_count', { simple: true })) === 0) database.pragma('auto_vacuum = INCREMENTAL')
     // WAL lets the dashboard read while the recorder writes, and several app processes share the
     // file; NORMAL sync is durable across app crashes in WAL mode and much faster than FULL.
     database.pragma('journal_mode = WAL')
