@@ -15,6 +15,9 @@ const QUIET_MS = 86_400_000
 /** Hours only: a restored day's daily cells are there already. */
 const HOURS_ONLY = () => false
 
+/** Runs a step of the work in a turn of the store's writes. */
+export type Turn = <T>(work: () => Promise<T>) => Promise<T>
+
 /** A day's state in the compaction table. */
 export const DAY_STATE = { noted: 0, compacted: 1, whole: 2 } as const
 
@@ -43,9 +46,18 @@ export class DayCompactor {
 
   /**
    * Notes every sealed day that ended two days or more before `now`, and compacts those noted a day
-   * or more before; returns how many it compacted.
+   * or more before; each step in a `turn` of the store's writes (a SQLite file's batches go on
+   * between days). Returns how many it compacted.
    */
-  async compactDue(now: number): Promise<number> {
+  async compactDue(now: number, turn: Turn = (work) => work()): Promise<number> {
+    const due = await turn(() => this.#noteDue(now))
+    let compacted = 0
+    for (const day of due) if (await turn(() => this.#compact(day))) compacted++
+    return compacted
+  }
+
+  /** Notes the days that ended two days or more before `now`; returns those due for compaction. */
+  async #noteDue(now: number): Promise<number[]> {
     const { db, tables, flavor } = this.#context
     const endHour = Math.floor(now / HOUR_MS) - COMPACT_AFTER_HOURS
     const { rows: ended } = await sql<{ day: number | string }>`select day from ${tables.days} d
@@ -57,9 +69,7 @@ export class DayCompactor {
     }
     const { rows: due } = await sql<{ day: number | string }>`select day from ${tables.compact}
       where state = ${DAY_STATE.noted} and noted_at <= ${now - QUIET_MS} order by day`.execute(db)
-    let compacted = 0
-    for (const { day } of due) if (await this.#compact(Number(day))) compacted++
-    return compacted
+    return due.map(({ day }) => Number(day))
   }
 
   /**

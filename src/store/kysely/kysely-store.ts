@@ -184,11 +184,13 @@ export class KyselyStore implements Store {
   }
 
   /** Seals the days that ended an hour or more before `now`, sums them into blocks, compacts older ones; how many days it sealed. */
-  sealDays(now = Date.now()): Promise<number> {
-    return this.exclusive(async () => {
+  async sealDays(now = Date.now()): Promise<number> {
+    const sealed = await this.exclusive(async () => {
       await this.migrate()
-      return this.#upkeep.run(now)
+      return this.#upkeep.seal(now)
     })
+    await this.#upkeep.compact(now, (work) => this.exclusive(work))
+    return sealed
   }
 
   /** Runs a batch's writes in one transaction on `db`, with the engine's write isolation and limits. */

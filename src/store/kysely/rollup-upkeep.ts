@@ -1,5 +1,5 @@
 import { BlockSealer } from './block-sealer.js'
-import { DayCompactor } from './day-compactor.js'
+import { DayCompactor, type Turn } from './day-compactor.js'
 import { DaySealer } from './day-sealer.js'
 import type { RawRows } from './rollup-reader.js'
 import type { SqlRunner } from './rollup-tables.js'
@@ -26,12 +26,19 @@ export class RollupUpkeep {
     return this.#days.due(now)
   }
 
-  /** One round as of `now`: returns how many days it sealed. */
-  async run(now: number): Promise<number> {
+  /** Seals the days due as of `now`, then sums blocks of them; returns how many days it sealed. */
+  async seal(now: number): Promise<number> {
     const sealed = await this.#days.sealDue(now)
     await this.#blocks.sealDue()
-    await this.#compactor.compactDue(now)
     return sealed
+  }
+
+  /**
+   * Compacts the days due as of `now`, each in a `turn` of its own: a SQLite file's writes go on
+   * between days. Returns how many it compacted.
+   */
+  compact(now: number, turn: Turn): Promise<number> {
+    return this.#compactor.compactDue(now, turn)
   }
 
   /** Readies the rollups for a prune of the raw rows before `before`. */
