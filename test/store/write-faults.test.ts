@@ -2,6 +2,7 @@ import mysql from 'mysql2/promise'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Health } from '../../src/dashboard/health.js'
+import type { RecorderCounts } from '../../src/recorder/recorder.js'
 import type { StoreStats } from '../../src/stats/answer/stats.js'
 import { type InstanceProcess, startInstance } from '../helpers/instance-process.js'
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
@@ -126,15 +127,23 @@ describe.each(engines)('%s written by four instances through faults', (_name, ur
       for (const proxy of mine) await proxy.restore()
       // (b) Two COMMITs carried out whose answers never arrive.
       await within(Promise.all([mine[1]?.loseNextCommitAnswer(), mine[2]?.loseNextCommitAnswer()]), 'two COMMITs to pass the proxies')
+      // Each instance writes again before the stall: the lost COMMITs came in their retry streak since
+      // (a), whose backoff has grown to seconds, and (c) is about the stall, not that backoff.
+      await poll(
+        () => Promise.all(instances.map(async (instance) => ((await (await fetch(`${instance.url}/recorder`)).json()) as RecorderCounts).failing)),
+        (failing) => failing.every((one) => !one),
+        'every instance to write again after the lost COMMITs',
+        30_000,
+      )
 
       // (c) Instance 0 held silent inside its write transaction, at its rollup upserts.
       const stalled = instances[0] as InstanceProcess
       const { released } = await within((mine[0] as TcpProxy).holdConnection('_statgraph_cell', HOLD_MS), 'a rollup write to pass the proxy')
       const heldAt = Date.now()
-      // The others' requests show in the API within 3 s.
+      // The others' requests show in the API while the stall lasts (well before it ends: the stalled
+      // instance has yet to report failing, after its 5 s write timeout).
       const marks = [1, 2, 3].map((i) => `/during/${i}`)
       await Promise.all(marks.map((path, i) => send(instances[i + 1] as InstanceProcess, path)))
-      const shownAt = Date.now()
       // Asked for by path: the traffic goes on meanwhile, and a page of the newest rows may be all newer.
       const shown = async (path: string) =>
         (
@@ -146,7 +155,7 @@ describe.each(engines)('%s written by four instances through faults', (_name, ur
         () => Promise.all(marks.map(shown)),
         (totals) => totals.every((total) => total === 1),
         'the other instances’ requests to show while one is stalled',
-        3000,
+        HOLD_MS / 2,
       )
       expect(Date.now() - heldAt).toBeLessThan(HOLD_MS)
       // The stalled instance says so before its connection speaks again.
@@ -161,7 +170,6 @@ describe.each(engines)('%s written by four instances through faults', (_name, ur
       )
       expect(health.status).toBe(503)
       expect(Date.now() - heldAt).toBeLessThan(HOLD_MS)
-      expect(Date.now() - shownAt).toBeGreaterThanOrEqual(0)
       await released
 
       await new Promise((resolve) => setTimeout(resolve, 1000))
