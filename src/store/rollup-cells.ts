@@ -19,6 +19,8 @@ export interface RollupCells {
   topPaths(plan: RollupPlan, top: number, also: readonly string[]): Promise<RollupCell[]>
   /** Whole-traffic counters per bucket, each with its bucket's exact number of distinct visitors. */
   wholeTraffic(plan: RollupPlan): Promise<RollupCell[]>
+  /** The requests the hourly whole-traffic cells of `hours` count. */
+  hourlyHits(hours: Span): Promise<number>
   /** Histograms and visitor sketches of the listed values of `dim` (counters zeroed). */
   sketches(plan: RollupPlan, dim: RollupDimension, values: readonly (string | null)[]): Promise<RollupCell[]>
   /** Distinct visitors over the plan's buckets and its raw spans together. */

@@ -89,11 +89,8 @@ async function shortDays(cells: RollupCells, hours: readonly Span[]): Promise<Se
 
 /** Whether the raw rows of `hours` are fewer than their whole-traffic cells count. */
 async function shortOf(cells: RollupCells, hours: Span): Promise<boolean> {
-  const [counted, kept] = await Promise.all([
-    cells.wholeTraffic({ blocks: [], days: [], hours: [hours], raw: [] }),
-    cells.rawCount([hours[0] * HOUR_MS, hours[1] * HOUR_MS]),
-  ])
-  return counted.reduce((sum, cell) => sum + cell.hits, 0) > kept
+  const [counted, kept] = await Promise.all([cells.hourlyHits(hours), cells.rawCount([hours[0] * HOUR_MS, hours[1] * HOUR_MS])])
+  return counted > kept
 }
 
 function widened(range: { from: number; to: number }, spans: readonly Span[]): Pick<AnswerPlan, 'widened'> {

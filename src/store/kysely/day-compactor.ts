@@ -3,7 +3,7 @@ import { RollupBatch } from '../../stats/rollup/rollup-batch.js'
 import { HOUR_MS } from '../../stats/rollup/rollup-cell.js'
 import type { Span } from '../../stats/rollup/rollup-plan.js'
 import type { RawRows } from './rollup-reader.js'
-import type { SqlRunner } from './rollup-tables.js'
+import { hourlyHits, type SqlRunner } from './rollup-tables.js'
 import { RollupWriter } from './rollup-writer.js'
 import type { SealerContext } from './sealer-context.js'
 import { writeTransaction } from './write-transaction.js'
@@ -91,9 +91,7 @@ export class DayCompactor {
       // Another instance may have compacted it while this one waited for the lock.
       const { rows: noted } = await sql`select 1 as found from ${tables.compact} where day = ${day} and state = ${DAY_STATE.noted}`.execute(trx)
       if (noted.length === 0) return false
-      const { rows } = await sql<{ hits: number | string | null }>`select sum(hits) as hits from ${tables.cells}
-        where grain = 1 and dim = 'all' and bucket >= ${day} and bucket < ${day + 24}`.execute(trx)
-      const intact = Number(rows[0]?.hits ?? 0) === (await this.#raw(trx).count(daySpan(day)))
+      const intact = (await hourlyHits(trx, tables, [day, day + 24])) === (await this.#raw(trx).count(daySpan(day)))
       const state = intact ? DAY_STATE.compacted : DAY_STATE.whole
       await sql`update ${tables.compact} set state = ${state} where day = ${day}`.execute(trx)
       if (intact) await this.#dropGroupHours(trx, day)

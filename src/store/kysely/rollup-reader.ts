@@ -5,7 +5,7 @@ import type { RollupPlan, Span } from '../../stats/rollup/rollup-plan.js'
 import { type CellRow, toCell } from './cell-row.js'
 import { keyHash } from './key-hash.js'
 import type { RollupCells } from '../rollup-cells.js'
-import type { RollupTables, SqlRunner } from './rollup-tables.js'
+import { hourlyHits, type RollupTables, type SqlRunner } from './rollup-tables.js'
 import { OTHER_KEY_HASH } from './value-bound.js'
 import { usableBlocks } from './block-sealer.js'
 import { DAY_STATE } from './day-compactor.js'
@@ -162,6 +162,10 @@ export class RollupReader implements RollupCells {
       cell.visitorCount = counts.get(`${cell.grain}:${cell.bucket}`) ?? 0
       return cell
     })
+  }
+
+  hourlyHits(hours: Span): Promise<number> {
+    return hourlyHits(this.#db, this.#tables, hours)
   }
 
   /**

@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
 import { DAY_MS } from '../../stats/time/utc-day.js'
+import type { Span } from '../../stats/rollup/rollup-plan.js'
 
 /** Anything raw SQL runs on: a Kysely instance or a transaction, of any table types. */
 export type SqlRunner = Parameters<RawBuilder<unknown>['execute']>[0]
@@ -79,4 +80,11 @@ export async function pruneRollupTables(db: SqlRunner, tables: RollupTables, bef
   await sql`delete from ${tables.late} where day + 24 <= ${hour}`.execute(db)
   await sql`delete from ${tables.compact} where day + 24 <= ${hour}`.execute(db)
   return Number(result.numAffectedRows ?? 0)
+}
+
+/** The requests the hourly whole-traffic cells of `hours` count, every writer's. */
+export async function hourlyHits(db: SqlRunner, tables: RollupTables, [start, end]: Span): Promise<number> {
+  const { rows } = await sql<{ hits: number | string | null }>`select sum(hits) as hits from ${tables.cells}
+    where grain = 1 and dim = 'all' and bucket >= ${start} and bucket < ${end}`.execute(db)
+  return Number(rows[0]?.hits ?? 0)
 }
