@@ -32,7 +32,7 @@ const STATES = [
   // An hour after the last day ends, as a running app's store does on its own.
   { name: 'days sealed', reach: (store: SqliteStore | PostgresStore) => store.sealDays(TRAFFIC_END + 3_600_000) },
   // A day after the store's rounds noted the days (as they ran, today: the traffic ended before),
-  // every day is compacted: its hours keep whole-traffic cells only.
+  // every day is compacted: its hours keep no path or route cells.
   { name: 'days compacted', reach: (store: SqliteStore | PostgresStore) => store.sealDays(Date.now() + 86_400_000 + 60_000) },
 ]
 

@@ -1,7 +1,7 @@
 import { RollupAnswer } from '../stats/rollup/rollup-answer.js'
-import { RollupBatch, type RollupSource } from '../stats/rollup/rollup-batch.js'
+import { type PathSource, RollupBatch, type RollupSource } from '../stats/rollup/rollup-batch.js'
 import type { RollupCell, RollupDimension } from '../stats/rollup/rollup-cell.js'
-import { HOUR_MS } from '../stats/rollup/rollup-cell.js'
+import { HOUR_MS, KEPT_GROUPS } from '../stats/rollup/rollup-cell.js'
 import { clipPlan, type RollupPlan, type Span } from '../stats/rollup/rollup-plan.js'
 import type { StatsQuery } from '../stats/query/stats-query.js'
 import type { StoreStats } from '../stats/answer/stats.js'
@@ -13,8 +13,8 @@ import { bucketStarts, nextBucket, type TimeBucket } from '../stats/time/time-bu
  * every writer's cells. An engine implements this in its own folder (`kysely/rollup-reader.ts`).
  */
 export interface RollupCells {
-  /** Counters of the few-valued groups (routes, status codes, browsers, …), summed per value. */
-  sumByValue(plan: RollupPlan): Promise<RollupCell[]>
+  /** Counters of `dims`, few-valued groups (routes, status codes, browsers, …), summed per value. */
+  sumByValue(plan: RollupPlan, dims: readonly RollupDimension[]): Promise<RollupCell[]>
   /** The `top` literal paths by hits (ties at the cut included) and the paths `also` names, summed per path. */
   topPaths(plan: RollupPlan, top: number, also: readonly string[]): Promise<RollupCell[]>
   /** Whole-traffic counters per bucket, each with its bucket's exact number of distinct visitors. */
@@ -33,6 +33,8 @@ export interface RollupCells {
   usableBlocks(days: Span): Promise<ReadonlySet<string>>
   /** The raw rows of a span (ms) at a range's edge, as rollups count them. */
   rawSources(span: Span): Promise<RollupSource[]>
+  /** The raw rows of a span (ms) of a compacted day, as their paths' and routes' cells count them. */
+  rawPaths(span: Span): Promise<PathSource[]>
   /** How many raw rows a span (ms) has. */
   rawCount(span: Span): Promise<number>
 }
@@ -55,20 +57,21 @@ const HOURS_ONLY = () => false
  * visitors once there are too many to count exactly at once.
  */
 export async function statsFromRollups(cells: RollupCells, query: StatsQuery & { bucket: Exclude<TimeBucket, 'minute'> }): Promise<StoreStats> {
-  const { plan, summed, compacted, widened } = await planAnswer(cells, query)
+  const { plan, summed, paths: pathPlan, compacted, widened } = await planAnswer(cells, query)
   const wide = query.bucket === 'week' || query.bucket === 'month'
   const answer = new RollupAnswer(query)
   // The reads that need nothing of each other go out together: a server answers them on several
   // connections at once (a SQLite connection takes them in turn).
-  const [byValue, whole, sources, compactedSources, allSketches, partialPoints] = await Promise.all([
-    cells.sumByValue(summed),
+  const [byValue, byRoute, whole, sources, compactedSources, allSketches, partialPoints] = await Promise.all([
+    cells.sumByValue(summed, KEPT_GROUPS),
+    cells.sumByValue(pathPlan, ['route']),
     cells.wholeTraffic(plan),
     Promise.all(plan.raw.map((span) => cells.rawSources(span))),
-    Promise.all(compacted.map(([start, end]) => cells.rawSources([start * HOUR_MS, end * HOUR_MS]))),
+    Promise.all(compacted.map(([start, end]) => cells.rawPaths([start * HOUR_MS, end * HOUR_MS]))),
     cells.sketches(plan, 'all', [null]),
     wide ? undefined : visitorsOfPartialPoints(cells, query, plan),
   ])
-  for (const cell of byValue) answer.add(cell)
+  for (const cell of [...byValue, ...byRoute]) answer.add(cell)
   // Rows the exact count of the range's visitors would go through (each bucket's own visitors).
   let visitorRows = 0
   for (const cell of whole) {
@@ -78,22 +81,22 @@ export async function statsFromRollups(cells: RollupCells, query: StatsQuery & {
   const edges = new RollupBatch()
   for (const source of sources.flat()) edges.add(source)
   for (const seen of edges.visitors(HOURS_ONLY)) visitorRows += seen.visitors.size
-  // The compacted hours' whole traffic is in their cells, with the rest of the plan's.
+  // The compacted hours' paths and routes; their other groups are in their cells, with the rest of the plan's.
   const groups = new RollupBatch()
-  for (const source of compactedSources.flat()) groups.add(source)
-  const edgeCells = [...edges.cells(HOURS_ONLY), ...groups.cells(HOURS_ONLY).filter((cell) => cell.dim !== 'all')]
+  for (const source of compactedSources.flat()) groups.addPaths(source)
+  const edgeCells = [...edges.cells(HOURS_ONLY), ...groups.cells(HOURS_ONLY)]
   const edgePaths = edgeCells.flatMap((cell) => (cell.dim === 'path' && cell.key !== null ? [cell.key] : []))
   for (const cell of edgeCells) answer.add(cell)
   for (const cell of allSketches) answer.add(cell)
   // Routes, instances and versions are ranked once the few-valued groups and the edges are in.
   const listed = (dim: 'route' | 'instance' | 'version') =>
     cells.sketches(
-      summed,
+      dim === 'route' ? pathPlan : summed,
       dim,
       answer.top(dim).map((cell) => cell.key),
     )
   const [paths, routeSketches, instanceSketches, versionSketches, total, points] = await Promise.all([
-    cells.topPaths(summed, query.top, edgePaths),
+    cells.topPaths(pathPlan, query.top, edgePaths),
     listed('route'),
     listed('instance'),
     listed('version'),

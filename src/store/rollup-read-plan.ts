@@ -19,9 +19,11 @@ import type { RollupCells } from './rollup-cells.js'
 export interface AnswerPlan {
   /** What time-series points and visitor counts read: hours and days as stored, raw rows at the edges. */
   plan: RollupPlan
-  /** What sums over the whole range read: sealed days and blocks where they can, no compacted hours. */
+  /** What sums over the whole range read: sealed days and blocks where they can. */
   summed: RollupPlan
-  /** The hours of compacted days the sums need (hours since the epoch): their groups come from raw rows. */
+  /** What sums of paths and routes read: {@link summed} without compacted days' hours. */
+  paths: RollupPlan
+  /** The hours of compacted days the sums need (hours since the epoch): their paths and routes come from raw rows. */
   compacted: Span[]
   /** The range actually answered, where raw rows it needed were gone: a little wider, said so. */
   widened?: { from: string; to: string }
@@ -39,7 +41,7 @@ export async function planAnswer(cells: RollupCells, query: StatsQuery & { bucke
   let planned = withWholeHours(read, pruned)
   const widenedTo = pruned.map(([start, end]): Span => [Math.floor(start / HOUR_MS) * HOUR_MS, Math.ceil(end / HOUR_MS) * HOUR_MS])
   const stored = [...planned.days, ...planned.hours]
-  if (stored.length === 0) return { plan: planned, summed: planned, compacted: [], ...widened(range, widenedTo) }
+  if (stored.length === 0) return { plan: planned, summed: planned, paths: planned, compacted: [], ...widened(range, widenedTo) }
   const start = Math.min(...stored.map(([first]) => first))
   const span: Span = [start, Math.max(...stored.map(([, end]) => end))]
   const [sealedDays, blocks, compactedDays] = await Promise.all([
@@ -62,8 +64,9 @@ function arrange(planned: RollupPlan, sealed: ReadonlySet<number>, blocks: Reado
   const plan = withSealedDays(planned, sealed)
   // Sums over the whole range read sealed days and blocks of them where they can; time-series
   // points and visitor counts need the hours and days.
-  const summed = withoutCompactedHours(withBlocks(withSealedHours(plan, sealed), blocks), compacted)
-  return { plan, summed: summed.plan, compacted: summed.compacted }
+  const summed = withBlocks(withSealedHours(plan, sealed), blocks)
+  const paths = withoutCompactedHours(summed, compacted)
+  return { plan, summed, paths: paths.plan, compacted: paths.compacted }
 }
 
 /**

@@ -23,6 +23,9 @@ export type RollupSource = Pick<
   remote_address: string | null
 }
 
+/** What a path's or a route's cell counts of a request. */
+export type PathSource = Pick<RollupSource, 'date' | 'response_time' | 'size' | 'status_code' | 'path' | 'route' | 'remote_address'>
+
 /** The visitors seen in one bucket: rows of the store's visitor table. */
 export interface BucketVisitors {
   grain: number
@@ -50,11 +53,7 @@ export class RollupBatch {
 
   add(request: RollupSource): void {
     const hour = Math.floor(request.date / HOUR_MS)
-    let bucket = this.#hours.get(hour)
-    if (bucket === undefined) {
-      bucket = { groups: new Map(), visitors: new Set() }
-      this.#hours.set(hour, bucket)
-    }
+    const bucket = this.#bucket(hour)
     count(bucket, hour, 'all', null, request)
     count(bucket, hour, 'path', request.path, request)
     count(bucket, hour, 'route', request.route, request)
@@ -71,6 +70,23 @@ export class RollupBatch {
       count(bucket, hour, 'place', JSON.stringify([request.exception, request.route ?? request.path]), request)
     }
     if (request.remote_address !== null) bucket.visitors.add(request.remote_address)
+  }
+
+  /** Counts `request` into its path's and its route's cells alone (a compacted hour's groups: see `COMPACTED_GROUPS`). */
+  addPaths(request: PathSource): void {
+    const hour = Math.floor(request.date / HOUR_MS)
+    const bucket = this.#bucket(hour)
+    count(bucket, hour, 'path', request.path, request)
+    count(bucket, hour, 'route', request.route, request)
+  }
+
+  #bucket(hour: number): Bucket {
+    let bucket = this.#hours.get(hour)
+    if (bucket === undefined) {
+      bucket = { groups: new Map(), visitors: new Set() }
+      this.#hours.set(hour, bucket)
+    }
+    return bucket
   }
 
   /** The days the requests fell on, as their first hour since the epoch. */
@@ -111,7 +127,7 @@ export class RollupBatch {
   }
 }
 
-function count(bucket: Bucket, hour: number, dim: RollupDimension, key: string | null, request: RollupSource): void {
+function count(bucket: Bucket, hour: number, dim: RollupDimension, key: string | null, request: PathSource): void {
   let group = bucket.groups.get(dim)
   if (group === undefined) {
     group = new Map()

@@ -20,6 +20,25 @@ const ROLLUP_DIMENSIONS = [
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number]
 
 /**
+ * The groups with about a value per path: most of the hourly cells between them. A compacted day's
+ * hours drop theirs (see `DayCompactor`) and keep the others', {@link KEPT_GROUPS}.
+ */
+export const COMPACTED_GROUPS = ['path', 'route'] as const satisfies readonly RollupDimension[]
+/** The groups, but the whole traffic, whose hourly cells a compacted day keeps: a few values each. */
+export const KEPT_GROUPS = [
+  'method',
+  'status',
+  'browser',
+  'platform',
+  'referrer',
+  'mimetype',
+  'exception',
+  'place',
+  'instance',
+  'version',
+] as const satisfies readonly RollupDimension[]
+
+/**
  * The groups whose cells keep a latency histogram (for percentiles) and a visitor sketch (for
  * per-group visitors): the whole traffic and route patterns, a few hundred values at most. Literal
  * paths (`/users/1`, `/users/2`, …) are too many: rewriting a sketch per path per batch would cost

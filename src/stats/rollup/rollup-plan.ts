@@ -113,7 +113,7 @@ export function withWholeHours(plan: RollupPlan, whole: readonly Span[]): Rollup
 
 /**
  * `plan` with its hours in `compacted` days (by first hour) taken out, and those hours: a compacted
- * day's hours keep whole-traffic cells only, so the sums over a range read their groups from raw rows.
+ * day's hours keep no path or route cells, so the sums over a range read those from raw rows.
  */
 export function withoutCompactedHours(plan: RollupPlan, compacted: ReadonlySet<number>): { plan: RollupPlan; compacted: Span[] } {
   const hours: Span[] = []

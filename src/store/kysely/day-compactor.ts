@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { RollupBatch } from '../../stats/rollup/rollup-batch.js'
-import { HOUR_MS } from '../../stats/rollup/rollup-cell.js'
+import { COMPACTED_GROUPS, HOUR_MS } from '../../stats/rollup/rollup-cell.js'
 import type { Span } from '../../stats/rollup/rollup-plan.js'
 import type { RawRows } from './rollup-reader.js'
 import { hourlyHits, type SqlRunner } from './rollup-tables.js'
@@ -22,18 +22,19 @@ export type Turn = <T>(work: () => Promise<T>) => Promise<T>
 export const DAY_STATE = { noted: 0, compacted: 1, whole: 2 } as const
 
 /**
- * Compacts sealed days: drops the hourly cells and sketches of every group but the whole traffic
- * (paths and routes, nearly one cell per two requests, are most of the rollups), keeping the whole
- * traffic's hourly cells and visitors for time-series points. A range that cuts such a day at an
- * hour reads that part of the day's groups from its raw rows instead (see `statsFromRollups`);
- * whole days read daily cells as before. So a day is compacted only while its raw rows are exactly
- * what its cells count, and {@link restoreBefore} builds its hours again before a prune deletes rows
- * of it. A day whose rows and cells differ (rows deleted or added with plain SQL) is left whole.
+ * Compacts sealed days: drops the hourly cells and sketches of paths and routes (`COMPACTED_GROUPS`:
+ * nearly one cell per two requests, most of the rollups), keeping those of the whole traffic and of
+ * the few-valued groups, and the hourly visitors. A range that cuts such a day at an hour reads that
+ * part of the day's paths and routes from its raw rows instead (see `statsFromRollups`), two columns
+ * of them; whole days read daily cells as before. So a day is compacted only while its raw rows are
+ * exactly what its cells count, and {@link restoreBefore} builds its hours again before a prune
+ * deletes rows of it. A day whose rows and cells differ (rows deleted or added with plain SQL) is
+ * left whole.
  *
  * A day is noted two days after it ends and compacted a day after that: each in one transaction
  * that first locks the day's row, as a seal does, so a writer adding a late request to the day
- * waits, or committed before and is counted. Late requests after it add hourly group cells that
- * nothing reads, until a restore replaces them.
+ * waits, or committed before and is counted. Late requests after it add hourly path and route
+ * cells that nothing reads, until a restore replaces them.
  */
 export class DayCompactor {
   readonly #context: SealerContext
@@ -73,8 +74,8 @@ export class DayCompactor {
   }
 
   /**
-   * Builds the hourly group cells of every compacted day with rows before `before` again from its raw
-   * rows, as writer `''`, and un-compacts it: called before those rows are pruned.
+   * Builds the hourly path and route cells of every compacted day with rows before `before` again
+   * from its raw rows, as writer `''`, and un-compacts it: called before those rows are pruned.
    */
   async restoreBefore(before: number): Promise<number> {
     const { db, tables } = this.#context
@@ -94,7 +95,7 @@ export class DayCompactor {
       const intact = (await hourlyHits(trx, tables, [day, day + 24])) === (await this.#raw(trx).count(daySpan(day)))
       const state = intact ? DAY_STATE.compacted : DAY_STATE.whole
       await sql`update ${tables.compact} set state = ${state} where day = ${day}`.execute(trx)
-      if (intact) await this.#dropGroupHours(trx, day)
+      if (intact) await this.#dropPathHours(trx, day)
       return intact
     })
   }
@@ -105,15 +106,14 @@ export class DayCompactor {
       await this.#lockDay(trx, day)
       const removed = await sql`delete from ${tables.compact} where day = ${day} and state = ${DAY_STATE.compacted}`.execute(trx)
       if (Number(removed.numAffectedRows ?? 0) === 0) return
-      // Late requests since the compaction left group cells in its hours: the raw rows count them too.
-      await this.#dropGroupHours(trx, day)
+      // Late requests since the compaction left path and route cells in its hours: the raw rows count them too.
+      await this.#dropPathHours(trx, day)
       const batch = new RollupBatch()
       // An hour at a time: a busy day's rows need not all be in memory at once.
       for (let hour = day; hour < day + 24; hour++) {
-        for (const source of await this.#raw(trx).sources([hour * HOUR_MS, (hour + 1) * HOUR_MS])) batch.add(source)
+        for (const source of await this.#raw(trx).paths([hour * HOUR_MS, (hour + 1) * HOUR_MS])) batch.addPaths(source)
       }
-      const cells = batch.cells(HOURS_ONLY).filter((cell) => cell.dim !== 'all')
-      await new RollupWriter(tables, flavor, insertRows, '', maxValues).writeCells(trx, cells)
+      await new RollupWriter(tables, flavor, insertRows, '', maxValues).writeCells(trx, batch.cells(HOURS_ONLY))
     })
   }
 
@@ -125,9 +125,9 @@ export class DayCompactor {
     return Number(locked.numAffectedRows ?? 0) > 0
   }
 
-  async #dropGroupHours(trx: SqlRunner, day: number): Promise<void> {
+  async #dropPathHours(trx: SqlRunner, day: number): Promise<void> {
     const { tables } = this.#context
-    const groupHours = sql`grain = 1 and bucket >= ${day} and bucket < ${day + 24} and dim <> 'all'`
+    const groupHours = sql`grain = 1 and bucket >= ${day} and bucket < ${day + 24} and dim in (${sql.join(COMPACTED_GROUPS)})`
     await sql`delete from ${tables.cells} where ${groupHours}`.execute(trx)
     await sql`delete from ${tables.sketches} where ${groupHours}`.execute(trx)
   }

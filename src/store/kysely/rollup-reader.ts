@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
-import type { RollupSource } from '../../stats/rollup/rollup-batch.js'
+import type { PathSource, RollupSource } from '../../stats/rollup/rollup-batch.js'
 import type { RollupCell, RollupDimension } from '../../stats/rollup/rollup-cell.js'
 import type { RollupPlan, Span } from '../../stats/rollup/rollup-plan.js'
 import { type CellRow, toCell } from './cell-row.js'
@@ -18,13 +18,13 @@ const SUMS = sql.raw(
   'sum(hits) as hits, sum(errors) as errors, sum(bytes) as bytes, sum(timed) as timed, sum(time_sum) as time_sum, ' +
     'max(time_max) as time_max, max(last_at) as last_at',
 )
-/** The groups summed in full: all but the whole traffic and literal paths. */
-const FEW_VALUED = ['route', 'method', 'status', 'browser', 'platform', 'referrer', 'mimetype', 'exception', 'place', 'instance', 'version']
 
 /** The raw table, where an answer reads the parts of an hour at a range's edges. */
 export interface RawRows {
   /** The rows of `span` (ms), as much of them as rollups count. */
   sources(span: Span): Promise<RollupSource[]>
+  /** The rows of `span` (ms), as much of them as their paths' and routes' cells count. */
+  paths(span: Span): Promise<PathSource[]>
   /** A query of the `visitor` of each row of `span`. */
   visitors(span: Span): RawBuilder<unknown>
   /** How many rows `span` has. */
@@ -66,18 +66,22 @@ export class RollupReader implements RollupCells {
     return this.#raw.sources(span)
   }
 
+  rawPaths(span: Span): Promise<PathSource[]> {
+    return this.#raw.paths(span)
+  }
+
   rawCount(span: Span): Promise<number> {
     return this.#raw.count(span)
   }
 
   /**
-   * Counters of the groups with few values (routes, status codes, browsers, …), summed over the
+   * Counters of `dims`, groups with few values (routes, status codes, browsers, …), summed over the
    * plan's cells per value: one row per value however long the range.
    */
-  async sumByValue(plan: RollupPlan): Promise<RollupCell[]> {
+  async sumByValue(plan: RollupPlan, dims: readonly RollupDimension[]): Promise<RollupCell[]> {
     const { rows } = await sql<CellRow>`
       select 0 as grain, 0 as bucket, dim, kh, min(value) as value, ${SUMS}
-      from ${this.#tables.cells} where ${inPlan(plan)} and dim in (${sql.join(FEW_VALUED)}) group by dim, kh`.execute(this.#db)
+      from ${this.#tables.cells} where ${inPlan(plan)} and dim in (${sql.join(dims)}) group by dim, kh`.execute(this.#db)
     return rows.map(toCell)
   }
 
