@@ -23,20 +23,9 @@ export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number]
  * The groups with about a value per path: most of the hourly cells between them. A compacted day's
  * hours drop theirs (see `DayCompactor`) and keep the others', {@link KEPT_GROUPS}.
  */
-export const COMPACTED_GROUPS = ['path', 'route'] as const satisfies readonly RollupDimension[]
+export const COMPACTED_GROUPS: readonly RollupDimension[] = ['path', 'route']
 /** The groups, but the whole traffic, whose hourly cells a compacted day keeps: a few values each. */
-export const KEPT_GROUPS = [
-  'method',
-  'status',
-  'browser',
-  'platform',
-  'referrer',
-  'mimetype',
-  'exception',
-  'place',
-  'instance',
-  'version',
-] as const satisfies readonly RollupDimension[]
+export const KEPT_GROUPS: readonly RollupDimension[] = ROLLUP_DIMENSIONS.filter((dim) => dim !== 'all' && !COMPACTED_GROUPS.includes(dim))
 
 /**
  * The groups whose cells keep a latency histogram (for percentiles) and a visitor sketch (for
