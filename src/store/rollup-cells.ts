@@ -81,9 +81,10 @@ export async function statsFromRollups(cells: RollupCells, query: StatsQuery & {
   const edges = new RollupBatch()
   for (const source of sources.flat()) edges.add(source)
   for (const seen of edges.visitors(HOURS_ONLY)) visitorRows += seen.visitors.size
-  // The compacted hours' paths and routes; their other groups are in their cells, with the rest of the plan's.
+  // The compacted hours' paths and routes, summed into one cell a value (the sums over the range
+  // need no hours); their other groups are in their cells, with the rest of the plan's.
   const groups = new RollupBatch()
-  for (const source of compactedSources.flat()) groups.addPaths(source)
+  for (const source of compactedSources.flat()) groups.addPaths(source, 0)
   const edgeCells = [...edges.cells(HOURS_ONLY), ...groups.cells(HOURS_ONLY)]
   const edgePaths = edgeCells.flatMap((cell) => (cell.dim === 'path' && cell.key !== null ? [cell.key] : []))
   for (const cell of edgeCells) answer.add(cell)

@@ -72,9 +72,11 @@ export class RollupBatch {
     if (request.remote_address !== null) bucket.visitors.add(request.remote_address)
   }
 
-  /** Counts `request` into its path's and its route's cells alone (a compacted hour's groups: see `COMPACTED_GROUPS`). */
-  addPaths(request: PathSource): void {
-    const hour = Math.floor(request.date / HOUR_MS)
+  /**
+   * Counts `request` into its path's and its route's cells alone (a compacted hour's groups: see
+   * `COMPACTED_GROUPS`), in its hour's, or in `hour` (a sum over many hours needs one cell a value).
+   */
+  addPaths(request: PathSource, hour = Math.floor(request.date / HOUR_MS)): void {
     const bucket = this.#bucket(hour)
     count(bucket, hour, 'path', request.path, request)
     count(bucket, hour, 'route', request.route, request)

@@ -24,7 +24,7 @@ export async function rollupSources(
       browser, platform, referrer, mimetype, exception, remote_address, instance, version
     from ${table} where ${where}
     ${after === undefined ? sql`` : sql`and ${index} > ${after} order by ${index} limit ${limit ?? 5000}`}`.execute(db)
-  return rows.map((row) => ({ ...(withNumbers(flavor, row) as RollupSource), index: Number(row.index) }))
+  return rows.map((row) => Object.assign(withNumbers(flavor, row) as RollupSource, { index: Number(row.index) }))
 }
 
 /** The raw rows of `where` in `table`, as much of them as their paths' and routes' cells count. */
@@ -35,15 +35,13 @@ async function pathSources(db: SqlRunner, table: RawBuilder<unknown>, flavor: Sq
   return rows.map((row) => withNumbers(flavor, row) as PathSource)
 }
 
-/** `row` with its date and numbers as rollups count them (drivers give some as strings). */
+/** `row`, its date and numbers made what rollups count (drivers give some as strings): in place, as rows are many. */
 function withNumbers(flavor: SqlFlavor, row: Record<string, unknown>): Record<string, unknown> {
-  return {
-    ...row,
-    date: flavor.fromDate(row.date),
-    response_time: nullableNumber(row.response_time as number | string | null),
-    size: Number(row.size),
-    status_code: Number(row.status_code),
-  }
+  row.date = flavor.fromDate(row.date)
+  row.response_time = nullableNumber(row.response_time as number | string | null)
+  row.size = Number(row.size)
+  row.status_code = Number(row.status_code)
+  return row
 }
 
 /** The raw rows of `table` as a rollup answer reads them at a range's edges. */
