@@ -11,7 +11,26 @@ const MAX_REMEMBERED = 50_000
  * statement halved the writer thread's time per row (more gained little).
  */
 const ROWS_PER_INSERT = 50
-const COLUMNS = INSERT_COLUMNS.length
+/**
+ * Columns null in most requests (no error, no referrer, no instance or version configured). Each
+ * bound value costs about a twentieth of a row, so rows null in one of these throughout are
+ * inserted by a statement that leaves it out: the column's default is null.
+ */
+const SPARSE = ['exception', 'referrer', 'instance', 'version'] as const
+/** The columns every INSERT names, in the order {@link CompactRowWriter.#put} writes them; the sparse ones present follow. */
+const DENSE = INSERT_COLUMNS.filter((column) => !(SPARSE as readonly string[]).includes(column))
+const DENSE_COUNT = DENSE.length
+
+/** An INSERT of some rows naming some sparse columns, and its parameters, reused. */
+interface Insert {
+  statement: Statement
+  values: unknown[]
+}
+
+/** The {@link SPARSE} columns `r` has a value in, a bit each in that order. */
+function sparseColumns(r: RequestRecord): number {
+  return (r.exception === null ? 0 : 1) | (r.referrer === null ? 0 : 2) | (r.instance === null ? 0 : 4) | (r.version === null ? 0 : 8)
+}
 
 /** A text's id, and the latest use of it the dictionary is known to hold (ms). */
 interface Known {
@@ -27,12 +46,13 @@ interface Known {
  * writer forgets every id it remembered.
  */
 export class CompactRowWriter {
-  /** One row, and {@link ROWS_PER_INSERT} rows: a batch goes in as many of the second as fit. */
-  readonly #insertOne: Statement
-  readonly #insertMany: Statement
-  /** The parameters of each, reused. */
-  readonly #many: unknown[] = new Array(ROWS_PER_INSERT * COLUMNS)
-  readonly #one: unknown[] = new Array(COLUMNS)
+  readonly #sqlite: SqliteDatabase
+  readonly #rowTable: string
+  /**
+   * INSERTs of one row or {@link ROWS_PER_INSERT} rows (a batch goes in as many of the second as
+   * fit), by those and the sparse columns they name (a bit each): prepared on first use.
+   */
+  readonly #inserts = new Map<number, Insert>()
   readonly #find: Statement<[string], number>
   readonly #add: Statement<[string, number]>
   readonly #touch: Statement<[number, number]>
@@ -45,14 +65,8 @@ export class CompactRowWriter {
 
   constructor(sqlite: SqliteDatabase, table: string) {
     const names = compactTableNames(table)
-    const insert = (rows: number) =>
-      sqlite.prepare(
-        `insert into "${names.rows}" (${INSERT_COLUMNS.map((column) => `"${column}"`).join(', ')}) values ${Array(rows)
-          .fill(`(${INSERT_COLUMNS.map(() => '?').join(', ')})`)
-          .join(', ')}`,
-      )
-    this.#insertOne = insert(1)
-    this.#insertMany = insert(ROWS_PER_INSERT)
+    this.#sqlite = sqlite
+    this.#rowTable = names.rows
     this.#find = sqlite.prepare<[string], number>(`select id from "${names.text}" where value = ?`).pluck()
     this.#add = sqlite.prepare<[string, number]>(`insert into "${names.text}" (value, last) values (?, ?)`)
     this.#touch = sqlite.prepare<[number, number]>(`update "${names.text}" set last = max(last, ?) where id = ?`)
@@ -67,18 +81,37 @@ export class CompactRowWriter {
       this.#sweepsSeen = sweeps
     }
     const whole = records.length - (records.length % ROWS_PER_INSERT)
-    for (let start = 0; start < whole; start += ROWS_PER_INSERT) {
-      for (let i = 0; i < ROWS_PER_INSERT; i++) this.#put(this.#many, i * COLUMNS, records[start + i] as RequestRecord)
-      this.#insertMany.run(this.#many)
-    }
-    for (let i = whole; i < records.length; i++) {
-      this.#put(this.#one, 0, records[i] as RequestRecord)
-      this.#insertOne.run(this.#one)
-    }
+    for (let start = 0; start < whole; start += ROWS_PER_INSERT) this.#insert(records, start, ROWS_PER_INSERT)
+    for (let i = whole; i < records.length; i++) this.#insert(records, i, 1)
   }
 
-  /** `r`'s values into `values` from `at`, in INSERT_COLUMNS order. */
-  #put(values: unknown[], at: number, r: RequestRecord): void {
+  /** Inserts `rows` records from `start` in one statement, naming the sparse columns they use. */
+  #insert(records: readonly RequestRecord[], start: number, rows: number): void {
+    let sparse = 0
+    for (let i = start; i < start + rows; i++) sparse |= sparseColumns(records[i] as RequestRecord)
+    const { statement, values } = this.#prepared(rows, sparse)
+    const width = values.length / rows
+    for (let i = 0; i < rows; i++) this.#put(values, i * width, records[start + i] as RequestRecord, sparse)
+    statement.run(values)
+  }
+
+  #prepared(rows: number, sparse: number): Insert {
+    const key = rows * (1 << SPARSE.length) + sparse
+    let insert = this.#inserts.get(key)
+    if (insert === undefined) {
+      const columns = [...DENSE, ...SPARSE.filter((_, bit) => (sparse & (1 << bit)) !== 0)]
+      const row = `(${columns.map(() => '?').join(', ')})`
+      const statement = this.#sqlite.prepare(
+        `insert into "${this.#rowTable}" (${columns.map((column) => `"${column}"`).join(', ')}) values ${Array(rows).fill(row).join(', ')}`,
+      )
+      insert = { statement, values: new Array(rows * columns.length) }
+      this.#inserts.set(key, insert)
+    }
+    return insert
+  }
+
+  /** `r`'s values into `values` from `at`: the {@link DENSE} columns, then the `sparse` ones. */
+  #put(values: unknown[], at: number, r: RequestRecord, sparse: number): void {
     const date = Math.trunc(r.date)
     values[at] = r.response_time
     values[at + 1] = date
@@ -88,15 +121,16 @@ export class CompactRowWriter {
     values[at + 5] = this.#id(r.path, date)
     values[at + 6] = this.#id(r.user_agent, date)
     values[at + 7] = r.remote_address
-    values[at + 8] = this.#id(r.exception, date)
-    values[at + 9] = this.#id(r.referrer, date)
-    values[at + 10] = this.#id(r.browser, date)
-    values[at + 11] = this.#id(r.platform, date)
-    values[at + 12] = this.#id(r.mimetype, date)
-    values[at + 13] = r.bot ? 1 : 0
-    values[at + 14] = this.#id(r.route, date)
-    values[at + 15] = this.#id(r.instance, date)
-    values[at + 16] = this.#id(r.version, date)
+    values[at + 8] = this.#id(r.browser, date)
+    values[at + 9] = this.#id(r.platform, date)
+    values[at + 10] = this.#id(r.mimetype, date)
+    values[at + 11] = r.bot ? 1 : 0
+    values[at + 12] = this.#id(r.route, date)
+    let next = at + DENSE_COUNT
+    if ((sparse & 1) !== 0) values[next++] = this.#id(r.exception, date)
+    if ((sparse & 2) !== 0) values[next++] = this.#id(r.referrer, date)
+    if ((sparse & 4) !== 0) values[next++] = this.#id(r.instance, date)
+    if ((sparse & 8) !== 0) values[next] = this.#id(r.version, date)
   }
 
   /** The transaction committed: its ids are the dictionary's for good. */

@@ -112,6 +112,28 @@ describe('SQLite compact rows', () => {
     expect(query(file, 'select count(*) as n from request_statgraph_text where value like ?', '/p%')).toEqual([{ n: 40 }])
   })
 
+  it('keeps every column of statements that leave out the sparse ones their rows all lack', async () => {
+    const file = newFile()
+    const store = new SqliteStore({ database: file })
+    // Rows 0–49 have none of exception, referrer, instance, version; 50–99 a version each and one
+    // exception; 100–149 referrers and instances here and there; the 17 left go one a statement.
+    const base = Date.UTC(2026, 0, 15, 12)
+    const records = Array.from({ length: 167 }, (_, i) =>
+      record({
+        date: base + i,
+        path: `/p${i % 9}`,
+        exception: i === 75 || i === 160 ? `Error: ${i}` : null,
+        referrer: i >= 100 && i % 4 === 0 ? `https://r${i % 3}.example/` : null,
+        instance: (i >= 100 && i % 5 === 0) || i === 163 ? `web-${i % 2}` : null,
+        version: (i >= 50 && i < 100) || i === 150 ? '2.0.0' : null,
+      }),
+    )
+    await store.insertBatch(records)
+    await store.close()
+
+    const rows = query<Record<string, unknown>>(file, 'select * from request order by "index"')
+    expect(rows).toEqual(records.map((r, i) => ({ index: i + 1, ...r, date: toUtcText(r.date), bot: r.bot ? 1 : 0 })))
+  })
   it('forgets with the rows a prune deletes the texts only they used, and writers their ids', async () => {
     const file = newFile()
     const store = new SqliteStore({ database: file })
