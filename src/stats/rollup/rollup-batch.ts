@@ -1,4 +1,6 @@
 import type { RequestRecord } from '../../record/request-record.js'
+import { binOf } from '../sketch/latency-histogram.js'
+import { visitorHash } from '../sketch/visitor-sketch.js'
 import { emptyCell, HOUR_MS, mergeCell, type RollupCell, type RollupDimension } from './rollup-cell.js'
 
 /** The fields of a request that rollups count. */
@@ -54,20 +56,21 @@ export class RollupBatch {
   add(request: RollupSource): void {
     const hour = Math.floor(request.date / HOUR_MS)
     const bucket = this.#bucket(hour)
-    count(bucket, hour, 'all', null, request)
-    count(bucket, hour, 'path', request.path, request)
-    count(bucket, hour, 'route', request.route, request)
-    count(bucket, hour, 'method', request.method, request)
-    count(bucket, hour, 'status', String(request.status_code), request)
-    count(bucket, hour, 'browser', request.browser, request)
-    count(bucket, hour, 'platform', request.platform, request)
-    count(bucket, hour, 'referrer', request.referrer, request)
-    count(bucket, hour, 'mimetype', request.mimetype, request)
-    count(bucket, hour, 'instance', request.instance, request)
-    count(bucket, hour, 'version', request.version, request)
+    const counted = counting(request)
+    count(bucket, hour, 'all', null, counted)
+    count(bucket, hour, 'path', request.path, counted)
+    count(bucket, hour, 'route', request.route, counted)
+    count(bucket, hour, 'method', request.method, counted)
+    count(bucket, hour, 'status', statusText(request.status_code), counted)
+    count(bucket, hour, 'browser', request.browser, counted)
+    count(bucket, hour, 'platform', request.platform, counted)
+    count(bucket, hour, 'referrer', request.referrer, counted)
+    count(bucket, hour, 'mimetype', request.mimetype, counted)
+    count(bucket, hour, 'instance', request.instance, counted)
+    count(bucket, hour, 'version', request.version, counted)
     if (request.exception !== null) {
-      count(bucket, hour, 'exception', request.exception, request)
-      count(bucket, hour, 'place', JSON.stringify([request.exception, request.route ?? request.path]), request)
+      count(bucket, hour, 'exception', request.exception, counted)
+      count(bucket, hour, 'place', JSON.stringify([request.exception, request.route ?? request.path]), counted)
     }
     if (request.remote_address !== null) bucket.visitors.add(request.remote_address)
   }
@@ -78,8 +81,9 @@ export class RollupBatch {
    */
   addPaths(request: PathSource, hour = Math.floor(request.date / HOUR_MS)): void {
     const bucket = this.#bucket(hour)
-    count(bucket, hour, 'path', request.path, request)
-    count(bucket, hour, 'route', request.route, request)
+    const counted = counting(request)
+    count(bucket, hour, 'path', request.path, counted)
+    count(bucket, hour, 'route', request.route, counted)
   }
 
   #bucket(hour: number): Bucket {
@@ -129,7 +133,36 @@ export class RollupBatch {
   }
 }
 
-function count(bucket: Bucket, hour: number, dim: RollupDimension, key: string | null, request: PathSource): void {
+/**
+ * A request as its cells count it: its latency bin and visitor hash worked out once, for every
+ * cell that keeps a histogram or a sketch.
+ */
+interface Counted {
+  request: PathSource
+  /** NaN without a response time. */
+  bin: number
+  /** NaN without an address. */
+  visitor: number
+}
+
+// One object, reused: counting allocates nothing per request.
+const COUNTED: Counted = { request: undefined as unknown as PathSource, bin: Number.NaN, visitor: Number.NaN }
+
+function counting(request: PathSource): Counted {
+  COUNTED.request = request
+  COUNTED.bin = request.response_time === null ? Number.NaN : binOf(request.response_time)
+  COUNTED.visitor = request.remote_address === null ? Number.NaN : visitorHash(request.remote_address)
+  return COUNTED
+}
+
+/** Status codes as the status group's keys, made once. */
+const STATUS_TEXTS = Array.from({ length: 600 }, (_, code) => String(code))
+
+function statusText(code: number): string {
+  return STATUS_TEXTS[code] ?? String(code)
+}
+
+function count(bucket: Bucket, hour: number, dim: RollupDimension, key: string | null, { request, bin, visitor }: Counted): void {
   let group = bucket.groups.get(dim)
   if (group === undefined) {
     group = new Map()
@@ -148,8 +181,8 @@ function count(bucket: Bucket, hour: number, dim: RollupDimension, key: string |
     cell.timed++
     cell.timeSum += time
     if (cell.timeMax === null || time > cell.timeMax) cell.timeMax = time
-    cell.histogram?.add(time)
+    cell.histogram?.addBin(bin)
   }
   if (request.date > cell.last) cell.last = request.date
-  if (request.remote_address !== null) cell.visitors?.add(request.remote_address)
+  if (!Number.isNaN(visitor)) cell.visitors?.addHash(visitor)
 }

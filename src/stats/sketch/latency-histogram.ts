@@ -35,6 +35,11 @@ export class LatencyHistogram {
     this.#addToBin(binOf(ms), count)
   }
 
+  /** Counts one time already binned by {@link binOf}: a request counted into several histograms is binned once. */
+  addBin(bin: number): void {
+    this.#addToBin(bin, 1)
+  }
+
   merge(other: LatencyHistogram): void {
     const theirs = other.#counts
     if (theirs.length === 0) return
@@ -113,7 +118,8 @@ export class LatencyHistogram {
   }
 }
 
-function binOf(ms: number): number {
+/** The bin a time of `ms` falls in. */
+export function binOf(ms: number): number {
   if (ms <= 0) return ZERO_BIN
   return Math.max(MIN_BIN, Math.ceil(Math.log(ms) / LOG_GAMMA))
 }

@@ -31,7 +31,7 @@ export class VisitorSketch {
   #registers: Uint8Array | undefined
 
   add(visitor: string): void {
-    this.#addHash(hash53(visitor))
+    this.addHash(visitorHash(visitor))
   }
 
   merge(other: VisitorSketch): void {
@@ -43,9 +43,9 @@ export class VisitorSketch {
       for (let i = 0; i < REGISTERS; i++) if ((theirs[i] as number) > (mine[i] as number)) mine[i] = theirs[i] as number
     } else if (other.#words !== undefined) {
       const words = other.#words
-      for (let i = 0; i < words.length; i += 2) this.#addHash((words[i] as number) * 2 ** 32 + (words[i + 1] as number))
+      for (let i = 0; i < words.length; i += 2) this.addHash((words[i] as number) * 2 ** 32 + (words[i + 1] as number))
     } else {
-      for (const hash of other.#exact ?? []) this.#addHash(hash)
+      for (const hash of other.#exact ?? []) this.addHash(hash)
     }
   }
 
@@ -103,7 +103,8 @@ export class VisitorSketch {
     return sketch
   }
 
-  #addHash(hash: number): void {
+  /** Adds a visitor already hashed by {@link visitorHash}: a request counted into several sketches is hashed once. */
+  addHash(hash: number): void {
     this.#unpack()
     if (this.#exact !== undefined) {
       this.#exact.add(hash)
@@ -148,7 +149,7 @@ function setRegister(registers: Uint8Array, hash: number): void {
  * A 53-bit string hash (two multiply-xorshift lanes, after bryc's public-domain cyrb53): fast,
  * well spread, and the same in every process, so sketches written by many app instances merge.
  */
-function hash53(text: string): number {
+export function visitorHash(text: string): number {
   let h1 = 0xdeadbeef
   let h2 = 0x41c6ce57
   for (let i = 0; i < text.length; i++) {
