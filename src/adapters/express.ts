@@ -6,7 +6,7 @@ import { StatgraphError } from '../errors/statgraph-error.js'
 import { routingRules } from '../record/path-matcher.js'
 import { checkPlacement } from './express/check-placement.js'
 import { type ConnectMiddleware, type Next, serveConnectDashboard } from './http/connect-dashboard.js'
-import { ResponseTracker } from './http/response-tracker.js'
+import { type FinishedFacts, ResponseTracker } from './http/response-tracker.js'
 
 /** The parts of an Express 4 or 5 application statgraph uses. */
 export interface ExpressApp {
@@ -41,22 +41,22 @@ export function statgraph(app: ExpressApp, options?: ExpressStatgraphOptions): S
   )
 
   trackBeforeExpress(app, core)
-  // One middleware for both jobs left once Express has made `req` an Express request: every layer
-  // costs each request of the app a router step.
-  app.use(function statgraphMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const url = req.url ?? '/'
+  // Every layer costs each request of the app a router step, about a microsecond: the dashboard's
+  // is mounted at its prefix, as `app.use(prefix, protect, dashboard)` would be, and the opt-out
+  // hook, which needs Express's `req`, gets a layer for all requests only when there is one.
+  app.use(core.prefix, function statgraphDashboard(req: Request, res: Response, next: NextFunction): void {
+    const url = req.originalUrl ?? req.url ?? '/'
     // The dashboard's own requests are served here and never recorded.
-    if (core.isDashboardUrl(url)) return serveConnectDashboard(core, req, res, next)
-    const tracker = ResponseTracker.of(req)
-    if (tracker !== undefined) {
-      // The opt-out hook gets Express's `req`, as the app's own middleware does.
-      if (!core.shouldRecord(req)) tracker.cancel()
-      // `req.ip` follows the app's `trust proxy` setting; without one it is the socket's peer, which
-      // the tracker reads itself, sparing each request Express's parse of X-Forwarded-For.
-      else if (core.frameworkAddress && req.app.enabled('trust proxy')) tracker.remoteAddress = req.ip
-    }
-    next()
+    if (core.isDashboardUrl(url)) serveConnectDashboard(core, req, res, next, url)
+    else next()
   })
+  if (core.optsOut) {
+    app.use(function statgraphOptOut(req: Request, _res: Response, next: NextFunction): void {
+      // The opt-out hook gets Express's `req`, as the app's own middleware does.
+      if (!core.shouldRecord(req)) ResponseTracker.of(req)?.cancel()
+      next()
+    })
+  }
   captureErrors(app)
   return core
 }
@@ -71,18 +71,26 @@ function trackBeforeExpress(app: ExpressApp, core: Statgraph<Request, ConnectMid
   const handle = app.handle
   if (typeof handle !== 'function')
     throw new StatgraphError('STATGRAPH_INVALID_APP', 'statgraph: this does not look like an Express 4 or 5 app (no app.handle)')
+  const finished: FinishedFacts = {
+    // The route pattern that answered, with the mount path of the router it belongs to.
+    route(req) {
+      const { route, baseUrl } = req as Request
+      return route === undefined ? undefined : `${baseUrl ?? ''}${String(route.path)}`
+    },
+    // `req.ip` follows the app's `trust proxy` setting; without one it is the socket's peer, which
+    // the tracker reads itself, sparing each request Express's parse of X-Forwarded-For. Express 4
+    // makes `req` its own in a middleware, which a request may never have reached.
+    address(req) {
+      const { app } = req as Partial<Request>
+      return core.frameworkAddress && app?.enabled('trust proxy') === true ? (req as Request).ip : undefined
+    },
+  }
   app.handle = function (this: unknown, req: IncomingMessage, res: ServerResponse, callback?: unknown) {
     const url = req.url ?? '/'
     // statgraph refuses to run in a mounted app (see checkPlacement): `req.url` is the client's.
-    if (!core.isDashboardUrl(url)) new ResponseTracker(req, res, core.record, url, expressRoute)
+    if (!core.isDashboardUrl(url)) new ResponseTracker(req, res, core.record, url, finished)
     return handle.call(this, req, res, callback)
   }
-}
-
-/** The route pattern that answered, with the mount path of the router it belongs to. */
-function expressRoute(req: IncomingMessage): string | undefined {
-  const { route, baseUrl } = req as Request
-  return route === undefined ? undefined : `${baseUrl ?? ''}${String(route.path)}`
 }
 
 const PATCHED = Symbol.for('statgraph.express.patched')

@@ -36,7 +36,7 @@ export function statgraph(listener: RequestListener, options?: NodeStatgraphOpti
   function statgraphListener(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/'
     if (core.isDashboardUrl(url)) {
-      serveConnectDashboard(core, req, res, (error) => (error === undefined ? notFound(res) : fail(req, res, error, core.logger)))
+      serveConnectDashboard(core, req, res, (error) => (error === undefined ? notFound(res) : fail(req, res, error, core.logger)), url)
       return
     }
     if (core.shouldRecord(req)) new ResponseTracker(req, res, core.record)

@@ -197,6 +197,11 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     return new Response(`${message}\n`, { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } })
   }
 
+  /** Whether the app gave a `disable` opt-out, which asks about every request. */
+  get optsOut(): boolean {
+    return this.#disable !== undefined
+  }
+
   /** Whether `req` is to be recorded: the `disable` opt-out did not pick it. */
   shouldRecord(req: Req): boolean {
     if (this.#disable === undefined) return true

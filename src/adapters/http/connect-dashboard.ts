@@ -14,18 +14,20 @@ export type ConnectMiddleware<Req extends IncomingMessage = IncomingMessage, Res
 
 /**
  * Answers a dashboard request on `node:http` objects, behind the connect-style `protect` if there is
- * one. An error from `protect` or the dashboard goes to `next(error)`; `next('route')` or
- * `next('router')` from `protect` passes the request on, unserved.
+ * one; `url` is the request target as the client sent it. An error from `protect` or the dashboard
+ * goes to `next(error)`; `next('route')` or `next('router')` from `protect` passes the request on,
+ * unserved.
  */
 export function serveConnectDashboard<Req extends IncomingMessage, Res extends ServerResponse>(
   core: Statgraph<Req, ConnectMiddleware<Req, Res>>,
   req: Req,
   res: Res,
   next: Next,
+  url: string,
 ): void {
   const respond = () => {
     core
-      .dashboard(toWebRequest(req, req.url ?? '/'))
+      .dashboard(toWebRequest(req, url))
       .then((response) => sendWebResponse(response, res, core.logger))
       .catch(next)
   }

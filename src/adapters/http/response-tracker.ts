@@ -9,8 +9,13 @@ type TrackedRequest = IncomingMessage & { [TRACKER]?: ResponseTracker }
 type Write = ServerResponse['write']
 type End = ServerResponse['end']
 
-/** Reads the matched route pattern off a finished request. */
-export type RouteOf = (req: IncomingMessage) => string | undefined
+/** What an adapter reads off a finished request, for frameworks that know it only then. */
+export interface FinishedFacts {
+  /** The matched route pattern. */
+  route(req: IncomingMessage): string | undefined
+  /** The client's address by the framework's proxy setting; undefined: the socket's peer and `X-Forwarded-For`. */
+  address(req: IncomingMessage): string | undefined
+}
 
 /**
  * Follows one `node:http` response from arrival to end — the one object a request costs. It counts
@@ -42,19 +47,19 @@ export class ResponseTracker implements RequestFacts {
   // Released when the response ends: a buffered record must not keep the request and its socket alive.
   #req: IncomingMessage | undefined
   readonly #sink: (facts: RequestFacts) => void
-  readonly #routeOf: RouteOf | undefined
+  readonly #finished: FinishedFacts | undefined
   readonly #write: Write
   readonly #end: End
 
   /**
    * Starts tracking `res`. `url` is the request target as the client sent it (frameworks that
-   * rewrite `req.url` for mounted routers pass the original); `routeOf` tells the matched route
-   * pattern when the response ends, for frameworks that only know it then.
+   * rewrite `req.url` for mounted routers pass the original); `finished` tells the matched route
+   * and the client's address when the response ends, for frameworks that only know them then.
    */
-  constructor(req: IncomingMessage, res: ServerResponse, sink: (facts: RequestFacts) => void, url = req.url ?? '/', routeOf?: RouteOf) {
+  constructor(req: IncomingMessage, res: ServerResponse, sink: (facts: RequestFacts) => void, url = req.url ?? '/', finished?: FinishedFacts) {
     this.#req = req
     this.#sink = sink
-    this.#routeOf = routeOf
+    this.#finished = finished
     this.method = req.method ?? 'GET'
     this.url = url
     this.#write = res.write
@@ -92,7 +97,11 @@ export class ResponseTracker implements RequestFacts {
     // response that closed before it was all sent, with no error, was abandoned by its client.
     this.status = this.exception !== null ? (res.headersSent ? res.statusCode : 500) : res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST
     if (this.method === 'HEAD' || this.status === 204 || this.status === 304 || this.status < 200) this.size = 0
-    if (this.route === undefined && this.#routeOf !== undefined) this.route = this.#routeOf(req)
+    const finished = this.#finished
+    if (finished !== undefined) {
+      this.route ??= finished.route(req)
+      this.remoteAddress ??= finished.address(req)
+    }
     this.userAgent = req.headers['user-agent']
     this.referrer = req.headers.referer
     const length = Number(req.headers['content-length'])
