@@ -84,6 +84,25 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
       expect(await response.text()).toBe('auth backend down')
     })
 
+    it('runs protect mounted at the prefix, as app.use(prefix, protect) would, and for dashboard requests only', async () => {
+      const seen: string[][] = []
+      const app = await start(
+        {
+          protect: (req, _res, next) => {
+            seen.push([req.baseUrl, req.url, req.originalUrl])
+            next()
+          },
+        },
+        routes,
+      )
+      expect((await fetch(`${app.url}/`)).status).toBe(200)
+      expect((await fetch(`${app.url}/statisticsx`)).status).toBe(404)
+      expect((await fetch(`${app.url}/statistics/api/stats`)).status).toBe(200)
+      expect(seen).toEqual([['/statistics', '/api/stats', '/statistics/api/stats']])
+      await app.stats.flush()
+      expect(app.rows().map((row) => row.path)).toEqual(['/', '/statisticsx'])
+    })
+
     it('closes the dashboard in production without protect, unless public', async () => {
       vi.stubEnv('NODE_ENV', 'production')
       const closed = await start({}, routes)
