@@ -30,6 +30,12 @@ export class PackedFacts {
   #size = 0
   /** The texts of the last part, to their references: repeated texts (a user agent, a path) are kept once. */
   #refs = new Map<string, number>()
+  /**
+   * Each field's text in the request before, and its reference: most requests repeat it (a client's
+   * user agent, a page's path), and comparing two strings is cheaper than hashing one for the map.
+   */
+  readonly #lastTexts: (string | undefined)[] = new Array(TEXTS)
+  readonly #lastRefs = new Uint32Array(TEXTS)
 
   get size(): number {
     return this.#size
@@ -42,6 +48,7 @@ export class PackedFacts {
       part = { count: 0, numbers: new Float64Array(PART * NUMBERS), refs: new Uint32Array(PART * TEXTS), texts: [] }
       this.parts.push(part)
       this.#refs = new Map()
+      this.#lastTexts.fill(undefined)
     }
     const n = part.count * NUMBERS
     part.numbers[n] = facts.date
@@ -50,26 +57,29 @@ export class PackedFacts {
     part.numbers[n + 3] = facts.size
     const r = part.count * TEXTS
     const refs = part.refs
-    refs[r] = this.#ref(part, facts.method)
-    refs[r + 1] = this.#ref(part, facts.url)
-    refs[r + 2] = this.#ref(part, facts.route)
-    refs[r + 3] = this.#ref(part, facts.userAgent)
-    refs[r + 4] = this.#ref(part, facts.referrer)
-    refs[r + 5] = this.#ref(part, facts.remoteAddress)
-    refs[r + 6] = this.#ref(part, facts.forwardedFor)
-    refs[r + 7] = this.#ref(part, facts.contentType)
-    refs[r + 8] = this.#ref(part, facts.exception)
+    refs[r] = this.#ref(part, 0, facts.method)
+    refs[r + 1] = this.#ref(part, 1, facts.url)
+    refs[r + 2] = this.#ref(part, 2, facts.route)
+    refs[r + 3] = this.#ref(part, 3, facts.userAgent)
+    refs[r + 4] = this.#ref(part, 4, facts.referrer)
+    refs[r + 5] = this.#ref(part, 5, facts.remoteAddress)
+    refs[r + 6] = this.#ref(part, 6, facts.forwardedFor)
+    refs[r + 7] = this.#ref(part, 7, facts.contentType)
+    refs[r + 8] = this.#ref(part, 8, facts.exception)
     part.count++
     return ++this.#size
   }
 
-  #ref(part: FactsPart, text: string | null | undefined): number {
+  #ref(part: FactsPart, field: number, text: string | null | undefined): number {
     if (text === undefined || text === null) return 0
+    if (text === this.#lastTexts[field]) return this.#lastRefs[field] as number
     let ref = this.#refs.get(text)
     if (ref === undefined) {
       ref = part.texts.push(text)
       this.#refs.set(text, ref)
     }
+    this.#lastTexts[field] = text
+    this.#lastRefs[field] = ref
     return ref
   }
 }
