@@ -10,6 +10,8 @@
 // Against the peers (Express only): npm run bench -- --frameworks express --modes plain,statgraph,swagger-stats,status-monitor,naive
 // Prometheus metrics on and off, and express-prom-bundle alone: npm run bench -- --frameworks express --modes plain,statgraph,statgraph-metrics,prom-bundle
 // The floor of keeping a SQLite row per request at all, on every framework: npm run bench -- --modes plain,floor,statgraph
+// (floor-middleware: the same with the framework's cheapest no-op middleware too, the floor of a
+// recorder that is a middleware, as one must be to learn the route on Hono)
 // Before and after a change, in one run: check out and build the earlier commit in another folder
 // (git worktree add ../before <commit> && cd ../before && ln -s ../main/node_modules . && npm run build),
 // then npm run bench -- --baseline ../before: its own bench servers run as the mode statgraph-baseline.

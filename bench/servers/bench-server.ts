@@ -11,8 +11,9 @@ import { recordFloor } from './floor-recorder.js'
 
 /**
  * How a hello world runs: bare, with statgraph (on a SQLite file, on PostgreSQL, or writing
- * nothing), with the floor of keeping a SQLite row per request (every framework), or with a peer
- * for comparison (Express).
+ * nothing), with the floor of keeping a SQLite row per request (every framework) — alone, or with
+ * the framework's cheapest middleware beside it, the floor of a recorder that is one — or with a
+ * peer for comparison (Express).
  */
 export const MODES = [
   'plain',
@@ -25,6 +26,7 @@ export const MODES = [
   'prom-bundle',
   'naive',
   'floor',
+  'floor-middleware',
 ] as const
 export type Mode = (typeof MODES)[number]
 
@@ -60,14 +62,14 @@ const POSTGRES_URL = process.env.STATGRAPH_TEST_POSTGRES_URL ?? 'postgres://post
  */
 export function benchMode(peers: readonly Mode[] = []): { mode: Mode; database: string | Store | undefined; table?: string; metrics?: MetricsOption } {
   const mode = process.argv[2] as Mode
-  if (mode === 'plain' || mode === 'floor' || peers.includes(mode)) return { mode, database: mode === 'naive' ? benchFile() : undefined }
+  if (mode === 'plain' || isFloor(mode) || peers.includes(mode)) return { mode, database: mode === 'naive' ? benchFile() : undefined }
   if (mode === 'statgraph') return { mode, database: benchFile() }
   if (mode === 'statgraph-metrics') return { mode, database: benchFile(), metrics: { prometheus: true } }
   if (mode === 'statgraph-postgres') return { mode, database: POSTGRES_URL, table: postgresTable() }
   // Everything but the database: the request path, and the records built on the app's thread.
   if (mode === 'statgraph-discard') return { mode, database: discardingStore }
   throw new Error(
-    `usage: ${process.argv[1]} ${['plain', 'floor', 'statgraph', 'statgraph-metrics', 'statgraph-postgres', 'statgraph-discard', ...peers].join('|')}`,
+    `usage: ${process.argv[1]} ${['plain', 'floor', 'floor-middleware', 'statgraph', 'statgraph-metrics', 'statgraph-postgres', 'statgraph-discard', ...peers].join('|')}`,
   )
 }
 
@@ -97,16 +99,21 @@ function postgresTable(): string {
   return table
 }
 
+/** Whether `mode` keeps the floor's rows. */
+function isFloor(mode: Mode): boolean {
+  return mode === 'floor' || mode === 'floor-middleware'
+}
+
 function benchFile(): string {
   return join(mkdtempSync(join(tmpdir(), 'statgraph-bench-')), 'bench.db')
 }
 
 /**
  * Prints the port once `server` listens, and answers the bench's IPC question; `stats` is
- * statgraph's handle, when on. In the `floor` mode, the floor recorder is put on `server` here.
+ * statgraph's handle, when on. In the floor modes, the floor recorder is put on `server` here.
  */
 export function reportTo(server: Server, stats?: StatgraphHandle): void {
-  const floor = process.argv[2] === 'floor' ? recordFloor(server, benchFile()) : undefined
+  const floor = isFloor(process.argv[2] as Mode) ? recordFloor(server, benchFile()) : undefined
   let requests = 0
   server.on('request', () => requests++)
   const announce = () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port }))

@@ -17,6 +17,7 @@ if (mode === 'status-monitor') app.use((require('express-status-monitor') as () 
 // Its usual setup: a duration histogram by method, path (as a route) and status, at /metrics.
 if (mode === 'prom-bundle') app.use((require('express-prom-bundle') as (options: object) => RequestHandler)({ includeMethod: true, includePath: true }))
 if (mode === 'naive') app.use(naiveRecorder(database as string))
+if (mode === 'floor-middleware') app.use((_req, _res, next) => next())
 app.get('/', (_req, res) => {
   res.send('Hello World!')
 })
