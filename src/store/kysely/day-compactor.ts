@@ -127,9 +127,9 @@ export class DayCompactor {
 
   async #dropPathHours(trx: SqlRunner, day: number): Promise<void> {
     const { tables } = this.#context
-    const groupHours = sql`grain = 1 and bucket >= ${day} and bucket < ${day + 24} and dim in (${sql.join(COMPACTED_GROUPS)})`
-    await sql`delete from ${tables.cells} where ${groupHours}`.execute(trx)
-    await sql`delete from ${tables.sketches} where ${groupHours}`.execute(trx)
+    const pathHours = sql`grain = 1 and bucket >= ${day} and bucket < ${day + 24} and dim in (${sql.join(COMPACTED_GROUPS)})`
+    await sql`delete from ${tables.cells} where ${pathHours}`.execute(trx)
+    await sql`delete from ${tables.sketches} where ${pathHours}`.execute(trx)
   }
 }
 
