@@ -56,21 +56,22 @@ export class RollupBatch {
   add(request: RollupSource): void {
     const hour = Math.floor(request.date / HOUR_MS)
     const bucket = this.#bucket(hour)
-    const counted = counting(request)
-    count(bucket, hour, 'all', null, counted)
-    count(bucket, hour, 'path', request.path, counted)
-    count(bucket, hour, 'route', request.route, counted)
-    count(bucket, hour, 'method', request.method, counted)
-    count(bucket, hour, 'status', statusText(request.status_code), counted)
-    count(bucket, hour, 'browser', request.browser, counted)
-    count(bucket, hour, 'platform', request.platform, counted)
-    count(bucket, hour, 'referrer', request.referrer, counted)
-    count(bucket, hour, 'mimetype', request.mimetype, counted)
-    count(bucket, hour, 'instance', request.instance, counted)
-    count(bucket, hour, 'version', request.version, counted)
+    const bin = timeBin(request)
+    const visitor = visitorOf(request)
+    count(bucket, hour, 'all', null, request, bin, visitor)
+    count(bucket, hour, 'path', request.path, request, bin, visitor)
+    count(bucket, hour, 'route', request.route, request, bin, visitor)
+    count(bucket, hour, 'method', request.method, request, bin, visitor)
+    count(bucket, hour, 'status', statusText(request.status_code), request, bin, visitor)
+    count(bucket, hour, 'browser', request.browser, request, bin, visitor)
+    count(bucket, hour, 'platform', request.platform, request, bin, visitor)
+    count(bucket, hour, 'referrer', request.referrer, request, bin, visitor)
+    count(bucket, hour, 'mimetype', request.mimetype, request, bin, visitor)
+    count(bucket, hour, 'instance', request.instance, request, bin, visitor)
+    count(bucket, hour, 'version', request.version, request, bin, visitor)
     if (request.exception !== null) {
-      count(bucket, hour, 'exception', request.exception, counted)
-      count(bucket, hour, 'place', JSON.stringify([request.exception, request.route ?? request.path]), counted)
+      count(bucket, hour, 'exception', request.exception, request, bin, visitor)
+      count(bucket, hour, 'place', JSON.stringify([request.exception, request.route ?? request.path]), request, bin, visitor)
     }
     if (request.remote_address !== null) bucket.visitors.add(request.remote_address)
   }
@@ -81,9 +82,10 @@ export class RollupBatch {
    */
   addPaths(request: PathSource, hour = Math.floor(request.date / HOUR_MS)): void {
     const bucket = this.#bucket(hour)
-    const counted = counting(request)
-    count(bucket, hour, 'path', request.path, counted)
-    count(bucket, hour, 'route', request.route, counted)
+    const bin = timeBin(request)
+    const visitor = visitorOf(request)
+    count(bucket, hour, 'path', request.path, request, bin, visitor)
+    count(bucket, hour, 'route', request.route, request, bin, visitor)
   }
 
   #bucket(hour: number): Bucket {
@@ -133,26 +135,14 @@ export class RollupBatch {
   }
 }
 
-/**
- * A request as its cells count it: its latency bin and visitor hash worked out once, for every
- * cell that keeps a histogram or a sketch.
- */
-interface Counted {
-  request: PathSource
-  /** NaN without a response time. */
-  bin: number
-  /** NaN without an address. */
-  visitor: number
+/** The latency bin of `request`'s time, NaN without one: binned once for all its cells' histograms. */
+function timeBin(request: PathSource): number {
+  return request.response_time === null ? Number.NaN : binOf(request.response_time)
 }
 
-// One object, reused: counting allocates nothing per request.
-const COUNTED: Counted = { request: undefined as unknown as PathSource, bin: Number.NaN, visitor: Number.NaN }
-
-function counting(request: PathSource): Counted {
-  COUNTED.request = request
-  COUNTED.bin = request.response_time === null ? Number.NaN : binOf(request.response_time)
-  COUNTED.visitor = request.remote_address === null ? Number.NaN : visitorHash(request.remote_address)
-  return COUNTED
+/** The hash of `request`'s visitor, NaN without an address: hashed once for all its cells' sketches. */
+function visitorOf(request: PathSource): number {
+  return request.remote_address === null ? Number.NaN : visitorHash(request.remote_address)
 }
 
 /** Status codes as the status group's keys, made once. */
@@ -162,7 +152,7 @@ function statusText(code: number): string {
   return STATUS_TEXTS[code] ?? String(code)
 }
 
-function count(bucket: Bucket, hour: number, dim: RollupDimension, key: string | null, { request, bin, visitor }: Counted): void {
+function count(bucket: Bucket, hour: number, dim: RollupDimension, key: string | null, request: PathSource, bin: number, visitor: number): void {
   let group = bucket.groups.get(dim)
   if (group === undefined) {
     group = new Map()
