@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { type Context, Hono, type MiddlewareHandler } from 'hono'
+import { type Context, Hono, type MiddlewareHandler, type Next } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import { Statgraph, type StatgraphHandle } from '../core/statgraph.js'
 import { resolveOptions, type StatgraphOptions } from '../core/statgraph-options.js'
 import { withHandle } from '../core/with-handle.js'
 import { describeError } from '../record/describe-error.js'
 import { CLIENT_CLOSED_REQUEST, type RequestFacts } from '../record/request-record.js'
-import { ResponseTracker } from './http/response-tracker.js'
+import { type FinishedFacts, ResponseTracker } from './http/response-tracker.js'
 import { meterResponse } from './web/meter-response.js'
 
 /** statgraph's options for Hono: `protect` is Hono middleware, `disable` gets the Hono context. */
@@ -46,30 +46,14 @@ interface NodeBindings {
 export function statgraph(options?: HonoStatgraphOptions): HonoStatgraph {
   const core = new Statgraph(resolveOptions(options))
 
-  const middleware: MiddlewareHandler = async function statgraphMiddleware(c, next) {
+  const middleware: MiddlewareHandler = function statgraphMiddleware(c, next) {
     if (core.isDashboardUrl(c.req.path) || !core.shouldRecord(c)) return next()
     const { incoming, outgoing } = (c.env ?? {}) as NodeBindings
-    if (incoming !== undefined && outgoing !== undefined) {
-      const tracker = new ResponseTracker(incoming, outgoing, core.record)
-      await next()
-      tracker.route = respondingRoute(c)
-      // Hono hands a thrown error to app.onError and keeps it in c.error.
-      if (c.error !== undefined) ResponseTracker.captureError(incoming, c.error)
-      return
-    }
-    const facts = startFacts(c)
-    const start = performance.now()
-    await next()
-    facts.route = respondingRoute(c)
-    facts.status = c.res.status
-    facts.contentType = c.res.headers.get('content-type') ?? undefined
-    facts.exception = c.error === undefined ? null : describeError(c.error)
-    c.res = meterResponse(c.res, (size, whole) => {
-      if (!whole && facts.exception === null) facts.status = CLIENT_CLOSED_REQUEST
-      facts.size = facts.method === 'HEAD' ? 0 : size
-      facts.responseTime = performance.now() - start
-      core.record(facts)
-    })
+    if (incoming === undefined || outgoing === undefined) return recordFetchResponse(core, c, next)
+    // Followed to the response's end, where the route and the error are read off the context: not
+    // awaiting `next()` spares every request an async frame of Hono's middleware chain.
+    new ResponseTracker(incoming, outgoing, core.record, undefined, FINISHED, c)
+    return next()
   }
 
   const app = new Hono()
@@ -78,6 +62,32 @@ export function statgraph(options?: HonoStatgraphOptions): HonoStatgraph {
   app.all('*', (c) => (core.isDashboardUrl(c.req.path) ? core.dashboard(c.req.raw) : core.misplacedDashboard(c.req.path)))
 
   return withHandle({ middleware, app }, core)
+}
+
+/** What a Hono request tells when its response has ended. */
+const FINISHED: FinishedFacts<Context> = {
+  route: respondingRoute,
+  // Hono has no proxy setting of its own: the socket's peer and `X-Forwarded-For`.
+  address: () => undefined,
+  // Hono hands a thrown error to app.onError and keeps it in c.error.
+  error: (c) => c.error,
+}
+
+/** Records a request outside Node's server (`app.request()`, other runtimes): the bytes of the returned body are counted. */
+async function recordFetchResponse(core: Statgraph<Context, MiddlewareHandler>, c: Context, next: Next): Promise<void> {
+  const facts = startFacts(c)
+  const start = performance.now()
+  await next()
+  facts.route = respondingRoute(c)
+  facts.status = c.res.status
+  facts.contentType = c.res.headers.get('content-type') ?? undefined
+  facts.exception = c.error === undefined ? null : describeError(c.error)
+  c.res = meterResponse(c.res, (size, whole) => {
+    if (!whole && facts.exception === null) facts.status = CLIENT_CLOSED_REQUEST
+    facts.size = facts.method === 'HEAD' ? 0 : size
+    facts.responseTime = performance.now() - start
+    core.record(facts)
+  })
 }
 
 /**

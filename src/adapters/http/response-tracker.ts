@@ -4,17 +4,22 @@ import { CLIENT_CLOSED_REQUEST, type RequestFacts } from '../../record/request-r
 
 const TRACKER = Symbol.for('statgraph.tracker')
 
-type Tracked = ServerResponse & { [TRACKER]?: ResponseTracker }
-type TrackedRequest = IncomingMessage & { [TRACKER]?: ResponseTracker }
+type Tracked = ServerResponse & { [TRACKER]?: ResponseTracker<unknown> }
+type TrackedRequest = IncomingMessage & { [TRACKER]?: ResponseTracker<unknown> }
 type Write = ServerResponse['write']
 type End = ServerResponse['end']
 
-/** What an adapter reads off a finished request, for frameworks that know it only then. */
-export interface FinishedFacts {
+/**
+ * What an adapter reads off a finished request, for frameworks that know it only then; `C` is what
+ * it reads it from (the framework's request or context) — Node's request unless it says otherwise.
+ */
+export interface FinishedFacts<C = IncomingMessage> {
   /** The matched route pattern. */
-  route(req: IncomingMessage): string | undefined
+  route(context: C): string | undefined
   /** The client's address by the framework's proxy setting; undefined: the socket's peer and `X-Forwarded-For`. */
-  address(req: IncomingMessage): string | undefined
+  address(context: C): string | undefined
+  /** The error the framework caught and answered for, if it keeps one. */
+  error?(context: C): unknown
 }
 
 /**
@@ -23,7 +28,7 @@ export interface FinishedFacts {
  * compression middleware actually sends), and when the response closes it becomes the request's
  * {@link RequestFacts} and goes to `sink`. Shared by every adapter that runs on `node:http`.
  */
-export class ResponseTracker implements RequestFacts {
+export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
   readonly date = Date.now()
   readonly #start = performance.now()
   responseTime = 0
@@ -47,19 +52,29 @@ export class ResponseTracker implements RequestFacts {
   // Released when the response ends: a buffered record must not keep the request and its socket alive.
   #req: IncomingMessage | undefined
   readonly #sink: (facts: RequestFacts) => void
-  readonly #finished: FinishedFacts | undefined
+  readonly #finished: FinishedFacts<C> | undefined
+  #context: C | undefined
   readonly #write: Write
   readonly #end: End
 
   /**
    * Starts tracking `res`. `url` is the request target as the client sent it (frameworks that
-   * rewrite `req.url` for mounted routers pass the original); `finished` tells the matched route
-   * and the client's address when the response ends, for frameworks that only know them then.
+   * rewrite `req.url` for mounted routers pass the original); `finished` tells the matched route,
+   * the client's address and the error when the response ends, read from `context` (default `req`),
+   * for frameworks that only know them then.
    */
-  constructor(req: IncomingMessage, res: ServerResponse, sink: (facts: RequestFacts) => void, url = req.url ?? '/', finished?: FinishedFacts) {
+  constructor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    sink: (facts: RequestFacts) => void,
+    url = req.url ?? '/',
+    finished?: FinishedFacts<C>,
+    context: C = req as C,
+  ) {
     this.#req = req
     this.#sink = sink
     this.#finished = finished
+    this.#context = context
     this.method = req.method ?? 'GET'
     this.url = url
     this.#write = res.write
@@ -79,13 +94,14 @@ export class ResponseTracker implements RequestFacts {
   }
 
   /** The tracker following `req`'s response, if one is. */
-  static of(req: IncomingMessage): ResponseTracker | undefined {
+  static of(req: IncomingMessage): ResponseTracker<unknown> | undefined {
     return (req as TrackedRequest)[TRACKER]
   }
 
   /** Leaves the request unrecorded (an opt-out decided after tracking began); bytes are still counted, nothing is sent. */
   cancel(): void {
     this.#req = undefined
+    this.#context = undefined
   }
 
   #finish(res: ServerResponse): void {
@@ -93,15 +109,19 @@ export class ResponseTracker implements RequestFacts {
     if (req === undefined) return
     this.#req = undefined
     this.responseTime = performance.now() - this.#start
+    const finished = this.#finished
+    if (finished !== undefined) {
+      const context = this.#context as C
+      this.#context = undefined
+      this.route ??= finished.route(context)
+      this.remoteAddress ??= finished.address(context)
+      const error = this.exception === null ? finished.error?.(context) : undefined
+      if (error !== undefined) this.exception = describeError(error)
+    }
     // A handler that threw and got no answer out counts as the 500 the client would have seen; a
     // response that closed before it was all sent, with no error, was abandoned by its client.
     this.status = this.exception !== null ? (res.headersSent ? res.statusCode : 500) : res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST
     if (this.method === 'HEAD' || this.status === 204 || this.status === 304 || this.status < 200) this.size = 0
-    const finished = this.#finished
-    if (finished !== undefined) {
-      this.route ??= finished.route(req)
-      this.remoteAddress ??= finished.address(req)
-    }
     this.userAgent = req.headers['user-agent']
     this.referrer = req.headers.referer
     const length = Number(req.headers['content-length'])
@@ -124,7 +144,7 @@ export class ResponseTracker implements RequestFacts {
     }
   }
 
-  static #written(res: ServerResponse, chunk: unknown, encoding: unknown): ResponseTracker | undefined {
+  static #written(res: ServerResponse, chunk: unknown, encoding: unknown): ResponseTracker<unknown> | undefined {
     const tracker = (res as Tracked)[TRACKER]
     if (tracker !== undefined) tracker.#count(chunk, encoding)
     return tracker
