@@ -91,8 +91,8 @@ async function recordFetchResponse(core: Statgraph<Context, MiddlewareHandler>, 
 }
 
 /**
- * The pattern of the route that answered, e.g. `/users/:id`. After `next()`, Hono's route index
- * points at the handler that responded; a middleware (method ALL) answering means no route matched.
+ * The pattern of the route that answered, e.g. `/users/:id`. Once the chain has run, Hono's route
+ * index points at the handler that responded; a middleware (method ALL) answering means no route matched.
  */
 function respondingRoute(c: Context): string | undefined {
   const route = matchedRoutes(c)[c.req.routeIndex]
