@@ -147,9 +147,9 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * Brings the table to the latest version. Instances starting together may collide (SQLite has no
-   * migration lock: the loser's transaction fails); a collision rolls back whole, so the loser tries
-   * again shortly and finds the work done.
+   * Brings the table to the latest version. Instances starting together may collide (a lock the
+   * engine could not take in time, a step another instance made meanwhile); each attempt runs as
+   * {@link migrationAttempt} says, so the loser tries again shortly and finds the work done.
    */
   protected async runMigrations(): Promise<void> {
     // The app's own migrations made the tables: check, never create.
@@ -157,15 +157,25 @@ export class KyselyStore implements Store {
     if (this.#migrations === 'off') return checkSchema(db, this.#table, this.#schema, this.#flavor.engine)
     for (let attempt = 1; ; attempt++) {
       try {
-        const recordOnly = await madeElsewhere(db, this.#table, this.#schema, this.#flavor.engine)
-        return await migrateTable(db, this.#table, this.#schema, this.#flavor, { recordOnly }, (db) =>
-          buildRollups(db, this.#tableRef, this.#flavor, new RollupWriter(this.#rollups, this.#flavor, this.#insertRows, '', this.#maxValues)),
-        )
+        return await this.migrationAttempt(async () => {
+          const recordOnly = await madeElsewhere(db, this.#table, this.#schema, this.#flavor.engine)
+          await migrateTable(db, this.#table, this.#schema, this.#flavor, { recordOnly }, (db) =>
+            buildRollups(db, this.#tableRef, this.#flavor, new RollupWriter(this.#rollups, this.#flavor, this.#insertRows, '', this.#maxValues)),
+          )
+        })
       } catch (error) {
         if (attempt === MIGRATION_ATTEMPTS) throw error
         await new Promise((resolve) => setTimeout(resolve, attempt * 20 + Math.random() * 100))
       }
     }
+  }
+
+  /**
+   * One attempt at the migrations. Kysely takes the engine's migration lock and, where DDL is
+   * transactional, runs them in one transaction; an engine it does neither for says how here.
+   */
+  protected migrationAttempt(attempt: () => Promise<void>): Promise<void> {
+    return attempt()
   }
 
   /**

@@ -70,19 +70,16 @@ export class SqliteStore extends KyselyStore {
   }
 
   /**
-   * Migrates without SQLite's busy wait: blocking the thread would stall another connection of this
-   * same process holding the lock; the retries of {@link KyselyStore.runMigrations} wait instead.
+   * Migrates in one `begin immediate` transaction. Kysely runs SQLite's migrations outside any
+   * transaction and takes no lock, so two processes opening one new file would interleave their
+   * steps (one upserting before the other made the unique index the upsert needs). Holding the
+   * write lock, the second waits — polling, never blocking the thread — and then finds the work
+   * done; an attempt that fails rolls back whole.
    */
-  protected override async runMigrations(): Promise<void> {
+  protected override async migrationAttempt(attempt: () => Promise<void>): Promise<void> {
     const sqlite = await this.#sqlite?.()
-    if (sqlite === undefined) return super.runMigrations()
-    const busyTimeout = sqlite.pragma('busy_timeout', { simple: true })
-    sqlite.pragma('busy_timeout = 0')
-    try {
-      await super.runMigrations()
-    } finally {
-      sqlite.pragma(`busy_timeout = ${Number(busyTimeout)}`)
-    }
+    if (sqlite === undefined) return attempt()
+    await immediateTransaction(sqlite, attempt)
   }
 
   /**
@@ -115,16 +112,7 @@ export class SqliteStore extends KyselyStore {
 
   async #transaction<T>(db: Kysely<RequestDatabase>, body: (trx: Kysely<RequestDatabase>) => Promise<T>): Promise<T> {
     if (this.#sqlite === undefined || this.#file === undefined) return super.inWriteTransaction(db, body)
-    const sqlite = await this.#sqlite()
-    await beginImmediate(sqlite)
-    try {
-      const result = await body(db)
-      sqlite.prepare('commit').run()
-      return result
-    } catch (error) {
-      if (sqlite.inTransaction) sqlite.prepare('rollback').run()
-      throw error
-    }
+    return immediateTransaction(await this.#sqlite(), () => body(db))
   }
 
   override async sealDays(now?: number): Promise<number> {
@@ -176,6 +164,19 @@ export class SqliteStore extends KyselyStore {
     if (this.#sqlite === undefined) return super.insertRows(trx, records)
     this.#rowWriter ??= new CompactRowWriter(await this.#sqlite(), this.#table)
     this.#rowWriter.write(records)
+  }
+}
+
+/** `body` in a transaction that holds the file's write lock from its start; rolled back if `body` fails. */
+async function immediateTransaction<T>(sqlite: SqliteDatabase, body: () => Promise<T>): Promise<T> {
+  await beginImmediate(sqlite)
+  try {
+    const result = await body()
+    sqlite.prepare('commit').run()
+    return result
+  } catch (error) {
+    if (sqlite.inTransaction) sqlite.prepare('rollback').run()
+    throw error
   }
 }
 
