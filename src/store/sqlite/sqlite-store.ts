@@ -73,13 +73,21 @@ export class SqliteStore extends KyselyStore {
    * Migrates in one `begin immediate` transaction. Kysely runs SQLite's migrations outside any
    * transaction and takes no lock, so two processes opening one new file would interleave their
    * steps (one upserting before the other made the unique index the upsert needs). Holding the
-   * write lock, the second waits — polling, never blocking the thread — and then finds the work
-   * done; an attempt that fails rolls back whole.
+   * write lock, the second process fails its attempt at once and the retries of
+   * {@link KyselyStore.runMigrations} wait, never SQLite's busy wait (blocking the thread would stall
+   * another connection of this same process holding the lock); then it finds the work done. An
+   * attempt that fails rolls back whole.
    */
   protected override async migrationAttempt(attempt: () => Promise<void>): Promise<void> {
     const sqlite = await this.#sqlite?.()
     if (sqlite === undefined) return attempt()
-    await immediateTransaction(sqlite, attempt)
+    const busyTimeout = Number(sqlite.pragma('busy_timeout', { simple: true }))
+    sqlite.pragma('busy_timeout = 0')
+    try {
+      await immediateTransaction(sqlite, attempt)
+    } finally {
+      sqlite.pragma(`busy_timeout = ${busyTimeout}`)
+    }
   }
 
   /**
