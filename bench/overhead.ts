@@ -1,7 +1,8 @@
 // What statgraph costs an app, per framework: hello world plain, with statgraph on SQLite, and with
 // statgraph writing nowhere (the request path, and the records built on the app's thread), each
-// server in its own process under the same autocannon load, rounds alternated so drift hits every
-// mode alike. Prints, as ratios to the plain run of the same round (their median over rounds):
+// server in its own process under the same autocannon load, all started at once and taking turns,
+// round after round, in alternating order so drift hits every mode alike (after each turn, the
+// bench waits for the server's recorder to write what it holds). Prints, as ratios to the plain run of the same round (their median over rounds):
 // throughput; the server's CPU time per request, all threads (steadier on a shared machine, where
 // the load generator and the server compete for the same cores); and the CPU time per request of
 // the app's own thread, which is what requests wait for (the writer thread runs beside it).
@@ -101,11 +102,19 @@ for (const framework of values.frameworks.split(',')) {
   const throughput = new Map<RunMode, number[]>(modes.map((mode) => [mode, []]))
   const cpuPerRequest = new Map<RunMode, number[]>(modes.map((mode) => [mode, []]))
   const mainPerRequest = new Map<RunMode, number[]>(modes.map((mode) => [mode, []]))
-  for (let round = 1; round <= rounds; round++) {
-    for (const mode of round % 2 === 1 ? [...modes] : [...modes].reverse()) {
-      const { child, url } = await startServer(framework, mode)
-      try {
-        await load(url, 2) // warm-up: JIT, connections, the SQLite file
+  // Every mode's server runs for the whole run, and the rounds take turns between them: short
+  // slices close in time, on servers long warm, compare better than fresh servers minutes apart.
+  const servers = new Map<RunMode, { child: ChildProcess; url: string }>()
+  try {
+    for (const mode of modes) {
+      const server = await startServer(framework, mode)
+      servers.set(mode, server)
+      await load(server.url, 2) // warm-up: JIT, connections, the SQLite file
+      await recordedEverything(server.child)
+    }
+    for (let round = 1; round <= rounds; round++) {
+      for (const mode of round % 2 === 1 ? [...modes] : [...modes].reverse()) {
+        const { child, url } = servers.get(mode) as { child: ChildProcess; url: string }
         const before = await usage(child)
         const rps = await load(url, seconds)
         const after = await usage(child)
@@ -115,14 +124,17 @@ for (const framework of values.frameworks.split(',')) {
         throughput.get(mode)?.push(rps)
         cpuPerRequest.get(mode)?.push(micros)
         mainPerRequest.get(mode)?.push(main)
+        // Also keeps a writer's backlog out of the next mode's slice.
         const recorded = await recordedEverything(child)
         console.log(
           `${framework} round ${round} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${micros.toFixed(1).padStart(7)} µs CPU/request ${main.toFixed(1).padStart(6)} µs main thread/request${recorded}`,
         )
-      } finally {
-        child.kill()
-        await once(child, 'exit')
       }
+    }
+  } finally {
+    for (const { child } of servers.values()) {
+      child.kill()
+      await once(child, 'exit')
     }
   }
   const of = (series: Map<RunMode, number[]>, mode: RunMode) => median(series.get(mode) ?? [])
