@@ -1,12 +1,12 @@
 // What statgraph costs an app, per framework: hello world plain, with statgraph on SQLite, and with
 // statgraph writing nowhere (the request path, and the records built on the app's thread), each
-// server in its own process under the same autocannon load, all started at once and taking turns,
-// round after round, in alternating order so drift hits every mode alike (after each turn, the
-// bench waits for the server's recorder to write what it holds). Prints, as ratios to the plain run of the same round (their median over rounds):
+// server in its own process under the same autocannon load; each round starts every mode's server
+// afresh, and they take `--turns` turns in alternating order so drift hits every mode alike (after
+// each turn, the bench waits for the server's recorder to write what it holds). Prints, as ratios to the plain run of the same round (their median over rounds):
 // throughput; the server's CPU time per request, all threads (steadier on a shared machine, where
 // the load generator and the server compete for the same cores); and the CPU time per request of
 // the app's own thread, which is what requests wait for (the writer thread runs beside it).
-// Usage: npm run bench [-- --frameworks express,fastify,koa,hono,node --seconds 10 --rounds 3 --modes plain,statgraph]
+// Usage: npm run bench [-- --frameworks express,fastify,koa,hono,node --seconds 10 --rounds 3 --turns 1 --modes plain,statgraph]
 // On PostgreSQL against a SQLite file (Express only): npm run bench -- --frameworks express --modes plain,statgraph,statgraph-postgres
 // Against the peers (Express only): npm run bench -- --frameworks express --modes plain,statgraph,swagger-stats,status-monitor,naive
 // Prometheus metrics on and off, and express-prom-bundle alone: npm run bench -- --frameworks express --modes plain,statgraph,statgraph-metrics,prom-bundle
@@ -28,6 +28,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
+    turns: { type: 'string', default: '1' },
     modes: { type: 'string', default: 'plain,statgraph,statgraph-discard' },
     frameworks: { type: 'string', default: 'express,fastify,koa,hono,node' },
     baseline: { type: 'string' },
@@ -38,6 +39,8 @@ const BASELINE = 'statgraph-baseline'
 type RunMode = Mode | typeof BASELINE
 const seconds = Number(values.seconds)
 const rounds = Number(values.rounds)
+/** Turns each mode takes per round, on the same servers. */
+const turns = Number(values.turns)
 const modes: RunMode[] = values.modes.split(',').filter((mode): mode is Mode => (MODES as readonly string[]).includes(mode))
 if (values.baseline !== undefined) modes.push(BASELINE)
 if (modes[0] !== 'plain') throw new Error(`--modes must start with plain and name only ${MODES.join(', ')}`)
@@ -102,46 +105,49 @@ for (const framework of values.frameworks.split(',')) {
   const throughput = new Map<RunMode, number[]>(modes.map((mode) => [mode, []]))
   const cpuPerRequest = new Map<RunMode, number[]>(modes.map((mode) => [mode, []]))
   const mainPerRequest = new Map<RunMode, number[]>(modes.map((mode) => [mode, []]))
-  // Every mode's server runs for the whole run, and the rounds take turns between them: short
-  // slices close in time, on servers long warm, compare better than fresh servers minutes apart.
-  const servers = new Map<RunMode, { child: ChildProcess; url: string }>()
-  try {
-    for (const mode of modes) {
-      const server = await startServer(framework, mode)
-      servers.set(mode, server)
-      await load(server.url, 2) // warm-up: JIT, connections, the SQLite file
-      await recordedEverything(server.child)
-    }
-    for (let round = 1; round <= rounds; round++) {
-      for (const mode of round % 2 === 1 ? [...modes] : [...modes].reverse()) {
-        const { child, url } = servers.get(mode) as { child: ChildProcess; url: string }
-        const before = await usage(child)
-        const rps = await load(url, seconds)
-        const after = await usage(child)
-        const served = after.requests - before.requests
-        const micros = (after.cpuMicros - before.cpuMicros) / served
-        const main = (after.mainThreadMicros - before.mainThreadMicros) / served
-        throughput.get(mode)?.push(rps)
-        cpuPerRequest.get(mode)?.push(micros)
-        mainPerRequest.get(mode)?.push(main)
-        // Also keeps a writer's backlog out of the next mode's slice.
-        const recorded = await recordedEverything(child)
-        console.log(
-          `${framework} round ${round} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${micros.toFixed(1).padStart(7)} µs CPU/request ${main.toFixed(1).padStart(6)} µs main thread/request${recorded}`,
-        )
+  // Each round starts a fresh server per mode, and they take turns: turns close in time compare
+  // better than servers started minutes apart, and fresh processes each round spread what one
+  // process's luck costs it (where its code lands, what the JIT makes of its warm-up) over all modes.
+  for (let round = 1; round <= rounds; round++) {
+    const servers = new Map<RunMode, { child: ChildProcess; url: string }>()
+    try {
+      for (const mode of modes) {
+        const server = await startServer(framework, mode)
+        servers.set(mode, server)
+        await load(server.url, 2) // warm-up: JIT, connections, the SQLite file
+        await recordedEverything(server.child)
       }
-    }
-  } finally {
-    for (const { child } of servers.values()) {
-      child.kill()
-      await once(child, 'exit')
+      for (let turn = 1; turn <= turns; turn++) {
+        for (const mode of (round + turn) % 2 === 0 ? [...modes] : [...modes].reverse()) {
+          const { child, url } = servers.get(mode) as { child: ChildProcess; url: string }
+          const before = await usage(child)
+          const rps = await load(url, seconds)
+          const after = await usage(child)
+          const served = after.requests - before.requests
+          const micros = (after.cpuMicros - before.cpuMicros) / served
+          const main = (after.mainThreadMicros - before.mainThreadMicros) / served
+          throughput.get(mode)?.push(rps)
+          cpuPerRequest.get(mode)?.push(micros)
+          mainPerRequest.get(mode)?.push(main)
+          // Also keeps a writer's backlog out of the next mode's turn.
+          const recorded = await recordedEverything(child)
+          console.log(
+            `${framework} round ${round} turn ${turn} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${micros.toFixed(1).padStart(7)} µs CPU/request ${main.toFixed(1).padStart(6)} µs main thread/request${recorded}`,
+          )
+        }
+      }
+    } finally {
+      for (const { child } of servers.values()) {
+        child.kill()
+        await once(child, 'exit')
+      }
     }
   }
   const of = (series: Map<RunMode, number[]>, mode: RunMode) => median(series.get(mode) ?? [])
-  // Each run against the plain run of its own round, the median of those: on a shared machine
-  // whose speed drifts between rounds, runs close in time compare better than medians apart.
+  // Each turn against plain's turn next to it, the median of those: on a shared machine whose
+  // speed drifts, turns close in time compare better than medians apart.
   const perRound = (series: Map<RunMode, number[]>, mode: RunMode) =>
-    (series.get(mode) ?? []).map((value, round) => value / ((series.get('plain') ?? [])[round] ?? Number.NaN))
+    (series.get(mode) ?? []).map((value, turn) => value / ((series.get('plain') ?? [])[turn] ?? Number.NaN))
   for (const mode of modes) {
     const rps = of(throughput, mode)
     const cpu = of(cpuPerRequest, mode)
@@ -150,7 +156,7 @@ for (const framework of values.frameworks.split(',')) {
     const ratios =
       mode === 'plain'
         ? ''
-        : `  ratios: throughput ${median(throughputRatios).toFixed(3)} (rounds: ${throughputRatios.map((ratio) => ratio.toFixed(2)).join(' ')}), ` +
+        : `  ratios: throughput ${median(throughputRatios).toFixed(3)} (turns: ${throughputRatios.map((ratio) => ratio.toFixed(2)).join(' ')}), ` +
           `CPU ${median(perRound(cpuPerRequest, mode)).toFixed(3)}, main thread ${median(perRound(mainPerRequest, mode)).toFixed(3)}`
     summary.push(
       `  ${framework.padEnd(8)} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${cpu.toFixed(1).padStart(6)} µs CPU ${main.toFixed(1).padStart(6)} µs main thread${ratios}`,
@@ -158,7 +164,9 @@ for (const framework of values.frameworks.split(',')) {
   }
 }
 
-console.log(`\nHello world, median of ${rounds} rounds × ${seconds} s, 50 connections; ratios: median of each round's ratio to plain:`)
+console.log(
+  `\nHello world, median of ${rounds} rounds × ${turns} turns × ${seconds} s, 50 connections; ratios: median of each turn's ratio to plain's next to it:`,
+)
 console.log(summary.join('\n'))
 console.log(
   "(statgraph-discard: statgraph with a store that writes nothing; as with any store the app passes in as an object, the records are built — user agents parsed — on the app's thread)",
