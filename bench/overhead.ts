@@ -2,7 +2,8 @@
 // statgraph writing nowhere (the request path, and the records built on the app's thread), each
 // server in its own process under the same autocannon load; each round starts every mode's server
 // afresh, and they take `--turns` turns in alternating order so drift hits every mode alike (after
-// each turn, the bench waits for the server's recorder to write what it holds). Prints, as ratios to the plain run of the same round (their median over rounds):
+// each turn, the bench waits for the server's recorder to write what it holds). Prints, as ratios
+// to plain's turn next to each (their median over turns):
 // throughput; the server's CPU time per request, all threads (steadier on a shared machine, where
 // the load generator and the server compete for the same cores); and the CPU time per request of
 // the app's own thread, which is what requests wait for (the writer thread runs beside it).
@@ -52,7 +53,12 @@ interface Usage {
   recorded?: { written: number; buffered: number; dropped: number }
 }
 
-async function startServer(framework: string, mode: RunMode): Promise<{ child: ChildProcess; url: string }> {
+interface Server {
+  child: ChildProcess
+  url: string
+}
+
+async function startServer(framework: string, mode: RunMode): Promise<Server> {
   const baseline = mode === BASELINE ? resolve(values.baseline as string) : undefined
   const server =
     baseline === undefined ? new URL(`./servers/${framework}-hello.ts`, import.meta.url).pathname : join(baseline, `bench/servers/${framework}-hello.ts`)
@@ -98,6 +104,24 @@ async function load(url: string, duration: number): Promise<number> {
   return result.requests.average
 }
 
+/**
+ * One turn of load on `server`: its throughput, CPU per request (all threads, and the main
+ * thread's), and what it recorded, once its recorder has written what it holds, which also keeps
+ * a writer's backlog out of the next mode's turn.
+ */
+async function measureTurn({ child, url }: Server): Promise<{ rps: number; micros: number; main: number; recorded: string }> {
+  const before = await usage(child)
+  const rps = await load(url, seconds)
+  const after = await usage(child)
+  const served = after.requests - before.requests
+  return {
+    rps,
+    micros: (after.cpuMicros - before.cpuMicros) / served,
+    main: (after.mainThreadMicros - before.mainThreadMicros) / served,
+    recorded: await recordedEverything(child),
+  }
+}
+
 const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] as number
 const summary: string[] = []
 
@@ -109,7 +133,7 @@ for (const framework of values.frameworks.split(',')) {
   // better than servers started minutes apart, and fresh processes each round spread what one
   // process's luck costs it (where its code lands, what the JIT makes of its warm-up) over all modes.
   for (let round = 1; round <= rounds; round++) {
-    const servers = new Map<RunMode, { child: ChildProcess; url: string }>()
+    const servers = new Map<RunMode, Server>()
     try {
       for (const mode of modes) {
         const server = await startServer(framework, mode)
@@ -119,18 +143,10 @@ for (const framework of values.frameworks.split(',')) {
       }
       for (let turn = 1; turn <= turns; turn++) {
         for (const mode of (round + turn) % 2 === 0 ? [...modes] : [...modes].reverse()) {
-          const { child, url } = servers.get(mode) as { child: ChildProcess; url: string }
-          const before = await usage(child)
-          const rps = await load(url, seconds)
-          const after = await usage(child)
-          const served = after.requests - before.requests
-          const micros = (after.cpuMicros - before.cpuMicros) / served
-          const main = (after.mainThreadMicros - before.mainThreadMicros) / served
+          const { rps, micros, main, recorded } = await measureTurn(servers.get(mode) as Server)
           throughput.get(mode)?.push(rps)
           cpuPerRequest.get(mode)?.push(micros)
           mainPerRequest.get(mode)?.push(main)
-          // Also keeps a writer's backlog out of the next mode's turn.
-          const recorded = await recordedEverything(child)
           console.log(
             `${framework} round ${round} turn ${turn} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${micros.toFixed(1).padStart(7)} µs CPU/request ${main.toFixed(1).padStart(6)} µs main thread/request${recorded}`,
           )
@@ -146,18 +162,18 @@ for (const framework of values.frameworks.split(',')) {
   const of = (series: Map<RunMode, number[]>, mode: RunMode) => median(series.get(mode) ?? [])
   // Each turn against plain's turn next to it, the median of those: on a shared machine whose
   // speed drifts, turns close in time compare better than medians apart.
-  const perRound = (series: Map<RunMode, number[]>, mode: RunMode) =>
+  const perTurn = (series: Map<RunMode, number[]>, mode: RunMode) =>
     (series.get(mode) ?? []).map((value, turn) => value / ((series.get('plain') ?? [])[turn] ?? Number.NaN))
   for (const mode of modes) {
     const rps = of(throughput, mode)
     const cpu = of(cpuPerRequest, mode)
     const main = of(mainPerRequest, mode)
-    const throughputRatios = perRound(throughput, mode)
+    const throughputRatios = perTurn(throughput, mode)
     const ratios =
       mode === 'plain'
         ? ''
         : `  ratios: throughput ${median(throughputRatios).toFixed(3)} (turns: ${throughputRatios.map((ratio) => ratio.toFixed(2)).join(' ')}), ` +
-          `CPU ${median(perRound(cpuPerRequest, mode)).toFixed(3)}, main thread ${median(perRound(mainPerRequest, mode)).toFixed(3)}`
+          `CPU ${median(perTurn(cpuPerRequest, mode)).toFixed(3)}, main thread ${median(perTurn(mainPerRequest, mode)).toFixed(3)}`
     summary.push(
       `  ${framework.padEnd(8)} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${cpu.toFixed(1).padStart(6)} µs CPU ${main.toFixed(1).padStart(6)} µs main thread${ratios}`,
     )
