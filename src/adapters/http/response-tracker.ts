@@ -8,6 +8,7 @@ type Tracked = ServerResponse & { [TRACKER]?: ResponseTracker<unknown> }
 type TrackedRequest = IncomingMessage & { [TRACKER]?: ResponseTracker<unknown> }
 type Write = ServerResponse['write']
 type End = ServerResponse['end']
+type WriteHead = ServerResponse['writeHead']
 
 /**
  * What an adapter reads off a finished request, for frameworks that know it only then; `C` is what
@@ -56,6 +57,12 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
   #context: C | undefined
   readonly #write: Write
   readonly #end: End
+  readonly #writeHead: WriteHead
+  /**
+   * The `Content-Type` handed straight to `res.writeHead(status, headers)`, as Fastify and Hono's
+   * Node server do: Node writes such headers into the head without keeping them for `getHeader`.
+   */
+  #headContentType: unknown = undefined
 
   /**
    * Starts tracking `res`. `url` is the request target as the client sent it (frameworks that
@@ -79,10 +86,12 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
     this.url = url
     this.#write = res.write
     this.#end = res.end
+    this.#writeHead = res.writeHead
     ;(res as Tracked)[TRACKER] = this
     ;(req as TrackedRequest)[TRACKER] = this
     res.write = countingWrite as Write
     res.end = countingEnd as End
+    res.writeHead = notingWriteHead as WriteHead
     // `on`, not `once`: 'close' fires once per response, and once() would wrap the listener each time.
     res.on('close', onClose)
   }
@@ -131,7 +140,7 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
       const forwarded = req.headers['x-forwarded-for']
       this.forwardedFor = Array.isArray(forwarded) ? forwarded.join(',') : forwarded
     }
-    const contentType = res.getHeader('content-type') ?? contentTypeSent(res)
+    const contentType = res.getHeader('content-type') ?? this.#headContentType
     this.contentType = contentType === undefined ? undefined : String(contentType)
     this.#sink(this)
   }
@@ -162,6 +171,13 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
     return (end as (...args: unknown[]) => ServerResponse).call(res, chunk, encoding, callback)
   }
 
+  static writeHead(res: ServerResponse, status: number, reason: unknown, headers: unknown): ServerResponse {
+    const tracker = (res as Tracked)[TRACKER]
+    if (tracker !== undefined) tracker.#headContentType = contentTypeIn(typeof reason === 'string' ? headers : reason)
+    const writeHead = tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).writeHead : tracker.#writeHead
+    return (writeHead as (...args: unknown[]) => ServerResponse).call(res, status, reason, headers)
+  }
+
   static close(res: ServerResponse): void {
     const tracker = (res as Tracked)[TRACKER]
     if (tracker === undefined) return
@@ -174,18 +190,30 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
 }
 
 /**
- * The `Content-Type` given straight to `res.writeHead(status, headers)`: Node writes such headers
- * into the head it sends without keeping them for `getHeader`, so it is read back from that head.
- * Frameworks write the name in one of two spellings; a plain search finds those fast.
+ * The `Content-Type` among headers given to `res.writeHead`: an object (frameworks spell the name
+ * one of two ways; any other casing is looked for), a flat `[name, value, …]` list or a list of pairs.
+ * Read there, not from the head Node builds of them: searching that string cost more than the rest
+ * of the request's tracking.
  */
-function contentTypeSent(res: ServerResponse): string | undefined {
-  const head = (res as ServerResponse & { _header?: unknown })._header
-  if (typeof head !== 'string') return undefined
-  let at = head.indexOf('\r\ncontent-type:')
-  if (at === -1) at = head.indexOf('\r\nContent-Type:')
-  if (at === -1) return /\r\ncontent-type:[ \t]*([^\r\n]*)/i.exec(head)?.[1]
-  const start = at + 15
-  return head.slice(start, head.indexOf('\r\n', start)).trim()
+function contentTypeIn(headers: unknown): unknown {
+  if (typeof headers !== 'object' || headers === null) return undefined
+  if (Array.isArray(headers)) {
+    const pairs = Array.isArray(headers[0])
+    for (let i = 0; i < headers.length; i += pairs ? 1 : 2) {
+      const name: unknown = pairs ? headers[i][0] : headers[i]
+      if (isContentType(name)) return pairs ? headers[i][1] : headers[i + 1]
+    }
+    return undefined
+  }
+  const record = headers as Record<string, unknown>
+  const value = record['content-type'] ?? record['Content-Type']
+  if (value !== undefined) return value
+  for (const name in record) if (isContentType(name)) return record[name]
+  return undefined
+}
+
+function isContentType(name: unknown): boolean {
+  return typeof name === 'string' && name.length === 12 && name.toLowerCase() === 'content-type'
 }
 
 // Module-level functions, not per-request closures: the tracker they need hangs off `this`. Fixed
@@ -196,6 +224,10 @@ function countingWrite(this: ServerResponse, chunk: unknown, encoding: unknown, 
 
 function countingEnd(this: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown): ServerResponse {
   return ResponseTracker.end(this, chunk, encoding, callback)
+}
+
+function notingWriteHead(this: ServerResponse, status: number, reason: unknown, headers: unknown): ServerResponse {
+  return ResponseTracker.writeHead(this, status, reason, headers)
 }
 
 function onClose(this: ServerResponse): void {
