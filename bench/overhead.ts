@@ -17,12 +17,10 @@
 // Before and after a change, in one run: check out and build the earlier commit in another folder
 // (git worktree add ../before <commit> && cd ../before && ln -s ../main/node_modules . && npm run build),
 // then npm run bench -- --baseline ../before: its own bench servers run as the mode statgraph-baseline.
-import { type ChildProcess, spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { createInterface } from 'node:readline'
-import { join, resolve } from 'node:path'
+import type { ChildProcess } from 'node:child_process'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import autocannon from 'autocannon'
+import { type BenchServer, load, startServer, stopServer, usage } from './server-process.js'
 import { MODES, type Mode } from './servers/bench-server.js'
 
 const { values } = parseArgs({
@@ -45,36 +43,9 @@ const turns = Number(values.turns)
 const modes: RunMode[] = values.modes.split(',').filter((mode): mode is Mode => (MODES as readonly string[]).includes(mode))
 if (values.baseline !== undefined) modes.push(BASELINE)
 if (modes[0] !== 'plain') throw new Error(`--modes must start with plain and name only ${MODES.join(', ')}`)
-interface Usage {
-  cpuMicros: number
-  mainThreadMicros: number
-  requests: number
-  /** statgraph's recorder, when on. */
-  recorded?: { written: number; buffered: number; dropped: number }
-}
-
-interface Server {
-  child: ChildProcess
-  url: string
-}
-
-async function startServer(framework: string, mode: RunMode): Promise<Server> {
-  const baseline = mode === BASELINE ? resolve(values.baseline as string) : undefined
-  const server =
-    baseline === undefined ? new URL(`./servers/${framework}-hello.ts`, import.meta.url).pathname : join(baseline, `bench/servers/${framework}-hello.ts`)
-  const child = spawn(process.execPath, ['--import', 'tsx', server, mode === BASELINE ? 'statgraph' : mode], {
-    ...(baseline === undefined ? {} : { cwd: baseline }),
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    env: { ...process.env, NODE_ENV: 'production' },
-  })
-  const [line] = (await once(createInterface({ input: child.stdout as NonNullable<typeof child.stdout> }), 'line')) as [string]
-  return { child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/` }
-}
-
-async function usage(child: ChildProcess): Promise<Usage> {
-  child.send('usage')
-  const [message] = (await once(child, 'message')) as [Usage]
-  return message
+/** A mode's server: this checkout's, or statgraph-baseline's from the `--baseline` folder. */
+function startMode(framework: string, mode: RunMode): Promise<BenchServer> {
+  return mode === BASELINE ? startServer(framework, 'statgraph', resolve(values.baseline as string)) : startServer(framework, mode)
 }
 
 /**
@@ -95,21 +66,12 @@ async function recordedEverything(child: ChildProcess): Promise<string> {
   }
 }
 
-/** Real traffic carries a browser's user agent (autocannon sends none): its bytes are copied, parsed and stored. */
-const USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
-
-async function load(url: string, duration: number): Promise<number> {
-  const result = await autocannon({ url, connections: 50, pipelining: 1, duration, headers: { 'user-agent': USER_AGENT } })
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
-  return result.requests.average
-}
-
 /**
  * One turn of load on `server`: its throughput, CPU per request (all threads, and the main
  * thread's), and what it recorded, once its recorder has written what it holds, which also keeps
  * a writer's backlog out of the next mode's turn.
  */
-async function measureTurn({ child, url }: Server): Promise<{ rps: number; micros: number; main: number; recorded: string }> {
+async function measureTurn({ child, url }: BenchServer): Promise<{ rps: number; micros: number; main: number; recorded: string }> {
   const before = await usage(child)
   const rps = await load(url, seconds)
   const after = await usage(child)
@@ -133,17 +95,17 @@ for (const framework of values.frameworks.split(',')) {
   // better than servers started minutes apart, and fresh processes each round spread what one
   // process's luck costs it (where its code lands, what the JIT makes of its warm-up) over all modes.
   for (let round = 1; round <= rounds; round++) {
-    const servers = new Map<RunMode, Server>()
+    const servers = new Map<RunMode, BenchServer>()
     try {
       for (const mode of modes) {
-        const server = await startServer(framework, mode)
+        const server = await startMode(framework, mode)
         servers.set(mode, server)
         await load(server.url, 2) // warm-up: JIT, connections, the SQLite file
         await recordedEverything(server.child)
       }
       for (let turn = 1; turn <= turns; turn++) {
         for (const mode of (round + turn) % 2 === 0 ? [...modes] : [...modes].reverse()) {
-          const { rps, micros, main, recorded } = await measureTurn(servers.get(mode) as Server)
+          const { rps, micros, main, recorded } = await measureTurn(servers.get(mode) as BenchServer)
           throughput.get(mode)?.push(rps)
           cpuPerRequest.get(mode)?.push(micros)
           mainPerRequest.get(mode)?.push(main)
@@ -153,10 +115,7 @@ for (const framework of values.frameworks.split(',')) {
         }
       }
     } finally {
-      for (const { child } of servers.values()) {
-        child.kill()
-        await once(child, 'exit')
-      }
+      for (const server of servers.values()) await stopServer(server)
     }
   }
   const of = (series: Map<RunMode, number[]>, mode: RunMode) => median(series.get(mode) ?? [])
