@@ -75,14 +75,17 @@ function trackBeforeExpress(app: ExpressApp, core: Statgraph<Request, ConnectMid
     // The route pattern that answered, with the mount path of the router it belongs to.
     route(req) {
       const { route, baseUrl } = req as Request
-      return route === undefined ? undefined : `${baseUrl ?? ''}${String(route.path)}`
+      if (route === undefined) return undefined
+      // No new string for a route of the app's own router (no mount path), the common case.
+      return baseUrl ? baseUrl + String(route.path) : String(route.path)
     },
     // `req.ip` follows the app's `trust proxy` setting; without one it is the socket's peer, which
     // the tracker reads itself, sparing each request Express's parse of X-Forwarded-For. Express 4
     // makes `req` its own in a middleware, which a request may never have reached.
     address(req) {
+      if (!core.frameworkAddress) return undefined
       const { app } = req as Partial<Request>
-      return core.frameworkAddress && app?.enabled('trust proxy') === true ? (req as Request).ip : undefined
+      return app?.enabled('trust proxy') === true ? (req as Request).ip : undefined
     },
   }
   app.handle = function (this: unknown, req: IncomingMessage, res: ServerResponse, callback?: unknown) {

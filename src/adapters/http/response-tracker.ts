@@ -131,13 +131,15 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
     // response that closed before it was all sent, with no error, was abandoned by its client.
     this.status = this.exception !== null ? (res.headersSent ? res.statusCode : 500) : res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST
     if (this.method === 'HEAD' || this.status === 204 || this.status === 304 || this.status < 200) this.size = 0
-    this.userAgent = req.headers['user-agent']
-    this.referrer = req.headers.referer
-    const length = Number(req.headers['content-length'])
+    // Once: `headers` is a getter, and frameworks swap the request's prototype for their own.
+    const headers = req.headers
+    this.userAgent = headers['user-agent']
+    this.referrer = headers.referer
+    const length = Number(headers['content-length'])
     if (Number.isFinite(length)) this.requestSize = length
     if (this.remoteAddress === undefined) {
       this.remoteAddress = req.socket.remoteAddress
-      const forwarded = req.headers['x-forwarded-for']
+      const forwarded = headers['x-forwarded-for']
       this.forwardedFor = Array.isArray(forwarded) ? forwarded.join(',') : forwarded
     }
     const contentType = res.getHeader('content-type') ?? this.#headContentType
