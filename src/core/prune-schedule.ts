@@ -10,10 +10,15 @@ export interface Pruner {
 /**
  * Deletes raw rows older than `retention.raw` and rollups older than `retention.rollups` every
  * `retention.every` ms, in the background: the timer never keeps the process alive, and a failure is
- * logged and tried again at the next turn. Returns the timer, for `clearInterval` on close.
+ * logged and tried again at the next turn. A turn that comes while the last one still deletes is
+ * skipped: prunes of a big table on a busy database would otherwise pile up, each slower for the
+ * others. Returns the timer, for `clearInterval` on close.
  */
 export function schedulePruning(pruner: Pruner, retention: Retention, logger: Logger): ReturnType<typeof setInterval> {
+  let pruning = false
   const timer = setInterval(() => {
+    if (pruning) return
+    pruning = true
     const now = Date.now()
     // Rollups first: a prune of raw rows rebuilds what compacted days' rollups need of them, and
     // need not for days whose rollups go too.
@@ -22,6 +27,9 @@ export function schedulePruning(pruner: Pruner, retention: Retention, logger: Lo
       .then(() => (retention.raw === undefined ? 0 : pruner.prune(now - retention.raw)))
       .catch((error: unknown) => {
         logger.error(`statgraph: deleting old statistics failed (${String(error)}); will try again in ${retention.every / 1000} s`)
+      })
+      .finally(() => {
+        pruning = false
       })
   }, retention.every)
   timer.unref?.()
