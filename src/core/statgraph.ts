@@ -75,7 +75,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly #ignore: ((url: string, rules: RoutingRules) => boolean) | undefined
   readonly #routing: () => RoutingRules
   readonly #removeExitHooks: () => void
-  readonly #pruneTimer: ReturnType<typeof setInterval> | undefined
+  readonly #stopPruning: (() => void) | undefined
   readonly #recorder: Recorder<RequestFacts, RequestFacts[]> | Recorder<RequestFacts, PackedFacts>
   readonly #writer: WriterThread | undefined
   readonly #reader: ReaderThread | undefined
@@ -122,7 +122,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     this.#routing = routing
     this.#removeExitHooks = options.flushOnExit ? flushOnExit(() => this.#drain(), options.logger) : () => {}
     // The writer thread deletes where there is one: a long DELETE never blocks the app's thread.
-    this.#pruneTimer = options.retention === undefined ? undefined : schedulePruning(writer ?? store, options.retention, options.logger)
+    this.#stopPruning = options.retention === undefined ? undefined : schedulePruning(writer ?? store, options.retention, options.logger)
     // The writer thread gets the facts packed; any other store gets records built here.
     this.#recorder =
       writer === undefined
@@ -232,7 +232,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
 
   async #close(): Promise<void> {
     this.#removeExitHooks()
-    clearInterval(this.#pruneTimer)
+    this.#stopPruning?.()
     this.#sampler?.stop()
     await this.#alerts?.stop()
     await this.#metrics?.close()

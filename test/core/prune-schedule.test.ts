@@ -3,9 +3,9 @@ import { type Pruner, schedulePruning } from '../../src/core/prune-schedule.js'
 import type { Logger } from '../../src/log/logger.js'
 import { waitFor } from '../helpers/wait-for.js'
 
-const timers: ReturnType<typeof setInterval>[] = []
+const stops: (() => void)[] = []
 afterEach(() => {
-  for (const timer of timers.splice(0)) clearInterval(timer)
+  for (const stop of stops.splice(0)) stop()
 })
 
 /** A pruner whose deletes end only when the test lets them, counting the calls and the most at once. */
@@ -33,7 +33,7 @@ const quiet: Logger = { error: () => undefined, warn: () => undefined, info: () 
 describe('schedulePruning', () => {
   it('skips the turns that come while a prune still runs, and prunes again once it ended', async () => {
     const { pruner, seen, release } = slowPruner()
-    timers.push(schedulePruning(pruner, { raw: 86_400_000, rollups: undefined, every: 5 }, quiet))
+    stops.push(schedulePruning(pruner, { raw: 86_400_000, rollups: undefined, every: 5 }, quiet))
     await waitFor(() => seen.calls === 1, 'the first prune')
     // Many turns pass while the first prune holds.
     await new Promise((resolve) => setTimeout(resolve, 60))
@@ -48,7 +48,7 @@ describe('schedulePruning', () => {
     const { pruner, seen, release } = slowPruner()
     const errors: string[] = []
     const failing: Pruner = { ...pruner, prune: () => Promise.reject(new Error('database is down')) }
-    timers.push(schedulePruning(failing, { raw: 86_400_000, rollups: 3 * 86_400_000, every: 5 }, { ...quiet, error: (message) => errors.push(message) }))
+    stops.push(schedulePruning(failing, { raw: 86_400_000, rollups: 3 * 86_400_000, every: 5 }, { ...quiet, error: (message) => errors.push(message) }))
     await waitFor(() => seen.calls === 1, 'the rollups prune')
     await new Promise((resolve) => setTimeout(resolve, 60))
     expect(errors).toEqual([])
@@ -59,5 +59,39 @@ describe('schedulePruning', () => {
     await waitFor(() => seen.calls === 2, 'the next turn')
     release()
     expect(seen.mostAtOnce).toBe(1)
+  })
+
+  it('once stopped, starts no prune after the one running', async () => {
+    const { pruner, seen, release } = slowPruner()
+    let rawPrunes = 0
+    const counted: Pruner = {
+      ...pruner,
+      prune: () => {
+        rawPrunes++
+        return Promise.resolve(0)
+      },
+    }
+    const stop = schedulePruning(counted, { raw: 86_400_000, rollups: 3 * 86_400_000, every: 5 }, quiet)
+    await waitFor(() => seen.calls === 1, 'the rollups prune')
+    stop()
+    release()
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    expect(rawPrunes).toBe(0)
+    expect(seen.calls).toBe(1)
+  })
+
+  it('does not report a prune that the close cut short', async () => {
+    const { pruner, seen, release } = slowPruner()
+    const errors: string[] = []
+    const cut: Pruner = {
+      ...pruner,
+      prune: (before) => pruner.prune(before).then(() => Promise.reject(new Error('statgraph: a worker thread stopped (exit code 1)'))),
+    }
+    const stop = schedulePruning(cut, { raw: 86_400_000, rollups: undefined, every: 5 }, { ...quiet, error: (message) => errors.push(message) })
+    await waitFor(() => seen.calls === 1, 'the raw prune')
+    stop()
+    release()
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    expect(errors).toEqual([])
   })
 })
