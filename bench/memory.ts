@@ -2,7 +2,8 @@
 // process) serves a sustained load for several minutes — many distinct paths, so rollups keep
 // growing — while its RSS is sampled. Prints the samples, the recorder's counts, and the ratio of
 // the last minute's mean RSS to the second minute's (the first is warm-up): flat is ~1.0.
-// The recorder's bound: at most `maxBuffer` (10 000) requests held in memory, written or not.
+// The recorder's bound: at most `maxBuffer` (50 000) requests, and `maxBufferBytes` (64 MiB), held
+// in memory, written or not.
 // Usage: npm run bench:memory [-- --minutes 4 --clients 8]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -59,4 +60,4 @@ console.log(
 console.log(
   `RSS: 2nd minute mean ${second.toFixed(1)} MiB, last minute mean ${last.toFixed(1)} MiB, max ${Math.max(...samples.map((s) => s.rss)).toFixed(1)} MiB`,
 )
-console.log(`last / 2nd minute: ${(last / second).toFixed(3)} (recorder bound: 10 000 requests buffered at most)`)
+console.log(`last / 2nd minute: ${(last / second).toFixed(3)} (recorder bound: 50 000 requests or 64 MiB buffered at most)`)

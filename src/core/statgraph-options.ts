@@ -121,8 +121,10 @@ export interface StatgraphOptions<Req, Protect> {
   migrations?: 'auto' | 'off'
   /** Buffering of the recorder; the defaults suit most apps. */
   recorder?: {
-    /** Most requests held in memory while the database is slow or down. Default 10 000. */
+    /** Most requests held in memory while the database is slow or down. Default 50 000. */
     maxBuffer?: number
+    /** Most bytes those requests may take (a request's texts come from strangers and vary in size). Default 64 MiB. */
+    maxBufferBytes?: number
     /** Requests that start a write before the timer does. Default 5000 (at most half of `maxBuffer`). */
     batchSize?: number
     /** Milliseconds between writes. Default 1000. */

@@ -4,6 +4,7 @@ import type { RequestFacts } from '../record/request-record.js'
 import { toRequestRecord } from '../record/to-request-record.js'
 import { Recorder, type RecorderCounts } from '../recorder/recorder.js'
 import type { WriterThread } from '../recorder/writer-thread.js'
+import { type FactsList, factsListFormat } from '../recorder/facts-list-format.js'
 import { type PackedFacts, packedFormat } from '../recorder/packed-facts.js'
 import type { Health } from '../dashboard/health.js'
 import { EXACT_ROUTING, type RoutingRules } from '../record/path-matcher.js'
@@ -76,7 +77,7 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
   readonly #routing: () => RoutingRules
   readonly #removeExitHooks: () => void
   readonly #stopPruning: (() => void) | undefined
-  readonly #recorder: Recorder<RequestFacts, RequestFacts[]> | Recorder<RequestFacts, PackedFacts>
+  readonly #recorder: Recorder<RequestFacts, FactsList> | Recorder<RequestFacts, PackedFacts>
   readonly #writer: WriterThread | undefined
   readonly #reader: ReaderThread | undefined
   /** Where notes and runtime samples are written: the writer thread, or the store itself. */
@@ -126,12 +127,13 @@ export class Statgraph<Req = unknown, Protect = unknown> implements StatgraphHan
     // The writer thread gets the facts packed; any other store gets records built here.
     this.#recorder =
       writer === undefined
-        ? new Recorder<RequestFacts>({
+        ? new Recorder<RequestFacts, FactsList>({
             logger: options.logger,
             ...options.recorder,
+            format: factsListFormat,
             write: (batch, id) =>
               store.insertBatch(
-                batch.map((facts) => toRequestRecord(facts, recordOptions)),
+                batch.items.map((facts) => toRequestRecord(facts, recordOptions)),
                 { id },
               ),
           })

@@ -8,6 +8,10 @@ export const PART = 500
 const NUMBERS = 4
 /** Texts per request, as references into the part's `texts`: 0 stands for none. */
 const TEXTS = 9
+/** A part's typed arrays, in bytes. */
+const PART_BYTES = PART * (NUMBERS * Float64Array.BYTES_PER_ELEMENT + TEXTS * Uint32Array.BYTES_PER_ELEMENT)
+/** What V8 spends on a string beside its characters (two bytes each, at most), and on its place in the lists. */
+const TEXT_OVERHEAD = 32
 
 /**
  * Up to {@link PART} requests' facts in two typed arrays and one list of distinct texts: a
@@ -28,6 +32,7 @@ export interface FactsPart {
 export class PackedFacts {
   readonly parts: FactsPart[] = []
   #size = 0
+  #bytes = 0
   /** The texts of the last part, to their references: repeated texts (a user agent, a path) are kept once. */
   #refs = new Map<string, number>()
   /**
@@ -41,12 +46,18 @@ export class PackedFacts {
     return this.#size
   }
 
+  /** Roughly the memory held: the parts' arrays and their distinct texts. */
+  get bytes(): number {
+    return this.#bytes
+  }
+
   /** Copies `facts` in; returns how many requests the batch holds. */
   add(facts: RequestFacts): number {
     let part = this.parts.at(-1)
     if (part === undefined || part.count === PART) {
       part = { count: 0, numbers: new Float64Array(PART * NUMBERS), refs: new Uint32Array(PART * TEXTS), texts: [] }
       this.parts.push(part)
+      this.#bytes += PART_BYTES
       this.#refs = new Map()
       this.#lastTexts.fill(undefined)
     }
@@ -77,6 +88,7 @@ export class PackedFacts {
     if (ref === undefined) {
       ref = part.texts.push(text)
       this.#refs.set(text, ref)
+      this.#bytes += 2 * text.length + TEXT_OVERHEAD
     }
     this.#lastTexts[field] = text
     this.#lastRefs[field] = ref
@@ -89,6 +101,7 @@ export const packedFormat: BatchFormat<RequestFacts, PackedFacts> = {
   create: () => new PackedFacts(),
   add: (batch, facts) => batch.add(facts),
   size: (batch) => batch.size,
+  bytes: (batch) => batch.bytes,
 }
 
 /** The facts of one part, as they were added. */

@@ -12,6 +12,11 @@ export interface BatchFormat<T, B> {
   /** Adds `item` to `batch` and returns how many items it now holds. */
   add(batch: B, item: T): number
   size(batch: B): number
+  /**
+   * Roughly the memory the batch's items hold, in bytes, if the format can tell: the recorder then
+   * bounds that too (`maxBufferBytes`), as items of strangers' texts vary a thousandfold in size.
+   */
+  bytes?(batch: B): number
 }
 
 /** Batches as plain arrays. */
@@ -33,8 +38,13 @@ export interface RecorderOptions<T, B = T[]> {
   write: (batch: B, id: string) => Promise<void>
   /** What a batch is; plain arrays unless given (and then it must be). */
   format?: BatchFormat<T, B>
-  /** Most items held in memory, written or not; pushes beyond it are dropped and counted. Default 10 000. */
+  /** Most items held in memory, written or not; pushes beyond it are dropped and counted. Default 50 000. */
   maxBuffer?: number
+  /**
+   * Most bytes held in memory, written or not, by a format that tells its batches' `bytes`; pushes
+   * beyond it are dropped and counted. Default 64 MiB.
+   */
+  maxBufferBytes?: number
   /**
    * Items that trigger a write without waiting for the timer. Default 5000 (at most half of
    * `maxBuffer`): per-write costs — a transaction, the rollups — are spread over many items.
@@ -82,6 +92,7 @@ export class Recorder<T, B = T[]> {
   #sequence = 0
   readonly #format: BatchFormat<T, B>
   readonly #maxBuffer: number
+  readonly #maxBufferBytes: number
   readonly #batchSize: number
   readonly #retryMin: number
   readonly #retryMax: number
@@ -92,6 +103,7 @@ export class Recorder<T, B = T[]> {
   /** A batch whose write failed: written next, as it was, before anything newer. */
   #failed: { batch: B; id: string } | undefined
   #inFlight = 0
+  #inFlightBytes = 0
   #writing: Promise<void> | undefined
   #scheduled = false
   #retryDelay = 0
@@ -108,7 +120,10 @@ export class Recorder<T, B = T[]> {
     // Without `format`, B is T[]: the constructor's type demands a format for any other batch.
     this.#format = options.format ?? (arrayFormat<T>() as unknown as BatchFormat<T, B>)
     this.#buffer = this.#format.create()
-    this.#maxBuffer = positive('maxBuffer', options.maxBuffer ?? 10_000)
+    // Some seconds of a busy process's requests: a write that stalls a moment (a checkpoint, a
+    // writer thread short of CPU) must not cost requests at 30 000 a second.
+    this.#maxBuffer = positive('maxBuffer', options.maxBuffer ?? 50_000)
+    this.#maxBufferBytes = positive('maxBufferBytes', options.maxBufferBytes ?? 64 * 1024 * 1024)
     this.#batchSize = positive('batchSize', options.batchSize ?? Math.min(5000, Math.ceil(this.#maxBuffer / 2)))
     const flushInterval = positive('flushInterval', options.flushInterval ?? 1000)
     this.#retryMin = positive('retryDelay.min', options.retryDelay?.min ?? 100)
@@ -124,7 +139,7 @@ export class Recorder<T, B = T[]> {
 
   /** Queues `item` for writing. O(1), no I/O; when the buffer is full the item is dropped and counted. */
   push(item: T): void {
-    if (this.#held() >= this.#maxBuffer || this.#closed) {
+    if (this.#held() >= this.#maxBuffer || this.#heldBytes() >= this.#maxBufferBytes || this.#closed) {
       this.#dropped++
       return
     }
@@ -169,6 +184,13 @@ export class Recorder<T, B = T[]> {
     return this.#format.size(this.#buffer) + this.#inFlight + (this.#failed === undefined ? 0 : this.#format.size(this.#failed.batch))
   }
 
+  /** Bytes in memory, as the format tells them (none if it does not): buffered, being written, or waiting to be written again. */
+  #heldBytes(): number {
+    const format = this.#format
+    if (format.bytes === undefined) return 0
+    return format.bytes(this.#buffer) + this.#inFlightBytes + (this.#failed === undefined ? 0 : format.bytes(this.#failed.batch))
+  }
+
   #writeInBackground(): void {
     if (this.#writing !== undefined || Date.now() < this.#retryAt) return
     if (this.#failed === undefined && this.#format.size(this.#buffer) === 0) return
@@ -186,8 +208,10 @@ export class Recorder<T, B = T[]> {
     }
     const size = this.#format.size(next.batch)
     this.#inFlight = size
+    this.#inFlightBytes = this.#format.bytes?.(next.batch) ?? 0
     this.#writing = this.#attempt(next, size).finally(() => {
       this.#inFlight = 0
+      this.#inFlightBytes = 0
       this.#writing = undefined
       // A batch that filled up during this write was not written then (one write at a time): now.
       if (this.#format.size(this.#buffer) >= this.#batchSize) setImmediate(() => this.#writeInBackground())
@@ -201,6 +225,7 @@ export class Recorder<T, B = T[]> {
     } catch (error) {
       // Kept whole, with its id, ahead of newer items; push() counted it in the bound, so nothing overflows.
       this.#inFlight = 0
+      this.#inFlightBytes = 0
       this.#failed = next
       this.#failedWrites++
       this.#lastError = error

@@ -64,4 +64,20 @@ describe('PackedFacts', () => {
     for (const item of facts) batch.add(item)
     expect(batch.parts.flatMap((part) => unpackFacts(structuredClone(part)))).toEqual(facts)
   })
+
+  it('tells the memory it holds: its parts, and each distinct text by its length', () => {
+    const repeated = new PackedFacts()
+    for (let i = 0; i < 100; i++) repeated.add(base)
+    const once = new PackedFacts()
+    once.add(base)
+    // Repeated texts are kept, and counted, once.
+    expect(repeated.bytes).toBe(once.bytes)
+    const long = new PackedFacts()
+    long.add(base)
+    long.add({ ...base, userAgent: 'x'.repeat(100_000) })
+    expect(long.bytes - once.bytes).toBeGreaterThanOrEqual(100_000)
+    const twoParts = new PackedFacts()
+    for (let i = 0; i <= PART; i++) twoParts.add(base)
+    expect(twoParts.bytes).toBeGreaterThan(once.bytes)
+  })
 })

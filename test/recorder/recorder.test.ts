@@ -171,4 +171,41 @@ describe('Recorder', () => {
   it('names the option when one is invalid', () => {
     expect(() => new Recorder<number>({ write: async () => {}, maxBuffer: 0 })).toThrow('"maxBuffer" must be a positive number')
   })
+
+  it('bounds the bytes its items hold when the format tells them, through failed and in-flight writes', async () => {
+    const format: BatchFormat<string, string[]> = {
+      create: () => [],
+      add: (batch, item) => batch.push(item),
+      size: (batch) => batch.length,
+      bytes: (batch) => batch.reduce((sum, item) => sum + item.length, 0),
+    }
+    let down = true
+    const written: string[] = []
+    const recorder = new Recorder<string, string[]>({
+      format,
+      write: async (batch) => {
+        if (down) throw new Error('database unreachable')
+        written.push(...batch)
+      },
+      maxBufferBytes: 1000,
+      batchSize: 100,
+      flushInterval: 60_000,
+      ...quiet,
+    })
+    for (let i = 0; i < 3; i++) recorder.push('a'.repeat(300))
+    await expect(recorder.flush()).rejects.toThrow('database unreachable')
+    // The failed batch's 900 bytes still count: one more item fits under 1000, none after it.
+    recorder.push('b'.repeat(300))
+    recorder.push('c')
+    recorder.push('d'.repeat(5000))
+    expect(recorder.counts()).toMatchObject({ buffered: 4, dropped: 2 })
+    down = false
+    await recorder.flush()
+    await recorder.flush()
+    expect(written.map((item) => item[0])).toEqual(['a', 'a', 'a', 'b'])
+    // Written, they no longer count.
+    recorder.push('e'.repeat(900))
+    expect(recorder.counts()).toMatchObject({ buffered: 1, dropped: 2 })
+    await recorder.close()
+  })
 })
