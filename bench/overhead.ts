@@ -6,7 +6,8 @@
 // to plain's turn next to each (their median over turns):
 // throughput; the server's CPU time per request, all threads (steadier on a shared machine, where
 // the load generator and the server compete for the same cores); and the CPU time per request of
-// the app's own thread, which is what requests wait for (the writer thread runs beside it).
+// the app's own thread, which is what requests wait for (the writer thread runs beside it). In a
+// run with the floor, each mode's throughput and main thread against the floor's turn as well.
 // Usage: npm run bench [-- --frameworks express,fastify,koa,hono,node --seconds 10 --rounds 3 --turns 1 --modes plain,statgraph]
 // On PostgreSQL against a SQLite file (Express only): npm run bench -- --frameworks express --modes plain,statgraph,statgraph-postgres
 // Against the peers (Express only): npm run bench -- --frameworks express --modes plain,statgraph,swagger-stats,status-monitor,naive
@@ -121,8 +122,8 @@ for (const framework of values.frameworks.split(',')) {
   const of = (series: Map<RunMode, number[]>, mode: RunMode) => median(series.get(mode) ?? [])
   // Each turn against plain's turn next to it, the median of those: on a shared machine whose
   // speed drifts, turns close in time compare better than medians apart.
-  const perTurn = (series: Map<RunMode, number[]>, mode: RunMode) =>
-    (series.get(mode) ?? []).map((value, turn) => value / ((series.get('plain') ?? [])[turn] ?? Number.NaN))
+  const perTurn = (series: Map<RunMode, number[]>, mode: RunMode, against: RunMode = 'plain') =>
+    (series.get(mode) ?? []).map((value, turn) => value / ((series.get(against) ?? [])[turn] ?? Number.NaN))
   for (const mode of modes) {
     const rps = of(throughput, mode)
     const cpu = of(cpuPerRequest, mode)
@@ -132,7 +133,11 @@ for (const framework of values.frameworks.split(',')) {
       mode === 'plain'
         ? ''
         : `  ratios: throughput ${median(throughputRatios).toFixed(3)} (turns: ${throughputRatios.map((ratio) => ratio.toFixed(2)).join(' ')}), ` +
-          `CPU ${median(perTurn(cpuPerRequest, mode)).toFixed(3)}, main thread ${median(perTurn(mainPerRequest, mode)).toFixed(3)}`
+          `CPU ${median(perTurn(cpuPerRequest, mode)).toFixed(3)}, main thread ${median(perTurn(mainPerRequest, mode)).toFixed(3)}` +
+          // Against the floor's turn of the same round, where the run has one: the pairs a turn apart.
+          (modes.includes('floor') && mode !== 'floor'
+            ? `; against floor: throughput ${median(perTurn(throughput, mode, 'floor')).toFixed(3)}, main thread ${median(perTurn(mainPerRequest, mode, 'floor')).toFixed(3)}`
+            : '')
     summary.push(
       `  ${framework.padEnd(8)} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${cpu.toFixed(1).padStart(6)} µs CPU ${main.toFixed(1).padStart(6)} µs main thread${ratios}`,
     )
