@@ -87,7 +87,7 @@ describe.skipIf(!chromiumHere)('the dashboard page while it reads, and its corne
     for (let sample = 0; sample < 3; sample++) {
       expect(await page.locator('.card-value').count()).toBe(8)
       expect(await page.locator('#routes tbody tr').count()).toBeGreaterThan(0)
-      expect(await page.locator('.uplot canvas').count()).toBe(2)
+      expect(await page.locator(`${TIME_CHARTS} .uplot canvas`).count()).toBe(2)
       await sleep(80)
     }
     await page.locator('main[aria-busy="false"]:not(.stale)').waitFor()
