@@ -102,8 +102,8 @@ export class Recorder<T, B = T[]> {
   #buffer: B
   /** A batch whose write failed: written next, as it was, before anything newer. */
   #failed: { batch: B; id: string } | undefined
-  #inFlight = 0
-  #inFlightBytes = 0
+  /** The batch being written. */
+  #inFlight: B | undefined
   #writing: Promise<void> | undefined
   #scheduled = false
   #retryDelay = 0
@@ -181,14 +181,17 @@ export class Recorder<T, B = T[]> {
 
   /** Items in memory: buffered, being written, or waiting to be written again. */
   #held(): number {
-    return this.#format.size(this.#buffer) + this.#inFlight + (this.#failed === undefined ? 0 : this.#format.size(this.#failed.batch))
+    return this.#measure(this.#format.size)
   }
 
   /** Bytes in memory, as the format tells them (none if it does not): buffered, being written, or waiting to be written again. */
   #heldBytes(): number {
-    const format = this.#format
-    if (format.bytes === undefined) return 0
-    return format.bytes(this.#buffer) + this.#inFlightBytes + (this.#failed === undefined ? 0 : format.bytes(this.#failed.batch))
+    const bytes = this.#format.bytes
+    return bytes === undefined ? 0 : this.#measure(bytes)
+  }
+
+  #measure(of: (batch: B) => number): number {
+    return of(this.#buffer) + (this.#inFlight === undefined ? 0 : of(this.#inFlight)) + (this.#failed === undefined ? 0 : of(this.#failed.batch))
   }
 
   #writeInBackground(): void {
@@ -206,12 +209,9 @@ export class Recorder<T, B = T[]> {
       next = { batch: this.#buffer, id: `${this.#idPrefix}:${this.#sequence++}` }
       this.#buffer = this.#format.create()
     }
-    const size = this.#format.size(next.batch)
-    this.#inFlight = size
-    this.#inFlightBytes = this.#format.bytes?.(next.batch) ?? 0
-    this.#writing = this.#attempt(next, size).finally(() => {
-      this.#inFlight = 0
-      this.#inFlightBytes = 0
+    this.#inFlight = next.batch
+    this.#writing = this.#attempt(next).finally(() => {
+      this.#inFlight = undefined
       this.#writing = undefined
       // A batch that filled up during this write was not written then (one write at a time): now.
       if (this.#format.size(this.#buffer) >= this.#batchSize) setImmediate(() => this.#writeInBackground())
@@ -219,13 +219,13 @@ export class Recorder<T, B = T[]> {
     return this.#writing
   }
 
-  async #attempt(next: { batch: B; id: string }, size: number): Promise<void> {
+  async #attempt(next: { batch: B; id: string }): Promise<void> {
+    const size = this.#format.size(next.batch)
     try {
       await this.#write(next.batch, next.id)
     } catch (error) {
       // Kept whole, with its id, ahead of newer items; push() counted it in the bound, so nothing overflows.
-      this.#inFlight = 0
-      this.#inFlightBytes = 0
+      this.#inFlight = undefined
       this.#failed = next
       this.#failedWrites++
       this.#lastError = error
