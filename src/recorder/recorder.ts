@@ -190,8 +190,14 @@ export class Recorder<T, B = T[]> {
     return bytes === undefined ? 0 : this.#measure(bytes)
   }
 
-  #measure(of: (batch: B) => number): number {
-    return of(this.#buffer) + (this.#inFlight === undefined ? 0 : of(this.#inFlight)) + (this.#failed === undefined ? 0 : of(this.#failed.batch))
+  /** `of`, one of the format's methods, summed over the batches held. */
+  #measure(of: (this: BatchFormat<T, B>, batch: B) => number): number {
+    const format = this.#format
+    return (
+      of.call(format, this.#buffer) +
+      (this.#inFlight === undefined ? 0 : of.call(format, this.#inFlight)) +
+      (this.#failed === undefined ? 0 : of.call(format, this.#failed.batch))
+    )
   }
 
   #writeInBackground(): void {

@@ -173,12 +173,25 @@ describe('Recorder', () => {
   })
 
   it('bounds the bytes its items hold when the format tells them, through failed and in-flight writes', async () => {
-    const format: BatchFormat<string, string[]> = {
-      create: () => [],
-      add: (batch, item) => batch.push(item),
-      size: (batch) => batch.length,
-      bytes: (batch) => batch.reduce((sum, item) => sum + item.length, 0),
+    // A class, whose methods use `this`: the recorder calls them on the format.
+    class Texts implements BatchFormat<string, string[]> {
+      create(): string[] {
+        return []
+      }
+      add(batch: string[], item: string): number {
+        return batch.push(item)
+      }
+      size(batch: string[]): number {
+        return batch.length
+      }
+      bytes(batch: string[]): number {
+        return batch.reduce((sum, item) => sum + this.#bytesOf(item), 0)
+      }
+      #bytesOf(item: string): number {
+        return item.length
+      }
     }
+    const format = new Texts()
     let down = true
     const written: string[] = []
     const recorder = new Recorder<string, string[]>({
