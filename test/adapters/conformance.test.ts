@@ -168,6 +168,8 @@ describe.each(APP_SETUPS.map((setup) => [setup.name, setup] as const))('adapter 
     ])
     expect(rows[1]?.response_time).toBeGreaterThanOrEqual(100)
     expect(rows[1]?.response_time).toBeLessThan(SLOW_MS)
+    // Who hung up is known too, although their socket was gone when the response closed.
+    expect(rows[1]?.remote_address).toBe('127.0.0.1')
     const stats = JSON.parse((await send(`${app.url}/statistics/api/stats`)).body.toString())
     expect(stats).toMatchObject({ hits: 2, errors: 0 })
     expect(stats.statusCodes).toEqual([

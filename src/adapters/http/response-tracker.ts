@@ -9,6 +9,8 @@ type TrackedRequest = IncomingMessage & { [TRACKER]?: ResponseTracker<unknown> }
 type Write = ServerResponse['write']
 type End = ServerResponse['end']
 type WriteHead = ServerResponse['writeHead']
+/** One of Node's response methods, called with the arguments it was given. */
+type Call<R> = (...args: unknown[]) => R
 
 /**
  * What an adapter reads off a finished request, for frameworks that know it only then; `C` is what
@@ -50,8 +52,11 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
   contentType: string | undefined = undefined
   exception: string | null = null
   requestSize: number | undefined = undefined
-  // Released when the response ends: a buffered record must not keep the request and its socket alive.
-  #req: IncomingMessage | undefined
+  /** The socket's peer and `X-Forwarded-For`, read on arrival: the address unless the framework resolves one. */
+  readonly #peer: string | undefined
+  readonly #forwarded: string | undefined
+  /** Whether the response is still followed: false once it has ended or been cancelled. */
+  #following = true
   readonly #sink: (facts: RequestFacts) => void
   readonly #finished: FinishedFacts<C> | undefined
   #context: C | undefined
@@ -63,6 +68,8 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
    * Node server do: Node writes such headers into the head without keeping them for `getHeader`.
    */
   #headContentType: unknown = undefined
+  /** The status of the head `res.writeHead` sent, once it has. */
+  #sentStatus: number | undefined = undefined
 
   /**
    * Starts tracking `res`. `url` is the request target as the client sent it (frameworks that
@@ -78,12 +85,22 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
     finished?: FinishedFacts<C>,
     context: C = req as C,
   ) {
-    this.#req = req
     this.#sink = sink
     this.#finished = finished
     this.#context = context
     this.method = req.method ?? 'GET'
     this.url = url
+    // The request's facts are read on arrival, while `req` still has the shape every request
+    // shares: Express swaps its prototype, which leaves each request a map of its own, and every
+    // later read of it a megamorphic lookup.
+    const headers = req.headers
+    this.userAgent = headers['user-agent']
+    this.referrer = headers.referer
+    const length = Number(headers['content-length'])
+    if (Number.isFinite(length)) this.requestSize = length
+    this.#peer = req.socket.remoteAddress
+    const forwarded = headers['x-forwarded-for']
+    this.#forwarded = Array.isArray(forwarded) ? forwarded.join(',') : forwarded
     this.#write = res.write
     this.#end = res.end
     this.#writeHead = res.writeHead
@@ -109,14 +126,13 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
 
   /** Leaves the request unrecorded (an opt-out decided after tracking began); bytes are still counted, nothing is sent. */
   cancel(): void {
-    this.#req = undefined
+    this.#following = false
     this.#context = undefined
   }
 
   #finish(res: ServerResponse): void {
-    const req = this.#req
-    if (req === undefined) return
-    this.#req = undefined
+    if (!this.#following) return
+    this.#following = false
     this.responseTime = performance.now() - this.#start
     const finished = this.#finished
     if (finished !== undefined) {
@@ -129,18 +145,14 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
     }
     // A handler that threw and got no answer out counts as the 500 the client would have seen; a
     // response that closed before it was all sent, with no error, was abandoned by its client.
-    this.status = this.exception !== null ? (res.headersSent ? res.statusCode : 500) : res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST
+    // The status noted when the head went out spares two reads of `res`, megamorphic on Express (see the constructor).
+    const sent = this.#sentStatus
+    this.status =
+      this.exception !== null ? (sent ?? (res.headersSent ? res.statusCode : 500)) : res.writableFinished ? (sent ?? res.statusCode) : CLIENT_CLOSED_REQUEST
     if (this.method === 'HEAD' || this.status === 204 || this.status === 304 || this.status < 200) this.size = 0
-    // Once: `headers` is a getter, and frameworks swap the request's prototype for their own.
-    const headers = req.headers
-    this.userAgent = headers['user-agent']
-    this.referrer = headers.referer
-    const length = Number(headers['content-length'])
-    if (Number.isFinite(length)) this.requestSize = length
     if (this.remoteAddress === undefined) {
-      this.remoteAddress = req.socket.remoteAddress
-      const forwarded = headers['x-forwarded-for']
-      this.forwardedFor = Array.isArray(forwarded) ? forwarded.join(',') : forwarded
+      this.remoteAddress = this.#peer
+      this.forwardedFor = this.#forwarded
     }
     const contentType = res.getHeader('content-type') ?? this.#headContentType
     this.contentType = contentType === undefined ? undefined : String(contentType)
@@ -164,20 +176,23 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
   static write(res: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown): boolean {
     const tracker = ResponseTracker.#written(res, chunk, encoding)
     const write = tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).write : tracker.#write
-    return (write as (...args: unknown[]) => boolean).call(res, chunk, encoding, callback)
+    return (write as Call<boolean>).call(res, chunk, encoding, callback)
   }
 
   static end(res: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown): ServerResponse {
     const tracker = ResponseTracker.#written(res, typeof chunk === 'function' ? undefined : chunk, encoding)
     const end = tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).end : tracker.#end
-    return (end as (...args: unknown[]) => ServerResponse).call(res, chunk, encoding, callback)
+    return (end as Call<ServerResponse>).call(res, chunk, encoding, callback)
   }
 
   static writeHead(res: ServerResponse, status: number, reason: unknown, headers: unknown): ServerResponse {
     const tracker = (res as Tracked)[TRACKER]
-    if (tracker !== undefined) tracker.#headContentType = contentTypeIn(typeof reason === 'string' ? headers : reason)
-    const writeHead = tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).writeHead : tracker.#writeHead
-    return (writeHead as (...args: unknown[]) => ServerResponse).call(res, status, reason, headers)
+    if (tracker === undefined) return ((Object.getPrototypeOf(res) as ServerResponse).writeHead as Call<ServerResponse>).call(res, status, reason, headers)
+    tracker.#headContentType = contentTypeIn(typeof reason === 'string' ? headers : reason)
+    const sent = (tracker.#writeHead as Call<ServerResponse>).call(res, status, reason, headers)
+    // Node takes the status as `status | 0`, and throws before sending a head it refuses.
+    tracker.#sentStatus = Number(status) | 0
+    return sent
   }
 
   static close(res: ServerResponse): void {
