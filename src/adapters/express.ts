@@ -80,12 +80,12 @@ function trackBeforeExpress(app: ExpressApp, core: Statgraph<Request, ConnectMid
       return baseUrl ? baseUrl + String(route.path) : String(route.path)
     },
     // `req.ip` follows the app's `trust proxy` setting; without one it is the socket's peer, which
-    // the tracker reads itself, sparing each request Express's parse of X-Forwarded-For. Express 4
-    // makes `req` its own in a middleware, which a request may never have reached.
+    // the tracker reads itself, sparing each request Express's parse of X-Forwarded-For. The setting
+    // is read off `app`, not `req.app`: each read of `req` costs a lookup once Express has swapped
+    // its prototype. A request that never reached Express 4's own middleware has no `ip`.
     address(req) {
-      if (!core.frameworkAddress) return undefined
-      const { app } = req as Partial<Request>
-      return app?.enabled('trust proxy') === true ? (req as Request).ip : undefined
+      if (!core.frameworkAddress || app.enabled?.('trust proxy') !== true) return undefined
+      return (req as Partial<Request>).ip
     },
   }
   app.handle = function (this: unknown, req: IncomingMessage, res: ServerResponse, callback?: unknown) {
