@@ -22,12 +22,12 @@ export interface BenchServer {
 
 /**
  * Starts `framework`'s hello world in `mode`; `folder`: another checkout (built) whose bench
- * servers and statgraph run instead of this one's.
+ * servers and statgraph run instead of this one's; `nodeOptions`: Node's flags for it.
  */
-export async function startServer(framework: string, mode: string, folder?: string): Promise<BenchServer> {
+export async function startServer(framework: string, mode: string, folder?: string, nodeOptions: string[] = []): Promise<BenchServer> {
   const server =
     folder === undefined ? new URL(`./servers/${framework}-hello.ts`, import.meta.url).pathname : join(folder, `bench/servers/${framework}-hello.ts`)
-  const child = spawn(process.execPath, ['--import', 'tsx', server, mode], {
+  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', server, mode], {
     ...(folder === undefined ? {} : { cwd: folder }),
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
@@ -39,6 +39,16 @@ export async function startServer(framework: string, mode: string, folder?: stri
 export async function usage(child: ChildProcess): Promise<Usage> {
   child.send('usage')
   const [message] = (await once(child, 'message')) as [Usage]
+  return message
+}
+
+/**
+ * Marks the start or the end of a window of allocation on the app's thread of a server started
+ * with `--expose-gc`; at the end, the bytes allocated since the start, and the requests answered so far.
+ */
+export async function allocation(child: ChildProcess, mark: 'start' | 'stop'): Promise<{ allocated: number; requests: number }> {
+  child.send(`allocation-${mark}`)
+  const [message] = (await once(child, 'message')) as [{ allocated: number; requests: number }]
   return message
 }
 

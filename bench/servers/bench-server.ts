@@ -1,12 +1,13 @@
 // What every hello-world bench server shares: the mode it runs in, the database for that mode, and
 // the report of its CPU time, main-thread busy time and request count that bench/overhead.ts asks
-// for over IPC.
+// for over IPC, and of what its app's thread allocates, which bench/allocation.ts asks for.
 import { mkdtempSync, readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { MetricsOption, StatgraphHandle, Store } from 'statgraph'
+import { AllocationMeter } from './allocation-meter.js'
 import { recordFloor } from './floor-recorder.js'
 
 /**
@@ -109,7 +110,7 @@ function benchFile(): string {
 }
 
 /**
- * Prints the port once `server` listens, and answers the bench's IPC question; `stats` is
+ * Prints the port once `server` listens, and answers the benches' IPC questions; `stats` is
  * statgraph's handle, when on. In the floor modes, the floor recorder is put on `server` here.
  */
 export function reportTo(server: Server, stats?: StatgraphHandle): void {
@@ -119,7 +120,18 @@ export function reportTo(server: Server, stats?: StatgraphHandle): void {
   const announce = () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port }))
   if (server.listening) announce()
   else server.once('listening', announce)
-  process.on('message', () => {
+  const meter = new AllocationMeter()
+  process.on('message', (message) => {
+    // bench/allocation.ts's window: what the app's thread allocates between the two.
+    if (message === 'allocation-start') {
+      meter.start()
+      process.send?.({ allocated: 0, requests })
+      return
+    }
+    if (message === 'allocation-stop') {
+      process.send?.({ allocated: meter.stop(), requests })
+      return
+    }
     // Process CPU counts every thread (the writer thread too); the main thread's own CPU time is
     // read from Linux's per-thread accounting.
     const { user, system } = process.cpuUsage()
