@@ -53,7 +53,9 @@ for (const framework of values.frameworks.split(',')) {
   const floor = least.get('floor')
   for (const [mode, bytes] of least) {
     const ratio = plain === undefined ? '' : `  ${(bytes / plain).toFixed(3)} of plain`
-    const aboveFloor = floor === undefined || mode === 'floor' || mode === 'plain' ? '' : `, ${(bytes - floor).toFixed(0)} bytes above the floor`
+    const difference = floor === undefined ? 0 : Math.round(bytes - floor)
+    const aboveFloor =
+      floor === undefined || mode === 'floor' || mode === 'plain' ? '' : `, ${difference >= 0 ? '+' : '−'}${Math.abs(difference)} bytes against the floor`
     summary.push(`  ${framework.padEnd(8)} ${mode.padEnd(17)} ${bytes.toFixed(0).padStart(7)} bytes/request${ratio}${aboveFloor}`)
   }
 }
