@@ -44,11 +44,12 @@ export async function usage(child: ChildProcess): Promise<Usage> {
 
 /**
  * Marks the start or the end of a window of allocation on the app's thread of a server started
- * with `--expose-gc`; at the end, the bytes allocated since the start, and the requests answered so far.
+ * with `--expose-gc`; at the end, the bytes allocated since the start (and promoted to the old
+ * generation by scavenges), and the requests answered so far.
  */
-export async function allocation(child: ChildProcess, mark: 'start' | 'stop'): Promise<{ allocated: number; requests: number }> {
+export async function allocation(child: ChildProcess, mark: 'start' | 'stop'): Promise<{ allocated: number; promoted: number; requests: number }> {
   child.send(`allocation-${mark}`)
-  const [message] = (await once(child, 'message')) as [{ allocated: number; requests: number }]
+  const [message] = (await once(child, 'message')) as [{ allocated: number; promoted: number; requests: number }]
   return message
 }
 

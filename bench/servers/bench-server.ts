@@ -125,11 +125,11 @@ export function reportTo(server: Server, stats?: StatgraphHandle): void {
     // bench/allocation.ts's window: what the app's thread allocates between the two.
     if (message === 'allocation-start') {
       meter.start()
-      process.send?.({ allocated: 0, requests })
+      process.send?.({ allocated: 0, promoted: 0, requests })
       return
     }
     if (message === 'allocation-stop') {
-      process.send?.({ allocated: meter.stop(), requests })
+      process.send?.({ ...meter.stop(), requests })
       return
     }
     // Process CPU counts every thread (the writer thread too); the main thread's own CPU time is
