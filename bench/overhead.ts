@@ -18,6 +18,8 @@
 // Before and after a change, in one run: check out and build the earlier commit in another folder
 // (git worktree add ../before <commit> && cd ../before && ln -s ../main/node_modules . && npm run build),
 // then npm run bench -- --baseline ../before: its own bench servers run as the mode statgraph-baseline.
+// The run's own resolution: --baseline . runs this checkout twice; statgraph against
+// statgraph-baseline is then what the bench reads between identical servers (docs/decisions.md).
 import type { ChildProcess } from 'node:child_process'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
