@@ -6,6 +6,7 @@ import { StatgraphError } from '../errors/statgraph-error.js'
 import { routingRules } from '../record/path-matcher.js'
 import { checkPlacement } from './express/check-placement.js'
 import { type ConnectMiddleware, type Next, serveConnectDashboard } from './http/connect-dashboard.js'
+import { countOnPrototype } from './http/count-on-prototype.js'
 import { type FinishedFacts, ResponseTracker } from './http/response-tracker.js'
 
 /** The parts of an Express 4 or 5 application statgraph uses. */
@@ -13,6 +14,8 @@ export interface ExpressApp {
   use(...handlers: unknown[]): unknown
   /** Where every request enters the app (`app(req, res)` calls it). */
   handle?: (req: IncomingMessage, res: ServerResponse, callback?: unknown) => unknown
+  /** The prototype Express gives the app's responses (a mounted sub-app's inherits it). */
+  response?: object
   /** Whether a setting is on: `case sensitive routing`, `strict routing`. */
   enabled?(setting: string): boolean
 }
@@ -65,12 +68,15 @@ export function statgraph(app: ExpressApp, options?: ExpressStatgraphOptions): S
  * Starts following each response in `app.handle`, before Express swaps the prototypes of `req` and
  * `res` for its own: V8 keeps no shape for properties added to an object after
  * `Object.setPrototypeOf`, so each of the tracker's would cost every request microseconds there
- * (and garbage), against nanoseconds before it.
+ * (and garbage), against nanoseconds before it. The bytes are counted on `app.response`, the
+ * prototype Express gives the app's responses (a mounted sub-app's inherits it), so that the
+ * tracker adds nothing to `req` and only itself to `res`.
  */
 function trackBeforeExpress(app: ExpressApp, core: Statgraph<Request, ConnectMiddleware<Request, Response>>): void {
   const handle = app.handle
-  if (typeof handle !== 'function')
-    throw new StatgraphError('STATGRAPH_INVALID_APP', 'statgraph: this does not look like an Express 4 or 5 app (no app.handle)')
+  if (typeof handle !== 'function' || typeof app.response !== 'object' || app.response === null)
+    throw new StatgraphError('STATGRAPH_INVALID_APP', 'statgraph: this does not look like an Express 4 or 5 app (no app.handle or app.response)')
+  countOnPrototype(app.response as ServerResponse)
   const finished: FinishedFacts = {
     // The route pattern that answered, with the mount path of the router it belongs to.
     route(req) {
@@ -91,7 +97,12 @@ function trackBeforeExpress(app: ExpressApp, core: Statgraph<Request, ConnectMid
   app.handle = function (this: unknown, req: IncomingMessage, res: ServerResponse, callback?: unknown) {
     const url = req.url ?? '/'
     // statgraph refuses to run in a mounted app (see checkPlacement): `req.url` is the client's.
-    if (!core.isDashboardUrl(url)) new ResponseTracker(req, res, core.record, url, finished)
+    if (!core.isDashboardUrl(url)) {
+      // The link Express makes itself before its swap (Express 4 a step later), made here first so
+      // that an error Express 4 meets before that step still finds the tracker.
+      ;(req as Partial<Request>).res = res as Response
+      new ResponseTracker(req, res, core.record, url, finished, req, true)
+    }
     return handle.call(this, req, res, callback)
   }
 }

@@ -1,8 +1,14 @@
+import { createServer, type ServerResponse } from 'node:http'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { statgraph } from '../../src/adapters/express.js'
 import { HISTOGRAM_RELATIVE_ERROR } from '../../src/stats/sketch/latency-histogram.js'
 import type { Store } from '../../src/store/store.js'
 import { EXPRESS_VERSIONS, type RunningApp, startApp } from '../helpers/express-app.js'
 import { addRoutes } from './apps/express-app.js'
+import { LARGE_SIZE, STREAM_CHUNKS } from './apps/app-setup.js'
+import { listen } from './apps/listen.js'
 import { generateRecords } from '../helpers/records.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
@@ -25,6 +31,7 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
 
   /** The conformance suite's routes; the behaviour every adapter shares is tested there. */
   const routes = (app: import('../helpers/express-app.js').App) => addRoutes(app, express)
+  const routesOf = (app: import('../helpers/express-app.js').App) => (routes(app), app)
 
   it.skipIf(name === 'Express 4')('records an error thrown by an async handler (Express 5 catches rejections)', async () => {
     const app = await start({}, (app) => {
@@ -62,6 +69,113 @@ describe.each(EXPRESS_VERSIONS)('statgraph on %s', (name, express) => {
       ['/teapot', 418, 'Error: no coffee'],
       ['/', 200, null],
     ])
+  })
+
+  describe('bytes, counted on the app’s response prototype', () => {
+    /** The body bytes each answer brought, in the order asked, with the rows recorded for them. */
+    async function sizes(app: RunningApp, paths: string[]) {
+      const received: number[] = []
+      for (const path of paths) received.push((await (await fetch(`${app.url}${path}`)).arrayBuffer()).byteLength)
+      await app.stats.flush()
+      return { received, recorded: app.rows().map((row) => row.size) }
+    }
+
+    it('counts what a mounted sub-app and a sub-app of it send', async () => {
+      const app = await start({}, (app) => {
+        const inner = express()
+        inner.get('/deep', (_req, res) => {
+          res.send('from the inner sub-app')
+        })
+        const outer = express()
+        outer.use('/inner', inner)
+        outer.get('/stream', (_req, res) => {
+          res.write('one, ')
+          res.end(Buffer.from('two'))
+        })
+        app.use('/outer', outer)
+        routes(app)
+      })
+      const { received, recorded } = await sizes(app, ['/outer/inner/deep', '/outer/stream', '/large'])
+      expect(received).toEqual([22, 8, LARGE_SIZE])
+      expect(recorded).toEqual(received)
+    })
+
+    it('counts once what an instrumentation that wrapped the response before Express sends', async () => {
+      // OpenTelemetry's http instrumentation wraps `res.end` on each response before the app runs,
+      // around the prototype; this one's `write` looks its original up anew on every call.
+      const app = await start({}, routes, (_req, res) => {
+        const end = res.end
+        res.end = function (this: ServerResponse, ...args: unknown[]) {
+          return (end as (...args: unknown[]) => ServerResponse).apply(this, args)
+        } as ServerResponse['end']
+        res.write = function (this: ServerResponse, ...args: unknown[]) {
+          return (Object.getPrototypeOf(this).write as (...args: unknown[]) => boolean).apply(this, args)
+        } as ServerResponse['write']
+      })
+      const { received, recorded } = await sizes(app, ['/', '/stream', '/large'])
+      expect(received).toEqual([12, Buffer.byteLength(STREAM_CHUNKS.join('')), LARGE_SIZE])
+      expect(recorded).toEqual(received)
+    })
+
+    it('counts what a middleware that rewrites the body sends, not what the handler gave it', async () => {
+      const app = await start({}, (app) => {
+        app.use((_req, res, next) => {
+          const end = res.end
+          res.end = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+            this.removeHeader('content-length')
+            const body = Buffer.concat([Buffer.from(chunk as string), Buffer.from(', rewritten')])
+            return (end as (...args: unknown[]) => ServerResponse).call(this, body, ...rest)
+          } as typeof res.end
+          next()
+        })
+        app.get('/', (_req, res) => {
+          res.send('Hello World!')
+        })
+      })
+      const { received, recorded } = await sizes(app, ['/'])
+      expect(received).toEqual([23])
+      expect(recorded).toEqual(received)
+    })
+
+    it('leaves the responses of another app in the process whole and unrecorded', async () => {
+      const recordedApp = await start({}, routes)
+      const other = await listen(createServer(routesOf(express())))
+      try {
+        expect(await (await fetch(`${other.url}/`)).text()).toBe('Hello World!')
+        expect(await (await fetch(`${recordedApp.url}/`)).text()).toBe('Hello World!')
+      } finally {
+        await other.close()
+      }
+      await recordedApp.stats.flush()
+      expect(recordedApp.rows().map((row) => [row.path, row.size])).toEqual([['/', 12]])
+    })
+
+    it.skipIf(name === 'Express 5')('records an answer Express 4 gives before its own setup, with its size and error', async () => {
+      // Express 4 parses the query string before it swaps the prototypes: the answer to a parser
+      // that throws goes out around the counting wrappers. The parser is read when the router is made.
+      const app = express()
+      app.set('query parser', () => {
+        throw new Error('unreadable query')
+      })
+      const file = join(dir, `before-setup-${name}.db`)
+      const stats = statgraph(app, { database: file })
+      const server = await listen(createServer(routesOf(app)))
+      vi.spyOn(console, 'error').mockImplementation(() => {})
+      try {
+        const response = await fetch(`${server.url}/?q=1`)
+        expect(response.status).toBe(500)
+        const body = (await response.arrayBuffer()).byteLength
+        expect(body).toBeGreaterThan(0)
+        await stats.flush()
+        const db = new Database(file, { readonly: true })
+        const rows = db.prepare('select status_code, size, exception from request').all()
+        db.close()
+        expect(rows).toEqual([{ status_code: 500, size: body, exception: 'Error: unreadable query' }])
+      } finally {
+        await server.close()
+        await stats.close()
+      }
+    })
   })
 
   describe('protect', () => {

@@ -1,3 +1,4 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -36,13 +37,18 @@ export async function startApp(
   dir: string,
   options: ExpressStatgraphOptions = {},
   setup: (app: App) => void = () => {},
+  /** Runs on each request before the app does, as an instrumentation of `node:http` would. */
+  before: (req: IncomingMessage, res: ServerResponse) => void = () => {},
 ): Promise<RunningApp> {
   const app = express()
   const file = join(dir, `app-${++counter}.db`)
   const stats = statgraph(app, { database: file, ...options })
   setup(app)
-  const server = await new Promise<import('node:http').Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
+  const server = await new Promise<Server>((resolve) => {
+    const listening = createServer((req, res) => {
+      before(req, res)
+      app(req, res)
+    }).listen(0, '127.0.0.1', () => resolve(listening))
   })
   const { port } = server.address() as AddressInfo
   return {

@@ -70,12 +70,26 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
   #headContentType: unknown = undefined
   /** The status of the head `res.writeHead` sent, once it has. */
   #sentStatus: number | undefined = undefined
+  /**
+   * Whether the wrappers on the response itself count its bytes; false where the adapter counts
+   * them through its framework's response prototype instead (see {@link countOnPrototype}).
+   */
+  readonly countsOnInstance: boolean
+  /** Whether any write or end was counted: one that went around every wrapper leaves it false. */
+  #counted = false
 
   /**
    * Starts tracking `res`. `url` is the request target as the client sent it (frameworks that
    * rewrite `req.url` for mounted routers pass the original); `finished` tells the matched route,
    * the client's address and the error when the response ends, read from `context` (default `req`),
    * for frameworks that only know them then.
+   *
+   * `countedOnPrototype` is for a framework that swaps the prototypes of `req` and `res` for its
+   * own and links them (`req.res`), as Express does, after the adapter has put counting wrappers on
+   * that prototype with {@link countOnPrototype}: the tracker then adds nothing to `req` and only
+   * itself to `res`. V8 keeps no shape for properties added after `Object.setPrototypeOf`, so
+   * the framework's own additions copy every earlier one into a new map and descriptor array for
+   * each request: the five the tracker added cost Express about 0.5 KB of garbage a request.
    */
   constructor(
     req: IncomingMessage,
@@ -84,6 +98,7 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
     url = req.url ?? '/',
     finished?: FinishedFacts<C>,
     context: C = req as C,
+    countedOnPrototype = false,
   ) {
     this.#sink = sink
     this.#finished = finished
@@ -105,23 +120,33 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
     this.#end = res.end
     this.#writeHead = res.writeHead
     ;(res as Tracked)[TRACKER] = this
-    ;(req as TrackedRequest)[TRACKER] = this
-    res.write = countingWrite as Write
-    res.end = countingEnd as End
-    res.writeHead = notingWriteHead as WriteHead
+    // An instrumentation that wrapped this response's own methods before us (OpenTelemetry's http
+    // one does) calls the methods it found then, around the prototype: such a response is counted here.
+    this.countsOnInstance = !countedOnPrototype || Object.hasOwn(res, 'write') || Object.hasOwn(res, 'end') || Object.hasOwn(res, 'writeHead')
+    if (!countedOnPrototype) (req as TrackedRequest)[TRACKER] = this
+    if (this.countsOnInstance) {
+      res.write = countingWrite as Write
+      res.end = countingEnd as End
+      res.writeHead = notingWriteHead as WriteHead
+    }
     // `on`, not `once`: 'close' fires once per response, and once() would wrap the listener each time.
     res.on('close', onClose)
   }
 
   /** Notes the error a handler threw; the first one is kept. */
   static captureError(req: IncomingMessage, error: unknown): void {
-    const tracker = (req as TrackedRequest)[TRACKER]
+    const tracker = ResponseTracker.of(req)
     if (tracker !== undefined && tracker.exception === null) tracker.exception = describeError(error)
   }
 
-  /** The tracker following `req`'s response, if one is. */
+  /** The tracker following `req`'s response, if one is: on `req`, or on the response it links to. */
   static of(req: IncomingMessage): ResponseTracker<unknown> | undefined {
-    return (req as TrackedRequest)[TRACKER]
+    return (req as TrackedRequest)[TRACKER] ?? ((req as { res?: unknown }).res as Tracked | undefined)?.[TRACKER]
+  }
+
+  /** The tracker following `res`, if one is. */
+  static ofResponse(res: ServerResponse): ResponseTracker<unknown> | undefined {
+    return (res as Tracked)[TRACKER]
   }
 
   /** Leaves the request unrecorded (an opt-out decided after tracking began); bytes are still counted, nothing is sent. */
@@ -149,6 +174,9 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
     const sent = this.#sentStatus
     this.status =
       this.exception !== null ? (sent ?? (res.headersSent ? res.statusCode : 500)) : res.writableFinished ? (sent ?? res.statusCode) : CLIENT_CLOSED_REQUEST
+    // A body written around the prototype's wrappers (before the framework's swap) is still sized,
+    // by the Content-Length it was sent with.
+    if (!this.#counted && !this.countsOnInstance) this.size = Number(res.getHeader('content-length')) || 0
     if (this.method === 'HEAD' || this.status === 204 || this.status === 304 || this.status < 200) this.size = 0
     if (this.remoteAddress === undefined) {
       this.remoteAddress = this.#peer
@@ -159,7 +187,9 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
     this.#sink(this)
   }
 
-  #count(chunk: unknown, encoding: unknown): void {
+  /** Counts a chunk on its way out through `res.write` or `res.end`. */
+  count(chunk: unknown, encoding: unknown): void {
+    this.#counted = true
     if (typeof chunk === 'string') {
       this.size += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
     } else if (chunk instanceof Uint8Array) {
@@ -167,20 +197,23 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
     }
   }
 
-  static #written(res: ServerResponse, chunk: unknown, encoding: unknown): ResponseTracker<unknown> | undefined {
-    const tracker = (res as Tracked)[TRACKER]
-    if (tracker !== undefined) tracker.#count(chunk, encoding)
-    return tracker
+  /** Notes the head that `res.writeHead(status, reason?, headers?)` has just sent. */
+  headSent(status: number, reason: unknown, headers: unknown): void {
+    this.#headContentType = contentTypeIn(typeof reason === 'string' ? headers : reason)
+    // Node takes the status as `status | 0`, and throws before sending a head it refuses.
+    this.#sentStatus = Number(status) | 0
   }
 
   static write(res: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown): boolean {
-    const tracker = ResponseTracker.#written(res, chunk, encoding)
+    const tracker = (res as Tracked)[TRACKER]
+    tracker?.count(chunk, encoding)
     const write = tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).write : tracker.#write
     return (write as Call<boolean>).call(res, chunk, encoding, callback)
   }
 
   static end(res: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown): ServerResponse {
-    const tracker = ResponseTracker.#written(res, typeof chunk === 'function' ? undefined : chunk, encoding)
+    const tracker = (res as Tracked)[TRACKER]
+    tracker?.count(typeof chunk === 'function' ? undefined : chunk, encoding)
     const end = tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).end : tracker.#end
     return (end as Call<ServerResponse>).call(res, chunk, encoding, callback)
   }
@@ -188,10 +221,8 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
   static writeHead(res: ServerResponse, status: number, reason: unknown, headers: unknown): ServerResponse {
     const tracker = (res as Tracked)[TRACKER]
     if (tracker === undefined) return ((Object.getPrototypeOf(res) as ServerResponse).writeHead as Call<ServerResponse>).call(res, status, reason, headers)
-    tracker.#headContentType = contentTypeIn(typeof reason === 'string' ? headers : reason)
     const sent = (tracker.#writeHead as Call<ServerResponse>).call(res, status, reason, headers)
-    // Node takes the status as `status | 0`, and throws before sending a head it refuses.
-    tracker.#sentStatus = Number(status) | 0
+    tracker.headSent(status, reason, headers)
     return sent
   }
 
