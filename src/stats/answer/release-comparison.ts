@@ -26,7 +26,8 @@ export interface RouteChange {
  * requests of the route. Slower: its p95 at least `ratio` times the previous one and `byMs` more (a
  * 1 ms route at 1.4 ms is noise) — after the change the release's other routes show, the median of
  * their p95 ratios where above 1: a machine busier after a deploy slows every route alike, and
- * names none. More errors: the rise of its error rate passes a one-sided two-proportion z-test at
+ * names none. Only routes whose previous p95 was at least `byMs` tell that change: a 1 ms route at
+ * 8 ms on a loaded machine would otherwise hide a route that went from 20 ms to 160. More errors: the rise of its error rate passes a one-sided two-proportion z-test at
  * `z` (3: about 1 in 700 by chance), with at least `minErrors` errors.
  */
 export const WORSE_RULE = { minHits: 30, ratio: 1.25, byMs: 5, z: 3, minErrors: 5 } as const
@@ -34,7 +35,7 @@ export const WORSE_RULE = { minHits: 30, ratio: 1.25, byMs: 5, z: 3, minErrors: 
 /** Every route of two releases, line by line, and the change the typical route saw. */
 export interface RouteComparison {
   routes: RouteChange[]
-  /** The median p95 ratio (newer over older) of the routes with enough requests on both sides; null when none has. */
+  /** The median p95 ratio (newer over older) of the routes with enough requests on both sides and a previous p95 of `byMs` or more; null when none has. */
   typicalShift: number | null
 }
 
@@ -76,7 +77,9 @@ export function compareRoutes(current: readonly RouteStats[], previous: readonly
   const lines = [...new Set([...now.keys(), ...before.keys()])].map((route) => {
     const [a, b] = [figures(now.get(route)), figures(before.get(route))]
     const comparable = a !== null && b !== null && a.hits >= WORSE_RULE.minHits && b.hits >= WORSE_RULE.minHits
-    const ratio = comparable && a.p95ResponseTime !== null && b.p95ResponseTime !== null && b.p95ResponseTime > 0 ? a.p95ResponseTime / b.p95ResponseTime : null
+    // A route of a millisecond or two rises manyfold on any jitter: only slower ones tell the shift.
+    const telling = comparable && a.p95ResponseTime !== null && b.p95ResponseTime !== null && b.p95ResponseTime >= WORSE_RULE.byMs
+    const ratio = telling ? (a.p95ResponseTime as number) / (b.p95ResponseTime as number) : null
     return { route, a, b, comparable, ratio }
   })
   const ratios = lines.flatMap((line) => (line.ratio === null ? [] : [line.ratio]))

@@ -38,6 +38,14 @@ describe('compareRoutes', () => {
     expect(comparison.typicalShift).toBeCloseTo(2.1, 9)
   })
 
+  it('takes no shift from a route too fast to tell one: its jitter hides no slowed route', () => {
+    // Seen in a CI run on a loaded machine: 1.1 → 8.7 ms is a fast route's jitter, not the machine
+    // slowing everything 7.6 times.
+    const comparison = compareRoutes([line('/hit', 90, 0, 8.7), line('/work', 90, 0, 166.7)], [line('/hit', 90, 0, 1.1), line('/work', 90, 0, 18.2)])
+    expect(comparison.routes.filter((change) => change.slower).map((change) => change.route)).toEqual(['/work'])
+    expect(comparison.typicalShift).toBeCloseTo(166.7 / 18.2, 9)
+  })
+
   it('names a route failing more often only when the rise passes the test', () => {
     expect(worse([line('/a', 200, 20, 10)], [line('/a', 200, 0, 10)])).toEqual([['/a', false, true]])
     // 3 errors in 200 against none: could be chance.
