@@ -20,8 +20,8 @@ describe('what is kept of a client address', () => {
 
   it('hashes address and user agent with a salt of the day: stable within a day, unlinkable across days', () => {
     const a = visitorAddress('203.0.113.7', 'Firefox', NOON, 'hash')
+    // Hex digits only: nothing of the address is kept as written.
     expect(a).toMatch(/^[0-9a-f]{32}$/)
-    expect(a).not.toContain('203')
     expect(visitorAddress('203.0.113.7', 'Firefox', NOON + 3_600_000, 'hash')).toBe(a)
     expect(visitorAddress('203.0.113.7', 'Chrome', NOON, 'hash')).not.toBe(a)
     expect(visitorAddress('203.0.113.8', 'Firefox', NOON, 'hash')).not.toBe(a)
