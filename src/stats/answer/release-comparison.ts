@@ -27,15 +27,19 @@ export interface RouteChange {
  * 1 ms route at 1.4 ms is noise) — after the change the release's other routes show, the median of
  * their p95 ratios where above 1: a machine busier after a deploy slows every route alike, and
  * names none. Only routes whose previous p95 was at least `byMs` tell that change: a 1 ms route at
- * 8 ms on a loaded machine would otherwise hide a route that went from 20 ms to 160. More errors: the rise of its error rate passes a one-sided two-proportion z-test at
- * `z` (3: about 1 in 700 by chance), with at least `minErrors` errors.
+ * 8 ms on a loaded machine would otherwise hide a route that went from 20 ms to 160. More errors:
+ * the rise of its error rate passes a one-sided two-proportion z-test at `z` (3: about 1 in 700 by
+ * chance), with at least `minErrors` errors.
  */
 export const WORSE_RULE = { minHits: 30, ratio: 1.25, byMs: 5, z: 3, minErrors: 5 } as const
 
 /** Every route of two releases, line by line, and the change the typical route saw. */
 export interface RouteComparison {
   routes: RouteChange[]
-  /** The median p95 ratio (newer over older) of the routes with enough requests on both sides and a previous p95 of `byMs` or more; null when none has. */
+  /**
+   * The median p95 ratio (newer over older) of the routes with enough requests on both sides and a
+   * previous p95 of `byMs` or more; null when none has.
+   */
   typicalShift: number | null
 }
 
