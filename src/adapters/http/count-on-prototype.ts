@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http'
+import { countedEnd, countedWrite, notedWriteHead } from './counted-calls.js'
 import { ResponseTracker } from './response-tracker.js'
 
 const COUNTING = Symbol.for('statgraph.countingPrototype')
 
 type Prototype = ServerResponse & { [COUNTING]?: true }
-type Call<R> = (...args: unknown[]) => R
 
 /**
  * Counts the bytes of tracked responses that inherit `prototype` — a framework's response
@@ -20,17 +20,13 @@ export function countOnPrototype(prototype: ServerResponse): void {
   const inherited = () => Object.getPrototypeOf(prototype) as ServerResponse
   // Fixed parameters, not rest arguments: no array per call (Node treats missing and undefined alike).
   prototype.write = function write(this: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown) {
-    countedHere(this)?.count(chunk, encoding)
-    return (inherited().write as Call<boolean>).call(this, chunk, encoding, callback)
+    return countedWrite(this, countedHere(this), inherited().write, chunk, encoding, callback)
   } as ServerResponse['write']
   prototype.end = function end(this: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown) {
-    countedHere(this)?.count(typeof chunk === 'function' ? undefined : chunk, encoding)
-    return (inherited().end as Call<ServerResponse>).call(this, chunk, encoding, callback)
+    return countedEnd(this, countedHere(this), inherited().end, chunk, encoding, callback)
   } as ServerResponse['end']
   prototype.writeHead = function writeHead(this: ServerResponse, status: number, reason: unknown, headers: unknown) {
-    const sent = (inherited().writeHead as Call<ServerResponse>).call(this, status, reason, headers)
-    countedHere(this)?.headSent(status, reason, headers)
-    return sent
+    return notedWriteHead(this, countedHere(this), inherited().writeHead, status, reason, headers)
   } as ServerResponse['writeHead']
 }
 

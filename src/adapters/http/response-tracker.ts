@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { describeError } from '../../record/describe-error.js'
 import { CLIENT_CLOSED_REQUEST, type RequestFacts } from '../../record/request-record.js'
+import { countedEnd, countedWrite, notedWriteHead } from './counted-calls.js'
 
 const TRACKER = Symbol.for('statgraph.tracker')
 
@@ -9,8 +10,6 @@ type TrackedRequest = IncomingMessage & { [TRACKER]?: ResponseTracker<unknown> }
 type Write = ServerResponse['write']
 type End = ServerResponse['end']
 type WriteHead = ServerResponse['writeHead']
-/** One of Node's response methods, called with the arguments it was given. */
-type Call<R> = (...args: unknown[]) => R
 
 /**
  * What an adapter reads off a finished request, for frameworks that know it only then; `C` is what
@@ -206,24 +205,18 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
 
   static write(res: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown): boolean {
     const tracker = (res as Tracked)[TRACKER]
-    tracker?.count(chunk, encoding)
-    const write = tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).write : tracker.#write
-    return (write as Call<boolean>).call(res, chunk, encoding, callback)
+    return countedWrite(res, tracker, tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).write : tracker.#write, chunk, encoding, callback)
   }
 
   static end(res: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown): ServerResponse {
     const tracker = (res as Tracked)[TRACKER]
-    tracker?.count(typeof chunk === 'function' ? undefined : chunk, encoding)
-    const end = tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).end : tracker.#end
-    return (end as Call<ServerResponse>).call(res, chunk, encoding, callback)
+    return countedEnd(res, tracker, tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).end : tracker.#end, chunk, encoding, callback)
   }
 
   static writeHead(res: ServerResponse, status: number, reason: unknown, headers: unknown): ServerResponse {
     const tracker = (res as Tracked)[TRACKER]
-    if (tracker === undefined) return ((Object.getPrototypeOf(res) as ServerResponse).writeHead as Call<ServerResponse>).call(res, status, reason, headers)
-    const sent = (tracker.#writeHead as Call<ServerResponse>).call(res, status, reason, headers)
-    tracker.headSent(status, reason, headers)
-    return sent
+    const writeHead = tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).writeHead : tracker.#writeHead
+    return notedWriteHead(res, tracker, writeHead, status, reason, headers)
   }
 
   static close(res: ServerResponse): void {

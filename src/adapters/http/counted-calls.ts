@@ -1,0 +1,51 @@
+// What every counting wrapper does, on a response (ResponseTracker's) or on a framework's response
+// prototype (countOnPrototype's): count or note for `tracker`, if one counts there, around `next`,
+// the method the wrapper stands in for.
+import type { ServerResponse } from 'node:http'
+import type { ResponseTracker } from './response-tracker.js'
+
+type Write = ServerResponse['write']
+type End = ServerResponse['end']
+type WriteHead = ServerResponse['writeHead']
+/** One of Node's response methods, called with the arguments it was given. */
+type Call<R> = (...args: unknown[]) => R
+
+/** `res.write(chunk, encoding, callback)` through `next`, its chunk counted. */
+export function countedWrite(
+  res: ServerResponse,
+  tracker: ResponseTracker<unknown> | undefined,
+  next: Write,
+  chunk: unknown,
+  encoding: unknown,
+  callback: unknown,
+): boolean {
+  tracker?.count(chunk, encoding)
+  return (next as Call<boolean>).call(res, chunk, encoding, callback)
+}
+
+/** `res.end(chunk, encoding, callback)` through `next`, its chunk counted (`res.end(callback)` has none). */
+export function countedEnd(
+  res: ServerResponse,
+  tracker: ResponseTracker<unknown> | undefined,
+  next: End,
+  chunk: unknown,
+  encoding: unknown,
+  callback: unknown,
+): ServerResponse {
+  tracker?.count(typeof chunk === 'function' ? undefined : chunk, encoding)
+  return (next as Call<ServerResponse>).call(res, chunk, encoding, callback)
+}
+
+/** `res.writeHead(status, reason, headers)` through `next`, the head noted once it is sent. */
+export function notedWriteHead(
+  res: ServerResponse,
+  tracker: ResponseTracker<unknown> | undefined,
+  next: WriteHead,
+  status: number,
+  reason: unknown,
+  headers: unknown,
+): ServerResponse {
+  const sent = (next as Call<ServerResponse>).call(res, status, reason, headers)
+  tracker?.headSent(status, reason, headers)
+  return sent
+}
