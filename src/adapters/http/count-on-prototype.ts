@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http'
-import { countedEnd, countedWrite, notedWriteHead } from './counted-calls.js'
+import { countedBody, notedWriteHead } from './counted-calls.js'
 import { ResponseTracker } from './response-tracker.js'
 
 const COUNTING = Symbol.for('statgraph.countingPrototype')
@@ -20,10 +20,10 @@ export function countOnPrototype(prototype: ServerResponse): void {
   const inherited = () => Object.getPrototypeOf(prototype) as ServerResponse
   // Fixed parameters, not rest arguments: no array per call (Node treats missing and undefined alike).
   prototype.write = function write(this: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown) {
-    return countedWrite(this, countedHere(this), inherited().write, chunk, encoding, callback)
+    return countedBody<boolean>(this, countedHere(this), inherited().write, chunk, encoding, callback)
   } as ServerResponse['write']
   prototype.end = function end(this: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown) {
-    return countedEnd(this, countedHere(this), inherited().end, chunk, encoding, callback)
+    return countedBody<ServerResponse>(this, countedHere(this), inherited().end, chunk, encoding, callback)
   } as ServerResponse['end']
   prototype.writeHead = function writeHead(this: ServerResponse, status: number, reason: unknown, headers: unknown) {
     return notedWriteHead(this, countedHere(this), inherited().writeHead, status, reason, headers)

@@ -10,30 +10,20 @@ type WriteHead = ServerResponse['writeHead']
 /** One of Node's response methods, called with the arguments it was given. */
 type Call<R> = (...args: unknown[]) => R
 
-/** `res.write(chunk, encoding, callback)` through `next`, its chunk counted. */
-export function countedWrite(
+/**
+ * `res.write(chunk, encoding, callback)` or `res.end(chunk, encoding, callback)` through `next`,
+ * the chunk counted ({@link ResponseTracker.count} skips `res.end(callback)`'s function).
+ */
+export function countedBody<R>(
   res: ServerResponse,
   tracker: ResponseTracker<unknown> | undefined,
-  next: Write,
+  next: Write | End,
   chunk: unknown,
   encoding: unknown,
   callback: unknown,
-): boolean {
+): R {
   tracker?.count(chunk, encoding)
-  return (next as Call<boolean>).call(res, chunk, encoding, callback)
-}
-
-/** `res.end(chunk, encoding, callback)` through `next`, its chunk counted (`res.end(callback)` has none). */
-export function countedEnd(
-  res: ServerResponse,
-  tracker: ResponseTracker<unknown> | undefined,
-  next: End,
-  chunk: unknown,
-  encoding: unknown,
-  callback: unknown,
-): ServerResponse {
-  tracker?.count(typeof chunk === 'function' ? undefined : chunk, encoding)
-  return (next as Call<ServerResponse>).call(res, chunk, encoding, callback)
+  return (next as Call<R>).call(res, chunk, encoding, callback)
 }
 
 /** `res.writeHead(status, reason, headers)` through `next`, the head noted once it is sent. */

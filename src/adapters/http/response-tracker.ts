@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { describeError } from '../../record/describe-error.js'
 import { CLIENT_CLOSED_REQUEST, type RequestFacts } from '../../record/request-record.js'
-import { countedEnd, countedWrite, notedWriteHead } from './counted-calls.js'
+import { countedBody, notedWriteHead } from './counted-calls.js'
 
 const TRACKER = Symbol.for('statgraph.tracker')
 
@@ -186,7 +186,7 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
     this.#sink(this)
   }
 
-  /** Counts a chunk on its way out through `res.write` or `res.end`. */
+  /** Counts a chunk on its way out through `res.write` or `res.end`; anything but text and bytes (`res.end(callback)`'s function) adds nothing. */
   count(chunk: unknown, encoding: unknown): void {
     this.#counted = true
     if (typeof chunk === 'string') {
@@ -205,12 +205,14 @@ export class ResponseTracker<C = IncomingMessage> implements RequestFacts {
 
   static write(res: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown): boolean {
     const tracker = (res as Tracked)[TRACKER]
-    return countedWrite(res, tracker, tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).write : tracker.#write, chunk, encoding, callback)
+    const write = tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).write : tracker.#write
+    return countedBody<boolean>(res, tracker, write, chunk, encoding, callback)
   }
 
   static end(res: ServerResponse, chunk: unknown, encoding: unknown, callback: unknown): ServerResponse {
     const tracker = (res as Tracked)[TRACKER]
-    return countedEnd(res, tracker, tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).end : tracker.#end, chunk, encoding, callback)
+    const end = tracker === undefined ? (Object.getPrototypeOf(res) as ServerResponse).end : tracker.#end
+    return countedBody<ServerResponse>(res, tracker, end, chunk, encoding, callback)
   }
 
   static writeHead(res: ServerResponse, status: number, reason: unknown, headers: unknown): ServerResponse {
