@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util'
 import { allocation, load, startServer, stopServer } from './server-process.js'
 import { MODES } from './servers/bench-server.js'
+import { median } from './median.js'
 
 const { values } = parseArgs({
   options: {
@@ -43,7 +44,6 @@ async function measure(framework: string, mode: string): Promise<{ allocated: nu
   }
 }
 
-const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? Number.NaN
 const summary: string[] = []
 for (const framework of values.frameworks.split(',')) {
   const least = new Map<string, number>()

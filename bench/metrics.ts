@@ -12,6 +12,7 @@ import { prometheusText } from '../src/metrics/prometheus-text.js'
 import type { RequestFacts } from '../src/record/request-record.js'
 import { requestFacts } from '../test/helpers/records.js'
 import { PackedFacts, unpackFacts } from '../src/recorder/packed-facts.js'
+import { median } from './median.js'
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '5' } } })
 const REQUESTS = Number(values.requests)
@@ -69,7 +70,6 @@ async function promClientWay(): Promise<{ observeNs: number; expositionMs: numbe
   return { observeNs: Number(observed - start) / REQUESTS, expositionMs: Number(written - observed) / 1e6 }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 const ours: { observeNs: number; expositionMs: number }[] = []
 const batched: number[] = []
 const theirs: { observeNs: number; expositionMs: number }[] = []

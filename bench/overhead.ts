@@ -25,6 +25,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { type BenchServer, load, startServer, stopServer, usage } from './server-process.js'
 import { MODES, type Mode } from './servers/bench-server.js'
+import { bootstrapInterval, median } from './median.js'
 
 const { values } = parseArgs({
   options: {
@@ -87,8 +88,22 @@ async function measureTurn({ child, url }: BenchServer): Promise<{ rps: number; 
   }
 }
 
-const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] as number
 const summary: string[] = []
+
+/** `[low, high]`, an interval's ends to `digits` decimals. */
+const range = ([low, high]: [number, number], digits: number) => `[${low.toFixed(digits)}, ${high.toFixed(digits)}]`
+
+/**
+ * A mode's share of plain's throughput less the floor's, in points (each share the median of the
+ * turns' ratios to plain's turn beside them), and its bootstrap interval (90 %): how far the
+ * figure of another run like this one may land.
+ */
+function pointsAboveFloor(shares: readonly number[], floorShares: readonly number[]): string {
+  const points = (draw: readonly number[]) =>
+    100 * (median(draw.map((turn) => shares[turn] as number)) - median(draw.map((turn) => floorShares[turn] as number)))
+  const all = shares.map((_, turn) => turn)
+  return `${points(all).toFixed(1)} ${range(bootstrapInterval(shares.length, points), 1)}`
+}
 
 for (const framework of values.frameworks.split(',')) {
   const throughput = new Map<RunMode, number[]>(modes.map((mode) => [mode, []]))
@@ -134,11 +149,16 @@ for (const framework of values.frameworks.split(',')) {
     const ratios =
       mode === 'plain'
         ? ''
-        : `  ratios: throughput ${median(throughputRatios).toFixed(3)} (turns: ${throughputRatios.map((ratio) => ratio.toFixed(2)).join(' ')}), ` +
+        : `  ratios: throughput ${median(throughputRatios).toFixed(3)} ${range(
+            bootstrapInterval(throughputRatios.length, (draw) => median(draw.map((turn) => throughputRatios[turn] as number))),
+            2,
+          )} ` +
+          `(turns: ${throughputRatios.map((ratio) => ratio.toFixed(2)).join(' ')}), ` +
           `CPU ${median(perTurn(cpuPerRequest, mode)).toFixed(3)}, main thread ${median(perTurn(mainPerRequest, mode)).toFixed(3)}` +
           // Against the floor's turn of the same round, where the run has one: the pairs a turn apart.
           (modes.includes('floor') && mode !== 'floor'
-            ? `; against floor: throughput ${median(perTurn(throughput, mode, 'floor')).toFixed(3)}, main thread ${median(perTurn(mainPerRequest, mode, 'floor')).toFixed(3)}`
+            ? `; against floor: throughput ${median(perTurn(throughput, mode, 'floor')).toFixed(3)}, main thread ${median(perTurn(mainPerRequest, mode, 'floor')).toFixed(3)}, ` +
+              `points above the floor's share ${pointsAboveFloor(throughputRatios, perTurn(throughput, 'floor'))}`
             : '')
     summary.push(
       `  ${framework.padEnd(8)} ${mode.padEnd(17)} ${String(Math.round(rps)).padStart(6)} req/s ${cpu.toFixed(1).padStart(6)} µs CPU ${main.toFixed(1).padStart(6)} µs main thread${ratios}`,
@@ -147,7 +167,7 @@ for (const framework of values.frameworks.split(',')) {
 }
 
 console.log(
-  `\nHello world, median of ${rounds} rounds × ${turns} turns × ${seconds} s, 50 connections; ratios: median of each turn's ratio to plain's next to it:`,
+  `\nHello world, median of ${rounds} rounds × ${turns} turns × ${seconds} s, 50 connections; ratios: median of each turn's ratio to plain's next to it, [the interval a rerun's median would fall in, 90 %]:`,
 )
 console.log(summary.join('\n'))
 console.log(

@@ -14,6 +14,7 @@ import { chromium } from 'playwright-core'
 import { SqliteStore } from 'statgraph'
 import { statgraph } from 'statgraph/express'
 import { pastRecords, seededRandom } from '../src/cli/demo/traffic.js'
+import { median } from './median.js'
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' } } })
 const rows = Number(values.rows)
@@ -50,7 +51,6 @@ interface Phase {
 }
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
 
 if (!existsSync(file)) {
   mkdirSync(dataDir, { recursive: true })

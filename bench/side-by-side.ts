@@ -9,6 +9,7 @@
 // (git worktree add ../before <commit> && cd ../before && ln -s ../main/node_modules . && npm run build).
 import { parseArgs } from 'node:util'
 import { type BenchServer, load, startServer, stopServer, type Usage, usage } from './server-process.js'
+import { median } from './median.js'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -53,7 +54,6 @@ try {
   for (const server of servers) await stopServer(server)
 }
 
-const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] as number
 const first = servers[0] as Figures
 const ratios = (mine: number[], theirs: number[]) => mine.map((value, round) => value / (theirs[round] as number))
 console.log(

@@ -14,6 +14,7 @@ import Database from 'better-sqlite3'
 import mysql from 'mysql2/promise'
 import pg from 'pg'
 import { mysqlUrl, postgresUrl, sqliteFile } from './ingest-engines.js'
+import { median } from '../median.js'
 
 const { values } = parseArgs({
   options: {
@@ -74,7 +75,6 @@ async function run(engine: string, mode: 'statgraph' | 'raw' | 'naive', writers:
   return count / seconds
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
 const rate = (value: number) => value.toFixed(0).padStart(12)
 const ratio = (value: number) => `${value.toFixed(2)}×`.padStart(9)
 console.log(`ingest: ${records} records of a 10M-a-month site in batches of 5000, ${rounds} rounds, medians (records/s)`)
