@@ -4,9 +4,9 @@
 import type { ServerResponse } from 'node:http'
 import type { ResponseTracker } from './response-tracker.js'
 
-type Write = ServerResponse['write']
-type End = ServerResponse['end']
-type WriteHead = ServerResponse['writeHead']
+export type Write = ServerResponse['write']
+export type End = ServerResponse['end']
+export type WriteHead = ServerResponse['writeHead']
 /** One of Node's response methods, called with the arguments it was given. */
 type Call<R> = (...args: unknown[]) => R
 

@@ -1,15 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { describeError } from '../../record/describe-error.js'
 import { CLIENT_CLOSED_REQUEST, type RequestFacts } from '../../record/request-record.js'
-import { countedBody, notedWriteHead } from './counted-calls.js'
+import { countedBody, type End, notedWriteHead, type Write, type WriteHead } from './counted-calls.js'
 
 const TRACKER = Symbol.for('statgraph.tracker')
 
 type Tracked = ServerResponse & { [TRACKER]?: ResponseTracker<unknown> }
 type TrackedRequest = IncomingMessage & { [TRACKER]?: ResponseTracker<unknown> }
-type Write = ServerResponse['write']
-type End = ServerResponse['end']
-type WriteHead = ServerResponse['writeHead']
 
 /**
  * What an adapter reads off a finished request, for frameworks that know it only then; `C` is what
