@@ -63,7 +63,16 @@ const USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36
 
 /** Loads `url` for `seconds` over `connections`; the requests per second, after checking every answer was a 2xx. */
 export async function load(url: string, seconds: number, connections = 50): Promise<number> {
-  const result = await autocannon({ url, connections, pipelining: 1, duration: seconds, headers: { 'user-agent': USER_AGENT } })
+  return (await fire(url, { duration: seconds, connections })).requests.average
+}
+
+/** Sends exactly `amount` requests to `url` over `connections`, checking every answer was a 2xx. */
+export async function send(url: string, amount: number, connections: number): Promise<void> {
+  await fire(url, { amount, connections })
+}
+
+async function fire(url: string, options: { duration: number; connections: number } | { amount: number; connections: number }): Promise<autocannon.Result> {
+  const result = await autocannon({ url, pipelining: 1, headers: { 'user-agent': USER_AGENT }, ...options })
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
-  return result.requests.average
+  return result
 }
