@@ -1,6 +1,7 @@
 // What a request costs the app's thread in instructions, per framework and mode, counted by
 // valgrind's callgrind: a count that does not drift with the machine's speed, where bench/overhead.ts's
-// throughput moves ±15 % a turn on two shared cores. Each server runs under callgrind with counting
+// throughput moves ±15 % a turn on two shared cores (on a quiet machine: under other load, V8's
+// compiler threads finish later and the count rises). Each server runs under callgrind with counting
 // off, takes `--warmup` requests, then counts exactly `--requests` more (autocannon,
 // 10 connections, every answer checked). Prints the main thread's instructions per request, and
 // against plain's and the floor's. Only the app's thread: under callgrind's slowed clock the
