@@ -53,8 +53,9 @@ export function statgraph(options?: KoaStatgraphOptions): StatgraphMiddleware {
     }
     if (!core.shouldRecord(ctx)) return next()
     const tracker = new ResponseTracker(ctx.req, ctx.res, core.record, ctx.originalUrl)
-    // `ctx.ip` follows `app.proxy`, `app.proxyIpHeader` and `app.maxIpsCount`.
-    if (core.frameworkAddress) tracker.remoteAddress = ctx.ip
+    // `ctx.ip` follows `app.proxyIpHeader` and `app.maxIpsCount` when `app.proxy` is on; off, it
+    // is the socket's peer, which the tracker has read already.
+    if (core.frameworkAddress && ctx.app.proxy) tracker.remoteAddress = ctx.ip
     try {
       await next()
     } catch (error) {
